@@ -1,0 +1,38 @@
+"""Launch & Learn dashboard: page setup, language, and navigation. No logic lives here."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from experiments.i18n import LANGS  # noqa: E402
+from views.common import lang, show_flash, tr  # noqa: E402
+
+st.set_page_config(page_title="Launch & Learn", page_icon=":material/autorenew:", layout="wide")
+
+lang()  # sets the default language from the browser before the switch is drawn
+st.sidebar.selectbox(
+    tr("nav.language"),
+    LANGS,
+    key="lang",
+    format_func=lambda code: {"en": "English", "de": "Deutsch"}[code],
+)
+
+# (script, title key, icon); only pages that work are listed.
+PAGES = [
+    ("views/overview.py", "nav.overview", ":material/dashboard:"),
+]
+
+pages = [
+    st.Page(str(ROOT / path), title=tr(title), icon=icon, default=(i == 0))
+    for i, (path, title, icon) in enumerate(PAGES)
+]
+page = st.navigation(pages)
+show_flash()
+page.run()

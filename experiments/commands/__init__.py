@@ -1,0 +1,1 @@
+"""Command modules of the CLI; every module here is registered by cli.build_parser."""

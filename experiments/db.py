@@ -1,0 +1,91 @@
+"""Where the database lives and how we connect to it.
+
+One DuckDB connection per process, a cursor per unit of work (a Streamlit script run, a CLI
+command), and one process-wide lock around writes: DuckDB refuses concurrent updates of one row,
+so writers queue here instead of failing on each other.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from experiments.errors import InvalidInput
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DB = PROJECT_ROOT / "data" / "tracker.duckdb"
+MEMORY = ":memory:"
+
+# The same settings for every connection: DuckDB refuses a second connection to one file with
+# different settings. Extensions are never downloaded at run time; they come from installed wheels.
+SETTINGS: dict[str, str | bool | int | float] = {
+    "autoinstall_known_extensions": False,
+    "threads": 2,
+}
+
+
+def default_target() -> str:
+    """Return the database used when none is named: $TRACKER_DB, else data/tracker.duckdb."""
+    return os.environ.get("TRACKER_DB") or str(DEFAULT_DB)
+
+
+def connect(target: str | Path) -> duckdb.DuckDBPyConnection:
+    """Return a new connection to a database file (created if missing) or to ``:memory:``."""
+    name = str(target)
+    if name != MEMORY:
+        path = Path(name)
+        if path.is_dir():
+            raise InvalidInput(f"{path} is a folder; name a database file such as tracker.duckdb")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(name, config=dict(SETTINGS))
+    except duckdb.IOException as e:
+        raise InvalidInput(
+            f"cannot open the database {name}: {e}. Close other programs using it, "
+            "or name another file with --db"
+        ) from e
+
+
+@dataclass
+class Database:
+    """A process-wide connection with its write lock; hand out cursors, never the connection."""
+
+    target: str
+    conn: duckdb.DuckDBPyConnection
+    write_lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @classmethod
+    def open(cls, target: str | Path) -> Database:
+        """Return the database at ``target``, migrated to the newest schema."""
+        from experiments.migrations import migrate
+
+        conn = connect(target)
+        db = cls(str(target), conn)
+        with db.write_lock:
+            migrate(conn)
+        return db
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """Return a cursor: its own transaction context over the shared database."""
+        return self.conn.cursor()
+
+    @contextmanager
+    def transaction(self, cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
+        """Run a block as one transaction under the process-wide write lock."""
+        with self.write_lock:
+            cur.begin()
+            try:
+                yield
+            except BaseException:
+                cur.rollback()
+                raise
+            cur.commit()
+
+    def close(self) -> None:
+        self.conn.close()

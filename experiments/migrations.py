@@ -1,0 +1,280 @@
+"""Numbered schema migrations, each applied in one transaction together with its record.
+
+A shipped migration is never edited: a schema change is a new entry at the end of MIGRATIONS.
+The schema keeps to what DuckLake also runs (no sequences, no primary or foreign keys, no
+defaults): ids come from the store, and uniqueness is checked by the store inside the write
+transaction. Where the target supports it, the same uniqueness is declared as a unique index too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from experiments.errors import SchemaError
+
+VERSION_TABLE = "schema_version"
+
+# Canonical base metrics: one nullable DOUBLE column each in metric_fact. The order here is the
+# column order; counts are DOUBLE too because platforms report fractional conversions.
+BASE_METRICS_V1: tuple[str, ...] = (
+    "spend",
+    "impressions",
+    "reach",
+    "clicks",
+    "conversions",
+    "leads",
+    "revenue",
+    "sessions",
+    "engaged_sessions",
+    "recipients",
+    "deliveries",
+    "opens",
+    "unsubscribes",
+    "engagements",
+    "video_views",
+    "replies",
+    "replied_within_1h",
+    "response_time_s",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+    # Declared only where the target supports indexes (plain DuckDB files, not DuckLake).
+    indexes: tuple[str, ...] = ()
+
+
+_FACT_METRICS = ",\n    ".join(f"{m} DOUBLE" for m in BASE_METRICS_V1)
+
+M1 = Migration(
+    1,
+    "domain model",
+    (
+        """CREATE TABLE app_user (
+    username VARCHAR NOT NULL,
+    display_name VARCHAR NOT NULL,
+    role VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE goal (
+    id UUID NOT NULL,
+    name VARCHAR NOT NULL,
+    metric VARCHAR NOT NULL,
+    comparator VARCHAR NOT NULL,
+    target DOUBLE NOT NULL,
+    baseline DOUBLE,
+    period_start DATE,
+    period_end DATE,
+    scope_kind VARCHAR NOT NULL,
+    scope_value VARCHAR,
+    owner VARCHAR NOT NULL,
+    objective VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE campaign (
+    id UUID NOT NULL,
+    name VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    channels VARCHAR[] NOT NULL,
+    audience VARCHAR NOT NULL,
+    goal_ids UUID[] NOT NULL,
+    relationship_focus VARCHAR,
+    budget DOUBLE,
+    people_hours DOUBLE,
+    competitive_context VARCHAR NOT NULL,
+    success_measure VARCHAR NOT NULL,
+    stakeholders VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE campaign_alias (
+    campaign_id UUID NOT NULL,
+    platform VARCHAR,
+    name VARCHAR NOT NULL
+)""",
+        """CREATE TABLE cycle (
+    id UUID NOT NULL,
+    campaign_id UUID NOT NULL,
+    number INTEGER NOT NULL,
+    phase VARCHAR NOT NULL,
+    start_date DATE,
+    end_date DATE,
+    hypothesis VARCHAR NOT NULL,
+    planned_changes VARCHAR NOT NULL,
+    budget DOUBLE,
+    previous_id UUID,
+    went_live VARCHAR NOT NULL,
+    channels VARCHAR[] NOT NULL,
+    start_at TIMESTAMP,
+    campaign_at TIMESTAMP,
+    feedback_at TIMESTAMP,
+    optimization_at TIMESTAMP,
+    closed_at TIMESTAMP,
+    created_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE feedback (
+    id UUID NOT NULL,
+    cycle_id UUID NOT NULL,
+    source VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    goal_id UUID,
+    optimization_id UUID,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE optimization (
+    id UUID NOT NULL,
+    cycle_id UUID NOT NULL,
+    what VARCHAR NOT NULL,
+    why VARCHAR NOT NULL,
+    learning_ids UUID[] NOT NULL,
+    feedback_ids UUID[] NOT NULL,
+    owner VARCHAR NOT NULL,
+    status VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE learning (
+    id UUID NOT NULL,
+    cycle_id UUID NOT NULL,
+    statement VARCHAR NOT NULL,
+    evidence VARCHAR NOT NULL,
+    evidence_snapshot VARCHAR,
+    confidence VARCHAR,
+    tags VARCHAR[] NOT NULL,
+    decision VARCHAR NOT NULL,
+    decided_at TIMESTAMP,
+    carried_into_id UUID,
+    applied BOOLEAN,
+    applied_reason VARCHAR NOT NULL,
+    outcome VARCHAR,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE import (
+    id UUID NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    platform VARCHAR NOT NULL,
+    actor VARCHAR NOT NULL,
+    imported_at TIMESTAMP NOT NULL,
+    rows BIGINT NOT NULL,
+    new_rows BIGINT NOT NULL,
+    replaced_rows BIGINT NOT NULL,
+    unchanged_rows BIGINT NOT NULL,
+    skipped_rows BIGINT NOT NULL,
+    date_min DATE,
+    date_max DATE,
+    status VARCHAR NOT NULL
+)""",
+        f"""CREATE TABLE metric_fact (
+    import_id UUID NOT NULL,
+    platform VARCHAR NOT NULL,
+    source_campaign VARCHAR NOT NULL,
+    variant VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    {_FACT_METRICS},
+    extra MAP(VARCHAR, VARCHAR)
+)""",
+        """CREATE TABLE column_mapping (
+    id UUID NOT NULL,
+    name VARCHAR NOT NULL,
+    signature VARCHAR NOT NULL,
+    mapping VARCHAR NOT NULL,
+    options VARCHAR NOT NULL,
+    created_at TIMESTAMP NOT NULL
+)""",
+        """CREATE TABLE audit (
+    id UUID NOT NULL,
+    happened_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    entity VARCHAR NOT NULL,
+    entity_id VARCHAR NOT NULL,
+    action VARCHAR NOT NULL,
+    before_json VARCHAR,
+    after_json VARCHAR
+)""",
+    ),
+    indexes=(
+        "CREATE UNIQUE INDEX campaign_name_uq ON campaign (name)",
+        "CREATE UNIQUE INDEX cycle_number_uq ON cycle (campaign_id, number)",
+        "CREATE UNIQUE INDEX import_sha_uq ON import (sha256)",
+        "CREATE UNIQUE INDEX app_user_uq ON app_user (username)",
+        "CREATE INDEX fact_campaign_date ON metric_fact (source_campaign, date)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1,)
+HEAD = MIGRATIONS[-1].version
+
+
+def current_version(conn: duckdb.DuckDBPyConnection) -> int:
+    """Return the schema version recorded in the database, 0 for an empty one."""
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [VERSION_TABLE]
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def migrate(
+    conn: duckdb.DuckDBPyConnection,
+    migrations: tuple[Migration, ...] = MIGRATIONS,
+    *,
+    indexes: bool = True,
+) -> list[int]:
+    """Apply the missing migrations, each in its own transaction; return their versions."""
+    conn.execute(
+        f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
+        "(version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    version = current_version(conn)
+    head = migrations[-1].version if migrations else 0
+    if version > head:
+        raise SchemaError(
+            f"this database has schema version {version}, newer than this version of Launch & "
+            f"Learn understands (up to {head}); update Launch & Learn (git pull, then "
+            "pip install -r requirements.txt) before opening it"
+        )
+    applied = []
+    for m in migrations:
+        if m.version <= version:
+            continue
+        conn.begin()
+        try:
+            for statement in m.statements + (m.indexes if indexes else ()):
+                conn.execute(statement)
+            conn.execute(
+                f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, current_timestamp::TIMESTAMP)",
+                [m.version, m.name],
+            )
+        except duckdb.Error as e:
+            conn.rollback()
+            raise SchemaError(
+                f"migration {m.version} ({m.name}) failed and was rolled back: {e}"
+            ) from e
+        conn.commit()
+        applied.append(m.version)
+    return applied
+
+
+def schema_snapshot(conn: duckdb.DuckDBPyConnection) -> str:
+    """Return the tables and columns of the main schema as stable text, for the snapshot test."""
+    rows = conn.execute(
+        "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    lines = []
+    for table, column, dtype, nullable in rows:
+        lines.append(f"{table}.{column} {dtype}{'' if nullable == 'YES' else ' NOT NULL'}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,29 @@
+"""The store: the one door to the data. Only this package speaks SQL.
+
+Methods return models (frozen dataclasses) or DataFrames, never cursors. Every write checks the
+actor's role, runs in one transaction under the process-wide write lock, and is audited.
+"""
+
+from __future__ import annotations
+
+from experiments.store._base import WRITERS, Area, to_json
+from experiments.store.campaigns import CampaignStore
+from experiments.store.facts import FactStore
+from experiments.store.goals import GoalStore
+from experiments.store.loop import LoopStore
+from experiments.store.users import UserStore
+
+
+class Store(CampaignStore, LoopStore, GoalStore, FactStore, UserStore):
+    """Every store operation of the app, over one cursor and acting as one actor."""
+
+    def is_empty(self) -> bool:
+        """Return True when the workspace has no campaigns, goals or imports yet."""
+        row = self._one(
+            "SELECT (SELECT count(*) FROM campaign) + (SELECT count(*) FROM goal) "
+            "+ (SELECT count(*) FROM import)"
+        )
+        return not row or row[0] == 0
+
+
+__all__ = ["WRITERS", "Area", "Store", "to_json"]

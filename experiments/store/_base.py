@@ -1,0 +1,164 @@
+"""The store's shared machinery: the cursor, the write transaction, role checks and the audit."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any
+
+import duckdb
+
+from experiments.db import Database
+from experiments.errors import InvalidInput, NotFound, PermissionDenied
+from experiments.models import LOCAL_ACTOR, Actor, Role, new_id
+
+
+class Area(StrEnum):
+    """What a write touches; each area names the roles allowed to write it."""
+
+    CAMPAIGN = "campaign"
+    LOOP = "loop"
+    GOAL = "goal"
+    IMPORT = "import"
+    USER = "user"
+
+
+WRITERS: dict[Area, frozenset[Role]] = {
+    Area.CAMPAIGN: frozenset({Role.MARKETER, Role.ADMIN}),
+    Area.LOOP: frozenset({Role.MARKETER, Role.ADMIN}),
+    Area.GOAL: frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN}),
+    Area.IMPORT: frozenset({Role.ANALYST, Role.ADMIN}),
+    Area.USER: frozenset({Role.ADMIN}),
+}
+
+
+def now() -> datetime:
+    """Return the current time, naive UTC, as every timestamp in the database is stored."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def to_json(value: Any) -> str:
+    """Return a value (a model, a dict, a list) as stable JSON text for the audit and snapshots."""
+
+    def default(o: Any) -> Any:
+        if is_dataclass(o) and not isinstance(o, type):
+            return asdict(o)
+        if isinstance(o, (datetime, date)):
+            return o.isoformat()
+        if isinstance(o, uuid.UUID):
+            return str(o)
+        if isinstance(o, (set, frozenset, tuple)):
+            return list(o)
+        raise TypeError(f"cannot serialise {type(o).__name__}")
+
+    if is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
+    return json.dumps(value, default=default, sort_keys=True, ensure_ascii=False)
+
+
+def require_text(value: str | None, what: str) -> str:
+    """Return the stripped text, or refuse an empty one naming the field."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidInput(f"{what} must not be empty")
+    return text
+
+
+def check_window(start: date | None, end: date | None) -> None:
+    """Refuse a date window that ends before it starts."""
+    if start is not None and end is not None and end < start:
+        raise InvalidInput(
+            f"the window ends ({end.isoformat()}) before it starts ({start.isoformat()}); "
+            "swap the dates or correct the end"
+        )
+
+
+def parse_uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
+    """Return value as a UUID, or refuse it naming what it should have identified."""
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise NotFound(f"no {what} with id '{value}'") from None
+
+
+class BaseStore:
+    """Holds the cursor of one unit of work; every SQL statement of the app runs through here."""
+
+    def __init__(self, db: Database, actor: Actor = LOCAL_ACTOR) -> None:
+        self.db = db
+        self.cur: duckdb.DuckDBPyConnection = db.cursor()
+        self.actor = actor
+
+    def as_actor(self, actor: Actor) -> BaseStore:
+        """Return a store over the same database acting as someone else."""
+        return type(self)(self.db, actor)
+
+    @contextmanager
+    def write(self, area: Area) -> Iterator[None]:
+        """Check the actor may write ``area`` and run the block as one transaction."""
+        if self.actor.role not in WRITERS[area]:
+            raise PermissionDenied(
+                f"{self.actor.username} ({self.actor.role}) may not change {area} data; "
+                f"ask an admin for one of the roles: {', '.join(sorted(WRITERS[area]))}"
+            )
+        if self._in_write:
+            yield
+            return
+        with self.db.transaction(self.cur):
+            self._in_write = True
+            try:
+                yield
+            finally:
+                self._in_write = False
+
+    _in_write = False
+
+    def audit(
+        self,
+        entity: str,
+        entity_id: object,
+        action: str,
+        before: Any = None,
+        after: Any = None,
+    ) -> None:
+        """Record who changed what; call inside ``write`` so it commits with the change."""
+        self.cur.execute(
+            "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                new_id(),
+                now(),
+                self.actor.username,
+                entity,
+                str(entity_id),
+                action,
+                None if before is None else to_json(before),
+                None if after is None else to_json(after),
+            ],
+        )
+
+    def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
+        return self.cur.execute(sql, list(params)).fetchone()
+
+    def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        return self.cur.execute(sql, list(params)).fetchall()
+
+    def audit_log(self, entity: str | None = None, limit: int = 200) -> list[tuple[Any, ...]]:
+        """Return the newest audit entries (optionally of one entity kind), newest first."""
+        if entity is None:
+            return self._all(
+                "SELECT happened_at, actor, entity, entity_id, action, before_json, after_json "
+                "FROM audit ORDER BY happened_at DESC LIMIT ?",
+                [limit],
+            )
+        return self._all(
+            "SELECT happened_at, actor, entity, entity_id, action, before_json, after_json "
+            "FROM audit WHERE entity = ? ORDER BY happened_at DESC LIMIT ?",
+            [entity, limit],
+        )

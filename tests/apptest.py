@@ -1,0 +1,26 @@
+"""Helpers for AppTest runs of the dashboard against a database named by $TRACKER_DB."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
+
+
+def app(page: str | None = None, timeout: float = 30) -> AppTest:
+    """Return a fresh AppTest of the dashboard, switched to ``page`` (a path under views/)."""
+    st.cache_resource.clear()  # each test's database is a new file: drop the cached connection
+    at = AppTest.from_file(str(DASHBOARD), default_timeout=timeout)
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def assert_clean(at: AppTest) -> None:
+    """Fail with the page's exceptions and error messages, if any."""
+    assert not at.exception, [e.value for e in at.exception]

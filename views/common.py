@@ -1,0 +1,81 @@
+"""What every page shares: the store of this script run, the language, error display.
+
+Rendering helpers only: decisions belong to experiments/, SQL to experiments/store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+import streamlit as st
+
+from experiments.db import Database, default_target
+from experiments.errors import TrackerError
+from experiments.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+from experiments.models import LOCAL_ACTOR, Actor
+from experiments.store import Store
+
+T = TypeVar("T")
+
+
+@st.cache_resource(show_spinner=False)
+def _database(target: str) -> Database:
+    # One connection per process: every session and script run takes cursors from it.
+    return Database.open(target)
+
+
+def actor() -> Actor:
+    """Return who is using the app; the local admin until team mode signs people in."""
+    value = st.session_state.get("actor")
+    return value if isinstance(value, Actor) else LOCAL_ACTOR
+
+
+def store() -> Store:
+    """Return a store over a fresh cursor for this script run."""
+    return Store(_database(default_target()), actor())
+
+
+def lang() -> str:
+    """Return the language chosen in the sidebar (browser locale by default)."""
+    value = st.session_state.get("lang")
+    if value not in LANGS:
+        value = normalise_lang(getattr(st.context, "locale", None)) if st.context else DEFAULT_LANG
+        st.session_state["lang"] = value
+    return str(value)
+
+
+def tr(key: str, **values: object) -> str:
+    """Return a text of the catalogs in the chosen language."""
+    return t(key, lang(), **values)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """Show a domain error as a message the person can act on; never a traceback."""
+    try:
+        yield
+    except TrackerError as e:
+        st.error(str(e), icon=":material/error:")
+
+
+def attempt(action: Callable[[], T]) -> T | None:
+    """Run a write; on a domain error show its message and return None."""
+    try:
+        return action()
+    except TrackerError as e:
+        st.error(str(e), icon=":material/error:")
+        return None
+
+
+def flash(message: str) -> None:
+    """Keep a success message to show after the rerun that a write triggers."""
+    st.session_state["_flash"] = message
+
+
+def show_flash() -> None:
+    """Show the message kept by ``flash`` once."""
+    message = st.session_state.pop("_flash", None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
