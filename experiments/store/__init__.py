@@ -7,14 +7,18 @@ actor's role, runs in one transaction under the process-wide write lock, and is 
 from __future__ import annotations
 
 from experiments.store._base import WRITERS, Area, to_json
+from experiments.store.analytics import AnalyticsStore
 from experiments.store.campaigns import CampaignStore
+from experiments.store.cycle_facts import CycleFactStore
 from experiments.store.facts import FactStore
 from experiments.store.goals import GoalStore
 from experiments.store.loop import LoopStore
 from experiments.store.users import UserStore
 
 
-class Store(CampaignStore, LoopStore, GoalStore, FactStore, UserStore):
+class Store(
+    CampaignStore, LoopStore, GoalStore, FactStore, AnalyticsStore, CycleFactStore, UserStore
+):
     """Every store operation of the app, over one cursor and acting as one actor."""
 
     def is_empty(self) -> bool:
