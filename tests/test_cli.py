@@ -1,0 +1,118 @@
+"""The command line: exit codes, one JSON document, `error:` lines, nothing written on error."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from experiments.cli import main
+from tests.conftest import ROOT
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    """Run the CLI in this process; argparse's own errors exit through SystemExit."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv), stdout=out, stderr=err)
+        except SystemExit as e:
+            code = int(e.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_init_creates_the_database(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "t.duckdb"
+    code, out, err = run("--db", str(path), "init")
+    assert (code, err) == (0, "")
+    assert path.exists()
+    assert out == f"database {path} is at schema version 1\n"
+
+
+def test_campaign_add_and_list_json(db_path: Path) -> None:
+    code, out, err = run(
+        "campaign", "add", "Spring Sale", "--alias", "meta:SPR26_Meta", "--alias", "Spring Search",
+        "--channel", "Meta", "--audience", "Families", "--success", "CPA < 25 €",
+    )  # fmt: skip
+    assert code == 0
+    campaign_id = out.strip()
+    assert len(campaign_id) == 36
+    assert err == "warning: brief incomplete for 'Spring Sale': missing goal\n"
+    code, out, err = run("campaign", "list", "--json")
+    assert (code, err) == (0, "")
+    rows = json.loads(out)
+    assert rows == [
+        {
+            "id": campaign_id, "name": "Spring Sale", "status": "active", "channels": ["Meta"],
+            "aliases": ["Spring Search", "SPR26_Meta"], "cycles": 0, "cycle": None,
+            "phase": None, "start": None, "end": None, "brief_missing": ["goal"],
+        }
+    ]  # fmt: skip
+
+
+def test_campaign_list_on_empty_database(db_path: Path) -> None:
+    assert run("campaign", "list", "--json") == (0, "[]\n", "")
+    code, out, _ = run("campaign", "list")
+    assert out.startswith("no campaigns yet")
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["campaign", "add", ""], 2, "error: the campaign name must not be empty\n"),
+        (["campaign", "add", "Dup"], 4,
+         "error: a campaign named 'Dup' already exists; choose another name\n"),
+        (["campaign", "frobnicate"], 2,
+         "error: argument ACTION: invalid choice: 'frobnicate' (choose from 'add', 'list') "
+         "(see 'python -m experiments campaign --help')\n"),
+        (["demo"], 4,
+         "error: the database is not empty; load the demo into a new database (--db NEW.duckdb)\n"),
+    ],
+)  # fmt: skip
+def test_errors_are_one_line_and_write_nothing(
+    db_path: Path, argv: list[str], code: int, message: str
+) -> None:
+    assert run("campaign", "add", "Dup")[0] == 0
+    before = run("campaign", "list", "--json")[1]
+    got_code, out, err = run(*argv)
+    assert (got_code, err) == (code, message)
+    assert out == ""
+    assert run("campaign", "list", "--json")[1] == before
+
+
+def test_db_defaults_to_the_environment_then_data(tmp_path: Path) -> None:
+    env = {**os.environ, "TRACKER_DB": str(tmp_path / "env.duckdb")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "init"], cwd=ROOT, env=env,
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "env.duckdb").exists()
+
+
+def test_demo_then_list_as_a_real_process(tmp_path: Path) -> None:
+    db = str(tmp_path / "demo.duckdb")
+    for argv in (["init"], ["demo"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "experiments", "--db", db, *argv],
+            cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run(
+        [sys.executable, "-m", "experiments", "--db", db, "campaign", "list", "--json"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    names = sorted(r["name"] for r in json.loads(proc.stdout))
+    assert names == ["Community Care", "Employer Branding", "Spring Sale"]
+
+
+def test_a_folder_as_database_is_refused(tmp_path: Path) -> None:
+    code, out, err = run("--db", str(tmp_path), "init")
+    assert code == 2
+    assert err == f"error: {tmp_path} is a folder; name a database file such as tracker.duckdb\n"

@@ -1,0 +1,94 @@
+"""AppTest smoke over every page listed in dashboard.py, on an empty and on the demo database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from experiments.db import Database
+from experiments.demo import load_demo
+from experiments.store import Store
+from tests.apptest import DASHBOARD, app, assert_clean
+
+
+def listed_pages() -> list[str]:
+    """The page scripts in dashboard.py's PAGES list, read from its source."""
+    tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PAGES":
+            return [ast.literal_eval(item)[0] for item in node.value.elts]  # type: ignore[attr-defined]
+    raise AssertionError("dashboard.py has no PAGES list")
+
+
+PAGES = listed_pages()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    db = Database.open(db_path)
+    load_demo(Store(db))
+    db.close()
+    return db_path
+
+
+def test_every_listed_page_exists() -> None:
+    root = DASHBOARD.parent
+    assert PAGES and all((root / p).is_file() for p in PAGES)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_an_empty_database(db_path: Path, page: str) -> None:
+    assert_clean(app(page))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_on_the_demo_workspace(demo_db: Path, page: str) -> None:
+    assert_clean(app(page))
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_in_each_language(demo_db: Path, page: str, lang: str) -> None:
+    at = app()
+    at.sidebar.selectbox(key="lang").set_value(lang).run()
+    at.switch_page(page).run()
+    assert_clean(at)
+
+
+def test_empty_state_offers_the_demo_and_loads_it(db_path: Path) -> None:
+    at = app()
+    assert [i.value for i in at.info] == [
+        "No campaigns yet. Load the demo workspace to look around, or create your first campaign."
+    ]
+    at.button(key="load_demo").click().run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["The demo workspace is loaded."]
+    assert not at.info or "No campaigns yet" not in at.info[0].value
+    db = Database.open(db_path)
+    names = sorted(c.name for c in Store(db).campaigns())
+    db.close()
+    assert names == ["Community Care", "Employer Branding", "Spring Sale"]
+
+
+def test_empty_state_creates_a_campaign(db_path: Path) -> None:
+    at = app()
+    at.text_input(key="new_campaign_name").input("Autumn Launch")
+    at.text_input(key="new_campaign_channels").input("Meta, TikTok")
+    at.button(key="FormSubmitter:create_campaign-Create campaign").click().run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Campaign 'Autumn Launch' created."]
+
+
+def test_empty_state_refuses_an_empty_name(db_path: Path) -> None:
+    at = app()
+    at.button(key="FormSubmitter:create_campaign-Create campaign").click().run()
+    assert [e.value for e in at.error] == ["the campaign name must not be empty"]
+
+
+def test_language_switch_translates_the_page(db_path: Path) -> None:
+    at = app()
+    at.sidebar.selectbox(key="lang").set_value("de").run()
+    assert at.title[0].value == "Übersicht"
+    assert at.button(key="load_demo").label == "Demo-Arbeitsbereich laden"

@@ -1,0 +1,306 @@
+"""The store on a real DuckDB: create, read and update every entity, and refuse bad input whole."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from experiments.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
+from experiments.models import (
+    Actor,
+    Alias,
+    Comparator,
+    Decision,
+    FeedbackKind,
+    FeedbackSource,
+    FeedbackStatus,
+    Goal,
+    ImportRecord,
+    Optimization,
+    Outcome,
+    Phase,
+    Role,
+    ScopeKind,
+    new_id,
+)
+from experiments.store import Store
+from tests.factories import make_campaign, make_cycle, make_learning
+
+TABLES = ("campaign", "campaign_alias", "cycle", "feedback", "optimization", "learning", "goal",
+          "import", "metric_fact", "app_user", "audit")  # fmt: skip
+
+
+def counts(store: Store) -> dict[str, int]:
+    """Row counts of every table, to prove a refused write changed nothing."""
+    return {t: store.cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
+
+
+def make_goal(store: Store, **fields: Any) -> Goal:
+    values: dict[str, Any] = dict(
+        id=new_id(), name="CTR at least 1.5 %", metric="ctr", comparator=Comparator.AT_LEAST,
+        target=0.015, baseline=0.011, period_start=date(2026, 3, 1), period_end=date(2026, 6, 30),
+    )  # fmt: skip
+    values.update(fields)
+    return store.add_goal(Goal(**values))
+
+
+def test_campaign_create_read_update(store: Store) -> None:
+    goal = make_goal(store)
+    c = make_campaign(
+        store, "Spring Sale", channels=("Meta", " Google Ads ", "Meta"), audience="Families",
+        goal_ids=(goal.id,), success_measure="CPA under 25 €",
+        aliases=(Alias("SPR26_Meta", "meta"), Alias("Spring Search")),
+    )  # fmt: skip
+    assert c.channels == ("Meta", "Google Ads")
+    assert store.campaign(c.id) == c
+    assert store.campaign_by_name("spring sale") == c
+    assert c.missing_essentials() == ()
+    edited = store.update_campaign(replace(c, name="Spring Sale 2026", budget=12000.0))
+    assert store.campaign(c.id).name == "Spring Sale 2026"
+    assert edited.budget == 12000.0
+    assert [x.name for x in store.campaigns()] == ["Spring Sale 2026"]
+    assert store.alias_map() == {
+        "spr26_meta": "Spring Sale 2026",
+        "spring search": "Spring Sale 2026",
+    }
+    actions = [r[4] for r in store.audit_log("campaign")]
+    assert sorted(actions) == ["create", "update"]
+
+
+def test_incomplete_brief_names_what_is_missing(store: Store) -> None:
+    c = make_campaign(store, "Quick launch")
+    assert c.missing_essentials() == ("audience", "goal", "success_measure")
+
+
+BAD_CAMPAIGNS = [
+    ({"name": "  "}, InvalidInput, "the campaign name must not be empty"),
+    ({"name": "taken"}, Conflict, "a campaign named 'taken' already exists; choose another name"),
+    ({"name": "X", "budget": -5.0}, InvalidInput, "the budget must not be negative (got -5)"),
+    ({"name": "X", "people_hours": -1.0}, InvalidInput, "the people-hours must not be negative (got -1)"),
+    ({"name": "X", "goal_ids": (uuid.UUID(int=7),)}, NotFound,
+     "no goal with id 00000000-0000-0000-0000-000000000007; pick one of the existing goals"),
+    ({"name": "X", "aliases": (Alias("TAKEN_meta"),)}, Conflict,
+     "the platform name 'TAKEN_meta' already belongs to campaign 'Taken'; remove it there first"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "error", "message"), BAD_CAMPAIGNS)
+def test_bad_campaign_is_refused_whole(
+    store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
+) -> None:
+    make_campaign(store, "Taken", aliases=(Alias("taken_meta"),))
+    before = counts(store)
+    name = fields.pop("name")
+    with pytest.raises(error) as err:
+        store.create_campaign(name, **fields)
+    assert str(err.value) == message
+    assert counts(store) == before
+
+
+def test_unknown_campaign(store: Store) -> None:
+    with pytest.raises(
+        NotFound, match="^no campaign named 'Nope' \\(there are no campaigns yet\\)$"
+    ):
+        store.campaign_by_name("Nope")
+    with pytest.raises(NotFound, match="^no campaign with id 'not-an-id'$"):
+        store.campaign("not-an-id")
+
+
+def test_cycle_create_read_update_and_phase(store: Store) -> None:
+    c = make_campaign(store)
+    cy = make_cycle(store, c, hypothesis="Short copy lifts CTR", budget=3000.0)
+    assert store.cycle(cy.id) == cy
+    assert store.cycle_by_number(c.id, 1) == cy
+    assert "start" in cy.phase_changed_at
+    edited = store.update_cycle(replace(cy, planned_changes="Two creatives", end=date(2026, 3, 21)))
+    assert edited.planned_changes == "Two creatives" and edited.end == date(2026, 3, 21)
+    moved = store.set_phase(cy.id, Phase.CAMPAIGN)
+    assert moved.phase is Phase.CAMPAIGN and "campaign" in moved.phase_changed_at
+    assert [x.number for x in store.cycles(c.id)] == [1]
+
+
+BAD_CYCLES = [
+    ({"start": date(2026, 3, 10), "end": date(2026, 3, 1)}, InvalidInput,
+     "the window ends (2026-03-01) before it starts (2026-03-10); swap the dates or correct the end"),
+    ({"budget": -1.0}, InvalidInput, "the cycle budget must not be negative (got -1)"),
+    ({"number": 1}, Conflict, "this campaign already has a cycle 1"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "error", "message"), BAD_CYCLES)
+def test_bad_cycle_is_refused_whole(
+    store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
+) -> None:
+    c = make_campaign(store)
+    make_cycle(store, c, number=1)
+    before = counts(store)
+    with pytest.raises(error) as err:
+        make_cycle(store, c, **{"number": 2, **fields})
+    assert str(err.value) == message
+    assert counts(store) == before
+
+
+def test_feedback_and_optimization(store: Store) -> None:
+    cy = make_cycle(store, make_campaign(store))
+    fb = store.add_feedback(cy.id, FeedbackSource.COMMENTS, FeedbackKind.CRITICISM, "Price unclear")
+    assert fb.status is FeedbackStatus.OPEN
+    assert [f.id for f, *_ in store.open_criticism()] == [fb.id]
+    learning = make_learning(store, cy)
+    opt = store.add_optimization(
+        Optimization(new_id(), cy.id, "Show the price in the first line", why="criticism",
+                     learning_ids=(learning.id,), feedback_ids=(fb.id,))
+    )  # fmt: skip
+    assert store.optimizations(cy.id) == [opt]
+    addressed = store.feedback_item(fb.id)
+    assert addressed.status is FeedbackStatus.ADDRESSED and addressed.optimization_id == opt.id
+    done = store.set_feedback_status(fb.id, FeedbackStatus.COMMUNICATED)
+    assert done.status is FeedbackStatus.COMMUNICATED
+    assert store.open_criticism() == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "the feedback text must not be empty"), ("   ", "the feedback text must not be empty")],
+)
+def test_empty_feedback_is_refused(store: Store, text: str, message: str) -> None:
+    cy = make_cycle(store, make_campaign(store))
+    before = counts(store)
+    with pytest.raises(InvalidInput, match=f"^{message}$"):
+        store.add_feedback(cy.id, FeedbackSource.DMS, FeedbackKind.QUESTION, text)
+    assert counts(store) == before
+
+
+def test_optimization_with_unknown_feedback_writes_nothing(store: Store) -> None:
+    cy = make_cycle(store, make_campaign(store))
+    before = counts(store)
+    with pytest.raises(
+        NotFound, match="^no feedback with id 00000000-0000-0000-0000-000000000009$"
+    ):
+        store.add_optimization(
+            Optimization(new_id(), cy.id, "Do it", feedback_ids=(uuid.UUID(int=9),))
+        )
+    assert counts(store) == before
+
+
+def test_learning_create_read_update_decide(store: Store) -> None:
+    cy = make_cycle(store, make_campaign(store))
+    lrn = make_learning(store, cy, tags=("Copy", " copy ", "CTA"))
+    assert lrn.tags == ("copy", "cta") and lrn.decision is Decision.PENDING
+    decided = store.decide_learning(str(lrn.id)[:8], Decision.CARRY_FORWARD)
+    assert decided.decision is Decision.CARRY_FORWARD and decided.decided_at is not None
+    confirmed = store.update_learning(replace(decided, outcome=Outcome.CONFIRMED))
+    assert store.learning(lrn.id).outcome is Outcome.CONFIRMED == confirmed.outcome
+    assert store.learnings(cycle_id=cy.id) == [confirmed]
+
+
+@pytest.mark.parametrize(
+    ("ident", "error", "message"),
+    [
+        ("abc", NotFound, "no learning with id 'abc' (give at least 6 characters)"),
+        ("ffffffff", NotFound, "no learning with id 'ffffffff'"),
+        ("00000000-0000-0000-0000-00000000000x", NotFound,
+         "no learning with id '00000000-0000-0000-0000-00000000000x'"),
+    ],
+)  # fmt: skip
+def test_unknown_learning(
+    store: Store, ident: str, error: type[TrackerError], message: str
+) -> None:
+    with pytest.raises(error) as err:
+        store.learning(ident)
+    assert str(err.value) == message
+
+
+def test_goal_create_read_update(store: Store) -> None:
+    g = make_goal(store)
+    assert store.goal(g.id) == g
+    edited = store.update_goal(replace(g, target=0.02, owner="Mia"))
+    assert edited.target == 0.02 and store.goals() == [edited]
+
+
+BAD_GOALS = [
+    ({"name": ""}, "the goal name must not be empty"),
+    ({"metric": "likes"}, "'likes' is not a metric this tool knows; use one of: "),
+    ({"period_start": date(2026, 5, 1), "period_end": date(2026, 4, 1)},
+     "the window ends (2026-04-01) before it starts (2026-05-01); swap the dates or correct the end"),
+    ({"scope_kind": ScopeKind.CAMPAIGN, "scope_value": " "},
+     "a goal scoped to one campaign must name it"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("fields", "message"), BAD_GOALS)
+def test_bad_goal_is_refused_whole(store: Store, fields: dict[str, Any], message: str) -> None:
+    before = counts(store)
+    with pytest.raises(InvalidInput) as err:
+        make_goal(store, **fields)
+    assert str(err.value).startswith(message)
+    assert counts(store) == before
+
+
+def test_facts_are_stored_with_their_import(store: Store) -> None:
+    frame = pd.DataFrame(
+        {"platform": ["meta"] * 2, "source_campaign": ["SPR26"] * 2, "variant": [None, "B"],
+         "date": [date(2026, 3, 1), date(2026, 3, 2)], "spend": [10.5, None],
+         "clicks": [3, 4]}
+    )  # fmt: skip
+    record = ImportRecord(
+        new_id(), "meta.csv", hashlib.sha256(b"x").hexdigest(), "meta", "local",
+        datetime(2026, 3, 3), 2, 2, 0, 0, 0, date(2026, 3, 1), date(2026, 3, 2), "imported",
+    )  # fmt: skip
+    stored = store.insert_facts(record, frame)
+    assert stored == record and store.fact_count() == 2
+    rows = store.cur.execute(
+        "SELECT variant, spend, clicks, impressions FROM metric_fact ORDER BY date"
+    ).fetchall()
+    # An empty cell stays missing: NULL, never 0.
+    assert rows == [("", 10.5, 3.0, None), ("B", None, 4.0, None)]
+    before = counts(store)
+    with pytest.raises(Conflict, match="^these bytes were imported before \\(meta.csv\\)$"):
+        store.insert_facts(replace(record, id=new_id()), frame)
+    with pytest.raises(InvalidInput, match="^not canonical metrics: likes$"):
+        store.insert_facts(replace(record, id=new_id(), sha256="y"), frame.assign(likes=1))
+    assert counts(store) == before
+
+
+def test_users(store: Store) -> None:
+    u = store.add_user("mia", "Mia Berger", Role.MARKETER)
+    assert store.user("mia") == u and store.users() == [u]
+    with pytest.raises(Conflict, match="^a user 'mia' already exists$"):
+        store.add_user("mia", "", Role.VIEWER)
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.VIEWER, False), (Role.ANALYST, False), (Role.MARKETER, True), (Role.ADMIN, True)],
+)
+def test_every_write_checks_the_role(store: Store, role: Role, allowed: bool) -> None:
+    other = store.as_actor(Actor("sam", role))
+    assert isinstance(other, Store)
+    if allowed:
+        assert other.create_campaign("Allowed").name == "Allowed"
+        assert store.audit_log("campaign")[0][1] == "sam"
+        return
+    before = counts(store)
+    with pytest.raises(PermissionDenied) as err:
+        other.create_campaign("Refused")
+    assert str(err.value) == (
+        f"sam ({role.value}) may not change campaign data; ask an admin for one of the roles: "
+        "admin, marketer"
+    )
+    assert counts(store) == before
+
+
+def test_viewer_cannot_import(store: Store) -> None:
+    viewer = store.as_actor(Actor("vic", Role.VIEWER))
+    assert isinstance(viewer, Store)
+    with pytest.raises(PermissionDenied, match="^vic \\(viewer\\) may not change import data"):
+        viewer.insert_facts(
+            ImportRecord(new_id(), "f", "s", "meta", "vic", datetime(2026, 1, 1), 0, 0, 0, 0, 0,
+                         None, None, "imported"),
+            pd.DataFrame({"platform": [], "source_campaign": [], "variant": [], "date": []}),
+        )  # fmt: skip
