@@ -28,5 +28,7 @@ lint: $(VENV)/.dev
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy experiments
 
-test: $(VENV)/.dev chromium lint
+# The tests first (their result is what people look for), then the style and type checks.
+test: $(VENV)/.dev chromium
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory lint
