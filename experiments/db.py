@@ -21,6 +21,8 @@ from experiments.errors import InvalidInput
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "tracker.duckdb"
 MEMORY = ":memory:"
+DUCKLAKE_PREFIX = "ducklake:"
+LAKE = "lake"
 
 # The same settings for every connection: DuckDB refuses a second connection to one file with
 # different settings. Extensions are never downloaded at run time; they come from installed wheels.
@@ -35,9 +37,54 @@ def default_target() -> str:
     return os.environ.get("TRACKER_DB") or str(DEFAULT_DB)
 
 
+def is_ducklake(target: str | Path) -> bool:
+    """Return True when the target names a DuckLake catalog rather than a DuckDB file."""
+    return str(target).startswith(DUCKLAKE_PREFIX)
+
+
+def _load_ducklake(conn: duckdb.DuckDBPyConnection) -> None:
+    # The extension ships in a pinned PyPI wheel and is loaded from there with DuckDB's signature
+    # check on; nothing is downloaded at run time.
+    try:
+        import duckdb_extension_ducklake
+    except ImportError as e:
+        raise InvalidInput(
+            "a DuckLake target needs the duckdb-extension-ducklake package; "
+            "install requirements.txt"
+        ) from e
+    folder = (
+        Path(duckdb_extension_ducklake.__file__).parent / "extensions" / f"v{duckdb.__version__}"
+    )
+    conn.execute(f"LOAD '{folder / 'ducklake.duckdb_extension'}'")
+
+
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _attach_ducklake(conn: duckdb.DuckDBPyConnection, target: str) -> None:
+    _load_ducklake(conn)
+    # ATTACH takes no bound parameters; both values come from the operator's own settings.
+    sql = f"ATTACH {_sql_text(target)} AS {LAKE}"
+    data_path = os.environ.get("TRACKER_DATA_PATH")
+    if data_path:
+        sql += f" (DATA_PATH {_sql_text(data_path)})"
+    conn.execute(sql)
+    conn.execute(f"USE {LAKE}")
+
+
 def connect(target: str | Path) -> duckdb.DuckDBPyConnection:
-    """Return a new connection to a database file (created if missing) or to ``:memory:``."""
+    """Return a new connection to a database file (created if missing), ``:memory:``, or a
+    DuckLake catalog (``ducklake:…``, data files under $TRACKER_DATA_PATH)."""
     name = str(target)
+    if is_ducklake(name):
+        conn = duckdb.connect(MEMORY, config=dict(SETTINGS))
+        try:
+            _attach_ducklake(conn, name)
+        except duckdb.Error as e:
+            conn.close()
+            raise InvalidInput(f"cannot attach the DuckLake catalog {name}: {e}") from e
+        return conn
     if name != MEMORY:
         path = Path(name)
         if path.is_dir():
@@ -68,12 +115,16 @@ class Database:
         conn = connect(target)
         db = cls(str(target), conn)
         with db.write_lock:
-            migrate(conn)
+            # DuckLake has no indexes; uniqueness is the store's check there.
+            migrate(conn, indexes=not is_ducklake(target))
         return db
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """Return a cursor: its own transaction context over the shared database."""
-        return self.conn.cursor()
+        cur = self.conn.cursor()
+        if is_ducklake(self.target):
+            cur.execute(f"USE {LAKE}")
+        return cur
 
     @contextmanager
     def transaction(self, cur: duckdb.DuckDBPyConnection) -> Iterator[None]:
