@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from experiments.errors import Conflict, InvalidInput, NotFound
@@ -217,3 +218,18 @@ class CampaignStore(BaseStore):
             "JOIN campaign c ON c.id = a.campaign_id"
         )
         return dict(rows)
+
+    def campaign_spend(
+        self, campaign_id: uuid.UUID, start: date | None, end: date | None
+    ) -> float | None:
+        """Return the spend of the facts of a campaign's aliases in a window; None if none."""
+        # A fact belongs to the campaign when its source name is one of the campaign's aliases
+        # (case-insensitive) on that platform, or on any platform when the alias names none.
+        row = self._one(
+            "SELECT sum(f.spend) FROM metric_fact f WHERE (? IS NULL OR f.date >= ?) "
+            "AND (? IS NULL OR f.date <= ?) AND EXISTS (SELECT 1 FROM campaign_alias a "
+            "WHERE a.campaign_id = ? AND lower(a.name) = lower(f.source_campaign) "
+            "AND (a.platform IS NULL OR a.platform = f.platform))",
+            [start, start, end, end, campaign_id],
+        )
+        return None if row is None or row[0] is None else float(row[0])

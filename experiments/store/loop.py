@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
+
+import pandas as pd
 
 from experiments.errors import Conflict, InvalidInput, NotFound
 from experiments.models import (
@@ -166,7 +168,9 @@ class LoopStore(BaseStore):
             self.audit("cycle", cycle.id, "update", before=before, after=stored)
         return stored
 
-    def set_phase(self, cycle_id: uuid.UUID, phase: Phase, at: datetime | None = None) -> Cycle:
+    def set_phase(
+        self, cycle_id: uuid.UUID, phase: Phase, at: datetime | None = None, action: str = "phase"
+    ) -> Cycle:
         """Move a cycle to ``phase`` and stamp when; loop.py decides whether the move is allowed."""
         with self.write(Area.LOOP):
             before = self.cycle(cycle_id)
@@ -177,7 +181,7 @@ class LoopStore(BaseStore):
             )
             stored = self.cycle(cycle_id)
             self.audit(
-                "cycle", cycle_id, "phase", before={"phase": before.phase}, after={"phase": phase}
+                "cycle", cycle_id, action, before={"phase": before.phase}, after={"phase": phase}
             )
         return stored
 
@@ -370,7 +374,7 @@ class LoopStore(BaseStore):
             self.audit("learning", learning.id, "create", after=stored)
         return stored
 
-    def update_learning(self, learning: Learning) -> Learning:
+    def update_learning(self, learning: Learning, action: str = "update") -> Learning:
         """Save every field of an edited learning; return it as stored."""
         statement = require_text(learning.statement, "the learning")
         with self.write(Area.LOOP):
@@ -391,9 +395,87 @@ class LoopStore(BaseStore):
                 ],
             )  # fmt: skip
             stored = self.learning(learning.id)
-            self.audit("learning", learning.id, "update", before=before, after=stored)
+            self.audit("learning", learning.id, action, before=before, after=stored)
         return stored
 
     def decide_learning(self, learning_id: uuid.UUID | str, decision: Decision) -> Learning:
         """Record the decision on a learning; return it."""
-        return self.update_learning(replace(self.learning(learning_id), decision=decision))
+        learning = replace(self.learning(learning_id), decision=decision)
+        return self.update_learning(learning, action="decide")
+
+    # -- the learnings library ------------------------------------------------------------
+
+    def learning_library(self, filters: LibraryFilter | None = None) -> pd.DataFrame:
+        """Return every learning matching ``filters`` with its campaign, cycle and track record."""
+        f = filters or LibraryFilter()
+        where, params = _library_where(f)
+        # The same statement recurring in one campaign is the same learning re-tested: its
+        # record counts how often it was carried and how it fared where it was carried to.
+        sql = """
+            SELECT l.id, k.name AS campaign, c.number AS cycle, l.statement, l.evidence, l.tags,
+                l.decision, l.outcome, l.confidence, ci.number AS carried_into, l.applied,
+                CASE WHEN len(c.channels) > 0 THEN c.channels ELSE k.channels END AS channels,
+                count(l.carried_into_id) OVER w AS times_carried,
+                count(*) FILTER (WHERE l.outcome = 'confirmed') OVER w AS confirmed,
+                count(*) FILTER (WHERE l.outcome = 'contradicted') OVER w AS contradicted,
+                k.id AS campaign_id, l.created_at
+            FROM learning l JOIN cycle c ON c.id = l.cycle_id
+            JOIN campaign k ON k.id = c.campaign_id
+            LEFT JOIN cycle ci ON ci.id = l.carried_into_id
+            WINDOW w AS (PARTITION BY c.campaign_id, lower(trim(l.statement)))"""
+        return self.cur.execute(
+            f"SELECT * FROM ({sql}) WHERE {where} ORDER BY lower(campaign), cycle, created_at, id",
+            params,
+        ).df()
+
+    def learning_facets(self) -> tuple[list[str], list[str]]:
+        """Return every tag used on a learning and every channel of a campaign or cycle."""
+        tags = self._all("SELECT DISTINCT unnest(tags) AS t FROM learning ORDER BY t")
+        channels = self._all(
+            "SELECT DISTINCT ch FROM (SELECT unnest(channels) AS ch FROM campaign "
+            "UNION SELECT unnest(channels) FROM cycle) ORDER BY lower(ch)"
+        )
+        return [r[0] for r in tags], [r[0] for r in channels]
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryFilter:
+    """What the learnings library narrows to; an empty field does not filter."""
+
+    campaign_ids: tuple[uuid.UUID, ...] = ()
+    tags: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
+    decisions: tuple[Decision, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    text: str = ""
+
+
+def _like(word: str) -> str:
+    # The person's % and _ are text to find, not wildcards.
+    return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _library_where(f: LibraryFilter) -> tuple[str, list[object]]:
+    clauses, params = ["TRUE"], []  # type: tuple[list[str], list[object]]
+    for column, values in (
+        ("campaign_id", list(f.campaign_ids)),
+        ("decision", [d.value for d in f.decisions]),
+        ("outcome", [o.value for o in f.outcomes]),
+    ):
+        if values:
+            clauses.append(f"{column} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if f.tags:
+        clauses.append("list_has_any(tags, ?::VARCHAR[])")
+        params.append([t.strip().lower() for t in f.tags])
+    if f.channels:
+        clauses.append("list_has_any(list_transform(channels, x -> lower(x)), ?::VARCHAR[])")
+        params.append([c.strip().lower() for c in f.channels])
+    # Every word must appear somewhere in the statement, the evidence or the tags.
+    for word in f.text.split():
+        clauses.append(
+            "(statement ILIKE ? ESCAPE '\\' OR evidence ILIKE ? ESCAPE '\\' "
+            "OR array_to_string(tags, ' ') ILIKE ? ESCAPE '\\')"
+        )
+        params.extend([_like(word)] * 3)
+    return " AND ".join(clauses), params
