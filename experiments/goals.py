@@ -1,0 +1,391 @@
+"""Progress of operational goals: actual, pace, forecast and a status a manager can act on.
+
+How a goal is read depends on its metric's kind:
+
+* **total** (spend, clicks, leads, … — sums): the running total over the period. The pace line
+  runs from 0 at the period start to the target at its end (a running total starts at zero;
+  the baseline, e.g. last period's total, is kept for reference only).
+* **level** (ctr, cpa, roas, reply times, … — ratios and medians): the value over the period so
+  far. The pace line runs from the baseline at the period start to the target at its end; a goal
+  without a baseline has no pace line.
+* **peak** (reach): platforms de-duplicate reach, so days cannot be added up; the largest day's
+  reach is the honest claim. Paced like a level.
+
+Forecast for the period end: an ordinary least-squares line through the *daily* values so far
+(one point: a flat line), projected over the days from the last day with data to the period end
+(negative projections count as 0). Totals add the projection to the actual. Ratios project their
+numerator and denominator separately and divide the projected sums, so the forecast is the
+cumulative ratio at the period end, not the last day's ratio. Reply times blend the actual with
+the projected daily values, weighted by the number of replies expected. Peaks take the larger of
+the actual and the line's value at the period end. Days without facts are left out of the fit
+(imports lag; a missing day is not a zero day).
+
+Status rule (``meets(v)`` is ``v >= target`` for at_least, ``v <= target`` for at_most):
+
+1. no value in the period and scope up to today → ``no_data``;
+2. the period is over → ``achieved`` if the actual meets the target, else ``off_track``;
+3. a total can only grow: at_least already met → ``achieved``; at_most already exceeded →
+   ``off_track`` (the allowance is used up for good);
+4. otherwise two checks — *on pace* (the actual meets the pace line by today; true without a
+   pace line) and *forecast* (the forecast meets the target; without a forecast, the actual
+   must) — both → ``on_track``, one → ``at_risk``, neither → ``off_track``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import numpy as np
+import pandas as pd
+
+from experiments.metrics import BASE_METRICS, derived, ratio
+from experiments.models import Comparator, Goal, ScopeKind
+from experiments.store import Store
+
+
+class Status(StrEnum):
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+class Kind(StrEnum):
+    TOTAL = "total"
+    LEVEL = "level"
+    PEAK = "peak"
+
+
+# Reply-time keys: the daily column with the day's value, and which summary value is the actual
+# (0: the median, 1: the 90th percentile). The base key alone aggregates as a median.
+_RESPONSE: dict[str, tuple[str, int]] = {
+    "response_time_s": ("response_time_s", 0),
+    "response_time_median_s": ("response_time_s", 0),
+    "response_time_p90_s": ("response_p90", 1),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    """What one cycle brought to a goal inside the goal's period (and scope)."""
+
+    campaign: str
+    cycle: int
+    start: date | None
+    end: date | None
+    value: float | None
+    # Of the goal's actual; totals only (a cycle's share of a ratio is not a share).
+    share: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """A goal's state on one day: actual vs target, pace, forecast and status."""
+
+    goal: Goal
+    kind: Kind
+    as_of: date
+    actual: float | None
+    share: float | None
+    expected: float | None
+    forecast: float | None
+    status: Status
+    elapsed: float | None
+    # The running value per day with data (reply times: the day's own value), for sparklines.
+    series: tuple[tuple[date, float], ...] = ()
+    contributions: tuple[Contribution, ...] = ()
+
+
+def metric_kind(metric: str) -> Kind:
+    """Return how a metric accumulates over a period: total, level or peak."""
+    if metric == "reach":
+        return Kind.PEAK
+    if metric in BASE_METRICS and metric != "response_time_s":
+        return Kind.TOTAL
+    return Kind.LEVEL
+
+
+def meets(value: float | None, target: float, comparator: Comparator) -> bool:
+    """Return True when ``value`` satisfies the target under the comparator."""
+    if value is None:
+        return False
+    # A hair of tolerance: a least-squares forecast that lands on the target meets it.
+    slack = 1e-9 * max(abs(target), 1.0)
+    if comparator is Comparator.AT_LEAST:
+        return value >= target - slack
+    return value <= target + slack
+
+
+def _valid(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    return frame.dropna(subset=list(columns)) if len(frame) else frame
+
+
+def _fit(days: Sequence[int], values: Sequence[float]) -> tuple[float, float]:
+    """Return intercept and slope of the least-squares line (a flat line for one point)."""
+    if len(days) == 1 or len(set(days)) == 1:
+        return float(np.mean(values)), 0.0
+    slope, intercept = np.polyfit(np.asarray(days, float), np.asarray(values, float), 1)
+    return float(intercept), float(slope)
+
+
+def _project(days: Sequence[int], values: Sequence[float], last: int, end: int) -> float:
+    """Return the sum of the fitted daily values over days last+1 … end, negatives as 0."""
+    if not len(days) or end <= last:
+        return 0.0
+    a, b = _fit(days, values)
+    future = np.arange(last + 1, end + 1, dtype=float)
+    return float(np.clip(a + b * future, 0, None).sum())
+
+
+def _day_index(frame: pd.DataFrame, origin: date) -> list[int]:
+    return [(d - origin).days for d in frame["date"]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Window:
+    origin: date
+    last: int  # index of the last day counted (as_of)
+    end: int | None  # index of the period end, None for an open period
+
+
+def _total(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, float | None]:
+    days = _valid(frame, metric)
+    if not len(days):
+        return None, None
+    actual = float(days[metric].sum())
+    if w.end is None:
+        return actual, None
+    idx = _day_index(days, w.origin)
+    return actual, actual + _project(idx, list(days[metric]), max(idx), w.end)
+
+
+def _ratio(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, float | None]:
+    d = derived(metric)
+    assert d is not None
+    days = _valid(frame, d.numerator, d.denominator)
+    if not len(days):
+        return None, None
+    num, den = float(days[d.numerator].sum()), float(days[d.denominator].sum())
+    actual = ratio(num, den, d.factor)
+    if w.end is None or actual is None:
+        return actual, None
+    idx = _day_index(days, w.origin)
+    num_f = num + _project(idx, list(days[d.numerator]), max(idx), w.end)
+    den_f = den + _project(idx, list(days[d.denominator]), max(idx), w.end)
+    return actual, ratio(num_f, den_f, d.factor)
+
+
+def _response(frame: pd.DataFrame, metric: str, actual: float | None, w: _Window) -> float | None:
+    column = _RESPONSE[metric][0]
+    days = _valid(frame, column)
+    if actual is None or w.end is None or not len(days):
+        return None
+    idx = _day_index(days, w.origin)
+    last = max(idx)
+    if w.end <= last:
+        return actual
+    a, b = _fit(idx, list(days[column]))
+    future = np.clip(a + b * np.arange(last + 1, w.end + 1, dtype=float), 0, None)
+    counted = float(days["response_n"].sum())
+    expected_n = counted / len(days) * len(future)
+    return (counted * actual + expected_n * float(future.mean())) / (counted + expected_n)
+
+
+def _peak(frame: pd.DataFrame, w: _Window) -> tuple[float | None, float | None]:
+    days = _valid(frame, "reach")
+    if not len(days):
+        return None, None
+    actual = float(days["reach"].max())
+    if w.end is None:
+        return actual, None
+    idx = _day_index(days, w.origin)
+    a, b = _fit(idx, list(days["reach"]))
+    return actual, max(actual, a + b * max(w.end, max(idx)))
+
+
+def measure(
+    goal: Goal,
+    frame: pd.DataFrame,
+    response: tuple[float | None, float | None],
+    w: _Window,
+) -> tuple[float | None, float | None]:
+    """Return the actual and the period-end forecast of a goal's metric over a daily frame."""
+    kind = metric_kind(goal.metric)
+    if kind is Kind.PEAK:
+        return _peak(frame, w)
+    if kind is Kind.TOTAL:
+        return _total(frame, goal.metric, w)
+    if goal.metric in _RESPONSE:
+        actual = response[_RESPONSE[goal.metric][1]]
+        return actual, _response(frame, goal.metric, actual, w)
+    return _ratio(frame, goal.metric, w)
+
+
+def running_series(metric: str, frame: pd.DataFrame) -> tuple[tuple[date, float], ...]:
+    """Return the metric's running value per day with data (reply times: each day's value)."""
+    kind = metric_kind(metric)
+    if metric in _RESPONSE:
+        days = _valid(frame, _RESPONSE[metric][0])
+        values = list(days[_RESPONSE[metric][0]])
+    elif kind is Kind.PEAK:
+        days = _valid(frame, metric)
+        values = list(days[metric].cummax())
+    elif kind is Kind.TOTAL:
+        days = _valid(frame, metric)
+        values = list(days[metric].cumsum())
+    else:
+        d = derived(metric)
+        assert d is not None
+        days = _valid(frame, d.numerator, d.denominator)
+        num, den = days[d.numerator].cumsum(), days[d.denominator].cumsum()
+        values = [ratio(float(n), float(q), d.factor) for n, q in zip(num, den, strict=True)]
+    return tuple(
+        (day, float(v)) for day, v in zip(days["date"], values, strict=True) if v is not None
+    )
+
+
+def elapsed_share(goal: Goal, as_of: date) -> float | None:
+    """Return how much of the goal's period has passed by ``as_of`` (0 … 1), days inclusive."""
+    if goal.period_start is None or goal.period_end is None:
+        return None
+    total = (goal.period_end - goal.period_start).days + 1
+    passed = (as_of - goal.period_start).days + 1
+    return min(max(passed / total, 0.0), 1.0)
+
+
+def _start_value(goal: Goal) -> float | None:
+    return 0.0 if metric_kind(goal.metric) is Kind.TOTAL else goal.baseline
+
+
+def expected_value(goal: Goal, as_of: date) -> float | None:
+    """Return the value the pace line expects by ``as_of`` (None without period or baseline)."""
+    share = elapsed_share(goal, as_of)
+    start = _start_value(goal)
+    if share is None or start is None:
+        return None
+    return start + (goal.target - start) * share
+
+
+def share_of_target(goal: Goal, actual: float | None) -> float | None:
+    """Return how far the actual has come from the start value towards the target (1 = there).
+
+    The start value is 0 for totals and the baseline for levels. For an at_most total (a
+    budget) this is the share of the allowance used. Without a start value below the target
+    (or where start and target coincide) it is actual/target (at_least) or target/actual
+    (at_most).
+    """
+    if actual is None:
+        return None
+    start = _start_value(goal)
+    if start is not None and start != goal.target:
+        return (actual - start) / (goal.target - start)
+    if goal.comparator is Comparator.AT_LEAST:
+        return actual / goal.target if goal.target else 1.0
+    return goal.target / actual if actual else 1.0
+
+
+def judge(goal: Goal, as_of_over: bool, actual: float | None, expected: float | None,
+          forecast: float | None) -> Status:  # fmt: skip
+    """Return the status by the rule in this module's docstring."""
+    if actual is None:
+        return Status.NO_DATA
+    met = meets(actual, goal.target, goal.comparator)
+    if as_of_over:
+        return Status.ACHIEVED if met else Status.OFF_TRACK
+    if metric_kind(goal.metric) is Kind.TOTAL:
+        if met and goal.comparator is Comparator.AT_LEAST:
+            return Status.ACHIEVED
+        if not met and goal.comparator is Comparator.AT_MOST:
+            return Status.OFF_TRACK
+    on_pace = expected is None or meets(actual, expected, goal.comparator)
+    heading = meets(forecast, goal.target, goal.comparator) if forecast is not None else met
+    if on_pace and heading:
+        return Status.ON_TRACK
+    return Status.AT_RISK if on_pace or heading else Status.OFF_TRACK
+
+
+def _scope(goal: Goal) -> tuple[str | None, str | None]:
+    if goal.scope_kind is ScopeKind.CAMPAIGN:
+        return goal.scope_value, None
+    if goal.scope_kind is ScopeKind.CHANNEL:
+        return None, goal.scope_value
+    return None, None
+
+
+def evaluate(
+    goal: Goal,
+    frame: pd.DataFrame,
+    response: tuple[float | None, float | None],
+    today: date,
+) -> Progress:
+    """Return a goal's progress from its daily frame (already cut to its period and scope)."""
+    as_of = min(today, goal.period_end) if goal.period_end else today
+    if len(frame):
+        frame = frame[[d <= as_of for d in frame["date"]]]
+    origin = goal.period_start or (frame["date"].min() if len(frame) else as_of)
+    end = (goal.period_end - origin).days if goal.period_end else None
+    window = _Window(origin, (as_of - origin).days, end)
+    actual, forecast = measure(goal, frame, response, window)
+    expected = expected_value(goal, as_of)
+    over = goal.period_end is not None and today > goal.period_end
+    return Progress(
+        goal=goal, kind=metric_kind(goal.metric), as_of=as_of, actual=actual,
+        share=share_of_target(goal, actual), expected=expected,
+        forecast=forecast if not over else actual,
+        status=judge(goal, over, actual, expected, forecast),
+        elapsed=elapsed_share(goal, as_of), series=running_series(goal.metric, frame),
+    )  # fmt: skip
+
+
+def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
+    """Return one goal's progress on ``today``, read from the facts of its period and scope."""
+    campaign, channel = _scope(goal)
+    as_of = min(today, goal.period_end) if goal.period_end else today
+    # Before the period starts the window is empty (start > as_of), so the goal has no data.
+    frame = store.daily_metrics(goal.period_start, as_of, campaign, channel)
+    response: tuple[float | None, float | None] = (None, None)
+    if goal.metric in _RESPONSE:
+        response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
+    return evaluate(goal, frame, response, today)
+
+
+def progress(store: Store, today: date) -> list[Progress]:
+    """Return the progress of every goal on ``today``, in goal-name order."""
+    return [goal_progress(store, g, today) for g in store.goals()]
+
+
+def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
+    """Return each cycle's value for a goal over the overlap of cycle window and goal period.
+
+    A goal scoped to a campaign counts only that campaign's cycles; a channel scope keeps the
+    channel's facts of every cycle. Cycles without overlap are left out.
+    """
+    goal = p.goal
+    campaign_key, channel = _scope(goal)
+    out = []
+    for _, row in store.cycle_metrics().iterrows():
+        if campaign_key is not None and campaign_key.lower() not in (
+            str(row["campaign_id"]),
+            str(row["campaign"]).lower(),
+        ):
+            continue
+        start = max((d for d in (goal.period_start, row["start_date"]) if d is not None),
+                    default=None)  # fmt: skip
+        end = min((d for d in (p.as_of, row["end_date"]) if d is not None), default=None)
+        if start is not None and end is not None and end < start:
+            continue
+        cid = str(row["campaign_id"])
+        frame = store.daily_metrics(start, end, cid, channel)
+        response: tuple[float | None, float | None] = (None, None)
+        if goal.metric in _RESPONSE:
+            response = store.response_time_summary(start, end, cid, channel)
+        value, _ = measure(goal, frame, response, _Window(start or p.as_of, 0, None))
+        share = None
+        if p.kind is Kind.TOTAL and value is not None and p.actual:
+            share = value / p.actual
+        out.append(Contribution(str(row["campaign"]), int(row["number"]), start, end, value, share))
+    return tuple(out)
