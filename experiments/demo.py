@@ -52,6 +52,9 @@ SUMMARY_KEYS = (
 # Decisions that send a learning into the next cycle (DESIGN.md: carry_forward and retest).
 CARRIED = (Decision.CARRY_FORWARD, Decision.RETEST)
 Window = tuple[date, date]
+# Goals are set for a longer period than one turn of the loop: they run on into the next
+# cycle, so a newcomer sees them in progress (pace, forecast) rather than already graded.
+GOAL_RUNWAY = timedelta(days=28)
 
 
 def load_demo(store: Store, today: date | None = None) -> dict[str, Any]:
@@ -142,7 +145,8 @@ class _Clock:
 def _goal(spec: CampaignSpec, goal: GoalSpec, windows: Sequence[Window]) -> Goal:
     return Goal(
         new_id(), goal.name, goal.metric, goal.comparator, goal.target, baseline=goal.baseline,
-        period_start=windows[0][0], period_end=windows[-1][1], scope_kind=ScopeKind.CAMPAIGN,
+        period_start=windows[0][0], period_end=windows[-1][1] + GOAL_RUNWAY,
+        scope_kind=ScopeKind.CAMPAIGN,
         scope_value=spec.name, owner=goal.owner, objective=goal.objective,
     )  # fmt: skip
 

@@ -363,13 +363,13 @@ EMPLOYER_BRANDING = CampaignSpec(
     focus=RelationshipFocus.NEW, budget=30_000, people_hours=240,
     competition="Three logistics companies in the region hire for the same shifts and advertise "
     "higher night bonuses; for developers we compete with remote-first employers.",
-    success="At least 300 qualified applications over the period at a CPC under 4.50 €; HR "
+    success="At least 360 qualified applications over the period at a CPC under 4.50 €; HR "
     "rates an applicant 'qualified' after screening",
     stakeholders=("HR", "Works council", "PR"),
     channels=("LinkedIn",),
     aliases=(Alias("EB26 Logistics Careers", "linkedin"), Alias("EB26 IT Careers", "linkedin")),
     goals=(
-        GoalSpec("apps", "Qualified applications ≥ 300", "leads", Comparator.AT_LEAST, 300.0,
+        GoalSpec("apps", "Qualified applications ≥ 360", "leads", Comparator.AT_LEAST, 360.0,
                  0.0, MIRA, HIRING),
         GoalSpec("eng", "LinkedIn engagement rate ≥ 3.5 %", "engagement_rate",
                  Comparator.AT_LEAST, 0.035, 0.02, MIRA,
