@@ -14,6 +14,7 @@ from typing import Any
 
 from experiments.errors import Conflict, GateRefused, InvalidInput, NotFound
 from experiments.models import (
+    Alias,
     Campaign,
     Confidence,
     Cycle,
@@ -345,7 +346,8 @@ class Step:
 def steps(cycle: Cycle) -> list[Step]:
     """Return the stepper of a cycle: every phase with its state and when it was entered."""
     order = list(FORWARD) + [LAST_OPEN_PHASE, Phase.CLOSED]
-    here = order.index(cycle.phase)
+    # A closed cycle has been through every step, the next start included.
+    here = len(order) if cycle.phase is Phase.CLOSED else order.index(cycle.phase)
     return [
         Step(p, "done" if i < here else "current" if i == here else "todo",
              cycle.phase_changed_at.get(p.value))
@@ -405,3 +407,21 @@ def timeline_rows(store: Store) -> list[dict[str, Any]]:
         for c in store.cycles()
         if c.start is not None and c.end is not None and c.campaign_id in names
     ]  # fmt: skip
+
+
+def parse_aliases(text: str) -> tuple[Alias, ...]:
+    """Return the aliases written one per line as 'platform: name' or just 'name'."""
+    found = []
+    for line in text.splitlines():
+        platform, sep, name = line.partition(":")
+        # A platform key is one word: 'Summer Sale: Berlin' stays one name with a colon.
+        if sep and platform.strip() and name.strip() and " " not in platform.strip():
+            found.append(Alias(name.strip(), platform.strip().lower()))
+        elif line.strip():
+            found.append(Alias(line.strip()))
+    return tuple(found)
+
+
+def aliases_text(aliases: tuple[Alias, ...]) -> str:
+    """Return aliases one per line, as parse_aliases reads them."""
+    return "\n".join(f"{a.platform}: {a.name}" if a.platform else a.name for a in aliases)

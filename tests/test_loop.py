@@ -383,3 +383,9 @@ def test_steps_mark_done_current_and_todo(store: Store) -> None:
         (Phase.OPTIMIZATION, "todo"), (Phase.CLOSED, "todo"),
     ]  # fmt: skip
     assert loop.steps(cycle)[0].at is not None and loop.steps(cycle)[3].at is None
+
+
+def test_a_closed_cycle_has_done_every_step(store: Store) -> None:
+    _, cycle = closed(store)
+    assert [x.state for x in loop.steps(cycle)] == ["done"] * 5
+    assert loop.steps(cycle)[4].at is not None

@@ -1,0 +1,85 @@
+"""Learnings library: every learning of every campaign, filtered and searched, with its record."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from experiments.i18n import fmt_number
+from experiments.models import Decision, Outcome
+from experiments.store.loop import LibraryFilter
+from views.common import lang, store, tr
+
+s = store()
+L = lang()
+
+st.title(tr("library.title"))
+st.caption(tr("library.intro"))
+campaigns = {c.id: c.name for c in s.campaigns()}
+tags, channels = s.learning_facets()
+
+search = st.text_input(tr("library.search"), key="lib_search", icon=":material/search:",
+                       placeholder=tr("library.search_hint"))  # fmt: skip
+a, b, c, d, e = st.columns(5)
+chosen = LibraryFilter(
+    campaign_ids=tuple(
+        a.multiselect(
+            tr("library.campaign"),
+            list(campaigns),
+            key="lib_campaign",
+            format_func=lambda i: campaigns[i],
+        )
+    ),  # fmt: skip
+    tags=tuple(b.multiselect(tr("library.tag"), tags, key="lib_tag")),
+    channels=tuple(c.multiselect(tr("library.channel"), channels, key="lib_channel")),
+    decisions=tuple(
+        d.multiselect(
+            tr("library.decision"),
+            list(Decision),
+            key="lib_decision",
+            format_func=lambda v: tr(f"loop.decision.{v}"),
+        )
+    ),  # fmt: skip
+    outcomes=tuple(
+        e.multiselect(
+            tr("library.outcome"),
+            list(Outcome),
+            key="lib_outcome",
+            format_func=lambda v: tr(f"loop.outcome.{v}"),
+        )
+    ),  # fmt: skip
+    text=search,
+)
+rows = s.learning_library(chosen)
+total = len(s.learning_library())
+st.caption(tr("library.count", shown=fmt_number(len(rows), L), total=fmt_number(total, L)))
+if rows.empty:
+    st.info(tr("library.none") if total else tr("library.empty"), icon=":material/lightbulb:")
+    st.stop()
+
+# Shown as dataframe cells: the team's own words stay text, never Markdown.
+table = rows.assign(
+    decision=rows["decision"].map(lambda v: tr(f"loop.decision.{v}")),
+    outcome=rows["outcome"].map(
+        lambda v: tr(f"loop.outcome.{v if isinstance(v, str) else 'none'}")
+    ),
+    tags=rows["tags"].map(lambda v: ", ".join(v)),
+    carried_into=rows["carried_into"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+    channels=rows["channels"].map(lambda v: ", ".join(v)),
+)
+columns = {
+    "campaign": st.column_config.TextColumn(tr("library.campaign")),
+    "cycle": st.column_config.NumberColumn(tr("library.cycle"), format="%d"),
+    "statement": st.column_config.TextColumn(tr("library.statement"), width="large"),
+    "decision": st.column_config.TextColumn(tr("library.decision")),
+    "outcome": st.column_config.TextColumn(tr("library.outcome")),
+    "times_carried": st.column_config.NumberColumn(tr("library.times_carried"), format="%d×"),
+    "confirmed": st.column_config.NumberColumn(tr("library.confirmed"), format="%d"),
+    "contradicted": st.column_config.NumberColumn(tr("library.contradicted"), format="%d"),
+    "tags": st.column_config.TextColumn(tr("library.tag")),
+    "channels": st.column_config.TextColumn(tr("library.channel")),
+    "carried_into": st.column_config.TextColumn(tr("library.carried_into")),
+    "evidence": st.column_config.TextColumn(tr("library.evidence"), width="medium"),
+}
+st.dataframe(table, key="lib_table", hide_index=True, column_order=list(columns),
+             column_config=columns, height=min(36 * (len(table) + 1) + 4, 640))  # fmt: skip
