@@ -27,6 +27,7 @@ st.sidebar.selectbox(
 # (script, title key, icon); only pages that work are listed.
 PAGES = [
     ("views/overview.py", "nav.overview", ":material/dashboard:"),
+    ("views/goals.py", "nav.goals", ":material/flag:"),
     ("views/campaigns.py", "nav.campaigns", ":material/campaign:"),
     ("views/cycle.py", "nav.cycle", ":material/autorenew:"),
     ("views/learnings.py", "nav.learnings", ":material/lightbulb:"),

@@ -1,11 +1,42 @@
-"""What the overview shows about campaigns: where each stands in the loop."""
+"""What the management view shows: goals explained, the loop, learnings, criticism, costs.
+
+Every function returns plain rows or text for the overview page, the report and the CLI; none
+of them renders anything.
+"""
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
 from typing import Any
 
-from experiments.models import Cycle, Phase
+import pandas as pd
+
+from experiments.errors import InvalidInput
+from experiments.goals import Progress, Status
+from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
+from experiments.metrics import derived
+from experiments.models import Cycle, Decision, Phase
 from experiments.store import Store
+
+MONEY_METRICS = frozenset({"spend", "revenue", "cpc", "cpa", "cpm"})
+SECONDS_METRICS = frozenset({"response_time_s", "response_time_median_s", "response_time_p90_s"})
+# Traffic-light order: what needs attention first.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.OFF_TRACK,
+    Status.AT_RISK,
+    Status.ON_TRACK,
+    Status.ACHIEVED,
+    Status.NO_DATA,
+)
+
+
+def _scalar(value: Any) -> Any:
+    """Return a frame cell as a plain value: None for NaN, NA and NaT; dates as dates."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
 
 
 def current_cycle(cycles: list[Cycle]) -> Cycle | None:
@@ -41,3 +72,185 @@ def campaign_rows(store: Store) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def format_value(metric: str, value: float | None, lang: str) -> str:
+    """Return a metric value as people read it: money, a percentage, a duration or a count."""
+    if value is None:
+        return "–"
+    if metric in MONEY_METRICS:
+        return fmt_money(value, lang)
+    definition = derived(metric)
+    if definition is not None and definition.is_rate:
+        return fmt_percent(value, lang, digits=2)
+    if metric in SECONDS_METRICS:
+        return format_duration(value, lang)
+    if metric == "roas":
+        return fmt_number(value, lang, digits=2)
+    return fmt_number(value, lang)
+
+
+def format_duration(seconds: float, lang: str) -> str:
+    """Return seconds as '1 h 5 min', '45 min' or '30 s'."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{fmt_number(whole, lang)} s"
+    minutes = round(whole / 60)
+    if minutes < 60:
+        return f"{fmt_number(minutes, lang)} min"
+    hours, rest = divmod(minutes, 60)
+    return f"{fmt_number(hours, lang)} h {rest} min" if rest else f"{fmt_number(hours, lang)} h"
+
+
+def parse_number(text: str, what: str) -> float | None:
+    """Return a typed number (1500, 0.025, 0,025, 1.234,5 or 2.5 % as 0.025); None if blank."""
+    raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
+    if not raw:
+        return None
+    percent = raw.endswith("%")
+    raw = raw.rstrip("%")
+    if "," in raw:
+        # German notation: dots group thousands, the comma is the decimal mark.
+        raw = raw.replace(".", "").replace(",", ".")
+    try:
+        value = float(raw)
+    except ValueError:
+        raise InvalidInput(
+            f"'{text}' is not a number for {what}; write e.g. 1500, 0.025 or 2.5 %"
+        ) from None
+    return value / 100 if percent else value
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """Return the readable name of a metric key."""
+    return t(f"goals.metric.{metric}", lang)
+
+
+def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
+    """Return where a goal counts: everywhere, one campaign (by name) or one channel."""
+    g = p.goal
+    if g.scope_kind.value == "campaign":
+        name = campaign_names.get(str(g.scope_value), g.scope_value or "")
+        return t("goals.scope_is_campaign", lang, name=name)
+    if g.scope_kind.value == "channel":
+        return t("goals.scope_is_channel", lang, name=g.scope_value or "")
+    return t("goals.scope_is_all", lang)
+
+
+def explain(p: Progress, lang: str) -> str:
+    """Return one sentence saying why a goal has its status (pace, forecast, period)."""
+    g, fv = p.goal, (lambda v: format_value(p.goal.metric, v, lang))
+    if p.status is Status.NO_DATA:
+        if g.period_start is not None and p.as_of < g.period_start:
+            return t("goals.why.not_started", lang, start=fmt_date(g.period_start, lang))
+        return t("goals.why.no_data", lang, metric=metric_label(g.metric, lang))
+    parts = []
+    if g.period_end is not None and p.as_of >= g.period_end and p.elapsed == 1.0:
+        parts.append(t("goals.why.period_over", lang, end=fmt_date(g.period_end, lang)))
+        if p.status is Status.OFF_TRACK and p.actual is not None:
+            gap = fv(abs(g.target - p.actual))
+            parts.append(t("goals.why.missed_by", lang, gap=gap))
+    elif p.status is Status.ACHIEVED:
+        parts.append(t("goals.why.reached", lang))
+    else:
+        if p.expected is not None:
+            key = "goals.why.on_pace" if _on_pace(p) else "goals.why.behind_pace"
+            parts.append(t(key, lang, expected=fv(p.expected)))
+        if p.forecast is not None and g.period_end is not None:
+            parts.append(t("goals.why.forecast", lang, forecast=fv(p.forecast),
+                           end=fmt_date(g.period_end, lang)))  # fmt: skip
+    if g.baseline is not None:
+        parts.append(t("goals.why.baseline", lang, baseline=fv(g.baseline)))
+    return " · ".join(parts)
+
+
+def _on_pace(p: Progress) -> bool:
+    from experiments.goals import meets
+
+    return p.expected is None or meets(p.actual, p.expected, p.goal.comparator)
+
+
+def status_counts(progress: list[Progress]) -> dict[Status, int]:
+    """Return how many goals have each status, in traffic-light order."""
+    return {s: sum(1 for p in progress if p.status is s) for s in STATUS_ORDER}
+
+
+def by_attention(progress: list[Progress]) -> list[Progress]:
+    """Return the goals with those needing attention first, then by name."""
+    return sorted(progress, key=lambda p: (STATUS_ORDER.index(p.status), p.goal.name.lower()))
+
+
+def carried_learnings(store: Store) -> list[dict[str, Any]]:
+    """Return each learning carried into a later cycle with its outcome there, newest first."""
+    cycles = {c.id: c for c in store.cycles()}
+    names = {c.id: c.name for c in store.campaigns()}
+    rows: list[dict[str, Any]] = []
+    for learning in store.learnings():
+        into = cycles.get(learning.carried_into_id) if learning.carried_into_id else None
+        origin = cycles.get(learning.cycle_id)
+        if into is None or origin is None:
+            continue
+        rows.append({
+            "campaign": names.get(origin.campaign_id, ""), "from_cycle": origin.number,
+            "into_cycle": into.number, "statement": learning.statement,
+            "decision": learning.decision.value, "applied": learning.applied,
+            "outcome": learning.outcome.value if learning.outcome else None,
+        })  # fmt: skip
+    rows.sort(key=lambda r: (r["campaign"].lower(), -r["into_cycle"]))
+    return rows
+
+
+def criticism_rows(store: Store) -> list[dict[str, Any]]:
+    """Return criticism still open; ``overdue`` marks items whose cycle is already closed."""
+    names = {c.id: c.name for c in store.campaigns()}
+    return [
+        {
+            "campaign": names.get(campaign_id, ""),
+            "cycle": number,
+            "phase": phase.value,
+            "source": fb.source.value,
+            "text": fb.text,
+            "since": fb.created_at,
+            "overdue": phase is Phase.CLOSED,
+        }  # fmt: skip
+        for fb, campaign_id, number, phase in store.open_criticism()
+    ]
+
+
+def spend_rows(store: Store) -> list[dict[str, Any]]:
+    """Return per cycle: budget, spend, learnings adopted and the spend per adopted learning.
+
+    A learning is adopted when its decision is carry_forward: the team chose to build on it.
+    The cycle's whole spend is what those learnings cost, so cycles without one show none.
+    """
+    adopted: dict[Any, int] = {}
+    for learning in store.learnings():
+        if learning.decision is Decision.CARRY_FORWARD:
+            adopted[learning.cycle_id] = adopted.get(learning.cycle_id, 0) + 1
+    rows = []
+    for _, r in store.cycle_metrics().iterrows():
+        spend, n = _scalar(r["spend"]), adopted.get(r["cycle_id"], 0)
+        rows.append({
+            "campaign": r["campaign"], "cycle": int(r["number"]), "phase": r["phase"],
+            "start": r["start_date"], "end": r["end_date"], "budget": _scalar(r["budget"]),
+            "spend": spend, "adopted": n, "per_learning": spend / n if spend and n else None,
+        })  # fmt: skip
+    return rows
+
+
+def learning_cost(rows: list[dict[str, Any]]) -> tuple[float | None, int]:
+    """Return the spend per adopted learning and how many learnings that counts.
+
+    Only cycles with spend data count: an organic cycle's learnings cost no ad spend, and
+    counting them would make paid learning look cheaper than it was.
+    """
+    paid = [r for r in rows if r["adopted"] and r["spend"] is not None]
+    count = sum(r["adopted"] for r in paid)
+    return (sum(r["spend"] for r in paid) / count if count else None), count
+
+
+def changes(store: Store, since: date) -> list[dict[str, Any]]:
+    """Return what changed since the start of a day: cycles, decisions, imports; newest first."""
+    frame = store.changes_since(datetime.combine(since, time.min))
+    keys = ("happened_at", "kind", "campaign", "cycle", "detail", "value")
+    return [{k: _scalar(r[k]) for k in keys} for _, r in frame.iterrows()]

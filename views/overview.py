@@ -1,19 +1,36 @@
-"""Overview: every campaign with its position in the loop; the empty state on a new database."""
+"""Overview, the manager's home: goals as traffic lights, the loop, learnings, criticism, costs.
+
+On a new database it offers the demo workspace and a first campaign instead.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pandas as pd
 import streamlit as st
 
-from experiments import overview
+from experiments import charts, goals, overview
 from experiments.demo import load_demo
-from experiments.i18n import fmt_date
-from experiments.models import Alias
-from views.common import attempt, flash, lang, store, tr
+from experiments.exports import MIME, export_bytes
+from experiments.goals import Progress, Status
+from experiments.i18n import fmt_date, fmt_money, fmt_number, t
+from experiments.models import Alias, Comparator
+from experiments.reports import build_report
+from experiments.store import Store
+from experiments.store.analytics import EXPORT_TABLES
+from views.common import attempt, flash, lang, reported, store, tr
 
-s = store()
-st.title(tr("overview.title"))
+BADGES: dict[Status, tuple[str, str]] = {
+    Status.ACHIEVED: ("blue", ":material/verified:"),
+    Status.ON_TRACK: ("green", ":material/check_circle:"),
+    Status.AT_RISK: ("orange", ":material/warning:"),
+    Status.OFF_TRACK: ("red", ":material/error:"),
+    Status.NO_DATA: ("gray", ":material/help:"),
+}
 
-if s.is_empty():
+
+def empty_state(s: Store) -> None:
     st.info(tr("overview.empty"), icon=":material/rocket_launch:")
     left, right = st.columns(2)
     with left:
@@ -41,23 +58,168 @@ if s.is_empty():
                 if created is not None:
                     flash(tr("overview.campaign_created", name=created.name))
                     st.rerun()
+
+
+def goal_card(p: Progress, names: dict[str, str]) -> None:
+    g, fv = p.goal, (lambda v: overview.format_value(p.goal.metric, v, lang()))
+    with st.container(border=True):
+        color, icon = BADGES[p.status]
+        st.badge(tr(f"goals.status.{p.status.value}"), color=color, icon=icon)  # type: ignore[arg-type]
+        st.text(g.name)
+        sign = "≥" if g.comparator is Comparator.AT_LEAST else "≤"
+        st.metric(tr("mgmt.actual_vs_target", sign=sign, target=fv(g.target)), fv(p.actual))
+        st.progress(min(max(p.share or 0.0, 0.0), 1.0))
+        if p.series:
+            st.plotly_chart(charts.sparkline(p, height=56), config=charts.CONFIG,
+                            key=f"spark_{g.id}")  # fmt: skip
+        st.caption(overview.explain(p, lang()))
+        st.text(
+            f"{overview.metric_label(g.metric, lang())} · {overview.scope_label(p, names, lang())}"
+        )
+
+
+def goals_grid(s: Store, progress: list[Progress]) -> None:
+    counts = overview.status_counts(progress)
+    for col, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        col.metric(tr(f"goals.status.{status.value}"), n)
+    if not progress:
+        st.info(tr("mgmt.no_goals"), icon=":material/flag:")
+        st.page_link("views/goals.py", label=tr("mgmt.to_goals"), icon=":material/flag:")
+        return
+    names = {str(c.id): c.name for c in s.campaigns()}
+    ordered = overview.by_attention(progress)
+    per_row = 4  # eight goals on two rows: the whole picture on one screen
+    for start in range(0, len(ordered), per_row):
+        row = ordered[start : start + per_row]
+        for col, p in zip(st.columns(per_row), row, strict=False):
+            with col:
+                goal_card(p, names)
+
+
+def table(rows: list[dict[str, object]], columns: dict[str, str], empty: str) -> None:
+    """Show rows as a dataframe (user text stays text) with translated column names."""
+    if not rows:
+        st.caption(empty)
+        return
+    frame = pd.DataFrame(rows)[list(columns)].rename(columns=columns)
+    st.dataframe(frame, hide_index=True)
+
+
+def loop_and_criticism(s: Store) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(tr("mgmt.loop"))
+        rows = [{
+            "campaign": r["name"],
+            "cycle": tr("overview.cycle_n", n=r["cycle"]) if r["cycle"]
+            else tr("overview.no_cycle"),
+            "phase": tr(f"phase.{r['phase']}") if r["phase"] else "–",
+            "window": f"{fmt_date(r['start'], lang())} – {fmt_date(r['end'], lang())}",
+            "brief": ", ".join(tr(f"brief.{m}") for m in r["brief_missing"]) or "✓",
+        } for r in overview.campaign_rows(s)]  # fmt: skip
+        table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
+                     "phase": tr("mgmt.phase"), "window": tr("overview.window"),
+                     "brief": tr("mgmt.brief_missing")}, tr("mgmt.no_campaigns"))  # fmt: skip
+    with right:
+        st.subheader(tr("mgmt.criticism_open"))
+        rows = [{
+            "campaign": r["campaign"], "cycle": tr("overview.cycle_n", n=r["cycle"]),
+            "source": tr(f"mgmt.source.{r['source']}"), "text": r["text"],
+            "overdue": tr("mgmt.overdue") if r["overdue"] else "",
+        } for r in overview.criticism_rows(s)]  # fmt: skip
+        table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
+                     "source": tr("mgmt.source"), "text": tr("mgmt.criticism"),
+                     "overdue": tr("mgmt.after_close")}, tr("mgmt.no_criticism"))  # fmt: skip
+
+
+def learnings_and_cost(s: Store) -> None:
+    left, right = st.columns(2)
+    with left:
+        st.subheader(tr("mgmt.carried"))
+        rows = [{
+            "campaign": r["campaign"], "cycles": f"{r['from_cycle']} → {r['into_cycle']}",
+            "statement": r["statement"],
+            "applied": {True: "✓", False: "✗"}.get(r["applied"], "–"),
+            "outcome": tr(f"mgmt.outcome.{r['outcome'] or 'none'}"),
+        } for r in overview.carried_learnings(s)]  # fmt: skip
+        table(rows, {"campaign": tr("mgmt.campaign"), "cycles": tr("mgmt.cycles"),
+                     "statement": tr("mgmt.learning"), "applied": tr("mgmt.applied"),
+                     "outcome": tr("mgmt.outcome")}, tr("mgmt.no_carried"))  # fmt: skip
+    with right:
+        st.subheader(tr("mgmt.cost"))
+        spend = overview.spend_rows(s)
+        per_learning, adopted = overview.learning_cost(spend)
+        a, b = st.columns(2)
+        a.metric(tr("mgmt.per_learning"), fmt_money(per_learning, lang()),
+                 help=tr("mgmt.per_learning_help"))  # fmt: skip
+        b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
+        rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]),
+                 "budget": fmt_money(r["budget"], lang()), "spend": fmt_money(r["spend"], lang()),
+                 "per_learning": fmt_money(r["per_learning"], lang())} for r in spend]  # fmt: skip
+        table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
+                     "budget": tr("mgmt.budget"), "spend": tr("mgmt.spend"),
+                     "adopted": tr("mgmt.adopted_short"), "per_learning": tr("mgmt.per_learning")},
+              tr("mgmt.no_cycles"))  # fmt: skip
+
+
+def changes(s: Store) -> None:
+    st.subheader(tr("mgmt.changes"))
+    since = st.date_input(tr("mgmt.since"), value=date.today() - timedelta(days=7),
+                          key="changes_since", format="YYYY-MM-DD")  # fmt: skip
+    if not isinstance(since, date):
+        return
+    rows = [{
+        "at": fmt_date(r["happened_at"], lang()), "kind": tr(f"mgmt.change.{r['kind']}"),
+        "campaign": r["campaign"] or "", "cycle": str(r["cycle"] or ""),
+        "detail": r["detail"] or "", "value": tr(f"mgmt.decision.{r['value']}")
+        if r["kind"] == "learning_decided" and r["value"] else (r["value"] or ""),
+    } for r in overview.changes(s, since)]  # fmt: skip
+    table(rows, {"at": tr("mgmt.when"), "kind": tr("mgmt.what"), "campaign": tr("mgmt.campaign"),
+                 "cycle": tr("mgmt.cycle"), "detail": tr("mgmt.detail"),
+                 "value": tr("mgmt.value")}, tr("mgmt.no_changes"))  # fmt: skip
+
+
+def downloads(s: Store) -> None:
+    st.subheader(tr("mgmt.meeting"))
+    db, who, language = s.db, s.actor, lang()
+    left, right = st.columns(2)
+    with left:
+        names = [c.name for c in s.campaigns()]
+        everything = t("report.all_campaigns", language)
+        choice = st.selectbox(tr("report.scope"), ["", *names], key="report_campaign",
+                              format_func=lambda n: n or everything)  # fmt: skip
+        st.download_button(
+            tr("report.download"), key="download_report", icon=":material/download:",
+            data=lambda: build_report(Store(db, who), choice or None, lang=language),
+            file_name=f"report-{(choice or 'all').replace(' ', '-').lower()}.html",
+            mime="text/html", on_click="ignore", type="primary",
+        )  # fmt: skip
+        st.caption(tr("report.help"))
+    with right:
+        chosen = st.selectbox(tr("export.table"), EXPORT_TABLES, key="export_table",
+                              format_func=lambda n: t(f"export.table.{n}", language))  # fmt: skip
+        a, b = st.columns(2)
+        for col, fmt in ((a, "csv"), (b, "xlsx")):
+            col.download_button(
+                tr(f"export.download_{fmt}"), key=f"download_{fmt}", icon=":material/table:",
+                data=lambda fmt=fmt: export_bytes(Store(db, who), chosen, fmt),
+                file_name=f"{chosen}.{fmt}", mime=MIME[fmt], on_click="ignore",
+            )  # fmt: skip
+        st.caption(tr("export.help"))
+
+
+s = store()
+st.title(tr("overview.title"))
+
+if s.is_empty():
+    empty_state(s)
     st.stop()
 
-rows = overview.campaign_rows(s)
-st.subheader(tr("overview.campaigns"))
-for row in rows:
-    with st.container(border=True):
-        head, phase, window = st.columns([3, 2, 2])
-        head.markdown(f"**{tr('overview.campaign')}**")
-        head.text(row["name"])
-        if row["channels"]:
-            head.caption(", ".join(row["channels"]))
-        if row["cycle"]:
-            phase.metric(tr("overview.cycle_n", n=row["cycle"]), tr(f"phase.{row['phase']}"))
-            window.caption(tr("overview.window"))
-            window.text(f"{fmt_date(row['start'], lang())} – {fmt_date(row['end'], lang())}")
-        else:
-            phase.caption(tr("overview.no_cycle"))
-        if row["brief_missing"]:
-            missing = ", ".join(tr(f"brief.{m}") for m in row["brief_missing"])
-            st.warning(tr("overview.brief_incomplete", missing=missing), icon=":material/warning:")
+with reported():
+    progress = goals.progress(s, date.today())
+    st.subheader(tr("mgmt.goals"))
+    goals_grid(s, progress)
+    loop_and_criticism(s)
+    learnings_and_cost(s)
+    changes(s)
+    downloads(s)

@@ -1,0 +1,107 @@
+"""Plotly figures for the overview, the goals page and the report; no Streamlit here."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+from typing import Any
+
+import plotly.graph_objects as go
+
+from experiments.goals import Kind, Progress, Status
+from experiments.i18n import t
+from experiments.metrics import derived
+from experiments.overview import format_value
+
+STATUS_COLORS: dict[Status, str] = {
+    Status.ACHIEVED: "#1a7f37",
+    Status.ON_TRACK: "#2da44e",
+    Status.AT_RISK: "#bf8700",
+    Status.OFF_TRACK: "#cf222e",
+    Status.NO_DATA: "#8c959f",
+}
+TARGET_COLOR = "#57606a"
+PACE_COLOR = "#8c959f"
+FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=12)
+# Static charts: no mode bar (and so no link to plotly's site), no zoom to get lost in.
+CONFIG: dict[str, Any] = {"displayModeBar": False, "staticPlot": False, "responsive": True}
+
+
+def plain(text: str) -> str:
+    """Return user text for a plotly label: plotly reads tags such as <a href> in labels."""
+    return html.escape(text, quote=False)
+
+
+def sparkline(p: Progress, height: int = 70) -> go.Figure:
+    """Return a tiny line of the goal's running value with its target as a dotted line."""
+    fig = go.Figure()
+    color = STATUS_COLORS[p.status]
+    if p.series:
+        days, values = zip(*p.series, strict=True)
+        fig.add_trace(go.Scatter(x=days, y=values, mode="lines", line=dict(color=color, width=2),
+                                 hoverinfo="skip"))  # fmt: skip
+        fig.add_hline(y=p.goal.target, line=dict(color=TARGET_COLOR, width=1, dash="dot"))
+    fig.update_layout(
+        height=height, margin=dict(l=0, r=0, t=4, b=4), showlegend=False,
+        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
+        xaxis=dict(visible=False), yaxis=dict(visible=False),
+    )  # fmt: skip
+    return fig
+
+
+def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:
+    """Return the goal's running value with the pace line, the target and the forecast."""
+    g, fig = p.goal, go.Figure()
+    fmt = lambda v: format_value(g.metric, v, lang)  # noqa: E731
+    if p.series:
+        days, values = zip(*p.series, strict=True)
+        fig.add_trace(go.Scatter(
+            x=days, y=values, mode="lines+markers", name=t("report.chart_actual", lang),
+            line=dict(color=STATUS_COLORS[p.status], width=2), marker=dict(size=4),
+            hovertext=[fmt(v) for v in values], hoverinfo="x+text",
+        ))  # fmt: skip
+    if g.period_start and g.period_end:
+        start_value = 0.0 if p.kind is Kind.TOTAL else g.baseline
+        if start_value is not None:
+            fig.add_trace(go.Scatter(
+                x=[g.period_start, g.period_end], y=[start_value, g.target], mode="lines",
+                name=t("report.chart_pace", lang), line=dict(color=PACE_COLOR, dash="dash"),
+            ))  # fmt: skip
+        if p.forecast is not None and p.series:
+            fig.add_trace(go.Scatter(
+                x=[p.series[-1][0], g.period_end], y=[p.series[-1][1], p.forecast],
+                mode="lines+markers", name=t("report.chart_forecast", lang),
+                line=dict(color=STATUS_COLORS[p.status], dash="dot"),
+                hovertext=["", fmt(p.forecast)], hoverinfo="x+text",
+            ))  # fmt: skip
+    fig.add_hline(y=g.target, line=dict(color=TARGET_COLOR, width=1, dash="dot"),
+                  annotation_text=t("report.chart_target", lang, target=fmt(g.target)),
+                  annotation_position="top left")  # fmt: skip
+    _frame(fig, height)
+    definition = derived(g.metric)
+    if definition is not None and definition.is_rate:
+        fig.update_yaxes(tickformat=".1%")
+    if g.period_start and g.period_end:
+        fig.update_xaxes(range=[g.period_start - timedelta(days=1), g.period_end + timedelta(1)])
+    return fig
+
+
+def spend_chart(rows: list[dict[str, Any]], lang: str, height: int = 280) -> go.Figure:
+    """Return bars of spend and budget per cycle, grouped by campaign."""
+    labels = [f"{plain(r['campaign'])} · {t('overview.cycle_n', lang, n=r['cycle'])}" for r in rows]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=labels, y=[r["budget"] for r in rows], marker_color="#d0d7de",
+                         name=t("mgmt.budget", lang)))  # fmt: skip
+    fig.add_trace(go.Bar(x=labels, y=[r["spend"] for r in rows], marker_color="#0969da",
+                         name=t("mgmt.spend", lang)))  # fmt: skip
+    fig.update_layout(barmode="group")
+    _frame(fig, height)
+    return fig
+
+
+def _frame(fig: go.Figure, height: int) -> None:
+    fig.update_layout(
+        height=height, margin=dict(l=8, r=8, t=24, b=8), font=FONT, template="plotly_white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+        paper_bgcolor="white", plot_bgcolor="white",
+    )  # fmt: skip

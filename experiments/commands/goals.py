@@ -1,0 +1,106 @@
+"""``goal add`` and ``goals``: operational goals and their progress on the command line."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import Any
+
+from experiments import goals
+from experiments.cli import Context
+from experiments.errors import InvalidInput
+from experiments.models import Comparator, Goal, ScopeKind, new_id
+from experiments.overview import parse_number
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def number(text: str, what: str) -> float:
+    """Return a number written as 1500, 0.025, 0,025 or 2.5% (a percentage is a share)."""
+    value = parse_number(text, what)
+    if value is None:
+        raise InvalidInput(f"{what} needs a number; write e.g. 1500, 0.025 or 2.5 %")
+    return value
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("goal", help="create operational goals")
+    gsub = p.add_subparsers(dest="goal_command", metavar="ACTION", required=True,
+                            parser_class=type(p))  # fmt: skip
+    add = gsub.add_parser("add", help="create a goal; prints its id")
+    add.add_argument("name", metavar="NAME")
+    add.add_argument("--metric", required=True, help="a canonical or derived metric key")
+    add.add_argument("--target", required=True, help="e.g. 500, 25.0 or 1.8%% for a rate")
+    add.add_argument("--comparator", choices=[c.value for c in Comparator],
+                     default=Comparator.AT_LEAST.value)  # fmt: skip
+    scope = add.add_mutually_exclusive_group()
+    scope.add_argument("--campaign", default=None, help="count only this campaign's facts")
+    scope.add_argument("--channel", default=None, help="count only this platform (e.g. meta)")
+    add.add_argument("--start", type=_date, default=None, help="first day (YYYY-MM-DD)")
+    add.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
+    add.add_argument("--baseline", default=None, help="where the metric stood before")
+    add.add_argument("--owner", default="", help="who answers for the goal")
+    add.add_argument("--objective", default="", help="the business objective it serves")
+    add.add_argument("--json", action="store_true", help='print {"id": …, "name": …}')
+    add.set_defaults(handler=goal_add)
+    ls = sub.add_parser("goals", help="every goal with actual, pace, forecast and status")
+    ls.add_argument("--json", action="store_true", help="print one JSON document")
+    ls.add_argument(
+        "--as-of", type=_date, default=None, help="judge as on this day (default: today)"
+    )
+    ls.set_defaults(handler=goals_list)
+
+
+def goal_add(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.store
+    scope_kind, scope_value = ScopeKind.ALL, None
+    if args.campaign is not None:
+        scope_kind, scope_value = ScopeKind.CAMPAIGN, str(store.campaign_by_name(args.campaign).id)
+    elif args.channel is not None:
+        scope_kind, scope_value = ScopeKind.CHANNEL, args.channel
+    goal = store.add_goal(Goal(
+        id=new_id(), name=args.name, metric=args.metric.strip(),
+        comparator=Comparator(args.comparator), target=number(args.target, "--target"),
+        baseline=None if args.baseline is None else number(args.baseline, "--baseline"),
+        period_start=args.start, period_end=args.end, scope_kind=scope_kind,
+        scope_value=scope_value, owner=args.owner, objective=args.objective,
+    ))  # fmt: skip
+    if args.json:
+        ctx.print_json({"id": goal.id, "name": goal.name})
+    else:
+        ctx.print(str(goal.id))
+    return 0
+
+
+def progress_row(p: goals.Progress) -> dict[str, Any]:
+    """Return one goal's progress in the documented ``goals --json`` shape (plus extra keys)."""
+    g = p.goal
+    return {
+        "name": g.name, "metric": g.metric, "comparator": g.comparator.value,
+        "target": g.target, "actual": p.actual, "progress": p.share, "expected": p.expected,
+        "forecast": p.forecast, "status": p.status.value, "baseline": g.baseline,
+        "period_start": g.period_start, "period_end": g.period_end,
+        "scope": g.scope_kind.value, "scope_value": g.scope_value, "as_of": p.as_of,
+    }  # fmt: skip
+
+
+def goals_list(args: argparse.Namespace, ctx: Context) -> int:
+    rows = [progress_row(p) for p in goals.progress(ctx.store, args.as_of or date.today())]
+    if args.json:
+        ctx.print_json(rows)
+        return 0
+    if not rows:
+        ctx.print("no goals yet: 'goal add NAME --metric KEY --target X' creates one")
+        return 0
+    for r in rows:
+        share = "–" if r["progress"] is None else f"{r['progress']:.0%}"
+        actual = "no data yet" if r["actual"] is None else f"{r['actual']:.6g}"
+        ctx.print(f"{r['status']}\t{r['name']}\t{actual} of {r['target']:g} ({share})")
+    return 0

@@ -1,0 +1,42 @@
+"""``report [CAMPAIGN] --out FILE.html [--from DATE] [--to DATE]``: the management report."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from experiments.cli import Context
+from experiments.i18n import LANGS
+from experiments.reports import write_report
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD"
+        ) from None
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "report", help="write the management report: one HTML file that opens offline"
+    )
+    p.add_argument("campaign", metavar="CAMPAIGN", nargs="?", default=None,
+                   help="the campaign (default: every campaign)")  # fmt: skip
+    p.add_argument("--out", required=True, type=Path, help="FILE.html")
+    p.add_argument("--from", dest="start", type=_date, default=None, help="period start")
+    p.add_argument("--to", dest="end", type=_date, default=None, help="period end")
+    p.add_argument("--lang", choices=LANGS, default="en", help="language of the report")
+    p.set_defaults(handler=report)
+
+
+def report(args: argparse.Namespace, ctx: Context) -> int:
+    out = write_report(ctx.store, args.out, campaign=args.campaign, start=args.start,
+                       end=args.end, lang=args.lang)  # fmt: skip
+    what = f"on {args.campaign}" if args.campaign else "on every campaign"
+    ctx.print(f"wrote the report {what} to {out}")
+    return 0

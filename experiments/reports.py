@@ -1,0 +1,390 @@
+"""The management report: one self-contained HTML file for a campaign or a period.
+
+Plotly's JavaScript is inlined once, so the file opens offline and loads nothing from the
+network; the print styles give a clean PDF through the browser's "Save as PDF". Every piece of
+user text goes through ``html.escape``.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from experiments import charts, goals
+from experiments.errors import InvalidInput
+from experiments.goals import Progress, metric_kind
+from experiments.i18n import fmt_date, fmt_percent, t
+from experiments.metrics import BASE_METRICS, DERIVED, ratio
+from experiments.models import Campaign, Cycle, Decision, Phase, ScopeKind
+from experiments.overview import explain, format_value, metric_label, scope_label
+from experiments.store import Store
+
+# The metrics a cycle's result shows, where the cycle has data for them.
+KEY_METRICS: tuple[str, ...] = (
+    "spend", "impressions", "clicks", "ctr", "conversions", "cpa", "leads", "cpc", "revenue",
+    "roas", "engagements", "engagement_rate", "replies", "response_time_median_s",
+    "replied_within_1h_share",
+)  # fmt: skip
+# Wide enough for A4 portrait with 14 mm margins; a fixed width prints like it shows.
+CHART_WIDTH = 680
+
+# (store, campaign, earlier cycle, later cycle, lang) → rows with metric, a, b, abs_change,
+# rel_change, note. The statistics module for cycle comparisons plugs in here when it lands;
+# until then the report shows a plain before/after table.
+Comparison = Callable[[Store, Campaign, Cycle, Cycle, str], list[dict[str, Any]]]
+
+CSS = """
+:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       max-width: 760px; margin: 24px auto; padding: 0 16px; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line);
+     padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 18px 0 6px; }
+.meta, .muted { color: var(--muted); } .why { color: var(--muted); font-size: 13px; }
+table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;
+         white-space: nowrap; }
+.goal, .cycle { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
+                 margin: 10px 0; }
+.arrow { color: var(--muted); font-weight: 600; margin: 6px 0 2px; }
+.note { font-size: 12px; color: var(--muted); }
+p.text { white-space: pre-wrap; margin: 2px 0 6px; }
+figure { margin: 6px 0; }
+table.kv td { border-bottom: none; padding: 2px 6px; } table.kv td.k { color: var(--muted); }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  .goal, .cycle, table, figure { break-inside: avoid; }
+  h2 { break-after: avoid; }
+  .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def esc(text: object) -> str:
+    """Return any value as HTML-escaped text."""
+    return html.escape("" if text is None else str(text))
+
+
+@dataclass
+class _Doc:
+    lang: str
+    parts: list[str] = field(default_factory=list)
+    charts: int = 0
+
+    def add(self, *html_parts: str) -> None:
+        self.parts.extend(html_parts)
+
+    def chart(self, fig: go.Figure) -> None:
+        self.charts += 1
+        fig.update_layout(width=CHART_WIDTH)
+        self.add("<figure>", fig.to_html(full_html=False, include_plotlyjs=False,
+                                         div_id=f"chart-{self.charts}",
+                                         config={**charts.CONFIG, "responsive": False}),
+                 "</figure>")  # fmt: skip
+
+
+def cycle_values(row: dict[str, Any]) -> dict[str, float | None]:
+    """Return the key metrics of one cycle from its base sums (derived ones recomputed)."""
+    values: dict[str, float | None] = {m: _num(row.get(m)) for m in BASE_METRICS}
+    for d in DERIVED:
+        values[d.key] = ratio(values.get(d.numerator), values.get(d.denominator), d.factor)
+    values["response_time_median_s"] = _num(row.get("response_time_median_s"))
+    return values
+
+
+def _num(value: Any) -> float | None:
+    if value is None or value != value:  # NaN: no data
+        return None
+    return float(value)
+
+
+def before_after(
+    store: Store, campaign: Campaign, a: Cycle, b: Cycle, lang: str
+) -> list[dict[str, Any]]:
+    """Return a plain before/after table of the key metrics of two cycles (no statistics).
+
+    Amounts and counts are compared per day with data: cycles differ in length, and an open
+    cycle is not over yet, so totals would compare unequal stretches of time.
+    """
+    rows = _cycle_rows(store, campaign)
+    ra, rb = rows.get(a.number, {}), rows.get(b.number, {})
+    va, vb = cycle_values(ra), cycle_values(rb)
+    out = []
+    for m in KEY_METRICS:
+        x, y = va.get(m), vb.get(m)
+        if x is None and y is None:
+            continue
+        label = metric_label(m, lang)
+        if m in BASE_METRICS and metric_kind(m) is goals.Kind.TOTAL:
+            x, y = ratio(x, _num(ra.get("fact_days"))), ratio(y, _num(rb.get("fact_days")))
+            label = t("report.per_day", lang, metric=label)
+        change = None if x is None or y is None else y - x
+        out.append({"metric": m, "label": label, "a": x, "b": y, "abs_change": change,
+                    "rel_change": ratio(change, x) if change is not None else None,
+                    "note": ""})  # fmt: skip
+    return out
+
+
+def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
+    frame = store.cycle_metrics()
+    frame = frame[frame["campaign_id"] == campaign.id]
+    return {int(r["number"]): r.to_dict() for _, r in frame.iterrows()}
+
+
+def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
+    return not ((end and c.start and c.start > end) or (start and c.end and c.end < start))
+
+
+def _status_badge(p: Progress, lang: str) -> str:
+    color = charts.STATUS_COLORS[p.status]
+    return f'<span class="badge" style="background:{color}">{esc(t(f"goals.status.{p.status.value}", lang))}</span>'  # noqa: E501
+
+
+def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
+    lang = doc.lang
+    doc.add(f"<h2>{esc(t('report.goals', lang))}</h2>")
+    if not progress:
+        doc.add(f"<p class='muted'>{esc(t('report.no_goals', lang))}</p>")
+        return
+    names = {str(c.id): c.name for c in store.campaigns()}
+    for p in progress:
+        g, fv = p.goal, (lambda v, m=p.goal.metric: format_value(m, v, lang))
+        doc.add(
+            "<div class='goal'>", f"<h3>{_status_badge(p, lang)} {esc(g.name)}</h3>",
+            f"<p class='meta'>{esc(metric_label(g.metric, lang))} · "
+            f"{esc(t(f'goals.comparator.{g.comparator.value}', lang))} {esc(fv(g.target))} · "
+            f"{esc(scope_label(p, names, lang))} · {esc(fmt_date(g.period_start, lang))} – "
+            f"{esc(fmt_date(g.period_end, lang))}</p>",
+        )  # fmt: skip
+        if g.objective:
+            doc.add(f"<p class='text'>{esc(t('report.objective', lang))}: {esc(g.objective)}</p>")
+        doc.add(_table(
+            [t("goals.actual", lang), t("goals.expected", lang), t("goals.forecast", lang),
+             t("goals.progress", lang)],
+            [[fv(p.actual), fv(p.expected), fv(p.forecast), fmt_percent(p.share, lang, 0)]],
+            numeric=(0, 1, 2, 3),
+        ), f"<p class='why'>{esc(explain(p, lang))}</p>")  # fmt: skip
+        if p.series:
+            doc.chart(charts.goal_chart(p, lang, height=220))
+        _contributions(doc, store, p)
+        doc.add("</div>")
+
+
+def _contributions(doc: _Doc, store: Store, p: Progress) -> None:
+    rows = [c for c in goals.contributions(store, p) if c.value is not None]
+    if not rows:
+        return
+    lang = doc.lang
+    head = [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("goals.actual", lang)]
+    body = [[c.campaign, t("overview.cycle_n", lang, n=c.cycle),
+             format_value(p.goal.metric, c.value, lang)] for c in rows]  # fmt: skip
+    if p.kind is goals.Kind.TOTAL:  # a share of a ratio means nothing
+        head.append(t("report.share", lang))
+        body = [b + [fmt_percent(c.share, lang, 0)] for b, c in zip(body, rows, strict=True)]
+    doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>",
+            _table(head, body, numeric=(2, 3)))  # fmt: skip
+
+
+def _grid(pairs: list[tuple[str, str]], per_row: int = 3) -> str:
+    """Return label/value pairs as a compact table, ``per_row`` pairs to a row."""
+    rows = []
+    for i in range(0, len(pairs), per_row):
+        cells = "".join(f"<td class='k'>{esc(k)}</td><td class='num'>{esc(v)}</td>"
+                        for k, v in pairs[i : i + per_row])  # fmt: skip
+        rows.append(f"<tr>{cells}</tr>")
+    return f"<table class='kv'><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _table(head: list[str], rows: list[list[Any]], numeric: tuple[int, ...] = ()) -> str:
+    def cell(tag: str, i: int, value: Any) -> str:
+        cls = " class='num'" if i in numeric else ""
+        return f"<{tag}{cls}>{esc(value)}</{tag}>"
+
+    th = "".join(cell("th", i, h) for i, h in enumerate(head))
+    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
+                   for r in rows)  # fmt: skip
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
+                   values: dict[str, float | None]) -> None:  # fmt: skip
+    lang = doc.lang
+    window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
+    doc.add("<div class='cycle'>", f"<h3>{esc(t('overview.cycle_n', lang, n=cycle.number))} · "
+            f"{esc(t(f'phase.{cycle.phase.value}', lang))} · {esc(window)}</h3>",
+            f"<p class='arrow'>{esc(t('report.hypothesis', lang))}</p>",
+            f"<p class='text'>{esc(cycle.hypothesis or t('report.none', lang))}</p>",
+            f"<p class='arrow'>→ {esc(t('report.result', lang))}</p>")  # fmt: skip
+    shown = [(metric_label(m, lang), format_value(m, values[m], lang)) for m in KEY_METRICS
+             if values.get(m) is not None]  # fmt: skip
+    if shown:
+        doc.add(_grid(shown))
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.no_facts', lang))}</p>")
+    doc.add(f"<p class='arrow'>→ {esc(t('report.learnings', lang))}</p>")
+    learnings = store.learnings(cycle_id=cycle.id)
+    if learnings:
+        doc.add(_table(
+            [t("report.learning", lang), t("report.decision", lang), t("report.outcome", lang)],
+            [[x.statement, t(f"mgmt.decision.{x.decision.value}", lang),
+              t(f"mgmt.outcome.{x.outcome.value}", lang) if x.outcome else "–"] for x in learnings],
+        ))  # fmt: skip
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.none', lang))}</p>")
+    doc.add("</div>")
+
+
+def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
+                compare: Comparison) -> None:  # fmt: skip
+    lang = doc.lang
+    doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
+    if len(cycles) < 2:
+        doc.add(f"<p class='muted'>{esc(t('report.comparison_needs_two', lang))}</p>")
+        return
+    a, b = cycles[-2], cycles[-1]
+    rows = compare(store, campaign, a, b, lang)
+    doc.add(_table(
+        [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
+         t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
+         t("report.rel_change", lang)],
+        [[r.get("label") or metric_label(r["metric"], lang),
+          *(format_value(r["metric"], r[k], lang) for k in ("a", "b", "abs_change")),
+          fmt_percent(r["rel_change"], lang)] for r in rows], numeric=(1, 2, 3, 4),
+    ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
+
+
+def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
+    lang = doc.lang
+    doc.add(f"<h2>{esc(t('report.criticism', lang))}</h2>")
+    names = {c.id: c.name for c in store.campaigns()}
+    items = [x for x in store.open_criticism() if x[1] in campaign_ids]
+    if not items:
+        doc.add(f"<p class='muted'>{esc(t('report.no_criticism', lang))}</p>")
+        return
+    doc.add(_table(
+        [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("mgmt.source", lang),
+         t("mgmt.criticism", lang)],
+        [[names.get(cid, ""), t("overview.cycle_n", lang, n=n)
+          + (f" ({t('phase.closed', lang)})" if phase is Phase.CLOSED else ""),
+          t(f"mgmt.source.{fb.source.value}", lang), fb.text] for fb, cid, n, phase in items],
+    ))  # fmt: skip
+
+
+def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
+    """The next cycle's plan: what the latest cycle decided to change and to carry forward."""
+    lang = doc.lang
+    doc.add(f"<h3>{esc(t('report.next_plan', lang))}</h3>")
+    latest = cycles[-1] if cycles else None
+    if latest is None:
+        doc.add(f"<p class='muted'>{esc(t('report.none', lang))}</p>")
+        return
+    carried = (Decision.CARRY_FORWARD, Decision.RETEST)
+    rows = [[t("report.optimization", lang), o.what, o.owner]
+            for o in store.optimizations(latest.id)]  # fmt: skip
+    rows += [[t(f"mgmt.decision.{x.decision.value}", lang), x.statement, ""]
+             for x in store.learnings(cycle_id=latest.id) if x.decision in carried]  # fmt: skip
+    if rows:
+        doc.add(_table([t("report.kind", lang), t("report.what", lang), t("report.owner", lang)],
+                       rows))  # fmt: skip
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.plan_open', lang))}</p>")
+    if latest.phase is not Phase.CLOSED and latest.planned_changes:
+        doc.add(f"<p class='arrow'>{esc(t('report.current_plan', lang, n=latest.number))}</p>",
+                f"<p class='text'>{esc(latest.planned_changes)}</p>")  # fmt: skip
+
+
+def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date | None,
+                      end: date | None, compare: Comparison) -> None:  # fmt: skip
+    lang = doc.lang
+    cycles = [c for c in store.cycles(campaign.id) if _overlaps(c, start, end)]
+    rows = _cycle_rows(store, campaign)
+    doc.add(f"<h2>{esc(campaign.name)}</h2>")
+    brief = [(t("brief.audience", lang), campaign.audience),
+             (t("brief.success_measure", lang), campaign.success_measure)]  # fmt: skip
+    for label, value in brief:
+        if value:
+            doc.add(f"<p class='text'><b>{esc(label)}:</b> {esc(value)}</p>")
+    if not cycles:
+        doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
+    for c in cycles:
+        _cycle_section(doc, store, campaign, c, cycle_values(rows.get(c.number, {})))
+    _comparison(doc, store, campaign, cycles, compare)
+    _plan(doc, store, cycles)
+
+
+def report_goals(store: Store, campaign: Campaign | None, today: date) -> list[Progress]:
+    """Return the goals a report covers: a campaign's brief goals and goals scoped to it, or all."""
+    every = goals.progress(store, today)
+    if campaign is None:
+        return every
+    return [p for p in every if p.goal.id in campaign.goal_ids or (
+        p.goal.scope_kind is ScopeKind.CAMPAIGN and p.goal.scope_value in (
+            str(campaign.id), campaign.name))]  # fmt: skip
+
+
+def build_report(
+    store: Store,
+    campaign: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    lang: str = "en",
+    today: date | None = None,
+    compare: Comparison = before_after,
+) -> str:
+    """Return the report as one HTML document: a campaign's (or every campaign's) goals,
+    cycles, comparison, open criticism and next plan; ``start``/``end`` narrow it to a period."""
+    if start and end and end < start:
+        raise InvalidInput(f"the period ends ({end}) before it starts ({start}); swap the dates")
+    today = today or date.today()
+    as_of = min(today, end) if end else today
+    chosen = store.campaign_by_name(campaign) if campaign else None
+    campaigns = [chosen] if chosen else store.campaigns()
+    doc = _Doc(lang)
+    title = (
+        t("report.title_campaign", lang, name=chosen.name)
+        if chosen
+        else t("report.title_all", lang)
+    )
+    period = (
+        f"{fmt_date(start, lang)} – {fmt_date(end, lang)}"
+        if start or end
+        else t("report.all_time", lang)
+    )
+    generated = t("report.generated", lang, day=fmt_date(today, lang))
+    doc.add(f"<h1>{esc(title)}</h1>", f"<p class='meta'>{esc(t('report.period', lang))}: "
+            f"{esc(period)} · {esc(generated)}</p>")  # fmt: skip
+    _goals_section(doc, store, report_goals(store, chosen, as_of))
+    for c in campaigns:
+        _campaign_section(doc, store, c, start, end, compare)
+    _criticism(doc, store, {c.id for c in campaigns})
+    return (f"<!DOCTYPE html>\n<html lang='{esc(lang)}'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<title>{esc(title)}</title><style>{CSS}</style>"
+            f"<script>{get_plotlyjs()}</script></head>"
+            f"<body>{''.join(doc.parts)}</body></html>")  # fmt: skip
+
+
+def write_report(store: Store, out: Path, **options: Any) -> Path:
+    """Write the report to ``out`` (an .html file) and return the path."""
+    if out.suffix.lower() not in (".html", ".htm"):
+        raise InvalidInput(f"the report is an HTML file: name it like {out.stem}.html")
+    text = build_report(store, **options)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InvalidInput(f"cannot write {out}: {e.strerror}; choose another path") from e
+    return out

@@ -1,0 +1,206 @@
+"""The management overview: its rows and texts on a real DuckDB, and the page through AppTest."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from experiments import goals, overview
+from experiments.db import Database
+from experiments.demo import load_demo
+from experiments.errors import InvalidInput
+from experiments.goals import Status
+from experiments.models import (
+    Alias,
+    Decision,
+    FeedbackKind,
+    FeedbackSource,
+    Outcome,
+    Phase,
+    ScopeKind,
+)
+from experiments.store import Store
+from tests.apptest import app, assert_clean
+from tests.factories import make_campaign, make_cycle, make_learning
+from tests.test_goals import add_facts, daily, day, goal
+
+
+@pytest.mark.parametrize(
+    ("metric", "value", "lang", "text"),
+    [
+        ("spend", 1234.5, "en", "€1,234.50"),
+        ("cpa", 24.5, "de", "24,50\xa0€"),
+        ("ctr", 0.01834, "en", "1.83%"),
+        ("replied_within_1h_share", 0.7, "de", "70,00\xa0%"),
+        ("response_time_median_s", 45, "en", "45 s"),
+        ("response_time_median_s", 3600, "en", "1 h"),
+        ("response_time_median_s", 4140, "de", "1 h 9 min"),
+        ("response_time_p90_s", 600, "en", "10 min"),
+        ("roas", 3.456, "de", "3,46"),
+        ("leads", 35424, "de", "35.424"),
+        ("clicks", None, "en", "–"),
+    ],
+)
+def test_format_value(metric: str, value: float | None, lang: str, text: str) -> None:
+    assert overview.format_value(metric, value, lang) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1500", 1500.0), ("0.025", 0.025), ("0,025", 0.025), ("2.5%", 0.025), ("1,8 %", 0.018),
+     ("1.234,5", 1234.5), ("", None), ("  ", None)],
+)  # fmt: skip
+def test_parse_number(text: str, value: float | None) -> None:
+    assert overview.parse_number(text, "the target") == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["abc", "1..2", "5 €"])
+def test_parse_number_refuses_words(text: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        overview.parse_number(text, "the target")
+    assert str(err.value) == (
+        f"'{text}' is not a number for the target; write e.g. 1500, 0.025 or 2.5 %"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "today", "text"),
+    [
+        ({}, date(2026, 2, 20), "The period starts on Mar 1, 2026."),
+        ({"metric": "leads"}, day(10), "No Leads data in this period and scope yet; it appears "
+         "with the first import that brings it."),
+        ({}, day(10), "On pace (expected by today: 100) · trend points to 300 by Mar 30, 2026"),
+        ({"target": 400.0, "baseline": 250.0}, day(10), "Behind pace (expected by today: 133) "
+         "· trend points to 300 by Mar 30, 2026 · baseline 250"),
+        ({"target": 80.0}, day(10), "Target reached; a running total cannot fall back."),
+        ({"target": 120.0, "period_end": day(10)}, day(20),
+         "The period ended on Mar 10, 2026 · missed the target by 20"),
+    ],
+)  # fmt: skip
+def test_explain_says_why(store: Store, fields: dict[str, object], today: date, text: str) -> None:
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, daily(10, clicks=10))
+    p = goals.goal_progress(store, store.add_goal(goal(**fields)), today)
+    assert overview.explain(p, "en") == text
+
+
+def test_scope_label_names_the_campaign(store: Store) -> None:
+    c = make_campaign(store, "Spring Sale")
+    g = store.add_goal(goal(scope_kind=ScopeKind.CAMPAIGN, scope_value="Spring Sale"))
+    p = goals.goal_progress(store, g, day(10))
+    assert overview.scope_label(p, {str(c.id): c.name}, "de") == "Kampagne: Spring Sale"
+
+
+def test_goals_needing_attention_come_first(store: Store) -> None:
+    add_facts(store, daily(10, clicks=10))
+    for name, target in (("b on track", 300.0), ("a off track", 900.0), ("c achieved", 50.0)):
+        store.add_goal(goal(name=name, target=target))
+    ordered = overview.by_attention(goals.progress(store, day(10)))
+    assert [p.goal.name for p in ordered] == ["a off track", "b on track", "c achieved"]
+    assert overview.status_counts(ordered) == {
+        Status.OFF_TRACK: 1, Status.AT_RISK: 0, Status.ON_TRACK: 1, Status.ACHIEVED: 1,
+        Status.NO_DATA: 0,
+    }  # fmt: skip
+
+
+@pytest.fixture
+def loop(store: Store) -> Store:
+    """Two cycles of one campaign: a learning carried from 1 into 2, criticism left open."""
+    c = make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    one = make_cycle(store, c, 1, phase=Phase.CLOSED, start=day(1), end=day(5), budget=80.0)
+    two = make_cycle(store, c, 2, phase=Phase.CAMPAIGN, start=day(6), end=day(10))
+    make_learning(store, one, "Short copy wins", decision=Decision.CARRY_FORWARD,
+                  carried_into_id=two.id, applied=True, outcome=Outcome.CONFIRMED)  # fmt: skip
+    make_learning(store, one, "Blue beats green", decision=Decision.CARRY_FORWARD)
+    store.decide_learning(make_learning(store, one, "Video is too slow").id, Decision.DROP)
+    store.add_feedback(one.id, FeedbackSource.COMMENTS, FeedbackKind.CRITICISM, "=too loud")
+    store.add_feedback(two.id, FeedbackSource.REVIEWS, FeedbackKind.PRAISE, "lovely")
+    add_facts(store, daily(10, spend=10))
+    return store
+
+
+def test_carried_learnings_with_outcome(loop: Store) -> None:
+    assert overview.carried_learnings(loop) == [{
+        "campaign": "Spring Sale", "from_cycle": 1, "into_cycle": 2,
+        "statement": "Short copy wins", "decision": "carry_forward", "applied": True,
+        "outcome": "confirmed",
+    }]  # fmt: skip
+
+
+def test_open_criticism_is_marked_when_its_cycle_is_closed(loop: Store) -> None:
+    rows = overview.criticism_rows(loop)
+    assert [(r["campaign"], r["cycle"], r["text"], r["overdue"]) for r in rows] == [
+        ("Spring Sale", 1, "=too loud", True)
+    ]
+
+
+def test_spend_per_cycle_and_per_adopted_learning(loop: Store) -> None:
+    rows = overview.spend_rows(loop)
+    assert [(r["cycle"], r["budget"], r["spend"], r["adopted"], r["per_learning"])
+            for r in rows] == [(1, 80.0, 50.0, 2, 25.0), (2, None, 50.0, 0, None)]  # fmt: skip
+    assert overview.learning_cost(rows) == (25.0, 2)
+
+
+def test_learning_cost_leaves_out_cycles_without_spend() -> None:
+    rows = [{"adopted": 2, "spend": 100.0}, {"adopted": 3, "spend": None}]
+    assert overview.learning_cost(rows) == (50.0, 2)
+
+
+def test_changes_since_a_day(loop: Store) -> None:
+    kinds = {r["kind"] for r in overview.changes(loop, date(2000, 1, 1))}
+    assert {"import", "learning_decided"} <= kinds
+    assert overview.changes(loop, date.today().replace(year=date.today().year + 1)) == []
+    assert all(isinstance(r["happened_at"], datetime) for r in overview.changes(loop, day(1)))
+
+
+# -- the page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    db = Database.open(db_path)
+    load_demo(Store(db))
+    db.close()
+    return db_path
+
+
+def test_overview_on_an_empty_database_offers_the_demo(db_path: Path) -> None:
+    at = app("views/overview.py")
+    assert_clean(at)
+    assert at.button(key="load_demo")
+    assert not at.get("download_button")
+
+
+def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> None:
+    at = app("views/overview.py")
+    assert_clean(at)
+    db = Database.open(demo_db)
+    store = Store(db)
+    progress = goals.progress(store, date.today())
+    names = [c.name for c in store.campaigns()]
+    db.close()
+    texts = [x.value for x in at.text]
+    assert progress and all(p.goal.name in texts for p in progress)
+    counts = {m.label: int(m.value) for m in at.metric if m.label in {
+        "Off track", "At risk", "On track", "Achieved", "No data yet"}}  # fmt: skip
+    assert sum(counts.values()) == len(progress)
+    assert counts["On track"] == sum(p.status is Status.ON_TRACK for p in progress)
+    assert [x.value for x in at.subheader] == [
+        "Goals at a glance", "Where each campaign stands", "Criticism still open",
+        "Learnings carried forward", "What learning cost", "What changed",
+        "Take it into the meeting",
+    ]  # fmt: skip
+    frames = [df.value for df in at.dataframe]
+    assert sorted(frames[0]["Campaign"]) == sorted(names)
+    keys = [b.key for b in at.get("download_button")]
+    assert keys == ["download_report", "download_csv", "download_xlsx"]
+
+
+def test_changes_since_follows_the_chosen_day(demo_db: Path) -> None:
+    at = app("views/overview.py")
+    at.date_input(key="changes_since").set_value(date.today().replace(year=date.today().year + 1))
+    at.run()
+    assert_clean(at)
+    assert "Nothing changed since then." in [c.value for c in at.caption]

@@ -1,0 +1,173 @@
+"""Goals: every operational goal with its progress; create and edit goals."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from experiments import charts, goals, overview
+from experiments.errors import InvalidInput
+from experiments.goals import Progress
+from experiments.i18n import fmt_date, fmt_percent, t
+from experiments.metrics import metric_keys
+from experiments.models import Comparator, Goal, ScopeKind, new_id
+from experiments.store import Store
+from views.common import attempt, flash, lang, reported, store, tr
+
+FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
+          "campaign", "channel", "owner", "objective")  # fmt: skip
+
+
+def fv(p: Progress, value: float | None) -> str:
+    return overview.format_value(p.goal.metric, value, lang())
+
+
+def progress_table(progress: list[Progress], names: dict[str, str]) -> None:
+    rows = [{
+        "status": tr(f"goals.status.{p.status.value}"), "name": p.goal.name,
+        "metric": overview.metric_label(p.goal.metric, lang()),
+        "scope": overview.scope_label(p, names, lang()),
+        "target": f"{'≥' if p.goal.comparator is Comparator.AT_LEAST else '≤'} "
+                  f"{fv(p, p.goal.target)}",
+        "actual": fv(p, p.actual) if p.actual is not None else tr("goals.no_data_yet"),
+        "expected": fv(p, p.expected), "forecast": fv(p, p.forecast),
+        "progress": min(max(p.share or 0.0, 0.0), 1.0),
+    } for p in progress]  # fmt: skip
+    labels = {k: tr(f"goals.col.{k}") for k in rows[0]}
+    st.dataframe(
+        pd.DataFrame(rows).rename(columns=labels), hide_index=True,
+        column_config={labels["progress"]: st.column_config.ProgressColumn(
+            labels["progress"], min_value=0.0, max_value=1.0, format="percent")},
+    )  # fmt: skip
+
+
+def detail(s: Store, p: Progress, names: dict[str, str]) -> None:
+    g = p.goal
+    st.text(g.name)
+    if g.objective:
+        st.text(f"{tr('goals.objective')}: {g.objective}")
+    st.caption(overview.explain(p, lang()))
+    if p.series:
+        st.plotly_chart(charts.goal_chart(p, lang()), config=charts.CONFIG, key="goal_chart")
+    else:
+        st.info(tr("goals.no_data_yet_long"), icon=":material/hourglass_empty:")
+    rows = [{"campaign": c.campaign, "cycle": tr("overview.cycle_n", n=c.cycle),
+             "window": f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}",
+             "value": fv(p, c.value), "share": fmt_percent(c.share, lang(), 0)}
+            for c in goals.contributions(s, p)]  # fmt: skip
+    if rows:
+        st.markdown(f"**{tr('report.contributions')}**")
+        labels = {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
+                  "window": tr("overview.window"), "value": tr("goals.actual"),
+                  "share": tr("report.share")}  # fmt: skip
+        st.dataframe(pd.DataFrame(rows).rename(columns=labels), hide_index=True)
+
+
+def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
+    """Draw the goal fields (filled from ``goal``); return the goal they describe on submit."""
+    g = goal or Goal(new_id(), "", "clicks", Comparator.AT_LEAST, 0.0)
+    k = {f: f"{prefix}_{f}" for f in FIELDS}
+    keys = list(metric_keys())
+    campaigns = {str(c.id): c.name for c in s.campaigns()}
+    name = st.text_input(tr("goals.name"), value=g.name, key=k["name"])
+    a, b = st.columns(2)
+    # Labels bound to this run's language: a language switch must not relabel old options.
+    language = lang()
+    label = lambda m: f"{overview.metric_label(m, language)} ({m})"  # noqa: E731
+    metric = a.selectbox(tr("goals.metric"), keys, index=keys.index(g.metric), key=k["metric"],
+                         format_func=label)  # fmt: skip
+    comparators = list(Comparator)
+    comparator = b.selectbox(
+        tr("goals.comparator"),
+        comparators,
+        index=comparators.index(g.comparator),
+        key=k["comparator"],
+        format_func=lambda c: t(f"goals.comparator.{c}", language),
+    )
+    target = a.text_input(tr("goals.target"), value=_text(goal.target if goal else None),
+                          key=k["target"], help=tr("goals.number_help"))  # fmt: skip
+    baseline = b.text_input(tr("goals.baseline"), value=_text(g.baseline), key=k["baseline"],
+                            help=tr("goals.baseline_help"))  # fmt: skip
+    start = a.date_input(tr("goals.start"), value=g.period_start, key=k["start"],
+                         format="YYYY-MM-DD")  # fmt: skip
+    end = b.date_input(tr("goals.end"), value=g.period_end, key=k["end"], format="YYYY-MM-DD")
+    kinds = list(ScopeKind)
+    scope = st.radio(tr("goals.scope"), kinds, index=kinds.index(g.scope_kind), key=k["scope"],
+                     horizontal=True,
+                     format_func=lambda x: t(f"goals.scope.{x.value}", language))  # fmt: skip
+    value: str | None = None
+    if scope is ScopeKind.CAMPAIGN:
+        ids = list(campaigns)
+        current = ids.index(g.scope_value) if g.scope_value in ids else 0
+        value = st.selectbox(tr("mgmt.campaign"), ids, index=current if ids else None,
+                             key=k["campaign"], format_func=lambda i: campaigns[i])  # fmt: skip
+    elif scope is ScopeKind.CHANNEL:
+        value = st.text_input(tr("goals.channel"), value=g.scope_value or "", key=k["channel"],
+                              help=tr("goals.channel_help"))  # fmt: skip
+    owner = st.text_input(tr("goals.owner"), value=g.owner, key=k["owner"])
+    objective = st.text_area(tr("goals.objective"), value=g.objective, key=k["objective"],
+                             help=tr("goals.objective_help"))  # fmt: skip
+    if not st.button(
+        tr("goals.save") if goal else tr("goals.create"), key=f"{prefix}_submit", type="primary"
+    ):
+        return None
+    return attempt(lambda: replace(
+        g, name=name, metric=metric, comparator=comparator,
+        target=_required(overview.parse_number(target, tr("goals.target"))),
+        baseline=overview.parse_number(baseline, tr("goals.baseline")),
+        period_start=_day(start), period_end=_day(end), scope_kind=scope, scope_value=value,
+        owner=owner, objective=objective,
+    ))  # fmt: skip
+
+
+def _text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def _day(value: object) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+def _required(value: float | None) -> float:
+    if value is None:
+        raise InvalidInput(tr("goals.target_required"))
+    return value
+
+
+def forget(prefix: str) -> None:
+    for f in FIELDS:
+        st.session_state.pop(f"{prefix}_{f}", None)
+
+
+s = store()
+st.title(tr("goals.title"))
+st.caption(tr("goals.intro"))
+
+with reported():
+    progress = goals.progress(s, date.today())
+    names = {str(c.id): c.name for c in s.campaigns()}
+    if progress:
+        progress_table(progress, names)
+        by_id = {str(p.goal.id): p for p in progress}
+        picked = st.selectbox(tr("goals.pick"), list(by_id), key="goal_pick",
+                              format_func=lambda i: by_id[i].goal.name)  # fmt: skip
+        look, edit = st.tabs([tr("goals.tab_progress"), tr("goals.tab_edit")])
+        with look:
+            detail(s, by_id[picked], names)
+        with edit:
+            edited = goal_form(s, f"edit_{picked}", by_id[picked].goal)
+            if edited is not None and attempt(lambda: s.update_goal(edited)) is not None:
+                flash(tr("goals.saved", name=edited.name))
+                st.rerun()
+    else:
+        st.info(tr("goals.none_yet"), icon=":material/flag:")
+
+    with st.expander(tr("goals.new"), expanded=not progress, icon=":material/add:"):
+        created = goal_form(s, "new_goal", None)
+        if created is not None and attempt(lambda: s.add_goal(created)) is not None:
+            forget("new_goal")
+            flash(tr("goals.created", name=created.name))
+            st.rerun()
