@@ -108,15 +108,9 @@ def suggested_window(previous: Cycle | None, today: date) -> tuple[date, date]:
     return start, start + timedelta(days=length)
 
 
-def start_first_cycle(
-    store: Store,
-    campaign_id: uuid.UUID,
-    start: date | None = None,
-    end: date | None = None,
-    hypothesis: str = "",
-    planned_changes: str = "",
-    budget: float | None = None,
-) -> tuple[Cycle, tuple[str, ...]]:
+def start_first_cycle(store: Store, campaign_id: uuid.UUID, start: date | None = None,
+        end: date | None = None, hypothesis: str = "", planned_changes: str = "",
+        budget: float | None = None) -> tuple[Cycle, tuple[str, ...]]:  # fmt: skip
     """Open a campaign's first cycle in start; return it and the brief fields still missing."""
     campaign = store.campaign(campaign_id)
     with store.write(Area.LOOP):
@@ -182,14 +176,9 @@ def blockers(store: Store, cycle: Cycle) -> list[Blocker]:
     return found
 
 
-def next_start(
-    store: Store,
-    campaign_id: uuid.UUID,
-    start: date | None = None,
-    end: date | None = None,
-    hypothesis: str = "",
-    today: date | None = None,
-) -> Cycle:
+def next_start(store: Store, campaign_id: uuid.UUID, start: date | None = None,
+        end: date | None = None, hypothesis: str = "",
+        today: date | None = None) -> Cycle:  # fmt: skip
     """Close the open cycle and open the next in start with its carried learnings; return it."""
     campaign = store.campaign(campaign_id)
     # The gate is checked inside the write so that no learning slips in between check and close.
@@ -241,14 +230,8 @@ def _open_for_writing(store: Store, cycle_id: uuid.UUID, what: str) -> Cycle:
     return cycle
 
 
-def add_learning(
-    store: Store,
-    cycle_id: uuid.UUID,
-    statement: str,
-    evidence: str = "",
-    tags: tuple[str, ...] = (),
-    confidence: str | None = None,
-) -> Learning:
+def add_learning(store: Store, cycle_id: uuid.UUID, statement: str, evidence: str = "",
+        tags: tuple[str, ...] = (), confidence: str | None = None) -> Learning:  # fmt: skip
     """Record a learning of an open cycle, its decision pending; return it."""
     _open_for_writing(store, cycle_id, "learnings")
     level = Confidence(confidence) if confidence else None
@@ -310,14 +293,8 @@ def restate(store: Store, learning_id: uuid.UUID | str, cycle_id: uuid.UUID) -> 
     )  # fmt: skip
 
 
-def add_feedback(
-    store: Store,
-    cycle_id: uuid.UUID,
-    source: FeedbackSource,
-    kind: FeedbackKind,
-    text: str,
-    goal_id: uuid.UUID | None = None,
-) -> Feedback:
+def add_feedback(store: Store, cycle_id: uuid.UUID, source: FeedbackSource, kind: FeedbackKind,
+        text: str, goal_id: uuid.UUID | None = None) -> Feedback:  # fmt: skip
     """Record feedback (a stakeholder request with the goal it serves, if any); return it."""
     _open_for_writing(store, cycle_id, "feedback")
     if goal_id is not None and kind is not FeedbackKind.REQUEST:
@@ -355,15 +332,9 @@ def steps(cycle: Cycle) -> list[Step]:
     ]  # fmt: skip
 
 
-def add_optimization(
-    store: Store,
-    cycle_id: uuid.UUID,
-    what: str,
-    why: str = "",
-    learning_ids: tuple[uuid.UUID, ...] = (),
-    feedback_ids: tuple[uuid.UUID, ...] = (),
-    owner: str = "",
-) -> Optimization:
+def add_optimization(store: Store, cycle_id: uuid.UUID, what: str, why: str = "",
+        learning_ids: tuple[uuid.UUID, ...] = (), feedback_ids: tuple[uuid.UUID, ...] = (),
+        owner: str = "") -> Optimization:  # fmt: skip
     """Record what changes next and why; the feedback it answers becomes addressed."""
     _open_for_writing(store, cycle_id, "optimizations")
     return store.add_optimization(

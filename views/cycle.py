@@ -8,19 +8,9 @@ from datetime import date
 import streamlit as st
 
 from experiments import loop
+from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
-from experiments.models import (
-    Campaign,
-    Confidence,
-    Cycle,
-    Decision,
-    Feedback,
-    FeedbackKind,
-    FeedbackSource,
-    Learning,
-    Outcome,
-    Phase,
-)
+from experiments.models import Campaign, Cycle, Decision, Learning, Phase
 from views.common import attempt, flash, lang, store, tr
 
 s = store()
@@ -29,6 +19,9 @@ DATE_FMT = "DD.MM.YYYY" if L == "de" else "YYYY-MM-DD"
 KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "request": "violet",
               "idea": "orange"}  # fmt: skip
 STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
+STEP_STYLE = {"done": ("check_circle", "green"), "current": ("radio_button_checked", "blue"),
+              "todo": ("radio_button_unchecked", "gray")}  # fmt: skip
+TAB_PHASES = [Phase.START, Phase.CAMPAIGN, Phase.FEEDBACK, Phase.OPTIMIZATION]
 
 
 def done(message: str) -> None:
@@ -72,12 +65,8 @@ def stepper(cycle: Cycle) -> None:
         label = tr(f"phase.{step.phase}")
         if step.phase is Phase.CLOSED and step.state != "done":
             label = tr("cycle.step_next")
-        if step.state == "done":
-            col.badge(label, icon=":material/check_circle:", color="green")
-        elif step.state == "current":
-            col.badge(label, icon=":material/radio_button_checked:", color="blue")
-        else:
-            col.badge(label, icon=":material/radio_button_unchecked:", color="gray")
+        icon, color = STEP_STYLE[step.state]
+        col.badge(label, icon=f":material/{icon}:", color=color)  # type: ignore[arg-type]
         col.caption(fmt_date(step.at.date(), L) if step.at else "\u00a0")
 
 
@@ -86,7 +75,11 @@ def next_start_dialog(campaign: Campaign, cycle: Cycle) -> None:
     blockers = loop.blockers(s, cycle)
     if blockers:
         st.error(tr("cycle.gate_refused", n=cycle.number), icon=":material/block:")
-        show_blockers(blockers)
+        for b in blockers:
+            if b.learning is not None:
+                st.text(f"• {tr('cycle.blocker_pending')}: {b.learning.statement}")
+            else:
+                st.text(f"• {tr('cycle.blocker_phase', phase=tr(f'phase.{b.phase}'))}")
         return
     own = s.learnings(cycle_id=cycle.id)
     carried = [x for x in own if x.decision in loop.CARRIED]
@@ -107,44 +100,36 @@ def next_start_dialog(campaign: Campaign, cycle: Cycle) -> None:
             done(tr("cycle.next_done", n=cycle.number, m=made.number))
 
 
-def show_blockers(blockers: list[loop.Blocker]) -> None:
-    for b in blockers:
-        if b.learning is not None:
-            st.text(f"• {tr('cycle.blocker_pending')}: {b.learning.statement}")
-        else:
-            st.text(f"• {tr('cycle.blocker_phase', phase=tr(f'phase.{b.phase}'))}")
+def forget_dialog() -> None:
+    st.session_state.pop("ask_next", None)
 
 
 def actions(campaign: Campaign, cycle: Cycle) -> None:
     if cycle.phase is Phase.CLOSED:
         st.info(tr("cycle.closed_note", n=cycle.number), icon=":material/lock:")
         return
-    back, forward, _ = st.columns([1, 1, 2])
+    row = st.container(horizontal=True)
     if cycle.phase in loop.BACK:
         to = tr(f"phase.{loop.BACK[cycle.phase]}")
-        if back.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
+        if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
             if attempt(lambda: loop.step_back(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
     if cycle.phase in loop.FORWARD:
         to = tr(f"phase.{loop.FORWARD[cycle.phase]}")
-        if forward.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
-                          icon=":material/arrow_forward:"):  # fmt: skip
+        if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
+                      icon=":material/arrow_forward:"):  # fmt: skip
             if attempt(lambda: loop.advance(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
     else:
         waiting = [b for b in loop.blockers(s, cycle) if b.learning is not None]
         if waiting:
             st.warning(tr("cycle.pending_count", count=len(waiting)), icon=":material/pending:")
-        if forward.button(tr("cycle.next_button", m=cycle.number + 1), key="next_start",
-                          type="primary", icon=":material/autorenew:"):  # fmt: skip
+        if row.button(tr("cycle.next_button", m=cycle.number + 1), key="next_start",
+                      type="primary", icon=":material/autorenew:"):  # fmt: skip
             st.session_state["ask_next"] = True
         if st.session_state.get("ask_next"):
             # Opened from session state, so the dialog's own widgets survive their reruns.
-            dialog = st.dialog(
-                tr("cycle.next_dialog"),
-                width="large",
-                on_dismiss=lambda: st.session_state.pop("ask_next", None),
-            )
+            dialog = st.dialog(tr("cycle.next_dialog"), width="large", on_dismiss=forget_dialog)
             dialog(next_start_dialog)(campaign, cycle)
 
 
@@ -189,14 +174,9 @@ def carried_card(x: Learning, cycle: Cycle, origin: int) -> None:
                       index=None if x.applied is None else [True, False].index(x.applied),
                       format_func=lambda v: tr("cycle.yes" if v else "cycle.no"))  # fmt: skip
     reason = b.text_input(tr("cycle.reason"), x.applied_reason, key=f"reason_{k}")
-    outcomes = [None, *Outcome]
-    outcome = c.selectbox(
-        tr("cycle.outcome"),
-        outcomes,
-        index=outcomes.index(x.outcome),
-        key=f"outcome_{k}",
-        format_func=lambda o: tr(f"loop.outcome.{o or 'none'}"),
-    )
+    outcomes = [None, *m.Outcome]
+    outcome = c.selectbox(tr("cycle.outcome"), outcomes, index=outcomes.index(x.outcome),
+                          key=f"outcome_{k}", format_func=outcome_label)  # fmt: skip
     if d.button(tr("cycle.save"), key=f"apply_save_{k}"):
         if applied is None:
             st.error(tr("cycle.pick_applied"), icon=":material/error:")
@@ -217,14 +197,9 @@ def campaign_section(campaign: Campaign, cycle: Cycle, locked: bool) -> None:
     with st.form("live"):
         went_live = st.text_area(tr("cycle.went_live"), cycle.went_live, key="live_what",
                                  disabled=locked)  # fmt: skip
-        channels = st.multiselect(
-            tr("cycle.channels"),
-            options,
-            list(cycle.channels),
-            key="live_channels",
-            accept_new_options=True,
-            disabled=locked,
-        )
+        channels = st.multiselect(tr("cycle.channels"), options, list(cycle.channels),
+                                  key="live_channels", accept_new_options=True,
+                                  disabled=locked)  # fmt: skip
         if st.form_submit_button(tr("cycle.save"), disabled=locked):
             edited = replace(cycle, went_live=went_live, channels=tuple(channels))
             if attempt(lambda: loop.save_plan(s, edited)) is not None:
@@ -246,16 +221,12 @@ def feedback_section(cycle: Cycle, locked: bool) -> None:
         with st.form("feedback", clear_on_submit=True):
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
-            source = a.selectbox(tr("cycle.fb_source"), list(FeedbackSource), key="fb_source",
+            source = a.selectbox(tr("cycle.fb_source"), list(m.FeedbackSource), key="fb_source",
                                  format_func=lambda v: tr(f"loop.source.{v}"))  # fmt: skip
-            kind = b.selectbox(tr("cycle.fb_kind"), list(FeedbackKind), key="fb_kind",
+            kind = b.selectbox(tr("cycle.fb_kind"), list(m.FeedbackKind), key="fb_kind",
                                format_func=lambda v: tr(f"loop.kind.{v}"))  # fmt: skip
-            goal = c.selectbox(
-                tr("cycle.fb_goal"),
-                [None, *goals],
-                key="fb_goal",
-                format_func=lambda g: goals[g] if g else tr("cycle.no_goal"),
-            )
+            goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
+                               format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
             if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
                 if attempt(lambda: loop.add_feedback(s, cycle.id, source, kind, text, goal)):
                     done(tr("cycle.saved"))
@@ -264,12 +235,12 @@ def feedback_section(cycle: Cycle, locked: bool) -> None:
             feedback_card(f, goals)
 
 
-def feedback_card(f: Feedback, goals: dict[object, str]) -> None:
+def feedback_card(f: m.Feedback, goals: dict[object, str]) -> None:
     a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
     a.badge(tr(f"loop.kind.{f.kind}"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
     a.caption(tr(f"loop.source.{f.source}"))
     b.text(f.text)
-    if f.kind is FeedbackKind.REQUEST:
+    if f.kind is m.FeedbackKind.REQUEST:
         goal_name = goals.get(f.goal_id) if f.goal_id else None
         b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
     c.badge(tr(f"loop.status.{f.status}"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
@@ -305,16 +276,18 @@ def optimization_section(cycle: Cycle, locked: bool) -> None:
             if o.why:
                 st.caption(tr("cycle.because"))
                 st.text(o.why)
-            for i in o.learning_ids:
-                st.text(f"↳ {learnings.get(i, '?')}")
-            for i in o.feedback_ids:
-                st.text(f"↳ {feedback.get(i, '?')}")
+            for i in o.learning_ids + o.feedback_ids:
+                st.text(f"↳ {learnings.get(i) or feedback.get(i, '?')}")
             if o.owner:
                 st.caption(tr("cycle.owner", owner=o.owner))
 
 
-def confidence_label(level: Confidence | None) -> str:
+def confidence_label(level: m.Confidence | None) -> str:
     return tr(f"loop.confidence.{level or 'none'}")
+
+
+def outcome_label(outcome: m.Outcome | None) -> str:
+    return tr(f"loop.outcome.{outcome or 'none'}")
 
 
 def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) -> None:
@@ -324,7 +297,7 @@ def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) ->
             evidence = st.text_area(tr("cycle.learn_evidence"), key="learn_evidence")
             a, b = st.columns(2)
             tags = a.text_input(tr("cycle.learn_tags"), key="learn_tags")
-            level = b.selectbox(tr("cycle.learn_confidence"), [None, *Confidence],
+            level = b.selectbox(tr("cycle.learn_confidence"), [None, *m.Confidence],
                                 key="learn_conf", format_func=confidence_label)  # fmt: skip
             if st.form_submit_button(tr("cycle.learn_add"), type="primary"):
                 made = attempt(lambda: loop.add_learning(
@@ -385,15 +358,14 @@ if not cycles:
     first_cycle_form(campaign)
     st.stop()
 by_number = {c.number: c for c in cycles}
+
 current = loop.current_cycle(s, campaign.id) or cycles[-1]
 if st.session_state.get("cycle_number") not in by_number:
     st.session_state["cycle_number"] = current.number
 number = number_col.selectbox(
-    tr("cycle.cycle"),
-    list(by_number),
-    key="cycle_number",
+    tr("cycle.cycle"), list(by_number), key="cycle_number",
     format_func=lambda n: tr("cycle.option", n=n, phase=tr(f"phase.{by_number[n].phase}")),
-)
+)  # fmt: skip
 cycle = by_number[number]
 locked = cycle.phase is Phase.CLOSED
 with st.container(border=True):
@@ -409,21 +381,10 @@ if earlier:
         st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
 numbers = {c.id: c.number for c in cycles}
 pending = sum(1 for x in s.learnings(cycle.id) if x.decision is Decision.PENDING)
-labels = [
-    tr("phase.start"),
-    tr("phase.campaign"),
-    tr("phase.feedback"),
-    tr("phase.optimization"),
-    tr("cycle.learnings_tab", count=pending) if pending else tr("cycle.learnings"),
-]
-default = (
-    list(loop.FORWARD).index(cycle.phase)
-    if cycle.phase in loop.FORWARD
-    else 3
-    if cycle.phase is Phase.OPTIMIZATION
-    else 4
-)
-tabs = st.tabs(labels, default=labels[default])
+labels = [tr(f"phase.{p}") for p in TAB_PHASES]
+labels.append(tr("cycle.learnings_tab", count=pending) if pending else tr("cycle.learnings"))
+# Open on the tab of the phase the cycle is in; a closed cycle opens on what it learned.
+tabs = st.tabs(labels, default=labels[TAB_PHASES.index(cycle.phase) if not locked else 4])
 with tabs[0]:
     plan_section(cycle, locked)
     carried_in(cycle, numbers)
