@@ -316,7 +316,9 @@ def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date |
              (t("brief.success_measure", lang), campaign.success_measure)]  # fmt: skip
     for label, value in brief:
         if value:
-            doc.add(f"<p class='text'><b>{esc(label)}:</b> {esc(value)}</p>")
+            doc.add(
+                f"<p class='text'><b>{esc(label[:1].upper() + label[1:])}:</b> {esc(value)}</p>"
+            )
     if not cycles:
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
