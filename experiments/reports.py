@@ -8,6 +8,7 @@ user text goes through ``html.escape``.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -377,6 +378,13 @@ def build_report(
             f"<title>{esc(title)}</title><style>{CSS}</style>"
             f"<script>{get_plotlyjs()}</script></head>"
             f"<body>{''.join(doc.parts)}</body></html>")  # fmt: skip
+
+
+def report_file_name(campaign: str | None, start: date | None, end: date | None) -> str:
+    """Return a safe file name for a report: report-spring-sale[-2026-03-01-2026-03-31].html."""
+    slug = re.sub(r"[^a-z0-9]+", "-", (campaign or "all").lower()).strip("-") or "campaign"
+    period = "".join(f"-{d.isoformat()}" for d in (start, end) if d is not None)
+    return f"report-{slug}{period}.html"
 
 
 def write_report(store: Store, out: Path, **options: Any) -> Path:

@@ -204,3 +204,14 @@ def test_changes_since_follows_the_chosen_day(demo_db: Path) -> None:
     at.run()
     assert_clean(at)
     assert "Nothing changed since then." in [c.value for c in at.caption]
+
+
+def test_report_period_and_export_table_can_be_chosen(demo_db: Path) -> None:
+    at = app("views/overview.py")
+    at.selectbox(key="report_campaign").set_value("Spring Sale")
+    at.date_input(key="report_period").set_value((date(2026, 9, 1), date(2026, 9, 30)))
+    at.selectbox(key="export_table").set_value("facts")
+    at.run()
+    assert_clean(at)
+    assert at.selectbox(key="export_table").value == "facts"
+    assert at.date_input(key="report_period").value == (date(2026, 9, 1), date(2026, 9, 30))

@@ -206,3 +206,19 @@ def test_write_report_refuses_a_non_html_name(store: Store, tmp_path: Path) -> N
 
     with pytest.raises(InvalidInput):
         write_report(store, tmp_path / "x.txt")
+
+
+@pytest.mark.parametrize(
+    ("campaign", "start", "end", "name"),
+    [("Spring Sale", None, None, "report-spring-sale.html"),
+     (None, date(2026, 3, 1), date(2026, 3, 31), "report-all-2026-03-01-2026-03-31.html"),
+     ("../../etc/passwd", None, None, "report-etc-passwd.html"),
+     ("Grüne Wochen / Herbst", None, None, "report-gr-ne-wochen-herbst.html"),
+     ("ÄÖÜ", None, None, "report-campaign.html")],
+)  # fmt: skip
+def test_report_file_name_is_safe(
+    campaign: str | None, start: date | None, end: date | None, name: str
+) -> None:
+    from experiments.reports import report_file_name
+
+    assert report_file_name(campaign, start, end) == name

@@ -16,7 +16,7 @@ from experiments.exports import MIME, export_bytes
 from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_money, fmt_number, t
 from experiments.models import Alias, Comparator
-from experiments.reports import build_report
+from experiments.reports import build_report, report_file_name
 from experiments.store import Store
 from experiments.store.analytics import EXPORT_TABLES
 from views.common import attempt, flash, lang, reported, store, tr
@@ -188,10 +188,13 @@ def downloads(s: Store) -> None:
         everything = t("report.all_campaigns", language)
         choice = st.selectbox(tr("report.scope"), ["", *names], key="report_campaign",
                               format_func=lambda n: n or everything)  # fmt: skip
+        period = st.date_input(tr("report.period_pick"), value=(), key="report_period",
+                               format="YYYY-MM-DD", help=tr("report.period_help"))  # fmt: skip
+        start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
         st.download_button(
             tr("report.download"), key="download_report", icon=":material/download:",
-            data=lambda: build_report(Store(db, who), choice or None, lang=language),
-            file_name=f"report-{(choice or 'all').replace(' ', '-').lower()}.html",
+            data=lambda: build_report(Store(db, who), choice or None, start, end, language),
+            file_name=report_file_name(choice or None, start, end),
             mime="text/html", on_click="ignore", type="primary",
         )  # fmt: skip
         st.caption(tr("report.help"))

@@ -161,6 +161,8 @@ EN = {
     # report
     "report.scope": "Report for",
     "report.all_campaigns": "All campaigns",
+    "report.period_pick": "Period (optional)",
+    "report.period_help": "Pick a first and a last day to report on the cycles of that period only.",
     "report.download": "Download report (HTML)",
     "report.help": "One file that opens offline in any browser; print it or save it as PDF from there.",
     "report.title_campaign": "Campaign report: {name}",
@@ -376,6 +378,8 @@ DE = {
     # report
     "report.scope": "Bericht für",
     "report.all_campaigns": "Alle Kampagnen",
+    "report.period_pick": "Zeitraum (optional)",
+    "report.period_help": "Ersten und letzten Tag wählen, um nur über die Zyklen dieses Zeitraums zu berichten.",
     "report.download": "Bericht herunterladen (HTML)",
     "report.help": "Eine Datei, die offline in jedem Browser öffnet; von dort drucken oder als PDF speichern.",
     "report.title_campaign": "Kampagnenbericht: {name}",
