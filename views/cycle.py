@@ -67,7 +67,8 @@ def stepper(cycle: Cycle) -> None:
             label = tr("cycle.step_next")
         icon, color = STEP_STYLE[step.state]
         col.badge(label, icon=f":material/{icon}:", color=color)  # type: ignore[arg-type]
-        col.caption(fmt_date(step.at.date(), L) if step.at else "\u00a0")
+        # A step left by a step back keeps its old stamp; only reached steps show a date.
+        col.caption(fmt_date(step.at.date(), L) if step.at and step.state != "todo" else "\u00a0")
 
 
 def next_start_dialog(campaign: Campaign, cycle: Cycle) -> None:
@@ -191,7 +192,7 @@ def carried_card(x: Learning, cycle: Cycle, origin: int) -> None:
 
 def campaign_section(campaign: Campaign, cycle: Cycle, locked: bool) -> None:
     live_at = cycle.phase_changed_at.get(Phase.CAMPAIGN.value)
-    st.caption(tr("cycle.live_since", when=fmt_date(live_at, L)) if live_at
+    st.caption(tr("cycle.live_since", when=fmt_date(live_at.date(), L)) if live_at
                else tr("cycle.not_live"))  # fmt: skip
     options = sorted(set(campaign.channels) | set(cycle.channels))
     with st.form("live"):
