@@ -212,7 +212,34 @@ M1 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1,)
+# Undo of an import gives back the facts it replaced, so replaced facts are kept aside (one full
+# copy of the row as it was, and the import that replaced it). A migration that adds a base metric
+# adds its column to both tables. Undone imports keep their record (status 'undone') and their
+# bytes may be imported again, so sha256 is indexed but no longer unique; the store checks it.
+_REPLACED_METRICS = ",\n    ".join(f"{m} DOUBLE" for m in BASE_METRICS_V1)
+
+M2 = Migration(
+    2,
+    "replaced facts for undo",
+    (
+        f"""CREATE TABLE metric_fact_replaced (
+    replaced_by UUID NOT NULL,
+    import_id UUID NOT NULL,
+    platform VARCHAR NOT NULL,
+    source_campaign VARCHAR NOT NULL,
+    variant VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    {_REPLACED_METRICS},
+    extra MAP(VARCHAR, VARCHAR)
+)""",
+    ),
+    indexes=(
+        "DROP INDEX IF EXISTS import_sha_uq",
+        "CREATE INDEX import_sha ON import (sha256)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2)
 HEAD = MIGRATIONS[-1].version
 
 

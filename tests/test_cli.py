@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from experiments.cli import main
+from experiments.migrations import HEAD
 from tests.conftest import ROOT
 
 
@@ -32,7 +33,7 @@ def test_init_creates_the_database(tmp_path: Path) -> None:
     code, out, err = run("--db", str(path), "init")
     assert (code, err) == (0, "")
     assert path.exists()
-    assert out == f"database {path} is at schema version 1\n"
+    assert out == f"database {path} is at schema version {HEAD}\n"
 
 
 def test_campaign_add_and_list_json(db_path: Path) -> None:

@@ -1,23 +1,40 @@
-"""Imports and the metric facts they bring."""
+"""Imports and the metric facts they bring: the atomic import, replacement, undo, saved mappings.
+
+An import is one transaction: the file's rows go straight from DuckDB's CSV reader into
+metric_fact, are checked there, and an overlapping earlier export of the same platform gives up
+the values the new file covers (kept in metric_fact_replaced, so undo can put them back).
+"""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from experiments.errors import Conflict, InvalidInput, NotFound
-from experiments.metrics import BASE_METRICS
-from experiments.models import ImportRecord
-from experiments.store._base import Area, BaseStore, parse_uuid
+from experiments.importers.registry import CAMPAIGN, DATE, SavedMapping
+from experiments.importers.sql import DuplicateKey, FactWrite
+from experiments.importers.values import NumberStyle
+from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
+from experiments.models import ImportRecord, new_id
+from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
+
+if TYPE_CHECKING:
+    from experiments.importers.plan import Prepared
 
 _IMPORT_COLS = (
     "id, file_name, sha256, platform, actor, imported_at, rows, new_rows, replaced_rows, "
     "unchanged_rows, skipped_rows, date_min, date_max, status"
 )
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
+_KEY = ("source_campaign", "variant", "date")
+_FACT_NAMES = ("import_id", *FACT_KEYS, *BASE_METRICS, "extra")
+_FACT_COLS = ", ".join(_FACT_NAMES)
+DONE, UNDONE = "imported", "undone"
 
 
 def _import(row: tuple[Any, ...]) -> ImportRecord:
@@ -26,8 +43,9 @@ def _import(row: tuple[Any, ...]) -> ImportRecord:
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
     """Return the metric columns of a fact frame, refusing any name that is no canonical metric."""
-    unknown = [c for c in frame.columns if c not in FACT_KEYS and c not in BASE_METRICS
-               and c != "extra"]  # fmt: skip
+    unknown = [
+        c for c in frame.columns if c not in FACT_KEYS and c not in BASE_METRICS and c != "extra"
+    ]
     if unknown:
         raise InvalidInput(f"not canonical metrics: {', '.join(map(str, unknown))}")
     missing = [k for k in FACT_KEYS if k not in frame.columns]
@@ -36,9 +54,31 @@ def fact_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in BASE_METRICS if c in frame.columns]
 
 
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _mapping(mid: uuid.UUID, name: str, header: str, columns: str, options: str,
+             created: Any) -> SavedMapping:  # fmt: skip
+    opts = json.loads(options)
+    style, day_first = NumberStyle(opts["number_style"]), bool(opts["day_first"])
+    return SavedMapping(mid, name, tuple(json.loads(header)), json.loads(columns), style,
+                        day_first, created)  # fmt: skip
+
+
+def _same_key(a: str, b: str) -> str:
+    return " AND ".join(f"{a}.{k} = {b}.{k}" for k in _KEY)
+
+
+class _DryRun(Exception):
+    def __init__(self, result: FactWrite) -> None:
+        super().__init__()
+        self.result = result
+
+
 class FactStore(BaseStore):
     def imports(self) -> list[ImportRecord]:
-        """Return every import, newest first."""
+        """Return every import (undone ones included), newest first."""
         rows = self._all(f"SELECT {_IMPORT_COLS} FROM import ORDER BY imported_at DESC")
         return [_import(r) for r in rows]
 
@@ -51,14 +91,18 @@ class FactStore(BaseStore):
         return _import(row)
 
     def import_by_sha(self, sha256: str) -> ImportRecord | None:
-        """Return the import of these exact bytes, if they were imported before."""
-        row = self._one(f"SELECT {_IMPORT_COLS} FROM import WHERE sha256 = ?", [sha256])
+        """Return the import of these exact bytes whose facts are in place, if there is one."""
+        row = self._one(
+            f"SELECT {_IMPORT_COLS} FROM import WHERE sha256 = ? AND status = ? "
+            "ORDER BY imported_at DESC LIMIT 1",
+            [sha256, DONE],
+        )
         return _import(row) if row else None
 
     def insert_facts(self, record: ImportRecord, facts: pd.DataFrame) -> ImportRecord:
         """Store an import and its facts as they are (no replacement); return the record.
 
-        Used for generated data (the demo); file imports go through the importer, which
+        Used for generated data (the demo); file imports go through ``import_prepared``, which
         also replaces the facts an overlapping earlier export covered.
         """
         metrics = fact_columns(facts)
@@ -73,13 +117,9 @@ class FactStore(BaseStore):
     def _insert_record(self, record: ImportRecord) -> None:
         self.cur.execute(
             f"INSERT INTO import ({_IMPORT_COLS}) VALUES ({', '.join('?' * 14)})",
-            [
-                record.id, record.file_name, record.sha256, record.platform, record.actor,
-                record.imported_at, record.rows, record.new_rows, record.replaced_rows,
-                record.unchanged_rows, record.skipped_rows, record.date_min, record.date_max,
-                record.status,
-            ],
-        )  # fmt: skip
+            # ImportRecord lists its fields in the order of _IMPORT_COLS.
+            [getattr(record, f.name) for f in fields(record)],
+        )
 
     def _insert_frame(
         self, import_id: uuid.UUID, facts: pd.DataFrame, metrics: Sequence[str]
@@ -87,9 +127,14 @@ class FactStore(BaseStore):
         # Column names come from BASE_METRICS (checked in fact_columns), never from the file.
         cols = ", ".join(("platform", "source_campaign", "variant", "date", *metrics))
         select = ", ".join(
-            ("platform", "source_campaign", "coalesce(variant, '')", "CAST(date AS DATE)",
-             *(f"CAST({m} AS DOUBLE)" for m in metrics))
-        )  # fmt: skip
+            (
+                "platform",
+                "source_campaign",
+                "coalesce(variant, '')",
+                "CAST(date AS DATE)",
+                *(f"CAST({m} AS DOUBLE)" for m in metrics),
+            )
+        )
         self.cur.register("incoming_facts", facts)
         try:
             self.cur.execute(
@@ -104,3 +149,242 @@ class FactStore(BaseStore):
         """Return how many metric facts are stored."""
         row = self._one("SELECT count(*) FROM metric_fact")
         return int(row[0]) if row else 0
+
+    # ------------------------------------------------------------------ file imports
+
+    def import_prepared(
+        self, p: Prepared, *, dry_run: bool = False, preview_rows: int = 0
+    ) -> FactWrite:
+        """Import a prepared file in one transaction and return what it wrote; a dry run
+        does the same work and rolls it back. DuckDB errors propagate for diagnosis."""
+        try:
+            with self.write(Area.IMPORT):
+                earlier = self.import_by_sha(p.sha256)
+                if earlier is not None:
+                    return FactWrite(None, duplicate_of=earlier)
+                result = self._write_file(p, preview_rows)
+                if dry_run:
+                    raise _DryRun(result)
+        except _DryRun as run:
+            return run.result
+        return result
+
+    def _write_file(self, p: Prepared, preview_rows: int) -> FactWrite:
+        iid = new_id()
+        select, params = p.query(strict=True)
+        cols = ", ".join(("import_id", "platform", *_KEY, *p.metrics, "extra"))
+        self.cur.execute(
+            f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
+            [iid, p.platform_key, *params],
+        )
+        self._refuse_repeated_keys(iid)
+        stats = self._stats(iid, p.metrics)
+        counts = self._replace_overlap(iid, p.platform_key, p.metrics, stats)
+        skipped = sum(p.skipped().values())
+        record = ImportRecord(
+            iid, p.file_name, p.sha256, p.platform_key, self.actor.username, now(), stats.rows,
+            *counts, skipped, stats.date_min, stats.date_max, DONE,
+        )  # fmt: skip
+        self._insert_record(record)
+        self.audit("import", iid, "create", after=record)
+        first = None
+        if preview_rows:
+            shown = ", ".join((*_KEY, *p.metrics))
+            first = self.cur.execute(
+                f"SELECT {shown} FROM metric_fact WHERE import_id = ? LIMIT ?", [iid, preview_rows]
+            ).df()
+        return FactWrite(
+            iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
+            stats.without_campaign, self._unlinked(iid, p.platform_key), first,
+        )  # fmt: skip
+
+    def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
+        row = self._one(
+            "SELECT source_campaign, variant, date FROM metric_fact WHERE import_id = ? "
+            "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1",
+            [iid],
+        )
+        if row is not None:
+            raise DuplicateKey(*row)
+
+    def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
+        aggs = [
+            f"median({m})" if BASE_AGGREGATION.get(m) is Aggregation.MEDIAN else f"sum({m})"
+            for m in metrics
+        ]
+        row = self._one(
+            "SELECT count(*), min(date), max(date), count(*) FILTER (WHERE source_campaign = '')"
+            f"{''.join(', ' + a for a in aggs)} FROM metric_fact WHERE import_id = ?",
+            [iid],
+        )
+        assert row is not None
+        totals = {
+            m: (None if v is None else float(v)) for m, v in zip(metrics, row[4:], strict=True)
+        }
+        return FactWrite(
+            iid, row[0], date_min=row[1], date_max=row[2], totals=totals, without_campaign=row[3]
+        )
+
+    def _replace_overlap(
+        self, iid: uuid.UUID, platform: str, metrics: Sequence[str], stats: FactWrite
+    ) -> tuple[int, int, int]:
+        """Return (new, replaced, unchanged) rows; earlier facts this file covers give way."""
+        scope = "platform = ? AND import_id <> ? AND date BETWEEN ? AND ?"
+        args = [platform, iid, stats.date_min, stats.date_max]
+        if self._one(f"SELECT 1 FROM metric_fact WHERE {scope} LIMIT 1", args) is None:
+            return stats.rows, 0, 0
+        covered = " OR ".join(f"o.{m} IS NOT NULL" for m in metrics)
+        same = " AND ".join(
+            f"round(n.{m}, 6) IS NOT DISTINCT FROM round(o.{m}, 6)" for m in metrics
+        )
+        sums = ", ".join(f"sum({m}) AS {m}" for m in metrics)
+        hits = " + ".join(f"count({m})" for m in metrics)
+        row = self._one(
+            f"WITH o AS (SELECT {', '.join(_KEY)}, {sums}, {hits} AS k FROM metric_fact "
+            f"WHERE {scope} GROUP BY ALL), n AS (SELECT * FROM metric_fact WHERE import_id = ?) "
+            "SELECT count(*) FILTER (WHERE coalesce(o.k, 0) = 0), "
+            f"count(*) FILTER (WHERE o.k > 0 AND NOT ({same})), "
+            f"count(*) FILTER (WHERE o.k > 0 AND {same}) "
+            f"FROM n LEFT JOIN o ON {_same_key('n', 'o')}",
+            [*args, iid],
+        )
+        assert row is not None
+        self.cur.execute(
+            f"INSERT INTO metric_fact_replaced SELECT ?, {', '.join('o.' + c for c in _FACT_NAMES)}"
+            " FROM metric_fact o WHERE o.platform = ? AND o.import_id <> ? AND o.date BETWEEN ? "
+            f"AND ? AND ({covered}) AND EXISTS (SELECT 1 FROM metric_fact n WHERE "
+            f"n.import_id = ? AND {_same_key('n', 'o')})",
+            [iid, *args, iid],
+        )
+        nulls = ", ".join(f"{m} = NULL" for m in metrics)
+        self.cur.execute(
+            f"UPDATE metric_fact SET {nulls} WHERE {scope} AND EXISTS (SELECT 1 FROM "
+            f"metric_fact n WHERE n.import_id = ? AND {_same_key('n', 'metric_fact')})",
+            [*args, iid],
+        )
+        self._drop_emptied(iid)
+        return int(row[0]), int(row[1]), int(row[2])
+
+    def _drop_emptied(self, replaced_by: uuid.UUID) -> None:
+        # A fact row whose every metric went to a later import is no fact any more.
+        empty = " AND ".join(f"f.{m} IS NULL" for m in BASE_METRICS)
+        self.cur.execute(
+            f"DELETE FROM metric_fact f WHERE {empty} AND EXISTS (SELECT 1 FROM "
+            "metric_fact_replaced r WHERE r.replaced_by = ? AND r.import_id = f.import_id "
+            f"AND r.platform = f.platform AND {_same_key('r', 'f')})",
+            [replaced_by],
+        )
+
+    def _unlinked(self, iid: uuid.UUID, platform: str, limit: int = 500) -> tuple[str, ...]:
+        rows = self._all(
+            "SELECT DISTINCT source_campaign FROM metric_fact WHERE import_id = ? "
+            "AND source_campaign <> '' AND lower(source_campaign) NOT IN (SELECT lower(name) "
+            "FROM campaign_alias WHERE platform IS NULL OR platform = ?) ORDER BY 1 LIMIT ?",
+            [iid, platform, limit],
+        )
+        return tuple(r[0] for r in rows)
+
+    def unlinked_sources(self, import_id: uuid.UUID | str) -> tuple[str, ...]:
+        """Return the source campaigns of an import that no campaign alias links yet."""
+        record = self.import_record(import_id)
+        return self._unlinked(record.id, record.platform)
+
+    # ------------------------------------------------------------------ undo
+
+    def undo_import(self, import_id: uuid.UUID | str) -> ImportRecord:
+        """Remove an import's facts, give back what it replaced, mark it undone; return it."""
+        with self.write(Area.IMPORT):
+            before = self.import_record(import_id)
+            if before.status != DONE:
+                raise Conflict(f"import {before.id} ({before.file_name}) was already undone")
+            iid = before.id
+            self.cur.execute("DELETE FROM metric_fact WHERE import_id = ?", [iid])
+            self.cur.execute("DELETE FROM metric_fact_replaced WHERE import_id = ?", [iid])
+            self._hand_over(iid)
+            self._restore(iid)
+            self.cur.execute("DELETE FROM metric_fact_replaced WHERE replaced_by = ?", [iid])
+            self.cur.execute("UPDATE import SET status = ? WHERE id = ?", [UNDONE, iid])
+            after = self.import_record(iid)
+            self.audit("import", iid, "undo", before=before, after=after)
+        return after
+
+    def _hand_over(self, replaced_by: uuid.UUID) -> None:
+        # Values the undone import had replaced and another import in place covers now stay
+        # replaced, by that import: undoing it later gives them back.
+        both = " OR ".join(f"(r.{m} IS NOT NULL AND f.{m} IS NOT NULL)" for m in BASE_METRICS)
+        self.cur.execute(
+            f"INSERT INTO metric_fact_replaced SELECT f.import_id, "
+            f"{', '.join('r.' + c for c in _FACT_NAMES)} FROM metric_fact_replaced r "
+            f"JOIN metric_fact f ON f.platform = r.platform AND {_same_key('f', 'r')} "
+            f"AND f.import_id <> r.import_id WHERE r.replaced_by = ? AND ({both})",
+            [replaced_by],
+        )
+
+    def _restore(self, replaced_by: uuid.UUID) -> None:
+        # A value comes back only where no fact in place holds that metric for the key (a
+        # later import may have covered it since).
+        held = ", ".join(f"count({m}) AS {m}" for m in BASE_METRICS)
+        back = ", ".join(
+            f"CASE WHEN coalesce(h.{m}, 0) = 0 THEN r.{m} END AS {m}" for m in BASE_METRICS
+        )
+        self.cur.execute(
+            f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
+            f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
+            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, r.extra "
+            f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
+            f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
+            [replaced_by],
+        )
+        same = f"f.import_id = x.import_id AND f.platform = x.platform AND {_same_key('f', 'x')}"
+        fill = ", ".join(f"{m} = coalesce(f.{m}, x.{m})" for m in BASE_METRICS)
+        self.cur.execute(f"UPDATE metric_fact f SET {fill} FROM fact_restore x WHERE {same}")
+        self.cur.execute(
+            f"INSERT INTO metric_fact ({_FACT_COLS}) SELECT * FROM fact_restore x "
+            f"WHERE NOT EXISTS (SELECT 1 FROM metric_fact f WHERE {same})"
+        )
+        self.cur.execute("DROP TABLE fact_restore")
+
+    # ------------------------------------------------------------------ saved mappings
+
+    def mappings(self) -> list[SavedMapping]:
+        """Return the saved column mappings of generic exports, by name."""
+        rows = self._all(
+            "SELECT id, name, signature, mapping, options, created_at FROM column_mapping "
+            "ORDER BY lower(name)"
+        )
+        return [_mapping(*r) for r in rows]
+
+    def save_mapping(self, mapping: SavedMapping) -> SavedMapping:
+        """Save a generic export's column mapping; return it as stored."""
+        name = require_text(mapping.name, "the mapping name")
+        targets = set(mapping.columns.values())
+        if not {DATE, CAMPAIGN} <= targets or not targets & set(BASE_METRICS):
+            raise InvalidInput(
+                "a mapping needs a date column, a campaign column and at least one metric; "
+                "choose them in the mapping form"
+            )
+        with self.write(Area.IMPORT):
+            for other in self.mappings():
+                if other.name.lower() == name.lower():
+                    raise Conflict(f"a mapping named '{other.name}' exists; choose another name")
+                if other.signature() == mapping.signature():
+                    raise Conflict(f"the mapping '{other.name}' already has this header")
+            options = {"number_style": str(mapping.number_style), "day_first": mapping.day_first}
+            self.cur.execute(
+                "INSERT INTO column_mapping VALUES (?, ?, ?, ?, ?, ?)",
+                [mapping.id, name, _json(list(mapping.header)), _json(dict(mapping.columns)),
+                 _json(options), now()],
+            )  # fmt: skip
+            stored = next(m for m in self.mappings() if m.id == mapping.id)
+            self.audit("column_mapping", mapping.id, "create", after=stored)
+        return stored
+
+    def delete_mapping(self, mapping_id: uuid.UUID | str) -> None:
+        """Delete a saved mapping (imports made with it keep their facts)."""
+        mid = parse_uuid(mapping_id, "mapping")
+        with self.write(Area.IMPORT):
+            before = next((m for m in self.mappings() if m.id == mid), None)
+            if before is None:
+                raise NotFound(f"no saved mapping with id {mid}")
+            self.cur.execute("DELETE FROM column_mapping WHERE id = ?", [mid])
+            self.audit("column_mapping", mid, "delete", before=before)

@@ -1,0 +1,73 @@
+"""``import FILE``: bring a platform export into the tracker (or check it with --dry-run)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from experiments.cli import Context
+from experiments.errors import InvalidInput
+from experiments.i18n import t
+from experiments.importers import decoding, service
+from experiments.importers.registry import PLATFORMS
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("import", help="import a platform export (CSV, TSV, TXT or XLSX)")
+    p.add_argument("file", help="the export exactly as downloaded")
+    p.add_argument(
+        "--platform",
+        help=f"skip detection: {', '.join(PLATFORMS)} or generic:<saved mapping name>",
+    )
+    p.add_argument("--sheet", help="the workbook sheet to read (default: the first export found)")
+    p.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.set_defaults(handler=import_file)
+
+
+def _read(path: Path) -> bytes:
+    if not path.is_file():
+        raise InvalidInput(f"{path}: no such file — check the path and the file name")
+    # Refused before reading, with the message an upload that is too large gets.
+    decoding.check_size(path.stat().st_size, path.name)
+    return path.read_bytes()
+
+
+def import_file(args: argparse.Namespace, ctx: Context) -> int:
+    path = Path(args.file)
+    summary = service.run(
+        ctx.store,
+        _read(path),
+        path.name,
+        platform=args.platform,
+        sheet=args.sheet,
+        dry_run=args.dry_run,
+    )
+    if args.json:
+        ctx.print_json(summary.as_json())
+    else:
+        _print(summary, ctx)
+    for notice in summary.notices:
+        ctx.warn(t(notice.key, "en", **notice.values))
+    if summary.unlinked and not args.json:
+        ctx.warn(t("import.warn.unlinked", "en", names=", ".join(summary.unlinked[:10])))
+    return 0
+
+
+def _print(s: service.ImportSummary, ctx: Context) -> None:
+    if s.duplicate_of is not None:
+        ctx.print(f"{s.file} was imported before (import {s.duplicate_of}); nothing written")
+        return
+    verb = "would import" if s.dry_run else f"imported as {s.import_id}:"
+    ctx.print(
+        f"{s.file} {verb} {s.rows} rows from {s.platform_title} "
+        f"({s.date_min} – {s.date_max}; {s.encoding}, delimiter {s.delimiter!r})"
+    )
+    ctx.print(
+        f"new {s.new_rows}, replaced {s.replaced_rows}, unchanged {s.unchanged_rows}; skipped "
+        + ", ".join(f"{n} {why}" for why, n in s.skipped.items())
+    )
+    ctx.print("totals: " + ", ".join(f"{m} {v:,.2f}" for m, v in s.totals.items() if v is not None))
+    if s.dry_run:
+        ctx.print("dry run: nothing written")

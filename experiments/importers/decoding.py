@@ -1,0 +1,148 @@
+"""From the bytes of an upload to UTF-8 text: what kind of file it is and how it is encoded.
+
+DuckDB reads UTF-8; every other encoding is decoded here in Python and handed on as UTF-8.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from experiments.errors import ImportFormatError
+
+# The upload limit of the dashboard (server.maxUploadSize) and of the command line.
+MB = 1024 * 1024
+MAX_FILE_BYTES = 200 * MB
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+WORKBOOK_SUFFIXES = (".xlsx",)
+
+_ZIP = b"PK\x03\x04"
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) container
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """The file as UTF-8 bytes without a byte order mark, and the encoding it came in."""
+
+    text: bytes | memoryview
+    encoding: str
+
+
+def fail(
+    name: str, what: str, todo: str, line: int | None = None, column: int | None = None
+) -> ImportFormatError:
+    """Return the error for a bad file: '<file>, line L, column C: what is wrong — what to do'."""
+    where = name
+    if line is not None:
+        where += f", line {line}"
+    if column is not None:
+        where += f", column {column}"
+    return ImportFormatError(f"{where}: {what} — {todo}")
+
+
+def suffix(name: str) -> str:
+    """Return the file name's extension in lower case ('.csv')."""
+    return PurePath(name).suffix.lower()
+
+
+def check_size(size: int, name: str, max_bytes: int = MAX_FILE_BYTES) -> None:
+    """Refuse a file larger than the upload limit."""
+    if size > max_bytes:
+        raise fail(
+            name,
+            f"the file has {size / MB:.1f} MB, more than the limit of {max_bytes / MB:g} MB",
+            "export a shorter date range or fewer columns and import the parts one by one",
+        )
+
+
+def check_container(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> bool:
+    """Return True for a workbook, False for a text export; refuse anything else."""
+    check_size(len(data), name, max_bytes)
+    ext = suffix(name)
+    if ext not in TEXT_SUFFIXES + WORKBOOK_SUFFIXES:
+        raise fail(
+            name,
+            f"'{ext or name}' files cannot be imported",
+            "upload a CSV, TSV, TXT or XLSX export",
+        )
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise fail(name, "the file is empty", "export the report again from the platform")
+    if data.startswith(_OLE):
+        raise fail(
+            name,
+            "this is an old Excel .xls workbook",
+            "save it in Excel as .xlsx or as CSV UTF-8 and upload that",
+        )
+    is_zip = data.startswith(_ZIP)
+    if ext in WORKBOOK_SUFFIXES and not is_zip:
+        raise fail(
+            name,
+            "the file is not an Excel workbook although its name ends in .xlsx",
+            "upload the original .xlsx, or rename a CSV export to .csv",
+        )
+    if is_zip and ext not in WORKBOOK_SUFFIXES:
+        raise fail(
+            name,
+            f"the file is an Excel workbook (or another zip archive) but its name ends in {ext}",
+            "rename it to .xlsx and upload it again, or save it in Excel as CSV",
+        )
+    return is_zip
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    # UTF-16 text without a byte order mark has a NUL in every other byte of ASCII characters.
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _refuse_binary(view: memoryview | bytes, name: str) -> None:
+    position = bytes(view[: 1 << 20]).find(b"\x00")
+    if position < 0:
+        position = bytes(view).find(b"\x00")
+    if position >= 0:
+        line = bytes(view[:position]).count(b"\n") + 1
+        raise fail(
+            name,
+            f"the file contains binary data (a NUL byte at byte {position + 1})",
+            "upload the CSV or XLSX export as the platform produced it, "
+            "not a different kind of file",
+            line=line,
+        )
+
+
+def decode(data: bytes, name: str) -> Decoded:
+    """Return the text export as UTF-8: BOM sniffing, then UTF-8, then Windows-1252."""
+    if data.startswith(codecs.BOM_UTF8):
+        encoding, view = "UTF-8 with BOM", memoryview(data)[3:]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        le = data.startswith(codecs.BOM_UTF16_LE)
+        text = data[2:].decode("utf-16-le" if le else "utf-16-be", errors="replace")
+        return Decoded(text.encode("utf-8"), "UTF-16 LE" if le else "UTF-16 BE")
+    else:
+        guess = _utf16_without_bom(data[:4096])
+        if guess is not None:
+            text = data.decode(guess, errors="replace")
+            label = "UTF-16 LE" if guess == "utf-16-le" else "UTF-16 BE"
+            return Decoded(text.encode("utf-8"), f"{label} without BOM")
+        encoding, view = "UTF-8", memoryview(data)
+    _refuse_binary(view, name)
+    try:
+        codecs.utf_8_decode(view, "strict", True)
+    except UnicodeDecodeError:
+        # German Excel saves Windows-1252 (it has '€', latin-1 does not); five byte values are
+        # unassigned there, and a file using them is read as latin-1 rather than refused.
+        try:
+            text = bytes(view).decode("cp1252")
+            encoding = "Windows-1252"
+        except UnicodeDecodeError:
+            text = bytes(view).decode("latin-1")
+            encoding = "ISO-8859-1"
+        return Decoded(text.encode("utf-8"), encoding)
+    return Decoded(view, encoding)

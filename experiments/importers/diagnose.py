@@ -1,0 +1,222 @@
+"""When DuckDB refuses a file: find the line and column and say what to do.
+
+Runs only after the fast path failed, so it may read the file slowly: a Python CSV walk for the
+structure (field counts, open quotes), then the tolerant SQL conversions on a private in-memory
+DuckDB to find the first cell that is not what its column needs. Never touches the app database.
+"""
+
+from __future__ import annotations
+
+import csv
+from array import array
+
+import duckdb
+
+from experiments.errors import ImportFormatError
+from experiments.importers import values
+from experiments.importers.decoding import fail
+from experiments.importers.plan import Column, Prepared
+from experiments.importers.registry import DATE, DATE_END, Kind, normalise
+from experiments.importers.sql import DuplicateKey, raw_sql, value_sql
+
+
+def _shown(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:37] + "…"
+
+
+def _walk(p: Prepared) -> tuple[array[int], ImportFormatError | None]:
+    """Return the file line of each data row, or the error of a row with a broken structure."""
+    starts: array[int] = array("q")
+    width = len(p.table.header)
+    header = [normalise(h) for h in p.table.header]
+    with p.body.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f, delimiter=p.table.delimiter, strict=True)
+        line = p.table.first_line
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return starts, None
+            except csv.Error:
+                return starts, fail(
+                    p.file_name,
+                    "a quoted field starts on this line and its closing quote is missing",
+                    "close the quote, or export the file again: it may have been cut off",
+                    line=line,
+                )
+            starts.append(line)
+            if len(row) != width:
+                return starts, fail(
+                    p.file_name,
+                    f"the row has {len(row)} fields but the header has {width}",
+                    f"check for a '{_name(p.table.delimiter)}' inside an unquoted cell or a "
+                    "missing cell; the platform's original export has the same number in every row",
+                    line=line,
+                )
+            if [normalise(c) for c in row] == header:
+                return starts, fail(
+                    p.file_name,
+                    "the header repeats in the middle of the table",
+                    "two exports were pasted into one file: remove this line, or import the two "
+                    "parts as separate files",
+                    line=line,
+                )
+            line = p.table.first_line + reader.line_num
+
+
+def _name(delimiter: str) -> str:
+    return {"\t": "tab", ";": ";", ",": ","}[delimiter]
+
+
+def _checked(p: Prepared) -> list[Column]:
+    return [c for c in p.columns if c.kind is not Kind.TEXT]
+
+
+def _bad_sql(p: Prepared, c: Column) -> str:
+    present = values.present_sql(c.ref)
+    if c.kind is Kind.SHARE:
+        converted = values.number_sql(
+            f"replace({c.ref}, '%', '')", p.number_style, strict=False, strip=True
+        )
+    else:
+        converted = value_sql(p, c, strict=False)
+    if c.target == DATE:
+        return f"({present} IS NULL OR {converted} IS NULL)"
+    return f"({present} IS NOT NULL AND {converted} IS NULL)"
+
+
+def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportFormatError:
+    column = c.index + 1
+    if raw is None or values.is_missing(raw):
+        return fail(
+            p.file_name,
+            f"the date in '{c.label}' is empty",
+            "every row needs its day: export the report with a breakdown by day",
+            line,
+            column,
+        )
+    shown = _shown(raw)
+    if c.kind is Kind.DATE:
+        example = values.date_example(c.date_format or "%Y-%m-%d")
+        return fail(
+            p.file_name,
+            f"'{shown}' in '{c.label}' is not a date like {example}",
+            "correct the date (does that day exist?) so the whole column has one format",
+            line,
+            column,
+        )
+    if c.kind is Kind.DURATION:
+        return fail(
+            p.file_name,
+            f"'{shown}' in '{c.label}' is not a duration",
+            "write it like 1h 23m, 4m 53s, 45s or 01:23:45",
+            line,
+            column,
+        )
+    if c.kind is Kind.SHARE:
+        return fail(
+            p.file_name,
+            f"'{shown}' in '{c.label}' is not a percentage",
+            "write it like 87.5% or 0.875",
+            line,
+            column,
+        )
+    example = values.NUMBER_EXAMPLE[p.number_style]
+    return fail(
+        p.file_name,
+        f"'{shown}' in '{c.label}' is not a number",
+        f"write numbers like {example} (this file is read in {p.number_style.upper()} style), "
+        "or leave the cell empty if there is no value",
+        line,
+        column,
+    )
+
+
+def _first_bad_cell(
+    p: Prepared, con: duckdb.DuckDBPyConnection, starts: array[int]
+) -> ImportFormatError | None:
+    checked = _checked(p)
+    if not checked:
+        return None
+    raw, params = raw_sql(p)
+    flags = ", ".join(f"{_bad_sql(p, c)} AS bad{i}" for i, c in enumerate(checked))
+    refs = ", ".join(c.ref for c in checked)
+    any_bad = " OR ".join(f"bad{i}" for i in range(len(checked)))
+    row = con.execute(
+        f"SELECT rn, {refs}, {', '.join(f'bad{i}' for i in range(len(checked)))} "
+        f"FROM (SELECT rn, {refs}, {flags} FROM ({raw})) WHERE {any_bad} ORDER BY rn LIMIT 1",
+        params,
+    ).fetchone()
+    if row is None:
+        return None
+    rn, cells, bad = row[0], row[1 : 1 + len(checked)], row[1 + len(checked) :]
+    i = next(i for i, flag in enumerate(bad) if flag)
+    return _cell_message(p, checked[i], cells[i], starts[rn - 1])
+
+
+def _multi_day(
+    p: Prepared, con: duckdb.DuckDBPyConnection, starts: array[int]
+) -> ImportFormatError | None:
+    start, ends = p.by_target(DATE)[0], p.by_target(DATE_END)
+    if not ends:
+        return None
+    raw, params = raw_sql(p)
+    a, b = value_sql(p, start, strict=False), value_sql(p, ends[0], strict=False)
+    row = con.execute(
+        f"SELECT rn, {a}, {b} FROM ({raw}) WHERE {b} <> {a} ORDER BY rn LIMIT 1", params
+    ).fetchone()
+    if row is None:
+        return None
+    return fail(
+        p.file_name,
+        f"the row covers {row[1]} to {row[2]}, but facts are kept per day",
+        "export the report with a breakdown by day (Meta: Breakdown → By time → Day)",
+        starts[row[0] - 1],
+        ends[0].index + 1,
+    )
+
+
+def diagnose(p: Prepared, error: Exception) -> ImportFormatError:
+    """Return the error a person can act on for a file DuckDB refused with ``error``."""
+    starts, structural = _walk(p)
+    if structural is not None:
+        return structural
+    con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False})
+    try:
+        found = _first_bad_cell(p, con, starts) or _multi_day(p, con, starts)
+    finally:
+        con.close()
+    if found is not None:
+        return found
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return fail(
+        p.file_name,
+        f"the file could not be read ({detail})",
+        "check that it is the export exactly as the platform produced it",
+    )
+
+
+def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
+    """Return the error for two rows with the same campaign, variant and day, naming both lines."""
+    starts, _ = _walk(p)
+    con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False})
+    try:
+        select, params = p.query(strict=False)
+        found = con.execute(
+            f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
+            "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
+            [*params, dup.campaign, dup.variant, dup.day],
+        ).fetchall()
+    finally:
+        con.close()
+    lines = [starts[rn - 1] for (rn,) in found]
+    first, second = (lines + [0, 0])[:2]
+    variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""
+    return fail(
+        p.file_name,
+        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and day {dup.day} "
+        f"of line {first}",
+        "each campaign, variant and day may appear once: export without further breakdowns "
+        "(device, placement …), or import the parts as separate files",
+        second,
+    )

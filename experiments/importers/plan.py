@@ -1,0 +1,347 @@
+"""From an uploaded file to a parse plan: which platform, which columns, and how to read each.
+
+``prepare`` decodes the file, finds its table and platform, samples the first rows to choose the
+number style and date formats, writes the data rows as UTF-8 into a temporary file, and returns a
+``Prepared`` plan. The plan's query reads that file with DuckDB's CSV reader (explicit options,
+every column as text named c0 … cN) and converts it with SQL expressions; the store runs it.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from experiments.errors import ImportFormatError
+from experiments.importers import decoding, registry, tables, values, workbook
+from experiments.importers.registry import (
+    CAMPAIGN,
+    DATE,
+    DERIVED,
+    PLATFORMS,
+    VARIANT,
+    Dialect,
+    Kind,
+    Platform,
+    SavedMapping,
+)
+from experiments.importers.values import NumberStyle
+from experiments.metrics import BASE_METRICS
+
+SAMPLE_ROWS = 500
+EXTRA = "extra"
+
+
+class UnknownExport(ImportFormatError):
+    """No platform or saved mapping knows the header; carries the columns for a mapping form."""
+
+    def __init__(
+        self, message: str, header: tables.Header[None], examples: list[list[str]]
+    ) -> None:
+        super().__init__(message)
+        self.header = header
+        self.examples = examples
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning about the file, as a text key of the catalogs with its values."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    index: int
+    label: str
+    target: str
+    kind: Kind
+    date_format: str | None = None
+    strip: bool = False
+
+    @property
+    def ref(self) -> str:
+        """Return the column's name in the CSV scan: c0, c1, …"""
+        return f"c{self.index}"
+
+
+@dataclass
+class Prepared:
+    """A file ready to be read: its platform, table, columns and the data rows on disk."""
+
+    file_name: str
+    sha256: str
+    size: int
+    encoding: str
+    sheet: str | None
+    platform: Platform
+    dialect: Dialect
+    table: tables.Table
+    columns: tuple[Column, ...]
+    number_style: NumberStyle
+    notices: tuple[Notice, ...]
+    body: Path
+    _tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    @property
+    def platform_key(self) -> str:
+        return self.platform.key
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """Return the base metrics this file carries, in column order of metric_fact."""
+        present = {c.target for c in self.columns}
+        return tuple(m for m in BASE_METRICS if m in present)
+
+    def by_target(self, target: str) -> list[Column]:
+        """Return the columns mapped to ``target`` in header order."""
+        return [c for c in self.columns if c.target == target]
+
+    def skipped(self) -> dict[str, int]:
+        """Return the rows and lines left out, per reason."""
+        t = self.table
+        return {
+            "summary": t.summary,
+            "totals": t.totals,
+            "preamble": t.preamble,
+            "trailing": t.trailing,
+        }
+
+    def query(self, *, strict: bool = True) -> tuple[str, list[object]]:
+        """Return SQL selecting the key columns, metrics and extra, and its parameters."""
+        from experiments.importers.sql import select_sql
+
+        return select_sql(self, strict=strict)
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> Prepared:
+        return self
+
+    def __exit__(self, *exc: type[BaseException] | BaseException | TracebackType | None) -> None:
+        self.close()
+
+
+def _identify(
+    name: str, platform: str | None, mappings: Sequence[SavedMapping]
+) -> tuple[list[Platform], bool]:
+    # An override names one platform (or saved mapping) and then only needs date and campaign.
+    saved = [m.platform() for m in mappings]
+    if platform is None:
+        return saved + list(PLATFORMS.values()), False
+    chosen = [p for p in saved + list(PLATFORMS.values()) if p.key == platform]
+    if not chosen:
+        known = ", ".join(list(PLATFORMS) + [m.key for m in mappings])
+        raise decoding.fail(
+            name, f"'{platform}' is no platform or saved mapping", f"choose one of: {known}"
+        )
+    return chosen, True
+
+
+Identify = Callable[[list[str]], "tuple[Platform, Dialect] | None"]
+
+
+def _matcher(candidates: list[Platform], override: bool) -> Identify:
+    def identify(labels: list[str]) -> tuple[Platform, Dialect] | None:
+        for p in candidates:
+            for d in p.dialects:
+                targets = {d.columns.get(label) for label in labels}
+                if d.matches(labels) or (override and {DATE, CAMPAIGN} <= targets):
+                    return p, d
+        return None
+
+    return identify
+
+
+def _text(
+    data: bytes, name: str, sheet: str | None, identify: Identify
+) -> tuple[bytes | memoryview, str, str | None]:
+    if not decoding.check_container(data, name):
+        decoded = decoding.decode(data, name)
+        return decoded.text, decoded.encoding, None
+    found = workbook.sheets(data, name)
+    if sheet is not None:
+        chosen = [body for title, body in found if title == sheet]
+        if not chosen:
+            names = ", ".join(t for t, _ in found) or "none with cells"
+            raise decoding.fail(
+                name,
+                f"the workbook has no sheet named '{sheet}'",
+                f"choose one of its sheets: {names}",
+            )
+        return chosen[0], "XLSX", sheet
+    if not found:
+        raise decoding.fail(
+            name,
+            "no sheet of the workbook has any cells",
+            "open the workbook and check that the export is on its first sheet",
+        )
+    # Without a named sheet, the first sheet whose header a platform knows is the export.
+    for title, body in found:
+        try:
+            tables.find_header(body, identify)
+        except tables.UnknownHeader:
+            continue
+        return body, "XLSX", title
+    return found[0][1], "XLSX", found[0][0]
+
+
+def prepare(
+    data: bytes,
+    name: str,
+    *,
+    platform: str | None = None,
+    mappings: Sequence[SavedMapping] = (),
+    sheet: str | None = None,
+    max_bytes: int = decoding.MAX_FILE_BYTES,
+) -> Prepared:
+    """Return the plan for importing a file; raise ImportFormatError, or UnknownHeader for a
+    header that neither a platform nor a saved mapping knows."""
+    decoding.check_container(data, name, max_bytes)
+    candidates, override = _identify(name, platform, mappings)
+    identify = _matcher(candidates, override)
+    text, encoding, sheet = _text(data, name, sheet, identify)
+    try:
+        header = tables.find_header(text, identify)
+    except tables.UnknownHeader as e:
+        raise _unknown(name, text, e.header, platform) from None
+    assert header.match is not None
+    plat, dialect = header.match
+    columns = _columns(header.cells, plat, dialect)
+    _require(columns, name, header.line, plat)
+    campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
+    table = tables.locate(text, name, header, dialect, campaign)
+    sample = _sample(text, table)
+    style, columns, notices = _formats(sample, columns, dialect, plat)
+    if encoding == "ISO-8859-1":
+        notices += (Notice("import.warn.latin1"),)
+    tmp = tempfile.TemporaryDirectory(prefix="import-")
+    body = Path(tmp.name) / "rows.csv"
+    with body.open("wb") as f:
+        f.write(memoryview(text)[table.start : table.end])
+        f.write(b"\n")
+    return Prepared(
+        file_name=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        encoding=encoding,
+        sheet=sheet,
+        platform=plat,
+        dialect=dialect,
+        table=table,
+        columns=columns,
+        number_style=style,
+        notices=notices,
+        body=body,
+        _tmp=tmp,
+    )
+
+
+def _unknown(
+    name: str, text: bytes | memoryview, header: tables.Header[None], platform: str | None
+) -> UnknownExport:
+    rows = [
+        r
+        for _, _, _, line in tables.head_lines(memoryview(text)[header.end + 1 :], 5)
+        if (r := tables.split(line, header.delimiter))
+    ]
+    shown = ", ".join(c for c in header.cells[:8] if c.strip())
+    more = " …" if len(header.cells) > 8 else ""
+    if platform is not None:
+        what = f"the header ({shown}{more}) lacks the date and campaign columns of {platform}"
+        todo = "check that the file is an export of that platform, or choose another one"
+    else:
+        what = f"no platform or saved mapping knows this header ({shown}{more})"
+        todo = (
+            "map its columns once on the import page (the mapping is saved), or name the "
+            f"platform with --platform ({', '.join(PLATFORMS)})"
+        )
+    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows)
+
+
+def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Column, ...]:
+    out, taken, extra = [], set(), set()
+    for i, label in enumerate(cells):
+        target = dialect.columns.get(registry.normalise(label))
+        if target == DERIVED or (target is None and not label.strip()):
+            continue
+        if target is None or (target in taken and target != VARIANT):
+            # extra is a MAP: a label the file repeats gets a number to stay a distinct key
+            key, n = label, 1
+            while key in extra:
+                n += 1
+                key = f"{label} ({n})"
+            extra.add(key)
+            out.append(Column(i, key, EXTRA, Kind.TEXT))
+            continue
+        taken.add(target)
+        out.append(Column(i, label, target, plat.kind(target)))
+    return tuple(out)
+
+
+def _require(columns: Sequence[Column], name: str, line: int, plat: Platform) -> None:
+    targets = {c.target for c in columns}
+    for role, what in ((DATE, "a date column"), (CAMPAIGN, "a campaign column")):
+        if role not in targets:
+            raise decoding.fail(
+                name,
+                f"the header has no {what} that {plat.title} exports have",
+                "export the report with the campaign name and a breakdown by day",
+                line=line,
+            )
+    if not targets & set(BASE_METRICS):
+        raise decoding.fail(
+            name,
+            "the header has no metric column (spend, impressions, clicks …)",
+            "add the metric columns to the export",
+            line=line,
+        )
+
+
+def _sample(text: bytes | memoryview, table: tables.Table) -> list[list[str]]:
+    view = memoryview(text)
+    cut = min(table.end, table.start + (1 << 18))
+    chunk = bytes(view[table.start : cut]).decode("utf-8", "replace")
+    if cut < table.end:
+        chunk = chunk[: chunk.rfind("\n") + 1]
+    rows = csv.reader(io.StringIO(chunk), delimiter=table.delimiter)
+    return [row for _, row in zip(range(SAMPLE_ROWS), rows, strict=False)]
+
+
+def _formats(
+    sample: list[list[str]], columns: tuple[Column, ...], dialect: Dialect, plat: Platform
+) -> tuple[NumberStyle, tuple[Column, ...], tuple[Notice, ...]]:
+    def cells(col: Column) -> list[str]:
+        return [row[col.index] for row in sample if col.index < len(row)]
+
+    numeric = [c for c in columns if c.kind in (Kind.NUMBER, Kind.SHARE)]
+    texts = [v for c in numeric for v in cells(c) if not values.is_missing(v)]
+    style, ambiguous = values.choose_style(texts, dialect.number_style)
+    notices: list[Notice] = []
+    if ambiguous:
+        notices.append(Notice("import.warn.ambiguous_numbers", {"style": str(style)}))
+    out = []
+    for c in columns:
+        if c.kind is Kind.DATE:
+            fmt = values.choose_date_format(cells(c), dialect.day_first)
+            c = Column(c.index, c.label, c.target, c.kind, date_format=fmt)
+        elif c.kind in (Kind.NUMBER, Kind.SHARE):
+            strip = any(values.needs_strip(v) for v in cells(c))
+            c = Column(c.index, c.label, c.target, c.kind, strip=strip)
+        if c.kind is Kind.SHARE and not any(x.target == plat.shares[c.target] for x in columns):
+            notices.append(Notice("import.warn.share_without_base", {"column": c.label}))
+            c = Column(c.index, c.label, EXTRA, Kind.TEXT)
+        out.append(c)
+    extra = [c.label for c in out if c.target == EXTRA]
+    if extra:
+        notices.append(Notice("import.warn.extra_columns", {"columns": ", ".join(extra)}))
+    return style, tuple(out), tuple(notices)

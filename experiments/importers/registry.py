@@ -1,0 +1,248 @@
+"""One registry entry per platform: how its export's header reads, and what each column means.
+
+A platform is data, not code: its header labels (per language), the labels that identify it,
+the number style and date habit of each language, and the rule for its totals rows. Adding a
+platform is one entry here plus a fixture file. Saved mappings of generic exports become entries
+of the same shape at run time.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import MappingProxyType
+
+from experiments.importers.values import NumberStyle
+from experiments.metrics import BASE_METRICS
+
+# Roles a column can play besides carrying a base metric.
+DATE, DATE_END, CAMPAIGN, VARIANT = "date", "date_end", "campaign", "variant"
+ROLES: tuple[str, ...] = (DATE, DATE_END, CAMPAIGN, VARIANT)
+# Ratios the platform computed from other columns (CTR, CPC …): we compute them from the sums.
+DERIVED = "derived"
+GENERIC_PREFIX = "generic:"
+
+
+class Kind(StrEnum):
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    DURATION = "duration"
+    SHARE = "share"
+
+
+_CURRENCY_SUFFIX = re.compile(r"\s*\([A-Z]{3}\)\s*$")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(label: str) -> str:
+    """Return a header label as it is compared: trimmed, case-folded, without '(EUR)'."""
+    text = label.replace("\ufeff", "").strip()
+    text = _CURRENCY_SUFFIX.sub("", text)
+    return _SPACES.sub(" ", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The header of one platform in one language, and the habits of its numbers and dates."""
+
+    lang: str
+    columns: Mapping[str, str]
+    signatures: tuple[frozenset[str], ...]
+    number_style: NumberStyle
+    day_first: bool = True
+    # Full-match patterns of the first cell of a totals row ("Total: Account", "Grand total").
+    totals: tuple[str, ...] = ()
+    # A row right below the header without a campaign name is the account's summary row.
+    summary_without_campaign: bool = False
+
+    def matches(self, labels: Iterable[str]) -> bool:
+        """Return True when the normalised header labels carry one of the signatures."""
+        found = set(labels)
+        return any(sig <= found for sig in self.signatures)
+
+    def is_totals(self, first_cell: str) -> bool:
+        """Return True when a row's first cell marks it as a totals row of this platform."""
+        return any(re.fullmatch(p, first_cell.strip()) for p in self.totals)
+
+
+def dialect(
+    lang: str,
+    columns: Mapping[str, str],
+    signatures: Iterable[Iterable[str]],
+    number_style: NumberStyle,
+    **habits: object,
+) -> Dialect:
+    """Return a dialect with its labels normalised; refuse a target that is no key we know."""
+    cols = {normalise(label): target for label, target in columns.items()}
+    unknown = set(cols.values()) - set(ROLES) - set(BASE_METRICS) - {DERIVED}
+    if unknown:
+        raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
+    sigs = tuple(frozenset(normalise(s) for s in sig) for sig in signatures)
+    return Dialect(lang, MappingProxyType(cols), sigs, number_style, **habits)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, slots=True)
+class Platform:
+    key: str
+    title: str
+    dialects: tuple[Dialect, ...]
+    # Metrics an export gives as a share of another metric (87,5 % of the replies).
+    shares: Mapping[str, str] = field(default_factory=dict)
+
+    def kind(self, target: str) -> Kind:
+        """Return how the cells of a column with this target are read."""
+        if target in (DATE, DATE_END):
+            return Kind.DATE
+        if target in (CAMPAIGN, VARIANT):
+            return Kind.TEXT
+        if target in self.shares:
+            return Kind.SHARE
+        if target == "response_time_s":
+            return Kind.DURATION
+        return Kind.NUMBER
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMapping:
+    """A generic export's column mapping, saved once and recognised by its header next time."""
+
+    id: uuid.UUID
+    name: str
+    header: tuple[str, ...]
+    columns: Mapping[str, str]
+    number_style: NumberStyle
+    day_first: bool = True
+    created_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """Return the platform key facts imported through this mapping carry."""
+        return f"{GENERIC_PREFIX}{self.name}"
+
+    def signature(self) -> tuple[str, ...]:
+        """Return the normalised header this mapping recognises."""
+        return tuple(normalise(h) for h in self.header)
+
+    def platform(self) -> Platform:
+        """Return the mapping as a platform entry with one dialect whose signature is the header."""
+        sig = [h for h in self.signature() if h]
+        d = dialect("", self.columns, [sig], self.number_style, day_first=self.day_first)
+        return Platform(self.key, self.name, (d,))
+
+
+_DE, _EN = NumberStyle.DE, NumberStyle.EN
+
+META = Platform("meta", "Meta Ads Manager", (
+    dialect("en", {
+        "Campaign name": CAMPAIGN, "Ad set name": VARIANT, "Ad name": VARIANT,
+        "Reporting starts": DATE, "Reporting ends": DATE_END, "Amount spent (EUR)": "spend",
+        "Impressions": "impressions", "Reach": "reach", "Link clicks": "clicks",
+        "Results": "conversions", "Leads": "leads", "Purchases conversion value": "revenue",
+        "Post engagements": "engagements", "3-second video plays": "video_views",
+        "CTR (link click-through rate)": DERIVED, "CPC (cost per link click)": DERIVED,
+        "CPM (cost per 1,000 impressions)": DERIVED, "Cost per result": DERIVED,
+        "Frequency": DERIVED,
+    }, [["Campaign name", "Reporting starts", "Amount spent"]], _EN,
+        summary_without_campaign=True),
+    dialect("de", {
+        "Kampagnenname": CAMPAIGN, "Name der Anzeigengruppe": VARIANT, "Anzeigenname": VARIANT,
+        "Berichtsbeginn": DATE, "Berichtsstart": DATE, "Berichtsende": DATE_END,
+        "Ausgegebener Betrag (EUR)": "spend", "Impressionen": "impressions",
+        "Reichweite": "reach", "Link-Klicks": "clicks", "Ergebnisse": "conversions",
+        "Leads": "leads", "Conversion-Wert für Käufe": "revenue",
+        "Beitragsinteraktionen": "engagements", "3-Sekunden-Videowiedergaben": "video_views",
+        "CTR (Link-Klickrate)": DERIVED, "CPC (Kosten pro Link-Klick)": DERIVED,
+        "CPM (Kosten pro 1.000 Impressionen)": DERIVED, "Kosten pro Ergebnis": DERIVED,
+        "Frequenz": DERIVED,
+    }, [["Kampagnenname", "Berichtsbeginn", "Ausgegebener Betrag"],
+        ["Kampagnenname", "Berichtsstart", "Ausgegebener Betrag"]], _DE,
+        summary_without_campaign=True),
+))  # fmt: skip
+
+GOOGLE_ADS = Platform("google_ads", "Google Ads", (
+    dialect("en", {
+        "Campaign": CAMPAIGN, "Ad group": VARIANT, "Device": VARIANT, "Day": DATE,
+        "Cost": "spend", "Impr.": "impressions", "Clicks": "clicks",
+        "Conversions": "conversions", "Conv. value": "revenue", "Views": "video_views",
+        "Interactions": "engagements", "CTR": DERIVED, "Avg. CPC": DERIVED,
+        "Conv. rate": DERIVED, "Cost / conv.": DERIVED, "Avg. CPM": DERIVED,
+    }, [["Campaign", "Day", "Impr.", "Cost"]], _EN, day_first=False,
+        totals=(r"Total: .*",)),
+    dialect("de", {
+        "Kampagne": CAMPAIGN, "Anzeigengruppe": VARIANT, "Gerät": VARIANT, "Tag": DATE,
+        "Kosten": "spend", "Impr.": "impressions", "Klicks": "clicks",
+        "Conversions": "conversions", "Conv.-Wert": "revenue", "Aufrufe": "video_views",
+        "Interaktionen": "engagements", "CTR": DERIVED, "Durchschn. CPC": DERIVED,
+        "Conv.-Rate": DERIVED, "Kosten/Conv.": DERIVED, "Durchschn. CPM": DERIVED,
+    }, [["Kampagne", "Tag", "Impr.", "Kosten"]], _DE, totals=(r"Gesamt: .*",)),
+))  # fmt: skip
+
+LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
+    dialect("en", {
+        "Start Date (in UTC)": DATE, "Campaign Name": CAMPAIGN, "Total Spent": "spend",
+        "Impressions": "impressions", "Clicks": "clicks", "Conversions": "conversions",
+        "Leads": "leads", "Total Engagements": "engagements", "Video Views": "video_views",
+        "Average CPM": DERIVED, "Average CPC": DERIVED, "Click Through Rate": DERIVED,
+        "Cost per Conversion": DERIVED,
+    }, [["Start Date (in UTC)", "Campaign Name", "Total Spent"]], _EN, day_first=False),
+))  # fmt: skip
+
+TIKTOK = Platform("tiktok", "TikTok Ads Manager", (
+    dialect("en", {
+        "Campaign name": CAMPAIGN, "Ad group name": VARIANT, "Ad name": VARIANT,
+        "Date": DATE, "Cost": "spend", "Impressions": "impressions", "Reach": "reach",
+        "Clicks (destination)": "clicks", "Conversions": "conversions",
+        "Video views": "video_views", "CTR (destination)": DERIVED,
+        "CPC (destination)": DERIVED, "CPM": DERIVED, "Cost per conversion": DERIVED,
+    }, [["Campaign name", "Date", "Cost", "Clicks (destination)"]], _EN, day_first=False,
+        totals=(r"Total of \d+ results?",)),
+))  # fmt: skip
+
+GA4 = Platform("ga4", "Google Analytics 4", (
+    dialect("en", {
+        "Session campaign": CAMPAIGN, "Date": DATE, "Sessions": "sessions",
+        "Engaged sessions": "engaged_sessions", "Key events": "conversions",
+        "Total revenue": "revenue", "Engagement rate": DERIVED,
+        "Average engagement time per session": DERIVED, "Events per session": DERIVED,
+    }, [["Session campaign", "Date", "Sessions"]], _EN, day_first=False,
+        totals=(r"Grand total",)),
+))  # fmt: skip
+
+MAILCHIMP = Platform("mailchimp", "Mailchimp", (
+    dialect("en", {
+        "Title": CAMPAIGN, "Subject": VARIANT, "Send Date": DATE,
+        "Total Recipients": "recipients", "Successful Deliveries": "deliveries",
+        "Unique Opens": "opens", "Unique Clicks": "clicks", "Unsubscribes": "unsubscribes",
+        "Total Orders": "conversions", "Total Revenue": "revenue", "Open Rate": DERIVED,
+        "Click Rate": DERIVED,
+    }, [["Title", "Send Date", "Total Recipients"]], _EN, day_first=False),
+))  # fmt: skip
+
+SOCIAL_INBOX = Platform("social_inbox", "Social inbox team report", (
+    dialect("en", {
+        "Date": DATE, "Profile": CAMPAIGN, "Team member": VARIANT, "Replies": "replies",
+        "Median reply time": "response_time_s", "Replied within 1 h": "replied_within_1h",
+    }, [["Profile", "Replies", "Median reply time"]], _EN, day_first=False),
+), shares=MappingProxyType({"replied_within_1h": "replies"}))  # fmt: skip
+
+PLATFORMS: Mapping[str, Platform] = MappingProxyType(
+    {p.key: p for p in (META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX)}
+)
+
+
+def platform_title(key: str) -> str:
+    """Return a platform's display name (a saved mapping's name for generic keys)."""
+    if key.startswith(GENERIC_PREFIX):
+        return key[len(GENERIC_PREFIX) :]
+    platform = PLATFORMS.get(key)
+    return platform.title if platform else key
+
+
+def mapping_targets() -> tuple[str, ...]:
+    """Return what a generic column can be mapped to: the roles, then every base metric."""
+    return ROLES + BASE_METRICS

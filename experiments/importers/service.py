@@ -1,0 +1,159 @@
+"""Importing a file end to end: prepare it, let the store write it in one transaction, and turn
+whatever goes wrong into a message that names the file, the line and the column."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+import pandas as pd
+
+from experiments.importers import decoding, diagnose
+from experiments.importers.plan import Notice, prepare
+from experiments.importers.registry import platform_title
+from experiments.importers.sql import DuplicateKey
+from experiments.models import ImportRecord
+
+if TYPE_CHECKING:
+    from experiments.store import Store
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    """What an import did (or, in a dry run, would do): the CLI's JSON and the page's preview."""
+
+    import_id: str | None
+    platform: str
+    file: str
+    rows: int
+    skipped: dict[str, int]
+    date_min: date | None
+    date_max: date | None
+    totals: dict[str, float | None]
+    new_rows: int
+    replaced_rows: int
+    unchanged_rows: int
+    duplicate_of: str | None
+    dry_run: bool = False
+    encoding: str = ""
+    delimiter: str = ""
+    sheet: str | None = None
+    notices: tuple[Notice, ...] = ()
+    unlinked: tuple[str, ...] = ()
+    without_campaign: int = 0
+    first_rows: pd.DataFrame | None = field(default=None, compare=False)
+    duplicate: ImportRecord | None = None
+
+    @property
+    def platform_title(self) -> str:
+        return platform_title(self.platform)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the document ``import --json`` prints (DESIGN.md's shape plus a few keys)."""
+        return {
+            "import_id": self.import_id,
+            "platform": self.platform,
+            "file": self.file,
+            "rows": self.rows,
+            "skipped": self.skipped,
+            "date_min": self.date_min.isoformat() if self.date_min else None,
+            "date_max": self.date_max.isoformat() if self.date_max else None,
+            "totals": self.totals,
+            "new_rows": self.new_rows,
+            "replaced_rows": self.replaced_rows,
+            "unchanged_rows": self.unchanged_rows,
+            "duplicate_of": self.duplicate_of,
+            "dry_run": self.dry_run,
+            "encoding": self.encoding,
+            "delimiter": self.delimiter,
+            "sheet": self.sheet,
+            "unlinked_campaigns": list(self.unlinked),
+            "warnings": [n.key for n in self.notices],
+        }
+
+
+def _duplicate(record: ImportRecord, name: str, dry_run: bool) -> ImportSummary:
+    return ImportSummary(
+        import_id=None,
+        platform=record.platform,
+        file=name,
+        rows=record.rows,
+        skipped={},
+        date_min=record.date_min,
+        date_max=record.date_max,
+        totals={},
+        new_rows=0,
+        replaced_rows=0,
+        unchanged_rows=0,
+        duplicate_of=str(record.id),
+        dry_run=dry_run,
+        duplicate=record,
+    )
+
+
+def run(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    platform: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+    preview_rows: int = 0,
+    max_bytes: int = decoding.MAX_FILE_BYTES,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Import (or, with dry_run, only check) one file; return its summary.
+
+    The same bytes as an earlier import are reported as its duplicate and nothing is written.
+    """
+    report = progress or (lambda share, step: None)
+    decoding.check_container(data, name, max_bytes)
+    earlier = store.import_by_sha(hashlib.sha256(data).hexdigest())
+    if earlier is not None:
+        return _duplicate(earlier, name, dry_run)
+    report(0.1, "read")
+    with prepare(
+        data, name, platform=platform, mappings=store.mappings(), sheet=sheet, max_bytes=max_bytes
+    ) as p:
+        report(0.3, "write")
+        try:
+            w = store.import_prepared(p, dry_run=dry_run, preview_rows=preview_rows)
+        except DuplicateKey as dup:
+            raise diagnose.duplicate(p, dup) from None
+        except duckdb.Error as e:
+            raise diagnose.diagnose(p, e) from e
+        report(1.0, "done")
+        if w.duplicate_of is not None:
+            return _duplicate(w.duplicate_of, name, dry_run)
+        notices = p.notices
+        if w.without_campaign:
+            notices += (Notice("import.warn.without_campaign", {"rows": w.without_campaign}),)
+        return ImportSummary(
+            import_id=None if dry_run or w.import_id is None else str(w.import_id),
+            platform=p.platform_key,
+            file=name,
+            rows=w.rows,
+            skipped=p.skipped(),
+            date_min=w.date_min,
+            date_max=w.date_max,
+            totals=w.totals,
+            new_rows=w.new_rows,
+            replaced_rows=w.replaced_rows,
+            unchanged_rows=w.unchanged_rows,
+            duplicate_of=None,
+            dry_run=dry_run,
+            encoding=p.encoding,
+            delimiter=p.table.delimiter,
+            sheet=p.sheet,
+            notices=notices,
+            unlinked=w.unlinked,
+            without_campaign=w.without_campaign,
+            first_rows=w.first_rows,
+        )

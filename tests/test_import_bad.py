@@ -1,0 +1,159 @@
+"""Bad files: each gets a message naming the file, line and column and what to do, and the
+database stays exactly as it was (one transaction per file)."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from experiments.cli import main
+from experiments.errors import ImportFormatError
+from experiments.importers import service
+from experiments.store import Store
+from tests.conftest import FIXTURES
+
+BAD = FIXTURES / "bad"
+PLATFORMS = "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox"
+
+# (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
+CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
+    ("empty", "empty.csv", BAD / "empty.csv", {},
+     "empty.csv: the file is empty — export the report again from the platform"),
+    ("blank lines only", "blank.csv", b"\r\n\r\n  \r\n", {},
+     "blank.csv: the file is empty — export the report again from the platform"),
+    ("xlsx renamed csv", "workbook_named.csv", BAD / "workbook_named.csv", {},
+     "workbook_named.csv: the file is an Excel workbook (or another zip archive) but its name "
+     "ends in .csv — rename it to .xlsx and upload it again, or save it in Excel as CSV"),
+    ("csv renamed xlsx", "text_named.xlsx", BAD / "text_named.xlsx", {},
+     "text_named.xlsx: the file is not an Excel workbook although its name ends in .xlsx — "
+     "upload the original .xlsx, or rename a CSV export to .csv"),
+    ("old xls", "legacy.xlsx", BAD / "legacy.xlsx", {},
+     "legacy.xlsx: this is an old Excel .xls workbook — save it in Excel as .xlsx or as CSV "
+     "UTF-8 and upload that"),
+    ("unsupported type", "report.pdf", b"%PDF-1.7 ...", {},
+     "report.pdf: '.pdf' files cannot be imported — upload a CSV, TSV, TXT or XLSX export"),
+    ("binary NUL bytes", "nul_bytes.csv", BAD / "nul_bytes.csv", {},
+     "nul_bytes.csv, line 3: the file contains binary data (a NUL byte at byte 301) — upload "
+     "the CSV or XLSX export as the platform produced it, not a different kind of file"),
+    ("over the size limit", "big.csv", b"x" * (1024 * 1024 + 1), {"max_bytes": 1024 * 1024},
+     "big.csv: the file has 1.0 MB, more than the limit of 1 MB — export a shorter date range "
+     "or fewer columns and import the parts one by one"),
+    ("quote cut off at the end", "unterminated_quote.csv", BAD / "unterminated_quote.csv", {},
+     "unterminated_quote.csv, line 4: a quoted field starts on this line and its closing quote "
+     "is missing — close the quote, or export the file again: it may have been cut off"),
+    ("ragged row", "ragged_row.csv", BAD / "ragged_row.csv", {},
+     "ragged_row.csv, line 3: the row has 12 fields but the header has 11 — check for a ',' "
+     "inside an unquoted cell or a missing cell; the platform's original export has the same "
+     "number in every row"),
+    ("header nobody knows", "unknown_header.csv", BAD / "unknown_header.csv", {},
+     "unknown_header.csv, line 1: no platform or saved mapping knows this header (Datum, "
+     "Aktion, Kanal, Umsatz) — map its columns once on the import page (the mapping is saved), "
+     f"or name the platform with --platform ({PLATFORMS})"),
+    ("header of another platform", "tiktok.csv", FIXTURES / "tiktok.csv",
+     {"platform": "mailchimp"},
+     "tiktok.csv, line 1: the header (Campaign name, Ad group name, Date, Cost, Impressions, "
+     "Reach, Clicks (destination), CTR (destination) …) lacks the date and campaign columns of "
+     "mailchimp — check that the file is an export of that platform, or choose another one"),
+    ("unknown platform key", "tiktok.csv", FIXTURES / "tiktok.csv", {"platform": "myspace"},
+     f"tiktok.csv: 'myspace' is no platform or saved mapping — choose one of: {PLATFORMS}"),
+    ("not a number", "not_a_number.csv", BAD / "not_a_number.csv", {},
+     "not_a_number.csv, line 4, column 5: 'zwölftausend' in 'Impressions' is not a number — "
+     "write numbers like 1,234.56 (this file is read in EN style), or leave the cell empty if "
+     "there is no value"),
+    ("impossible date", "impossible_date.csv", BAD / "impossible_date.csv", {},
+     "impossible_date.csv, line 3, column 4: '2026-02-31' in 'Berichtsstart' is not a date like "
+     "2026-11-02 — correct the date (does that day exist?) so the whole column has one format"),
+    ("empty date", "empty_date.csv", BAD / "empty_date.csv", {},
+     "empty_date.csv, line 3, column 3: the date in 'Date' is empty — every row needs its day: "
+     "export the report with a breakdown by day"),
+    ("second header in the middle", "second_header.csv", BAD / "second_header.csv", {},
+     "second_header.csv, line 4: the header repeats in the middle of the table — two exports "
+     "were pasted into one file: remove this line, or import the two parts as separate files"),
+    ("header without rows", "header_only.csv", BAD / "header_only.csv", {},
+     "header_only.csv, line 1: there are no data rows below the header — export a report that "
+     "contains at least one day with data"),
+    ("same campaign and day twice", "repeated_row.csv", BAD / "repeated_row.csv", {},
+     "repeated_row.csv, line 4: the row repeats campaign 'Herbst Looks', variant 'Gen Z DE' "
+     "and day 2026-10-05 of line 2 — each campaign, variant and day may appear once: export "
+     "without further breakdowns (device, placement …), or import the parts as separate files"),
+    ("row for a whole month", "multi_day.csv", BAD / "multi_day.csv", {},
+     "multi_day.csv, line 3, column 5: the row covers 2026-07-01 to 2026-07-31, but facts are "
+     "kept per day — export the report with a breakdown by day (Meta: Breakdown → By time → "
+     "Day)"),
+    ("reply time that is no duration", "bad_duration.csv", BAD / "bad_duration.csv", {},
+     "bad_duration.csv, line 3, column 5: 'soon' in 'Median reply time' is not a duration — "
+     "write it like 1h 23m, 4m 53s, 45s or 01:23:45"),
+    ("workbook without a usable sheet", "no_usable_sheet.xlsx", BAD / "no_usable_sheet.xlsx",
+     {}, "no_usable_sheet.xlsx: no sheet of the workbook has any cells — open the workbook and "
+     "check that the export is on its first sheet"),
+    ("sheet that is not there", "meta_de.xlsx", FIXTURES / "meta_de.xlsx", {"sheet": "Daten"},
+     "meta_de.xlsx: the workbook has no sheet named 'Daten' — choose one of its sheets: "
+     "Übersicht, Rohdaten"),
+    ("damaged workbook", "damaged.xlsx", b"PK\x03\x04" + b"\x00" * 64, {},
+     "damaged.xlsx: the workbook cannot be read (CalamineError) — open it in Excel, save it "
+     "again as .xlsx and upload that"),
+]  # fmt: skip
+
+TABLES = ("import", "metric_fact", "metric_fact_replaced", "audit", "column_mapping",
+          "campaign", "campaign_alias")  # fmt: skip
+
+
+def content(source: Path | bytes) -> bytes:
+    return source.read_bytes() if isinstance(source, Path) else source
+
+
+def state(store: Store) -> dict[str, list[str]]:
+    """Every row of every table an import could touch."""
+    return {t: sorted(map(repr, store.cur.execute(f"SELECT * FROM {t}").fetchall()))
+            for t in TABLES}  # fmt: skip
+
+
+@pytest.fixture
+def filled(store: Store) -> Store:
+    """A store that already holds an import, so 'unchanged' means more than 'still empty'."""
+    service.run(store, (FIXTURES / "google_ads_de.csv").read_bytes(), "google_ads_de.csv")
+    return store
+
+
+def test_there_are_at_least_fifteen_bad_inputs() -> None:
+    assert len(CASES) >= 15
+
+
+@pytest.mark.parametrize(("name", "source", "options", "message"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])  # fmt: skip
+def test_bad_file_gets_its_message_and_writes_nothing(
+    filled: Store, name: str, source: Path | bytes, options: dict[str, Any], message: str
+) -> None:
+    before = state(filled)
+    with pytest.raises(ImportFormatError) as caught:
+        service.run(filled, content(source), name, **options)
+    assert str(caught.value) == message
+    assert state(filled) == before
+
+
+@pytest.mark.parametrize(("name", "source", "options", "message"),
+                         [c[1:] for c in CASES if not c[3]], ids=[c[0] for c in CASES if not c[3]])  # fmt: skip
+def test_bad_file_fails_on_the_command_line(
+    tmp_path: Path, db_path: Path, name: str, source: Path | bytes, options: dict[str, Any],
+    message: str,
+) -> None:  # fmt: skip
+    path = tmp_path / name
+    path.write_bytes(content(source))
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["import", str(path), "--json"], stdout=out, stderr=err)
+    assert code != 0
+    assert (out.getvalue(), err.getvalue()) == ("", f"error: {message}\n")
+
+
+def test_missing_file_on_the_command_line(db_path: Path, tmp_path: Path) -> None:
+    err = io.StringIO()
+    code = main(["import", str(tmp_path / "nowhere.csv")], stdout=io.StringIO(), stderr=err)
+    assert code == 2
+    assert err.getvalue() == (
+        f"error: {tmp_path / 'nowhere.csv'}: no such file — check the path and the file name\n"
+    )

@@ -1,0 +1,181 @@
+"""Every platform export fixture imports with its exact row count, totals and date range.
+
+The expected figures are worked out by hand from the invented numbers in
+tests/fixtures/build_fixtures.py, not by running the importer.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from experiments.cli import main
+from experiments.importers import service
+from experiments.store import Store
+from tests.conftest import FIXTURES
+
+META_EN_TOTALS = {"spend": 2298.89, "impressions": 173160, "reach": 95006, "clicks": 2829,
+                  "conversions": 133}  # fmt: skip
+META_DE_TOTALS = {"spend": 2827.61, "impressions": 88026, "reach": 55592, "clicks": 2317,
+                  "conversions": 101}  # fmt: skip
+GOOGLE_EN_TOTALS = {"spend": 2703.85, "impressions": 36802, "clicks": 2035, "conversions": 82.5,
+                    "revenue": 6295.5}  # fmt: skip
+LINKEDIN_TOTALS = {"spend": 766.5, "impressions": 48502, "clicks": 370, "conversions": 4,
+                   "leads": 31, "engagements": 1119}  # fmt: skip
+
+
+def skipped(summary: int = 0, totals: int = 0, preamble: int = 0, trailing: int = 0) -> dict:
+    return {"summary": summary, "totals": totals, "preamble": preamble, "trailing": trailing}
+
+
+# (file, platform, encoding, rows, skipped, date_min, date_max, totals)
+CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
+    ("meta_en.csv", "meta", "UTF-8 with BOM", 6, skipped(summary=1), "2026-11-02",
+     "2026-11-04", META_EN_TOTALS),
+    ("meta_de.csv", "meta", "Windows-1252", 5, skipped(summary=1), "2026-11-02", "2026-11-04",
+     META_DE_TOTALS),
+    ("meta_de_berichtsstart.csv", "meta", "UTF-8 with BOM", 3, skipped(), "2026-07-01",
+     "2026-07-02", {"spend": 281.0, "impressions": 33500, "reach": 22400, "clicks": 641,
+                    "conversions": 19}),
+    ("meta_de.xlsx", "meta", "XLSX", 5, skipped(summary=1), "2026-11-02", "2026-11-04",
+     META_DE_TOTALS),
+    ("google_ads_en.csv", "google_ads", "UTF-8", 5, skipped(totals=2, preamble=2), "2026-10-30",
+     "2026-11-01", GOOGLE_EN_TOTALS),
+    ("google_ads_en.xlsx", "google_ads", "XLSX", 5, skipped(totals=2, preamble=2), "2026-10-30",
+     "2026-11-01", GOOGLE_EN_TOTALS),
+    ("google_ads_de.csv", "google_ads", "UTF-8 with BOM", 4, skipped(totals=1, preamble=2),
+     "2026-10-30", "2026-11-01", {"spend": 2398.85, "impressions": 31702, "clicks": 1918,
+                                  "conversions": 82.5}),
+    ("linkedin.csv", "linkedin", "UTF-16 LE", 5, skipped(preamble=6), "2026-11-01", "2026-11-03",
+     LINKEDIN_TOTALS),
+    ("linkedin_utf16be.csv", "linkedin", "UTF-16 BE", 5, skipped(preamble=6), "2026-11-01",
+     "2026-11-03", LINKEDIN_TOTALS),
+    ("tiktok.csv", "tiktok", "UTF-8", 4, skipped(totals=1), "2026-10-05", "2026-10-06",
+     {"spend": 300.0, "impressions": 66610, "reach": 49772, "clicks": 934, "conversions": 32,
+      "video_views": 31520}),
+    ("ga4.csv", "ga4", "UTF-8", 6, skipped(totals=1, preamble=8, trailing=7), "2026-11-02",
+     "2026-11-04", {"sessions": 6930, "engaged_sessions": 4399, "conversions": 146,
+                    "revenue": 5930.4}),
+    ("mailchimp.csv", "mailchimp", "UTF-8", 3, skipped(), "2026-10-27", "2026-11-05",
+     {"recipients": 27210, "deliveries": 26963, "opens": 12332, "clicks": 2115,
+      "unsubscribes": 63, "conversions": 126, "revenue": 6255.5}),
+    # Reply times: the median of 4980 s, 293 s, 45 s and 136800 s; the empty one is missing.
+    ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
+     {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
+]  # fmt: skip
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "platform", "encoding", "rows", "skip", "first", "last", "totals"),
+    CASES,
+    ids=[c[0] for c in CASES],
+)
+def test_fixture_imports_through_the_cli(
+    db_path: Path, name: str, platform: str, encoding: str, rows: int, skip: dict,
+    first: str, last: str, totals: dict[str, float],
+) -> None:  # fmt: skip
+    code, out, err = cli("import", str(FIXTURES / name), "--json")
+    assert code == 0, err
+    doc: dict[str, Any] = json.loads(out)
+    assert (doc["platform"], doc["encoding"], doc["rows"]) == (platform, encoding, rows)
+    assert doc["skipped"] == skip
+    assert (doc["date_min"], doc["date_max"]) == (first, last)
+    assert doc["totals"] == pytest.approx(totals)
+    assert (doc["new_rows"], doc["replaced_rows"], doc["unchanged_rows"]) == (rows, 0, 0)
+    assert doc["duplicate_of"] is None and doc["file"] == name
+    assert len(doc["import_id"]) == 36
+
+
+@pytest.mark.parametrize(("name", "rows", "totals"), [(c[0], c[3], c[7]) for c in CASES],
+                         ids=[c[0] for c in CASES])  # fmt: skip
+def test_stored_facts_sum_to_the_file_totals(
+    store: Store, name: str, rows: int, totals: dict[str, float]
+) -> None:
+    summary = service.run(store, (FIXTURES / name).read_bytes(), name)
+    assert store.fact_count() == rows
+    for metric, expected in totals.items():
+        agg = "median" if metric == "response_time_s" else "sum"
+        row = store.cur.execute(f"SELECT {agg}({metric}) FROM metric_fact").fetchone()
+        assert row is not None and row[0] == pytest.approx(expected), metric
+    assert store.import_record(summary.import_id or "").rows == rows
+
+
+def test_text_is_stored_as_it_came(store: Store) -> None:
+    service.run(store, (FIXTURES / "meta_en.csv").read_bytes(), "meta_en.csv")
+    names = [r[0] for r in store.cur.execute(
+        "SELECT DISTINCT source_campaign FROM metric_fact ORDER BY 1").fetchall()]  # fmt: skip
+    # A formula, a leading '+', a comma in quotes and a name starting with 'Total' are all data.
+    assert names == ["+20% Sale", "=SUM(A1)", "Spring Sale", "Totally Fresh, Autumn"]
+
+
+def test_missing_values_are_null_never_zero(store: Store) -> None:
+    service.run(store, (FIXTURES / "meta_de.csv").read_bytes(), "meta_de.csv")
+    rows = store.cur.execute(
+        "SELECT source_campaign, date, conversions FROM metric_fact "
+        "WHERE conversions IS NULL ORDER BY date"
+    ).fetchall()
+    assert [(c, d.isoformat(), v) for c, d, v in rows] == [
+        ("Herbst-Deal 5 € Rabatt", "2026-11-02", None),  # '-' in the export
+        ("Größe; Passform", "2026-11-04", None),  # an empty cell
+    ]
+
+
+def test_variants_join_ad_set_and_ad(store: Store) -> None:
+    service.run(store, (FIXTURES / "meta_de_berichtsstart.csv").read_bytes(), "m.csv")
+    variants = [r[0] for r in store.cur.execute(
+        "SELECT variant FROM metric_fact ORDER BY variant").fetchall()]  # fmt: skip
+    assert variants == ["Frauen 18–34 / Video A", "Frauen 18–34 / Video B",
+                        "Männer 18–34 / Video A"]  # fmt: skip
+
+
+def test_unmapped_columns_are_kept_as_extra_values(store: Store) -> None:
+    service.run(store, (FIXTURES / "linkedin.csv").read_bytes(), "linkedin.csv")
+    extra = store.cur.execute(
+        "SELECT extra FROM metric_fact WHERE source_campaign = 'Fachkräfte Technik' "
+        "ORDER BY date LIMIT 1"
+    ).fetchone()
+    assert extra is not None
+    assert extra[0] == {"Account Name": "Gartenwelt GmbH", "Campaign Group Name":
+                        "Employer Branding", "Campaign ID": "612345679", "Currency": "EUR"}  # fmt: skip
+
+
+def test_cli_prints_a_readable_summary(db_path: Path) -> None:
+    code, out, err = cli("import", str(FIXTURES / "tiktok.csv"))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("tiktok.csv imported as ")
+    assert lines[0].endswith(
+        " 4 rows from TikTok Ads Manager (2026-10-05 – 2026-10-06; UTF-8, delimiter ',')"
+    )
+    assert lines[1] == (
+        "new 4, replaced 0, unchanged 0; skipped 0 summary, 1 totals, 0 preamble, 0 trailing"
+    )
+    assert lines[2] == (
+        "totals: spend 300.00, impressions 66,610.00, reach 49,772.00, clicks 934.00, "
+        "conversions 32.00, video_views 31,520.00"
+    )
+    assert err == (
+        "warning: Columns kept as additional values, not as metrics: Currency.\n"
+        "warning: not linked to any tracker campaign yet: Herbst Looks\n"
+    )
+
+
+def test_dry_run_writes_nothing(db_path: Path) -> None:
+    code, out, _ = cli("import", str(FIXTURES / "ga4.csv"), "--dry-run", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["dry_run"], doc["import_id"], doc["rows"]) == (True, None, 6)
+    code, out, _ = cli("import", str(FIXTURES / "ga4.csv"), "--json")
+    assert json.loads(out)["new_rows"] == 6  # the dry run left nothing to replace
