@@ -32,6 +32,7 @@ PAGES = [
     ("views/cycle.py", "nav.cycle", ":material/autorenew:"),
     ("views/learnings.py", "nav.learnings", ":material/lightbulb:"),
     ("views/timeline.py", "nav.timeline", ":material/calendar_month:"),
+    ("views/compare.py", "nav.compare", ":material/compare_arrows:"),
 ]
 
 pages = [

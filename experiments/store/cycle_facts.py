@@ -1,9 +1,121 @@
-"""Read queries over the metric facts that belong to a cycle (its campaign's aliases, its window)."""
+"""Read queries over the metric facts that belong to a cycle (its campaign's aliases, its window).
+
+A fact belongs to a cycle when its source campaign matches one of the campaign's aliases (names
+compared case-insensitively; an alias with a platform matches only that platform's facts) and its
+date lies inside the cycle's window. Nothing ties a fact to a cycle when it is stored, so editing a
+window or an alias changes the answer at once, without a re-import.
+
+The database does the aggregation: each query returns one row per cycle (or variant) and day.
+"""
 
 from __future__ import annotations
 
-from experiments.store._base import BaseStore
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from experiments.errors import NotFound
+from experiments.metrics import BASE_METRICS
+from experiments.store._base import Area, BaseStore
+
+# Reply times are per reply or a reported average: never summed, so they get their own columns.
+SUMMED_METRICS: tuple[str, ...] = tuple(m for m in BASE_METRICS if m != "response_time_s")
+REPLY_TIME_COLUMNS: tuple[str, ...] = ("rt_rows", "rt_wsum", "rt_weight", "rt_max_replies")
+_SUMS = ", ".join(f"sum(f.{m}) AS {m}" for m in SUMMED_METRICS)
+# Per day: how many rows carry a reply time, their reply-weighted sum and weight (a row without a
+# reply count weighs 1), and the largest reply count, which tells per-reply rows from averages.
+_REPLY_TIME = (
+    "count(f.response_time_s) AS rt_rows, "
+    "sum(f.response_time_s * coalesce(f.replies, 1)) AS rt_wsum, "
+    "sum(coalesce(f.replies, 1)) FILTER (WHERE f.response_time_s IS NOT NULL) AS rt_weight, "
+    "max(f.replies) FILTER (WHERE f.response_time_s IS NOT NULL) AS rt_max_replies"
+)
+# Case-insensitive names defeat DuckDB's min/max pruning, so the spellings that occur in the facts
+# are looked up first (a scan of one dictionary-compressed column), and the facts are then read by
+# exact name, one equality scan per spelling: measured at 10M facts this is several times faster
+# than comparing lower(source_campaign) row by row or an IN list (see bench/compare_bench.py).
+_SPELLINGS = (
+    "SELECT name FROM (SELECT DISTINCT source_campaign AS name FROM metric_fact) "
+    "WHERE lower(name) IN (SELECT lower(name) FROM campaign_alias WHERE campaign_id = ?) "
+    "ORDER BY name"
+)
+_BY_NAME = "SELECT * FROM metric_fact WHERE source_campaign = ? AND date BETWEEN ? AND ?"
+_CYCLES = """
+WITH cyc AS (
+    SELECT number, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
+    FROM cycle WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL
+), al AS (
+    SELECT DISTINCT lower(name) AS name, platform FROM campaign_alias WHERE campaign_id = ?
+), f AS (
+    SELECT * FROM ({union}) f
+    WHERE EXISTS (SELECT 1 FROM al WHERE al.name = lower(f.source_campaign)
+                  AND (al.platform IS NULL OR al.platform = f.platform))
+)"""
+_NOTHING = "SELECT * FROM metric_fact WHERE false"
 
 
 class CycleFactStore(BaseStore):
-    pass
+    def _facts_of(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> tuple[str, list[object]]:
+        """Return the CTEs (cyc, al, f) selecting the facts of the cycles, with their values."""
+        window = self._one(
+            "SELECT min(start_date), max(coalesce(end_date, DATE '9999-12-31')) FROM cycle "
+            "WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL",
+            [campaign_id, list(numbers)],
+        )
+        first, last = (window or (None, None))[:2]
+        names = [r[0] for r in self._all(_SPELLINGS, [campaign_id])] if first else []
+        union = " UNION ALL ".join([_BY_NAME] * len(names)) or _NOTHING
+        values: list[object] = [campaign_id, list(numbers), campaign_id]
+        for name in names:
+            values += [name, first, last]
+        return _CYCLES.format(union=union), values
+
+    def cycle_daily(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> pd.DataFrame:
+        """Return per cycle and day: day of cycle, base-metric sums and reply-time aggregates."""
+        ctes, values = self._facts_of(campaign_id, numbers)
+        sql = f"""{ctes}
+SELECT c.number, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
+FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
+GROUP BY c.number, c.s, f.date ORDER BY c.number, f.date"""
+        return self._frame(sql, values)
+
+    def cycle_reply_times(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> pd.DataFrame:
+        """Return every reply time of the cycles' facts (one row per reply), with its cycle."""
+        ctes, values = self._facts_of(campaign_id, numbers)
+        sql = f"""{ctes}
+SELECT c.number, f.response_time_s
+FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
+WHERE f.response_time_s IS NOT NULL ORDER BY c.number, f.response_time_s"""
+        return self._frame(sql, values)
+
+    def variant_daily(self, campaign_id: uuid.UUID, number: int) -> pd.DataFrame:
+        """Return per variant and day of one cycle: base-metric sums and reply-time aggregates."""
+        ctes, values = self._facts_of(campaign_id, [number])
+        sql = f"""{ctes}
+SELECT f.variant, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
+FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
+WHERE f.variant <> ''
+GROUP BY f.variant, c.s, f.date ORDER BY f.variant, f.date"""
+        return self._frame(sql, values)
+
+    def dismiss_suggestion(self, cycle_id: uuid.UUID, suggestion: dict[str, Any]) -> None:
+        """Record that a suggested learning was dismissed; only the audit keeps a trace."""
+        with self.write(Area.LOOP):
+            if self._one("SELECT 1 FROM cycle WHERE id = ?", [cycle_id]) is None:
+                raise NotFound(f"no cycle with id {cycle_id}")
+            self.audit("learning_suggestion", cycle_id, "dismiss", after=suggestion)
+
+    def dismissed_suggestions(self, cycle_id: uuid.UUID) -> list[str]:
+        """Return the audit records (JSON text) of the suggestions dismissed for a cycle."""
+        rows = self._all(
+            "SELECT after_json FROM audit WHERE entity = 'learning_suggestion' "
+            "AND entity_id = ? AND action = 'dismiss' ORDER BY happened_at",
+            [str(cycle_id)],
+        )
+        return [r[0] for r in rows if r[0]]
+
+    def _frame(self, sql: str, values: Sequence[object]) -> pd.DataFrame:
+        frame: pd.DataFrame = self.cur.execute(sql, list(values)).df()
+        return frame

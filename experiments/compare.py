@@ -1,0 +1,550 @@
+"""Comparing two cycles of a campaign (observational) or two variants of one cycle (randomized).
+
+For every canonical and derived metric present, the value per group, the absolute and relative
+change, a 95 % interval for the relative change, the p-value of the test that fits the metric
+(see stats.py) and Benjamini–Hochberg q-values across every metric of the comparison.
+
+How each metric is read (one registry below, not an if-chain per metric):
+* amounts and counts are compared per day, because cycles differ in length: the value is the mean
+  per day with data, the total is kept alongside;
+* reach is de-duplicated by the platforms, so it is never added up across days: its value is the
+  mean daily reach, and it has no total;
+* rates and ratios are ratios of the cycle's sums (ctr = Σclicks/Σimpressions);
+* reply times: where the facts hold one row per reply, the median and the 90th percentile (the
+  latter descriptive only); where rows are reported averages, the reply-weighted mean.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import loop, stats
+from experiments.errors import InvalidInput, NotFound
+from experiments.metrics import DERIVED, RESPONSE_TIME_KEYS, ratio
+from experiments.models import Campaign, Cycle, Learning, Outcome, Phase, new_id
+from experiments.store import Store, to_json
+from experiments.store.cycle_facts import SUMMED_METRICS
+
+MAX_CYCLES = 5
+
+
+class Design(StrEnum):
+    OBSERVATIONAL = "observational"
+    RANDOMIZED = "randomized"
+
+
+class Kind(StrEnum):
+    RATE = "rate"  # a share of events: two-proportion z-test on the sums
+    RATIO = "ratio"  # a ratio of two sums that is not a share: linearised daily Welch
+    AMOUNT = "amount"  # an amount or count per day: Welch on the daily values
+    REACH = "reach"  # mean daily reach: Welch on the daily values, never summed
+    REPLY_MEDIAN = "reply_median"  # median reply time, one row per reply: Mann–Whitney U
+    REPLY_P90 = "reply_p90"  # 90th percentile reply time: descriptive only
+    REPLY_MEAN = "reply_mean"  # reply-weighted mean of reported average reply times
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    key: str
+    kind: Kind
+    num: str = ""
+    den: str = ""
+    factor: float = 1.0
+
+
+SPECS: tuple[Spec, ...] = (
+    *(Spec(d.key, Kind.RATE if d.is_rate else Kind.RATIO, d.numerator, d.denominator, d.factor)
+      for d in DERIVED),
+    Spec(RESPONSE_TIME_KEYS[0], Kind.REPLY_MEDIAN),
+    Spec(RESPONSE_TIME_KEYS[1], Kind.REPLY_P90),
+    Spec("response_time_s", Kind.REPLY_MEAN, "rt_wsum", "rt_weight"),
+    *(Spec(m, Kind.REACH if m == "reach" else Kind.AMOUNT) for m in SUMMED_METRICS),
+)  # fmt: skip
+SPEC = {s.key: s for s in SPECS}
+
+# Which way is better, for colour and for reading a change; spend and volumes are neither.
+BETTER_LOWER = frozenset({"cpc", "cpm", "cpa", "unsubscribes", *RESPONSE_TIME_KEYS,
+                          "response_time_s"})  # fmt: skip
+BETTER_HIGHER = frozenset({
+    "ctr", "cvr", "roas", "open_rate", "click_rate", "engagement_rate", "replied_within_1h_share",
+    "clicks", "conversions", "leads", "revenue", "engaged_sessions", "opens", "engagements",
+    "replied_within_1h",
+})  # fmt: skip
+
+
+def better(metric: str, change: float | None) -> bool | None:
+    """Return whether a change of a metric is an improvement (None: neither, or no change)."""
+    if change is None or change == 0 or metric not in BETTER_LOWER | BETTER_HIGHER:
+        return None
+    return (change > 0) == (metric in BETTER_HIGHER)
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """The facts of one cycle (or one variant): one row per day, and reply times if per reply."""
+
+    label: str
+    daily: pd.DataFrame
+    replies: np.ndarray | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    metric: str
+    kind: Kind
+    a: float | None
+    b: float | None
+    abs_change: float | None
+    rel_change: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_value: float | None
+    q_value: float | None
+    test: stats.Method
+    significant: bool
+    note: stats.Note
+    n_a: float = 0
+    n_b: float = 0
+    total_a: float | None = None
+    total_b: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    campaign: str
+    campaign_id: uuid.UUID
+    cycles: tuple[int, int]
+    cycle_ids: tuple[uuid.UUID, uuid.UUID]
+    design: Design
+    rows: tuple[MetricRow, ...]
+    variants: tuple[str, str] | None = None
+
+    @property
+    def tested(self) -> int:
+        """Return how many metrics got a p-value (the size of the BH family)."""
+        return sum(r.p_value is not None for r in self.rows)
+
+    def row(self, metric: str) -> MetricRow | None:
+        """Return the row of one metric, if it was compared."""
+        return next((r for r in self.rows if r.metric == metric), None)
+
+
+# -- groups: loading and reading ---------------------------------------------------------------
+
+
+def _has(frame: pd.DataFrame, column: str) -> bool:
+    return column in frame and bool(frame[column].notna().any())
+
+
+def per_reply(groups: Sequence[Group]) -> bool:
+    """Return True when every reply-time row is one reply (so medians and ranks are meaningful)."""
+    frames = [g.daily for g in groups if _has(g.daily, "rt_rows") and g.daily["rt_rows"].sum()]
+    return bool(frames) and all(
+        bool((f["rt_max_replies"].dropna() <= 1).all()) for f in frames
+    )  # fmt: skip
+
+
+def present(spec: Spec, groups: Sequence[Group]) -> bool:
+    """Return True when a metric has data in at least one of the groups."""
+    if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
+        return any(g.replies is not None and len(g.replies) for g in groups)
+    if spec.kind is Kind.REPLY_MEAN:
+        has_rows = any(_has(g.daily, "rt_rows") and g.daily["rt_rows"].sum() for g in groups)
+        return has_rows and not per_reply(groups)
+    if spec.num:
+        return any(_has(g.daily, spec.num) and _has(g.daily, spec.den) for g in groups)
+    return any(_has(g.daily, spec.key) for g in groups)
+
+
+def _sum(frame: pd.DataFrame, column: str) -> float | None:
+    if not _has(frame, column):
+        return None
+    return float(frame[column].sum())
+
+
+def _days(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """Return the days that carry a value of the metric."""
+    if spec.kind is Kind.REPLY_MEAN:
+        return frame[frame["rt_rows"] > 0] if "rt_rows" in frame else frame.iloc[0:0]
+    if spec.num:
+        keep = frame[spec.num].notna() | frame[spec.den].notna() if spec.num in frame else None
+        return frame.iloc[0:0] if keep is None else frame[keep]
+    return frame[frame[spec.key].notna()] if spec.key in frame else frame.iloc[0:0]
+
+
+def value(spec: Spec, group: Group) -> float | None:
+    """Return the metric's value for one group, as the comparison shows it."""
+    frame = group.daily
+    if spec.kind is Kind.RATE or spec.kind is Kind.RATIO or spec.kind is Kind.REPLY_MEAN:
+        days = _days(frame, spec)
+        return ratio(_sum(days, spec.num), _sum(days, spec.den), spec.factor)
+    if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
+        if group.replies is None or not len(group.replies):
+            return None
+        return float(np.quantile(group.replies, 0.5 if spec.kind is Kind.REPLY_MEDIAN else 0.9))
+    days = _days(frame, spec)[spec.key] if spec.key in frame else pd.Series(dtype=float)
+    return float(days.mean()) if len(days) else None
+
+
+def daily_value(spec: Spec, frame: pd.DataFrame) -> pd.Series:
+    """Return the metric's value on each day of a daily frame (NaN where a day has none)."""
+    if spec.num:
+        if spec.num not in frame:
+            return pd.Series(np.nan, index=frame.index)
+        den = frame[spec.den].where(frame[spec.den] != 0)
+        return spec.factor * frame[spec.num] / den
+    return frame[spec.key] if spec.key in frame else pd.Series(np.nan, index=frame.index)
+
+
+def _test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
+    da, db = _days(ga.daily, spec), _days(gb.daily, spec)
+    if spec.kind is Kind.RATE:
+        xa, na = _sum(da, spec.num), _sum(da, spec.den)
+        xb, nb = _sum(db, spec.num), _sum(db, spec.den)
+        if _share(xa, na) and _share(xb, nb):
+            return stats.compare_rates(xa, na, xb, nb)
+    if spec.num:  # ratios, and "rates" with more events than trials (not a share then)
+        num_a, den_a = da.get(spec.num, []), da.get(spec.den, [])
+        return stats.compare_ratios(num_a, den_a, db.get(spec.num, []), db.get(spec.den, []),
+                                    spec.factor)  # fmt: skip
+    if spec.kind is Kind.REPLY_MEDIAN:
+        return stats.compare_medians(_replies(ga), _replies(gb))
+    if spec.kind is Kind.REPLY_P90:
+        return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
+    return stats.compare_means(da[spec.key], db[spec.key])
+
+
+def _share(events: float | None, trials: float | None) -> bool:
+    # More events than trials (cvr with several conversions per click) is no share: compare the
+    # ratio through its days instead. A missing half stays a share: compare_rates says "missing".
+    return events is None or trials is None or 0 <= events <= trials
+
+
+def _replies(group: Group) -> np.ndarray:
+    return group.replies if group.replies is not None else np.array([], dtype=float)
+
+
+def compare_groups(ga: Group, gb: Group) -> tuple[MetricRow, ...]:
+    """Return one row per metric present in either group, with BH q-values across them."""
+    specs = [s for s in SPECS if present(s, (ga, gb))]
+    results = [_test(s, ga, gb) for s in specs]
+    q_values = stats.benjamini_hochberg([r.p_value for r in results])
+    rows = []
+    for spec, res, q in zip(specs, results, q_values, strict=True):
+        totals = spec.kind is Kind.AMOUNT
+        rows.append(
+            MetricRow(
+                spec.key, spec.kind, res.a, res.b, res.abs_change, res.rel_change, res.ci_low,
+                res.ci_high, res.p_value, q, res.test, q is not None and q < stats.ALPHA,
+                res.note, res.n_a, res.n_b,
+                _sum(ga.daily, spec.key) if totals else None,
+                _sum(gb.daily, spec.key) if totals else None,
+            )
+        )  # fmt: skip
+    return tuple(rows)
+
+
+# -- cycles of a campaign ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class CycleData:
+    """The campaign, the chosen cycles and their facts, loaded once for a page or a command."""
+
+    campaign: Campaign
+    cycles: tuple[Cycle, ...]
+    groups: dict[int, Group] = field(default_factory=dict)
+
+    def daily(self) -> pd.DataFrame:
+        """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
+        return pd.concat([g.daily for g in self.groups.values()], ignore_index=True)
+
+
+def _cycle(store: Store, campaign: Campaign, number: int) -> Cycle:
+    known = {c.number: c for c in store.cycles(campaign.id)}
+    if number not in known:
+        has = ", ".join(str(k) for k in sorted(known)) or "none yet"
+        raise NotFound(f"campaign '{campaign.name}' has no cycle {number} (its cycles: {has})")
+    if known[number].start is None:
+        raise InvalidInput(
+            f"cycle {number} of '{campaign.name}' has no start date; set its window first"
+        )
+    return known[number]
+
+
+def _cycles(store: Store, campaign: Campaign, numbers: Sequence[int]) -> tuple[Cycle, ...]:
+    if len(numbers) > MAX_CYCLES:
+        raise InvalidInput(f"compare at most {MAX_CYCLES} cycles side by side (got {len(numbers)})")
+    if len(set(numbers)) < len(numbers) or len(numbers) < 2:
+        raise InvalidInput("pick two different cycles to compare, e.g. --cycles 1 2")
+    return tuple(_cycle(store, campaign, n) for n in numbers)
+
+
+def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> CycleData:
+    """Return the chosen cycles of a campaign with their daily facts (one aggregate query)."""
+    camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
+    cycles = _cycles(store, camp, numbers)
+    daily = store.cycle_daily(camp.id, [c.number for c in cycles])
+    groups = {c.number: Group(str(c.number), daily[daily["number"] == c.number]) for c in cycles}
+    if per_reply(list(groups.values())):
+        times = store.cycle_reply_times(camp.id, [c.number for c in cycles])
+        groups = {
+            n: replace(g, replies=times.loc[times["number"] == n, "response_time_s"].to_numpy())
+            for n, g in groups.items()
+        }
+    return CycleData(camp, cycles, groups)
+
+
+def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
+    """Return the comparison of cycle m against cycle n of loaded data (design observational)."""
+    by_number = {c.number: c for c in data.cycles}
+    rows = compare_groups(data.groups[n], data.groups[m])
+    return Comparison(data.campaign.name, data.campaign.id, (n, m),
+                      (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows)  # fmt: skip
+
+
+def compare(store: Store, campaign: str | Campaign, n: int, m: int) -> Comparison:
+    """Return the comparison of cycle m against cycle n of a campaign."""
+    return compare_loaded(load(store, campaign, [n, m]), n, m)
+
+
+def side_by_side(data: CycleData) -> dict[str, dict[int, float | None]]:
+    """Return each metric present with its value in every loaded cycle."""
+    groups = list(data.groups.values())
+    return {
+        s.key: {n: value(s, g) for n, g in data.groups.items()} for s in SPECS if present(s, groups)
+    }
+
+
+# -- variants inside one cycle -----------------------------------------------------------------
+
+
+def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[str, Group]:
+    """Return the groups of a cycle's variants, the most shown (or sent, or used) first."""
+    camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
+    _cycle(store, camp, number)
+    daily = store.variant_daily(camp.id, number)
+    size = next((c for c in ("impressions", "deliveries", "sessions", "replies") if _has(daily, c)),
+                None)  # fmt: skip
+    weight = daily.groupby("variant")[size].sum() if size else daily.groupby("variant").size()
+    order = weight.sort_values(ascending=False, kind="stable").index
+    return {str(v): Group(str(v), daily[daily["variant"] == v]) for v in order}
+
+
+def compare_variants(
+    campaign: Campaign, cycle: Cycle, groups: dict[str, Group], va: str, vb: str
+) -> Comparison:
+    """Return the comparison of variant vb against va inside one cycle (design randomized)."""
+    if va == vb:
+        raise InvalidInput("pick two different variants to compare")
+    for v in (va, vb):
+        if v not in groups:
+            raise NotFound(f"cycle {cycle.number} has no variant '{v}'")
+    rows = compare_groups(groups[va], groups[vb])
+    return Comparison(campaign.name, campaign.id, (cycle.number, cycle.number),
+                      (cycle.id, cycle.id), Design.RANDOMIZED, rows, (va, vb))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class VariantRate:
+    variant: str
+    events: float
+    trials: float
+    rate: float | None
+    low: float | None  # Wilson interval of the rate
+    high: float | None
+
+
+def variant_rates(groups: dict[str, Group], metric: str) -> list[VariantRate]:
+    """Return one rate per variant with its Wilson interval (variants without data are left out)."""
+    spec = SPEC[metric]
+    found = []
+    for name, group in groups.items():
+        events, trials = _sum(group.daily, spec.num), _sum(group.daily, spec.den)
+        if events is None or not trials:
+            continue
+        bounds = stats.wilson(events, trials)
+        low, high = bounds if bounds else (None, None)
+        found.append(VariantRate(name, events, trials, events / trials, low, high))
+    return found
+
+
+# -- rows as documents (JSON output and evidence snapshots) -------------------------------------
+
+
+def row_document(row: MetricRow) -> dict[str, Any]:
+    """Return a comparison row with the keys DESIGN.md names (and a few more)."""
+    return {
+        "metric": row.metric, "a": row.a, "b": row.b, "abs_change": row.abs_change,
+        "rel_change": row.rel_change, "ci_low": row.ci_low, "ci_high": row.ci_high,
+        "p_value": row.p_value, "q_value": row.q_value, "test": row.test.value,
+        "significant": row.significant, "note": row.note.value, "kind": row.kind.value,
+        "n_a": row.n_a, "n_b": row.n_b, "total_a": row.total_a, "total_b": row.total_b,
+    }  # fmt: skip
+
+
+def document(comparison: Comparison) -> dict[str, Any]:
+    """Return the comparison as the JSON document of ``compare --json``."""
+    doc: dict[str, Any] = {
+        "campaign": comparison.campaign,
+        "cycles": list(comparison.cycles),
+        "design": comparison.design.value,
+        "metrics": [row_document(r) for r in comparison.rows],
+    }
+    if comparison.variants:
+        doc["variants"] = list(comparison.variants)
+    return doc
+
+
+# -- from numbers to learnings -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A significant change offered as a learning of the later cycle, with its frozen evidence."""
+
+    key: str
+    cycle_id: uuid.UUID
+    row: MetricRow
+    snapshot: str
+
+
+def _later(comparison: Comparison) -> uuid.UUID:
+    a, b = comparison.cycles
+    return comparison.cycle_ids[1] if b >= a else comparison.cycle_ids[0]
+
+
+def closed_for_learnings(store: Store, comparison: Comparison) -> bool:
+    """Return True when the later cycle is closed: its learnings and decisions are final."""
+    return store.cycle(_later(comparison)).phase is Phase.CLOSED
+
+
+def suggestions(store: Store, comparison: Comparison) -> list[Suggestion]:
+    """Return the significant changes not yet accepted or dismissed, as suggested learnings.
+
+    None are offered into a closed cycle: a new learning there could never be decided.
+    """
+    later = _later(comparison)
+    if closed_for_learnings(store, comparison):
+        return []
+    taken = {_snapshot_key(x.evidence_snapshot) for x in store.learnings(cycle_id=later)}
+    taken |= {_snapshot_key(text) for text in store.dismissed_suggestions(later)}
+    ids = ":".join(str(i) for i in comparison.cycle_ids)
+    found = []
+    for row in comparison.rows:
+        key = f"{comparison.design.value}:{ids}:{'|'.join(comparison.variants or ())}:{row.metric}"
+        if row.significant and key not in taken:
+            snapshot = {**document(replace(comparison, rows=(row,))), "key": key}
+            found.append(Suggestion(key, later, row, to_json(snapshot)))
+    return found
+
+
+def _snapshot_key(text: str | None) -> str | None:
+    try:
+        value = json.loads(text) if text else None
+    except ValueError:
+        return None
+    return value.get("key") if isinstance(value, dict) else None
+
+
+def accept(store: Store, suggestion: Suggestion, statement: str, evidence: str = "") -> Learning:
+    """Store the suggestion (its statement possibly edited) as a pending learning; return it."""
+    return store.add_learning(
+        Learning(new_id(), suggestion.cycle_id, statement, evidence=evidence,
+                 evidence_snapshot=suggestion.snapshot, tags=("compare", suggestion.row.metric))
+    )  # fmt: skip
+
+
+def dismiss(store: Store, suggestion: Suggestion) -> str:
+    """Dismiss a suggestion: nothing is stored but an audit entry; return the suggestion's key."""
+    store.dismiss_suggestion(suggestion.cycle_id, json.loads(suggestion.snapshot))
+    return suggestion.key
+
+
+class Reason(StrEnum):
+    SAME_DIRECTION = "same_direction"
+    OPPOSITE_DIRECTION = "opposite_direction"
+    NO_CLEAR_CHANGE = "no_clear_change"
+    NOT_COMPARED = "not_compared"
+    NO_EVIDENCE = "no_evidence"
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSuggestion:
+    """The outcome the comparison suggests for a learning carried into the later cycle."""
+
+    learning: Learning
+    outcome: Outcome
+    reason: Reason
+    metric: str | None = None
+
+
+def suggest_outcomes(store: Store, comparison: Comparison) -> list[OutcomeSuggestion]:
+    """Return a suggested outcome for each learning carried into the later compared cycle.
+
+    A learning resting on a comparison row expects its metric to move the same way again: a
+    significant change that way confirms it, the other way contradicts it, anything else is
+    inconclusive. A person confirms every outcome.
+    """
+    if comparison.design is not Design.OBSERVATIONAL:
+        return []
+    return [_outcome(x, comparison) for x in store.learnings(carried_into=_later(comparison))]
+
+
+def _outcome(learning: Learning, comparison: Comparison) -> OutcomeSuggestion:
+    try:
+        evidence = json.loads(learning.evidence_snapshot or "null")
+        old = evidence["metrics"][0]
+        metric, direction = str(old["metric"]), float(old["abs_change"])
+    except (ValueError, KeyError, IndexError, TypeError):
+        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NO_EVIDENCE)
+    row = comparison.row(metric)
+    if row is None or row.p_value is None or row.abs_change is None:
+        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NOT_COMPARED, metric)
+    if not row.significant or direction == 0:
+        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NO_CLEAR_CHANGE, metric)
+    if (row.abs_change > 0) == (direction > 0):
+        return OutcomeSuggestion(learning, Outcome.CONFIRMED, Reason.SAME_DIRECTION, metric)
+    return OutcomeSuggestion(learning, Outcome.CONTRADICTED, Reason.OPPOSITE_DIRECTION, metric)
+
+
+def confirm_outcome(
+    store: Store, comparison: Comparison, learning_id: uuid.UUID, outcome: Outcome
+) -> Learning:
+    """Record the outcome a person confirmed for a learning carried into the later cycle."""
+    return loop.set_outcome(store, learning_id, _later(comparison), outcome)
+
+
+# -- what was different between the cycles ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CycleContext:
+    """What a cycle set out to do, next to its numbers: plan, budget, spend, what it changed."""
+
+    cycle: Cycle
+    spend: float | None
+    carried_in: tuple[Learning, ...]
+    # The optimizations planned in the cycle before: the changes this cycle was to bring.
+    changes: tuple[str, ...]
+
+
+def context(store: Store, data: CycleData) -> list[CycleContext]:
+    """Return the context of every loaded cycle, in the order they were chosen."""
+    found = []
+    for cycle in data.cycles:
+        group = data.groups.get(cycle.number)
+        spend = _sum(group.daily, "spend") if group is not None else None
+        changes = tuple(o.what for o in store.optimizations(cycle.previous_id)) if (
+            cycle.previous_id) else ()  # fmt: skip
+        carried = tuple(store.learnings(carried_into=cycle.id))
+        found.append(CycleContext(cycle, spend, carried, changes))
+    return found

@@ -1,0 +1,224 @@
+"""How a comparison is shown to people: metric names, formatted values, verdicts and figures.
+
+Everything here is words and pictures for a comparison that compare.py has decided; nothing here
+changes a number. Texts come from the catalogs (compare.*), numbers are formatted per locale.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from experiments import compare, stats
+from experiments.compare import Comparison, Kind, MetricRow, OutcomeSuggestion, VariantRate
+from experiments.i18n import fmt_date, fmt_number, fmt_percent, normalise_lang, t
+
+MONEY = frozenset({"spend", "revenue", "cpc", "cpm", "cpa"})
+REPLY_TIMES = frozenset({Kind.REPLY_MEDIAN, Kind.REPLY_P90, Kind.REPLY_MEAN})
+GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
+
+
+def label(metric: str, lang: str) -> str:
+    """Return a metric's name for people ('CTR', 'Spend per day')."""
+    return t(f"compare.metric.{metric}", lang)
+
+
+def fmt_value(metric: str, value: float | None, lang: str) -> str:
+    """Return a metric's value formatted per locale, in the unit of its kind."""
+    if value is None:
+        return "–"
+    kind = compare.SPEC[metric].kind
+    if kind is Kind.RATE:
+        return fmt_percent(value, lang, 2)
+    if kind in REPLY_TIMES:
+        if value < 120:
+            return t("compare.unit.seconds", lang, n=fmt_number(value, lang))
+        return t("compare.unit.minutes", lang, n=fmt_number(value / 60, lang, 1))
+    if metric in MONEY or metric == "roas":
+        return fmt_number(value, lang, 2)
+    return fmt_number(value, lang, 0 if abs(value) >= 100 else 1)
+
+
+def fmt_change(rel: float | None, lang: str, signed: bool = True) -> str:
+    """Return a relative change as a percentage ('+18 %', '−4.5 %'); a dash when missing."""
+    if rel is None:
+        return "–"
+    text = fmt_percent(abs(rel), lang, 0 if abs(rel) >= 0.1 else 1)
+    if not signed or not any(ch in "123456789" for ch in text):  # no sign on a rounded zero
+        return text
+    return ("+" if rel > 0 else "−") + text
+
+
+def fmt_interval(row: MetricRow, lang: str) -> str:
+    """Return the 95 % interval of the relative change ('+9 % to +27 %'); a dash when none."""
+    if row.ci_low is None or row.ci_high is None:
+        return "–"
+    return t("compare.range", lang, low=fmt_change(row.ci_low, lang),
+             high=fmt_change(row.ci_high, lang))  # fmt: skip
+
+
+def fmt_q(row: MetricRow, lang: str) -> str:
+    """Return the q-value for the table ('0.003', '< 0.001'); a dash when not tested."""
+    if row.q_value is None:
+        return "–"
+    if row.q_value < 0.001:
+        return "< " + fmt_number(0.001, lang, 3)
+    return fmt_number(row.q_value, lang, 3)
+
+
+def group_names(comparison: Comparison, lang: str) -> tuple[str, str]:
+    """Return how the two compared groups are called ('cycle 1', 'variant 'B'')."""
+    if comparison.variants:
+        a, b = comparison.variants
+        return t("compare.variant_name", lang, name=a), t("compare.variant_name", lang, name=b)
+    n, m = comparison.cycles
+    return t("compare.cycle_name", lang, n=n), t("compare.cycle_name", lang, n=m)
+
+
+def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
+    """Return the plain-language reading of one row for a manager."""
+    name = label(row.metric, lang)
+    first, second = group_names(comparison, lang)
+    if row.note is stats.Note.MISSING:
+        return t("compare.verdict.missing", lang, metric=name,
+                 group=first if row.a is None else second)  # fmt: skip
+    if row.note is stats.Note.NOT_ENOUGH_DATA:
+        return _not_enough(row, name, (first, second), lang)
+    if row.note is stats.Note.NO_VARIATION:
+        return t("compare.verdict.no_variation", lang, metric=name)
+    if row.note is stats.Note.ZERO_BASELINE:
+        key = "compare.verdict.from_zero" + ("" if row.significant else "_unclear")
+        return t(key, lang, metric=name, b=fmt_value(row.metric, row.b, lang))
+    change = fmt_change(row.rel_change, lang, signed=False)
+    way = "up" if (row.rel_change or 0) > 0 else "down"
+    if row.note is stats.Note.DESCRIPTIVE:
+        return t(f"compare.verdict.descriptive_{way}", lang, metric=name, change=change)
+    interval = fmt_interval(row, lang) if row.ci_low is not None else t("compare.unbounded", lang)
+    if row.significant:
+        return t(f"compare.verdict.{way}", lang, metric=name, change=change, interval=interval)
+    if row.p_value is not None and row.p_value < stats.ALPHA:
+        return t(f"compare.verdict.maybe_{way}", lang, metric=name, change=change,
+                 interval=interval, n=comparison.tested)  # fmt: skip
+    return t("compare.verdict.unclear", lang, metric=name,
+             change=fmt_change(row.rel_change, lang), interval=interval)  # fmt: skip
+
+
+def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -> str:
+    weaker = 0 if row.n_a <= row.n_b else 1
+    have = fmt_number((row.n_a, row.n_b)[weaker], lang)
+    if row.kind is Kind.RATE:
+        spec = compare.SPEC[row.metric]
+        key = "few_events" if min(row.n_a, row.n_b) < stats.MIN_EVENTS else "few_non_events"
+        return t(f"compare.verdict.{key}", lang, metric=name, group=groups[weaker], have=have,
+                 events=t(f"compare.count.{spec.num}", lang),
+                 trials=t(f"compare.count.{spec.den}", lang),
+                 need=stats.MIN_EVENTS)  # fmt: skip
+    if row.kind is Kind.REPLY_MEDIAN:
+        return t("compare.verdict.few_replies", lang, metric=name, group=groups[weaker],
+                 have=have, need=stats.MIN_EVENTS)  # fmt: skip
+    return t("compare.verdict.few_days", lang, metric=name, group=groups[weaker], have=have,
+             need=stats.MIN_DAYS)  # fmt: skip
+
+
+def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
+    """Return the suggested learning's sentence for a significant row."""
+    first, second = group_names(comparison, lang)
+    name = label(row.metric, lang)
+    way = "up" if (row.abs_change or 0) > 0 else "down"
+    values = {
+        "metric": name, "a": first, "b": second, "interval": fmt_interval(row, lang),
+        "change": fmt_change(row.rel_change, lang, signed=False),
+        "cycle": comparison.cycles[0], "value": fmt_value(row.metric, row.b, lang),
+    }  # fmt: skip
+    if row.rel_change is None:
+        return t("compare.learning.from_zero", lang, **values)
+    design = "variants" if comparison.variants else "cycles"
+    return t(f"compare.learning.{design}_{way}", lang, **values)
+
+
+def outcome_reason(suggestion: OutcomeSuggestion, lang: str) -> str:
+    """Return why the comparison suggests this outcome."""
+    metric = label(suggestion.metric, lang) if suggestion.metric else ""
+    return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric)
+
+
+# -- figures -----------------------------------------------------------------------------------
+
+
+def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
+    # plotly's own separators: decimal mark first, then the thousands mark
+    separators = ",." if normalise_lang(lang) == "de" else ".,"
+    fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+                      separators=separators, plot_bgcolor="white")  # fmt: skip
+    fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
+    fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
+    return fig
+
+
+def _colour(row: MetricRow) -> str:
+    if not row.significant:
+        return GREY
+    good = compare.better(row.metric, row.rel_change)
+    return BLUE if good is None else GREEN if good else RED
+
+
+def forest(comparison: Comparison, lang: str) -> go.Figure:
+    """Return the forest chart: each metric's relative change with its 95 % interval."""
+    rows = [r for r in comparison.rows if r.rel_change is not None and r.ci_low is not None]
+    fig = go.Figure()
+    for row in rows:
+        assert row.rel_change is not None and row.ci_low is not None and row.ci_high is not None
+        fig.add_trace(
+            go.Scatter(
+                x=[row.rel_change], y=[label(row.metric, lang)], mode="markers",
+                marker={"color": _colour(row), "size": 10}, showlegend=False,
+                error_x={"type": "data", "symmetric": False, "color": _colour(row),
+                         "array": [row.ci_high - row.rel_change],
+                         "arrayminus": [row.rel_change - row.ci_low]},
+                hovertemplate=f"{label(row.metric, lang)}: {fmt_change(row.rel_change, lang)}"
+                f" ({fmt_interval(row, lang)})<extra></extra>",
+            )
+        )  # fmt: skip
+    fig.add_vline(x=0, line_color="#555555", line_width=1)
+    fig.update_xaxes(tickformat="+.0%", title=t("compare.forest_axis", lang))
+    fig.update_yaxes(autorange="reversed", categoryorder="array",
+                     categoryarray=[label(r.metric, lang) for r in rows])  # fmt: skip
+    return _layout(fig, lang, 120 + 32 * len(rows))
+
+
+def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
+                 lang: str) -> go.Figure:  # fmt: skip
+    """Return each cycle's daily values of a metric, aligned by day of cycle."""
+    spec = compare.SPEC[metric]
+    fig = go.Figure()
+    for number, frame in daily.groupby("number", sort=True):
+        n = int(str(number))
+        name = t("compare.series_name", lang, n=n, start=fmt_date(starts.get(n), lang))  # type: ignore[arg-type]
+        fig.add_trace(go.Scatter(x=frame["day"], y=compare.daily_value(spec, frame),
+                                 mode="lines+markers", name=name))  # fmt: skip
+    fig.update_xaxes(title=t("compare.day_of_cycle", lang), dtick=7)
+    fig.update_yaxes(title=label(metric, lang), rangemode="tozero",
+                     tickformat=".1%" if spec.kind is Kind.RATE else None)  # fmt: skip
+    fig.update_layout(legend={"orientation": "h", "y": 1.12})
+    return _layout(fig, lang, 360)
+
+
+def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Figure:
+    """Return each variant's rate with its Wilson interval (the most shown variants first)."""
+    fig = go.Figure(
+        go.Scatter(
+            # Variant names come from the export: escaped, since plotly reads tags in labels.
+            x=[r.rate for r in rates], y=[html.escape(r.variant) for r in rates], mode="markers",
+            marker={"color": BLUE, "size": 9},
+            error_x={"type": "data", "symmetric": False, "color": BLUE,
+                     "array": [(r.high or 0) - (r.rate or 0) for r in rates],
+                     "arrayminus": [(r.rate or 0) - (r.low or 0) for r in rates]},
+            hovertemplate="%{y}: %{x:.2%}<extra></extra>",
+        )
+    )  # fmt: skip
+    fig.update_xaxes(tickformat=".1%", title=label(metric, lang))
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _layout(fig, lang, 120 + 26 * len(rates))

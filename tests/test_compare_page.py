@@ -1,0 +1,222 @@
+"""AppTest of the compare page: empty database, the demo workspace, and the learning flows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from experiments import compare
+from experiments.db import Database
+from experiments.demo import load_demo
+from experiments.models import Actor, Decision, Outcome, Phase, Role
+from experiments.store import Store
+from tests.apptest import app, assert_clean
+from tests.factories import make_cycle, make_learning
+from tests.test_compare import build
+
+PAGE = "views/compare.py"
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[Store]:
+    db = Database.open(path)
+    try:
+        yield Store(db)
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    with opened(db_path) as store:
+        load_demo(store)
+    return db_path
+
+
+@pytest.fixture
+def ws_db(db_path: Path) -> Path:
+    with opened(db_path) as store:
+        build(store)
+    return db_path
+
+
+def campaign_id(path: Path, name: str) -> str:
+    with opened(path) as store:
+        return str(store.campaign_by_name(name).id)
+
+
+def plotly_charts(at: AppTest) -> list[object]:
+    return list(at.get("plotly_chart"))
+
+
+def test_empty_database_says_what_to_do(db_path: Path) -> None:
+    at = app(PAGE)
+    assert_clean(at)
+    assert [i.value for i in at.info] == [
+        "No campaigns yet. Create a campaign and run two cycles, or load the demo workspace on "
+        "the overview."
+    ]
+
+
+@pytest.mark.parametrize("name", ["Spring Sale", "Employer Branding", "Community Care"])
+def test_demo_workspace_shows_table_forest_and_series(demo_db: Path, name: str) -> None:
+    at = app(PAGE)
+    at.selectbox(key="compare_campaign").set_value(name).run()
+    assert_clean(at)
+    assert at.title[0].value == "Compare cycles"
+    assert at.info[0].value.startswith("Design: observational. This is a before/after comparison")
+    table = at.dataframe[0].value
+    assert list(table.columns[:1]) == ["Metric"]
+    assert {"Change", "95% interval", "q-value", "Reading"} <= set(table.columns)
+    assert len(table) >= 3 and all(table["Reading"].str.len() > 10)
+    assert len(plotly_charts(at)) >= 2  # the forest chart and the day-by-day series
+    assert at.subheader[0].value.startswith("Cycle ")
+
+
+def test_demo_workspace_in_german(demo_db: Path) -> None:
+    at = app()
+    at.sidebar.selectbox(key="lang").set_value("de").run()
+    at.switch_page(PAGE).run()
+    assert_clean(at)
+    assert at.title[0].value == "Zyklen vergleichen"
+    assert {"Veränderung", "95-%-Intervall", "q-Wert", "Einordnung"} <= set(
+        at.dataframe[0].value.columns
+    )
+
+
+def test_the_table_matches_the_comparison(ws_db: Path) -> None:
+    at = app(PAGE)
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("Metric")
+    with opened(ws_db) as store:
+        result = compare.compare(store, "Spring Sale", 1, 2)
+    ctr = result.row("ctr")
+    assert ctr is not None and ctr.q_value is not None
+    assert table.loc["CTR", "Cycle 1"] == f"{100 * ctr.a:.2f}%"  # type: ignore[operator]
+    assert table.loc["CTR", "Reading"].startswith("CTR up ")
+    assert table.loc["CTR", "Reading"].endswith("unlikely to be chance")
+    assert len(table) == len(result.rows)
+
+
+def test_a_campaign_with_one_cycle_cannot_be_compared(db_path: Path) -> None:
+    with opened(db_path) as store:
+        campaign = store.create_campaign("Solo")
+        make_cycle(store, campaign, 1, Phase.CAMPAIGN)
+    at = app(PAGE)
+    assert_clean(at)
+    assert [i.value for i in at.info] == [
+        "This campaign needs at least two cycles with a start date before they can be compared."
+    ]
+
+
+def test_the_same_cycle_twice_is_refused(ws_db: Path) -> None:
+    at = app(PAGE)
+    key = campaign_id(ws_db, "Spring Sale")
+    at.selectbox(key=f"compare_a_{key}").set_value(2).run()
+    assert_clean(at)
+    assert [w.value for w in at.warning] == ["Pick two different cycles to compare."]
+    assert not at.dataframe
+
+
+def test_accepting_a_suggested_learning(ws_db: Path) -> None:
+    at = app(PAGE)
+    accept = [b for b in at.button if b.key and b.key.startswith("suggest_accept_")]
+    texts = [t for t in at.text_input if t.key and t.key.startswith("suggest_text_")]
+    assert accept and len(accept) == len(texts)
+    ctr = next(t for t in texts if t.value.startswith("CTR rose "))
+    ctr.input("Short headlines lift CTR")
+    at.button(key=ctr.key.replace("suggest_text_", "suggest_accept_")).click().run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == [
+        "Learning saved in the later cycle; it waits for a decision."
+    ]
+    with opened(ws_db) as store:
+        (learning,) = store.learnings(cycle_id=store.cycle_by_number(
+            store.campaign_by_name("Spring Sale").id, 2).id)  # fmt: skip
+    assert learning.statement == "Short headlines lift CTR"
+    assert learning.decision is Decision.PENDING
+    assert json.loads(learning.evidence_snapshot or "")["metrics"][0]["metric"] == "ctr"
+    remaining = [t for t in at.text_input if t.key and t.key.startswith("suggest_text_")]
+    assert len(remaining) == len(texts) - 1
+
+
+def test_dismissing_a_suggested_learning(ws_db: Path) -> None:
+    at = app(PAGE)
+    dismiss = [b for b in at.button if b.key and b.key.startswith("suggest_dismiss_")]
+    dismiss[0].click().run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Suggestion dismissed."]
+    with opened(ws_db) as store:
+        assert store.learnings() == []
+        assert [e[4] for e in store.audit_log("learning_suggestion")] == ["dismiss"]
+    after = [b for b in at.button if b.key and b.key.startswith("suggest_dismiss_")]
+    assert len(after) == len(dismiss) - 1
+
+
+def test_a_viewer_cannot_accept(ws_db: Path) -> None:
+    at = app(PAGE)
+    at.session_state["actor"] = Actor("vera", Role.VIEWER)
+    at.run()
+    [b for b in at.button if b.key and b.key.startswith("suggest_accept_")][0].click().run()
+    assert [e.value for e in at.error] == [
+        "vera (viewer) may not change loop data; ask an admin for one of the roles: admin, marketer"
+    ]
+    with opened(ws_db) as store:
+        assert store.learnings() == []
+
+
+def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> None:
+    with opened(ws_db) as store:
+        campaign = store.campaign_by_name("Spring Sale")
+        first, second = store.cycles(campaign.id)
+        snapshot = json.dumps({"metrics": [{"metric": "ctr", "abs_change": 0.003}]})
+        learning = make_learning(store, first, "Short headlines lift CTR",
+                                 decision=Decision.CARRY_FORWARD, carried_into_id=second.id,
+                                 evidence_snapshot=snapshot)  # fmt: skip
+    at = app(PAGE)
+    assert_clean(at)
+    outcome = at.selectbox(key=f"outcome_{learning.id}")
+    assert outcome.value is Outcome.CONFIRMED
+    assert "CTR clearly moved the same way again in this comparison." in [
+        c.value for c in at.caption
+    ]
+    at.button(key=f"outcome_confirm_{learning.id}").click().run()
+    assert_clean(at)
+    assert [s.value for s in at.success] == ["Outcome saved."]
+    with opened(ws_db) as store:
+        assert store.learning(learning.id).outcome is Outcome.CONFIRMED
+
+
+def test_variants_of_a_cycle_are_compared_as_randomized(ws_db: Path) -> None:
+    at = app(PAGE)
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert any(c.startswith("Design: randomized.") for c in captions)
+    with opened(ws_db) as store:
+        most_shown_first = list(compare.load_variants(store, "Spring Sale", 2))
+    assert list(at.dataframe[1].value.columns[1:3]) == most_shown_first
+
+
+def test_more_cycles_side_by_side(ws_db: Path) -> None:
+    with opened(ws_db) as store:
+        campaign = store.campaign_by_name("Spring Sale")
+        make_cycle(store, campaign, 3, Phase.START, date(2026, 4, 1), date(2026, 4, 4))
+        make_cycle(store, campaign, 4, Phase.START, start=None, end=None)  # no window: left out
+    at = app(PAGE)
+    key = campaign_id(ws_db, "Spring Sale")
+    assert at.selectbox(key=f"compare_b_{key}").value == 3  # the latest two by default
+    at.selectbox(key=f"compare_a_{key}").set_value(1)
+    at.selectbox(key=f"compare_b_{key}").set_value(2).run()
+    also = at.multiselect(key=f"compare_also_{key}")
+    assert also.options == ["Cycle 3"]
+    also.select(3).run()
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:4] == ["Metric", "Cycle 1", "Cycle 2", "Cycle 3"]
+    assert at.subheader[0].value == "Cycle 2 against cycle 1"
