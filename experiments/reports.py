@@ -42,33 +42,26 @@ CHART_WIDTH = 680
 Comparison = Callable[[Store, Campaign, Cycle, Cycle, str], list[dict[str, Any]]]
 
 CSS = """
-:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; }
-* { box-sizing: border-box; }
+:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; } * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
        max-width: 760px; margin: 24px auto; padding: 0 16px; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line);
-     padding-bottom: 4px; }
-h3 { font-size: 15px; margin: 18px 0 6px; }
-.meta, .muted { color: var(--muted); } .why { color: var(--muted); font-size: 13px; }
+h1 { font-size: 24px; margin: 0 0 4px; } h3 { font-size: 15px; margin: 18px 0 6px; }
+h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding: 0 0 4px; }
+.meta, .muted, .why, .note, .arrow, table.kv td.k { color: var(--muted); }
+.why { font-size: 13px; } .note, .badge { font-size: 12px; }
+.arrow { font-weight: 600; margin: 6px 0 2px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
-th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line);
-         vertical-align: top; }
-td.num, th.num { text-align: right; white-space: nowrap; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; font-size: 12px;
-         white-space: nowrap; }
-.goal, .cycle { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px;
-                 margin: 10px 0; }
-.arrow { color: var(--muted); font-weight: 600; margin: 6px 0 2px; }
-.note { font-size: 12px; color: var(--muted); }
-p.text { white-space: pre-wrap; margin: 2px 0 6px; }
-figure { margin: 6px 0; }
-table.kv td { border-bottom: none; padding: 2px 6px; } table.kv td.k { color: var(--muted); }
+th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }
+td { vertical-align: top; }
+td.num, th.num { text-align: right; white-space: nowrap; } table.kv td { border-bottom: none; }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; }
+.goal, .cycle { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
+.goal, .cycle { margin: 10px 0; }
+p.text { white-space: pre-wrap; margin: 2px 0 6px; } figure { margin: 6px 0; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; }
   .goal, .cycle, table, figure { break-inside: avoid; }
-  h2 { break-after: avoid; }
   .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """

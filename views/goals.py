@@ -94,19 +94,7 @@ def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
     start = a.date_input(tr("goals.start"), value=g.period_start, key=k["start"],
                          format="YYYY-MM-DD")  # fmt: skip
     end = b.date_input(tr("goals.end"), value=g.period_end, key=k["end"], format="YYYY-MM-DD")
-    kinds = list(ScopeKind)
-    scope = st.radio(tr("goals.scope"), kinds, index=kinds.index(g.scope_kind), key=k["scope"],
-                     horizontal=True,
-                     format_func=lambda x: t(f"goals.scope.{x.value}", language))  # fmt: skip
-    value: str | None = None
-    if scope is ScopeKind.CAMPAIGN:
-        ids = list(campaigns)
-        current = ids.index(g.scope_value) if g.scope_value in ids else 0
-        value = st.selectbox(tr("mgmt.campaign"), ids, index=current if ids else None,
-                             key=k["campaign"], format_func=lambda i: campaigns[i])  # fmt: skip
-    elif scope is ScopeKind.CHANNEL:
-        value = st.text_input(tr("goals.channel"), value=g.scope_value or "", key=k["channel"],
-                              help=tr("goals.channel_help"))  # fmt: skip
+    scope, value = scope_fields(k, g, campaigns, language)
     owner = st.text_input(tr("goals.owner"), value=g.owner, key=k["owner"])
     objective = st.text_area(tr("goals.objective"), value=g.objective, key=k["objective"],
                              help=tr("goals.objective_help"))  # fmt: skip
@@ -121,6 +109,26 @@ def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
         period_start=_day(start), period_end=_day(end), scope_kind=scope, scope_value=value,
         owner=owner, objective=objective,
     ))  # fmt: skip
+
+
+def scope_fields(
+    k: dict[str, str], g: Goal, campaigns: dict[str, str], language: str
+) -> tuple[ScopeKind, str | None]:
+    """Draw where the goal counts; return the scope kind and its campaign id or channel."""
+    kinds = list(ScopeKind)
+    scope = st.radio(tr("goals.scope"), kinds, index=kinds.index(g.scope_kind), key=k["scope"],
+                     horizontal=True,
+                     format_func=lambda x: t(f"goals.scope.{x.value}", language))  # fmt: skip
+    if scope is ScopeKind.CAMPAIGN:
+        ids = list(campaigns)
+        current = ids.index(g.scope_value) if g.scope_value in ids else 0
+        value = st.selectbox(tr("mgmt.campaign"), ids, index=current if ids else None,
+                             key=k["campaign"], format_func=lambda i: campaigns[i])  # fmt: skip
+        return scope, value
+    if scope is ScopeKind.CHANNEL:
+        return scope, st.text_input(tr("goals.channel"), value=g.scope_value or "",
+                                    key=k["channel"], help=tr("goals.channel_help"))  # fmt: skip
+    return scope, None
 
 
 def _text(value: float | None) -> str:

@@ -12,6 +12,7 @@ from experiments.store.analytics import EXPORT_TABLES
 
 
 def register(sub: Any) -> None:
+    """Add this command to the command line."""
     p = sub.add_parser("export", help=f"write a table as CSV or XLSX ({', '.join(EXPORT_TABLES)})")
     p.add_argument("table", metavar="TABLE", help=", ".join(EXPORT_TABLES))
     p.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
@@ -20,6 +21,7 @@ def register(sub: Any) -> None:
 
 
 def export(args: argparse.Namespace, ctx: Context) -> int:
+    """Run the command; return the exit code."""
     rows = export_file(ctx.store, args.table.strip().lower(), args.out)
     if args.json:
         ctx.print_json({"table": args.table, "file": str(args.out), "rows": rows})

@@ -31,6 +31,7 @@ def number(text: str, what: str) -> float:
 
 
 def register(sub: Any) -> None:
+    """Add ``goal add`` and ``goals`` to the command line."""
     p = sub.add_parser("goal", help="create operational goals")
     gsub = p.add_subparsers(dest="goal_command", metavar="ACTION", required=True,
                             parser_class=type(p))  # fmt: skip
@@ -59,6 +60,7 @@ def register(sub: Any) -> None:
 
 
 def goal_add(args: argparse.Namespace, ctx: Context) -> int:
+    """Create a goal; print its id (or {"id", "name"}); return the exit code."""
     store = ctx.store
     scope_kind, scope_value = ScopeKind.ALL, None
     if args.campaign is not None:
@@ -92,6 +94,7 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
 
 
 def goals_list(args: argparse.Namespace, ctx: Context) -> int:
+    """Print every goal's progress as lines or one JSON document; return the exit code."""
     rows = [progress_row(p) for p in goals.progress(ctx.store, args.as_of or date.today())]
     if args.json:
         ctx.print_json(rows)

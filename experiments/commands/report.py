@@ -22,6 +22,7 @@ def _date(text: str) -> date:
 
 
 def register(sub: Any) -> None:
+    """Add this command to the command line."""
     p = sub.add_parser(
         "report", help="write the management report: one HTML file that opens offline"
     )
@@ -35,6 +36,7 @@ def register(sub: Any) -> None:
 
 
 def report(args: argparse.Namespace, ctx: Context) -> int:
+    """Run the command; return the exit code."""
     out = write_report(ctx.store, args.out, campaign=args.campaign, start=args.start,
                        end=args.end, lang=args.lang)  # fmt: skip
     what = f"on {args.campaign}" if args.campaign else "on every campaign"
