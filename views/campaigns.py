@@ -63,8 +63,13 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
         hours = b.number_input(tr("campaigns.hours"), min_value=0.0, step=10.0, key="brief_hours")
         competition = st.text_area(tr("campaigns.competition"), key="brief_competition")
         a, b = st.columns(2)
-        channels = a.multiselect(tr("campaigns.channels"), list(known), key="brief_channels",
-                                 accept_new_options=True)  # fmt: skip
+        channels = a.multiselect(
+            tr("campaigns.channels"),
+            list(known),
+            key="brief_channels",
+            accept_new_options=True,
+            placeholder=tr("cycle.choose"),
+        )
         stakeholders = b.multiselect(
             tr("campaigns.stakeholders"),
             list(people),

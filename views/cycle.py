@@ -16,6 +16,7 @@ from views.common import attempt, flash, lang, store, tr
 s = store()
 L = lang()
 DATE_FMT = "DD.MM.YYYY" if L == "de" else "YYYY-MM-DD"
+CHOOSE = tr("cycle.choose")
 KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "request": "violet",
               "idea": "orange"}  # fmt: skip
 STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
@@ -200,7 +201,7 @@ def campaign_section(campaign: Campaign, cycle: Cycle, locked: bool) -> None:
                                  disabled=locked)  # fmt: skip
         channels = st.multiselect(tr("cycle.channels"), options, list(cycle.channels),
                                   key="live_channels", accept_new_options=True,
-                                  disabled=locked)  # fmt: skip
+                                  disabled=locked, placeholder=CHOOSE)  # fmt: skip
         if st.form_submit_button(tr("cycle.save"), disabled=locked):
             edited = replace(cycle, went_live=went_live, channels=tuple(channels))
             if attempt(lambda: loop.save_plan(s, edited)) is not None:
@@ -262,9 +263,9 @@ def optimization_section(cycle: Cycle, locked: bool) -> None:
             why = st.text_area(tr("cycle.opt_why"), key="opt_why")
             a, b, c = st.columns([2, 2, 1])
             linked = a.multiselect(tr("cycle.opt_learnings"), list(learnings), key="opt_learnings",
-                                   format_func=lambda i: learnings[i])  # fmt: skip
+                                   format_func=learnings.get, placeholder=CHOOSE)  # fmt: skip
             answers = b.multiselect(tr("cycle.opt_feedback"), list(feedback), key="opt_feedback",
-                                    format_func=lambda i: feedback[i])  # fmt: skip
+                                    format_func=feedback.get, placeholder=CHOOSE)  # fmt: skip
             owner = c.text_input(tr("cycle.opt_owner"), key="opt_owner")
             if st.form_submit_button(tr("cycle.opt_add"), type="primary"):
                 made = attempt(lambda: loop.add_optimization(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -20,36 +23,27 @@ tags, channels = s.learning_facets()
 
 search = st.text_input(tr("library.search"), key="lib_search", icon=":material/search:",
                        placeholder=tr("library.search_hint"))  # fmt: skip
+
+
+def pick(
+    col: Any, label: str, options: list[Any], key: str, fmt: Callable[[Any], str]
+) -> tuple[Any, ...]:
+    """Return what the person picked in one filter; nothing picked means no filter."""
+    return tuple(col.multiselect(tr(label), options, key=key, format_func=fmt,
+                                 placeholder=tr("library.any")))  # fmt: skip
+
+
 a, b, c, d, e = st.columns(5)
 chosen = LibraryFilter(
-    campaign_ids=tuple(
-        a.multiselect(
-            tr("library.campaign"),
-            list(campaigns),
-            key="lib_campaign",
-            format_func=lambda i: campaigns[i],
-        )
-    ),  # fmt: skip
-    tags=tuple(b.multiselect(tr("library.tag"), tags, key="lib_tag")),
-    channels=tuple(c.multiselect(tr("library.channel"), channels, key="lib_channel")),
-    decisions=tuple(
-        d.multiselect(
-            tr("library.decision"),
-            list(Decision),
-            key="lib_decision",
-            format_func=lambda v: tr(f"loop.decision.{v}"),
-        )
-    ),  # fmt: skip
-    outcomes=tuple(
-        e.multiselect(
-            tr("library.outcome"),
-            list(Outcome),
-            key="lib_outcome",
-            format_func=lambda v: tr(f"loop.outcome.{v}"),
-        )
-    ),  # fmt: skip
+    campaign_ids=pick(a, "library.campaign", list(campaigns), "lib_campaign", campaigns.get),
+    tags=pick(b, "library.tag", tags, "lib_tag", str),
+    channels=pick(c, "library.channel", channels, "lib_channel", str),
+    decisions=pick(d, "library.decision", list(Decision), "lib_decision",
+                   lambda v: tr(f"loop.decision.{v}")),
+    outcomes=pick(e, "library.outcome", list(Outcome), "lib_outcome",
+                  lambda v: tr(f"loop.outcome.{v}")),
     text=search,
-)
+)  # fmt: skip
 rows = s.learning_library(chosen)
 total = len(s.learning_library())
 st.caption(tr("library.count", shown=fmt_number(len(rows), L), total=fmt_number(total, L)))
