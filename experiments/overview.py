@@ -91,15 +91,16 @@ def format_value(metric: str, value: float | None, lang: str) -> str:
 
 
 def format_duration(seconds: float, lang: str) -> str:
-    """Return seconds as '1 h 5 min', '45 min' or '30 s'."""
-    whole = round(seconds)
+    """Return seconds as '1 h 5 min', '45 min' or '30 s' (no-break spaces: one piece of text)."""
+    nb, whole = "\u00a0", round(seconds)
     if whole < 60:
-        return f"{fmt_number(whole, lang)} s"
+        return f"{fmt_number(whole, lang)}{nb}s"
     minutes = round(whole / 60)
     if minutes < 60:
-        return f"{fmt_number(minutes, lang)} min"
+        return f"{fmt_number(minutes, lang)}{nb}min"
     hours, rest = divmod(minutes, 60)
-    return f"{fmt_number(hours, lang)} h {rest} min" if rest else f"{fmt_number(hours, lang)} h"
+    text = f"{fmt_number(hours, lang)}{nb}h"
+    return f"{text}{nb}{rest}{nb}min" if rest else text
 
 
 def parse_number(text: str, what: str) -> float | None:
