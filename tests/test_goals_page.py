@@ -120,3 +120,16 @@ def test_editing_a_goal_saves_it(db_path: Path) -> None:
     assert [s.value for s in at.success] == ["Goal 'Leads' saved."]
     (saved,) = stored_goals(db_path)
     assert (saved.id, saved.target, saved.owner) == (g.id, 650.0, "Mira")
+
+
+def test_a_rate_is_shown_for_editing_as_a_percentage(db_path: Path) -> None:
+    db = Database.open(db_path)
+    g = Store(db).add_goal(Goal(new_id(), "CTR", "ctr", Comparator.AT_LEAST, 0.018, 0.016))
+    db.close()
+    at = app("views/goals.py")
+    prefix = f"edit_{g.id}"
+    assert at.text_input(key=f"{prefix}_target").value == "1.8 %"
+    assert at.text_input(key=f"{prefix}_baseline").value == "1.6 %"
+    at.button(key=f"{prefix}_submit").click().run()
+    assert_clean(at)
+    assert stored_goals(db_path)[0].target == pytest.approx(0.018)

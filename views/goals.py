@@ -12,7 +12,7 @@ from experiments import charts, goals, overview
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_percent, t
-from experiments.metrics import metric_keys
+from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
 from views.common import attempt, flash, lang, reported, store, tr
@@ -87,10 +87,10 @@ def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
         key=k["comparator"],
         format_func=lambda c: t(f"goals.comparator.{c}", language),
     )
-    target = a.text_input(tr("goals.target"), value=_text(goal.target if goal else None),
+    target = a.text_input(tr("goals.target"), value=_text(goal.target if goal else None, g.metric),
                           key=k["target"], help=tr("goals.number_help"))  # fmt: skip
-    baseline = b.text_input(tr("goals.baseline"), value=_text(g.baseline), key=k["baseline"],
-                            help=tr("goals.baseline_help"))  # fmt: skip
+    baseline = b.text_input(tr("goals.baseline"), value=_text(g.baseline, g.metric),
+                            key=k["baseline"], help=tr("goals.baseline_help"))  # fmt: skip
     start = a.date_input(tr("goals.start"), value=g.period_start, key=k["start"],
                          format="YYYY-MM-DD")  # fmt: skip
     end = b.date_input(tr("goals.end"), value=g.period_end, key=k["end"], format="YYYY-MM-DD")
@@ -131,8 +131,14 @@ def scope_fields(
     return scope, None
 
 
-def _text(value: float | None) -> str:
-    return "" if value is None else f"{value:g}"
+def _text(value: float | None, metric: str) -> str:
+    """Return a stored number as people type it: rates as a percentage (0.018 → '1.8 %')."""
+    if value is None:
+        return ""
+    definition = derived(metric)
+    if definition is not None and definition.is_rate:
+        return f"{round(value * 100, 6):g} %"
+    return f"{value:g}"
 
 
 def _day(value: object) -> date | None:
