@@ -18,10 +18,10 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import charts, goals
+from experiments import charts, compare, goals
 from experiments.errors import InvalidInput
-from experiments.goals import Progress, metric_kind
-from experiments.i18n import fmt_date, fmt_percent, t
+from experiments.goals import Progress
+from experiments.i18n import fmt_date, fmt_number, fmt_percent, t
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
 from experiments.models import Campaign, Cycle, Decision, Phase, ScopeKind
 from experiments.overview import explain, format_value, metric_label, scope_label
@@ -37,8 +37,8 @@ KEY_METRICS: tuple[str, ...] = (
 CHART_WIDTH = 680
 
 # (store, campaign, earlier cycle, later cycle, lang) → rows with metric, a, b, abs_change,
-# rel_change, note. The statistics module for cycle comparisons plugs in here when it lands;
-# until then the report shows a plain before/after table.
+# rel_change, q_value, significant, note (and an optional label): how the report compares
+# the last two cycles. The default is experiments.compare; tests pass their own.
 Comparison = Callable[[Store, Campaign, Cycle, Cycle, str], list[dict[str, Any]]]
 
 CSS = """
@@ -105,31 +105,24 @@ def _num(value: Any) -> float | None:
     return float(value)
 
 
-def before_after(
+def statistical(
     store: Store, campaign: Campaign, a: Cycle, b: Cycle, lang: str
 ) -> list[dict[str, Any]]:
-    """Return a plain before/after table of the key metrics of two cycles (no statistics).
+    """Return the report's key metrics of two cycles as experiments.compare reads them.
 
-    Amounts and counts are compared per day with data: cycles differ in length, and an open
-    cycle is not over yet, so totals would compare unequal stretches of time.
+    Amounts per day with data (cycles differ in length, an open cycle is not over), ratios of
+    sums, the test that fits each metric and Benjamini–Hochberg q-values.
     """
-    rows = _cycle_rows(store, campaign)
-    ra, rb = rows.get(a.number, {}), rows.get(b.number, {})
-    va, vb = cycle_values(ra), cycle_values(rb)
-    out = []
-    for m in KEY_METRICS:
-        x, y = va.get(m), vb.get(m)
-        if x is None and y is None:
+    result = compare.compare(store, campaign, a.number, b.number)
+    rows = []
+    for row in result.rows:
+        if row.metric not in KEY_METRICS:
             continue
-        label = metric_label(m, lang)
-        if m in BASE_METRICS and metric_kind(m) is goals.Kind.TOTAL:
-            x, y = ratio(x, _num(ra.get("fact_days"))), ratio(y, _num(rb.get("fact_days")))
+        label = metric_label(row.metric, lang)
+        if row.kind is compare.Kind.AMOUNT:
             label = t("report.per_day", lang, metric=label)
-        change = None if x is None or y is None else y - x
-        out.append({"metric": m, "label": label, "a": x, "b": y, "abs_change": change,
-                    "rel_change": ratio(change, x) if change is not None else None,
-                    "note": ""})  # fmt: skip
-    return out
+        rows.append({**compare.row_document(row), "label": label})
+    return sorted(rows, key=lambda r: KEY_METRICS.index(r["metric"]))
 
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
@@ -242,22 +235,31 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
 
 
 def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
-                compare: Comparison) -> None:  # fmt: skip
+                method: Comparison) -> None:  # fmt: skip
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
     if len(cycles) < 2:
         doc.add(f"<p class='muted'>{esc(t('report.comparison_needs_two', lang))}</p>")
         return
     a, b = cycles[-2], cycles[-1]
-    rows = compare(store, campaign, a, b, lang)
+    rows = method(store, campaign, a, b, lang)
     doc.add(_table(
         [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
-         t("report.rel_change", lang)],
+         t("report.rel_change", lang), t("report.q_value", lang)],
         [[r.get("label") or metric_label(r["metric"], lang),
           *(format_value(r["metric"], r[k], lang) for k in ("a", "b", "abs_change")),
-          fmt_percent(r["rel_change"], lang)] for r in rows], numeric=(1, 2, 3, 4),
+          fmt_percent(r["rel_change"], lang), _q(r, lang)] for r in rows],
+        numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
+
+
+def _q(row: dict[str, Any], lang: str) -> str:
+    if row.get("q_value") is None:
+        note = row.get("note") or "descriptive"
+        return t(f"report.note.{note}", lang)
+    mark = " •" if row.get("significant") else ""
+    return fmt_number(row["q_value"], lang, 3) + mark
 
 
 def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
@@ -301,7 +303,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
 
 
 def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date | None,
-                      end: date | None, compare: Comparison) -> None:  # fmt: skip
+                      end: date | None, method: Comparison) -> None:  # fmt: skip
     lang = doc.lang
     cycles = [c for c in store.cycles(campaign.id) if _overlaps(c, start, end)]
     rows = _cycle_rows(store, campaign)
@@ -317,7 +319,7 @@ def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date |
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
         _cycle_section(doc, store, campaign, c, cycle_values(rows.get(c.number, {})))
-    _comparison(doc, store, campaign, cycles, compare)
+    _comparison(doc, store, campaign, cycles, method)
     _plan(doc, store, cycles)
 
 
@@ -338,7 +340,7 @@ def build_report(
     end: date | None = None,
     lang: str = "en",
     today: date | None = None,
-    compare: Comparison = before_after,
+    method: Comparison = statistical,
 ) -> str:
     """Return the report as one HTML document: a campaign's (or every campaign's) goals,
     cycles, comparison, open criticism and next plan; ``start``/``end`` narrow it to a period."""
@@ -364,7 +366,7 @@ def build_report(
             f"{esc(period)} · {esc(generated)}</p>")  # fmt: skip
     _goals_section(doc, store, report_goals(store, chosen, as_of))
     for c in campaigns:
-        _campaign_section(doc, store, c, start, end, compare)
+        _campaign_section(doc, store, c, start, end, method)
     _criticism(doc, store, {c.id for c in campaigns})
     return (f"<!DOCTYPE html>\n<html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -152,6 +152,12 @@ def test_period_report_keeps_the_cycles_inside_it(store: Store) -> None:
     assert "A comparison needs two cycles." in text
 
 
+def comparison_row(text: list[str], label: str) -> list[str]:
+    """The cells of one metric's row in the comparison of the last two cycles."""
+    start = text.index(label, text.index("The last two cycles compared"))
+    return text[start : start + 6]
+
+
 def test_the_comparison_hook_takes_another_method(store: Store) -> None:
     c = make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
     make_cycle(store, c, 1, phase=Phase.CLOSED, start=day(1), end=day(5))
@@ -162,13 +168,27 @@ def test_the_comparison_hook_takes_another_method(store: Store) -> None:
     def fake(s: Store, campaign: Campaign, a: Cycle, b: Cycle, lang: str) -> list[dict[str, Any]]:
         seen.append((a.number, b.number))
         return [{"metric": "ctr", "a": 0.01, "b": 0.02, "abs_change": 0.01, "rel_change": 1.0,
-                 "note": ""}]  # fmt: skip
+                 "q_value": None, "significant": False, "note": "not_enough_data"}]  # fmt: skip
 
-    text = "\n".join(parse(build_report(store, "Spring Sale", compare=fake)).text)
-    assert seen == [(1, 2)] and "100.0%" in text
-    plain = "\n".join(parse(build_report(store, "Spring Sale")).text)
-    # the default before/after table: clicks 50 → 100 over the two cycles
-    assert "50" in plain and "100" in plain
+    text = parse(build_report(store, "Spring Sale", method=fake)).text
+    assert seen == [(1, 2)]
+    assert comparison_row(text, "CTR") == ["CTR", "1.00%", "2.00%", "1.00%", "100.0%",
+                                           "not enough data"]  # fmt: skip
+
+
+def test_the_last_two_cycles_are_compared_with_statistics(store: Store) -> None:
+    c = make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    make_cycle(store, c, 1, phase=Phase.CLOSED, start=day(1), end=day(10))
+    make_cycle(store, c, 2, start=day(11), end=day(20))
+    # Clicks double from 10 to 20 a day on 1000 impressions: a clear change in CTR.
+    add_facts(store, daily(20, clicks=lambda i: 10 + (i % 2) + (10 if i >= 10 else 0),
+                           impressions=1000))  # fmt: skip
+    text = parse(build_report(store, "Spring Sale")).text
+    # 10.5 and 20.5 a day, shown whole (babel rounds half to even)
+    assert comparison_row(text, "Clicks per day")[1:3] == ["10", "20"]
+    ctr = comparison_row(text, "CTR")
+    assert ctr[1:3] == ["1.05%", "2.05%"]
+    assert ctr[-1].endswith("•")  # significant after Benjamini–Hochberg
 
 
 def test_cli_report_writes_the_file(db_path: Path, tmp_path: Path) -> None:
