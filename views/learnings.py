@@ -10,7 +10,7 @@ import streamlit as st
 
 from experiments.i18n import fmt_number
 from experiments.models import Decision, Outcome
-from experiments.store.loop import LibraryFilter
+from experiments.store import LibraryFilter
 from views.common import lang, store, tr
 
 s = store()

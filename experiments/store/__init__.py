@@ -12,12 +12,20 @@ from experiments.store.campaigns import CampaignStore
 from experiments.store.cycle_facts import CycleFactStore
 from experiments.store.facts import FactStore
 from experiments.store.goals import GoalStore
+from experiments.store.library import LibraryFilter, LibraryStore
 from experiments.store.loop import LoopStore
 from experiments.store.users import UserStore
 
 
 class Store(
-    CampaignStore, LoopStore, GoalStore, FactStore, AnalyticsStore, CycleFactStore, UserStore
+    CampaignStore,
+    LoopStore,
+    GoalStore,
+    FactStore,
+    AnalyticsStore,
+    CycleFactStore,
+    LibraryStore,
+    UserStore,
 ):
     """Every store operation of the app, over one cursor and acting as one actor."""
 
@@ -30,4 +38,4 @@ class Store(
         return not row or row[0] == 0
 
 
-__all__ = ["WRITERS", "Area", "Store", "to_json"]
+__all__ = ["WRITERS", "Area", "LibraryFilter", "Store", "to_json"]
