@@ -33,6 +33,7 @@ PAGES = [
     ("views/learnings.py", "nav.learnings", ":material/lightbulb:"),
     ("views/timeline.py", "nav.timeline", ":material/calendar_month:"),
     ("views/compare.py", "nav.compare", ":material/compare_arrows:"),
+    ("views/imports.py", "nav.import", ":material/upload_file:"),
 ]
 
 pages = [

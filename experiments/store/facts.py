@@ -177,7 +177,6 @@ class FactStore(BaseStore):
             f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
             [iid, p.platform_key, *params],
         )
-        self._refuse_repeated_keys(iid)
         stats = self._stats(iid, p.metrics)
         counts = self._replace_overlap(iid, p.platform_key, p.metrics, stats)
         skipped = sum(p.skipped().values())
@@ -199,6 +198,7 @@ class FactStore(BaseStore):
         )  # fmt: skip
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
+        # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
         row = self._one(
             "SELECT source_campaign, variant, date FROM metric_fact WHERE import_id = ? "
             "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1",
@@ -212,14 +212,19 @@ class FactStore(BaseStore):
             f"median({m})" if BASE_AGGREGATION.get(m) is Aggregation.MEDIAN else f"sum({m})"
             for m in metrics
         ]
+        # One scan for everything; distinct key hashes (cheaper than grouping the keys) tell
+        # whether a key repeats.
         row = self._one(
-            "SELECT count(*), min(date), max(date), count(*) FILTER (WHERE source_campaign = '')"
-            f"{''.join(', ' + a for a in aggs)} FROM metric_fact WHERE import_id = ?",
+            "SELECT count(*), min(date), max(date), count(*) FILTER (WHERE source_campaign = ''),"
+            f" count(DISTINCT hash({', '.join(_KEY)})){''.join(', ' + a for a in aggs)} "
+            "FROM metric_fact WHERE import_id = ?",
             [iid],
         )
         assert row is not None
+        if row[4] < row[0]:
+            self._refuse_repeated_keys(iid)
         totals = {
-            m: (None if v is None else float(v)) for m, v in zip(metrics, row[4:], strict=True)
+            m: (None if v is None else float(v)) for m, v in zip(metrics, row[5:], strict=True)
         }
         return FactWrite(
             iid, row[0], date_min=row[1], date_max=row[2], totals=totals, without_campaign=row[3]

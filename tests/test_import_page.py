@@ -1,0 +1,137 @@
+"""The import page through AppTest: upload, preview, import, link campaigns, history, undo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from experiments.db import Database
+from experiments.store import Store
+from tests.apptest import app, assert_clean
+from tests.conftest import FIXTURES
+from views.imports import plain
+
+PAGE = "views/imports.py"
+
+
+def upload(at: AppTest, name: str, folder: Path = FIXTURES) -> AppTest:
+    at.get("file_uploader")[0].set_value((name, (folder / name).read_bytes(), "text/csv"))
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def facts(at: AppTest) -> dict[str, str]:
+    """The preview's label/value pairs (Markdown: the value bold, special characters escaped)."""
+    pairs = [m.value.split("  \n", 1) for m in at.markdown if "  \n**" in m.value]
+    return {label: re.sub(r"\\(.)", r"\1", value.strip("*")) for label, value in pairs}
+
+
+def stored(db_path: Path) -> tuple[int, list[str]]:
+    db = Database.open(db_path)
+    try:
+        store = Store(db)
+        return store.fact_count(), [r.status for r in store.imports()]
+    finally:
+        db.close()
+
+
+def test_upload_previews_without_writing_then_imports_and_undoes(db_path: Path) -> None:
+    at = upload(app(PAGE), "meta_de.csv")
+    assert_clean(at)
+    assert facts(at) == {
+        "Platform": "Meta Ads Manager", "Encoding": "Windows-1252", "Delimiter": "Semicolon",
+        "Dates": "Nov 2, 2026 – Nov 4, 2026",
+    }  # fmt: skip
+    assert metrics(at) == {"Data rows": "5", "New": "5", "Replaced": "0", "Unchanged": "0"}
+    totals = at.table[0].value
+    assert dict(zip(totals["Metric"], totals["Value"], strict=True)) == {
+        "Spend": "2,827.61", "Impressions": "88,026", "Reach": "55,592", "Clicks": "2,317",
+        "Conversions": "101",
+    }  # fmt: skip
+    assert "Left out: 1 summary rows" in at.caption[1].value
+    assert stored(db_path) == (0, [])  # the preview wrote nothing
+
+    at.button(key="import_run").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "Imported 5 rows: 5 new, 0 replaced, 0 unchanged."
+    assert stored(db_path) == (5, ["imported"])
+    history = at.dataframe[-1].value
+    assert list(history["File"]) == ["meta_de.csv"] and list(history["Rows"]) == [5]
+    # The file is still in the uploader: the preview now says it was imported before.
+    assert at.info[0].value.startswith("This exact file was imported before (meta\\_de\\.csv")
+
+    at.button(key="undo").click().run()
+    assert at.warning[-1].value.startswith("Undo the import of meta\\_de\\.csv? Its 5 rows")
+    assert stored(db_path) == (5, ["imported"])  # nothing happens before the confirmation
+    at.button(key="undo_yes").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "The import of meta\\_de\\.csv was undone."
+    assert stored(db_path) == (0, ["undone"])
+
+
+def test_unknown_export_is_mapped_once_and_then_recognised(db_path: Path) -> None:
+    at = upload(app(PAGE), "generic_shop.csv")
+    assert at.warning[0].value.startswith(
+        "No platform and no saved mapping knows the header in line 1."
+    )
+    at.text_input(key="map_name").set_value("Shopsystem")
+    for i, target in enumerate(["date", "campaign", "variant", "revenue", "conversions",
+                                "sessions"]):  # fmt: skip
+        at.selectbox(key=f"map_col_{i}").set_value(target)
+    at.radio(key="map_style").set_value("de")
+    at.button(key="map_save").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "The mapping Shopsystem is saved; the file is recognised now."
+    assert facts(at)["Platform"] == "Shopsystem"
+    assert metrics(at)["Data rows"] == "3"
+
+
+def test_mapping_form_names_what_is_missing(db_path: Path) -> None:
+    at = upload(app(PAGE), "generic_shop.csv")
+    at.text_input(key="map_name").set_value("Shop")
+    at.selectbox(key="map_col_0").set_value("date")
+    at.button(key="map_save").click().run()
+    assert at.error[-1].value == "choose exactly one column as the campaign (now 0)"
+
+
+def test_unlinked_campaign_gets_a_campaign_from_the_page(db_path: Path) -> None:
+    at = upload(app(PAGE), "tiktok.csv")
+    at.button(key="import_run").click().run()
+    assert [t.value for t in at.text if t.value == "Herbst Looks"] == ["Herbst Looks"]
+    at.button(key="last_create_0").click().run()
+    assert_clean(at)
+    assert at.success[0].value == "Campaign Herbst Looks created and linked."
+    assert not any(b.key == "last_create_0" for b in at.button)
+    db = Database.open(db_path)
+    try:
+        campaign = Store(db).campaign_by_name("Herbst Looks")
+    finally:
+        db.close()
+    assert [(a.name, a.platform) for a in campaign.aliases] == [("Herbst Looks", "tiktok")]
+
+
+def test_bad_file_shows_its_message_and_offers_no_import(db_path: Path) -> None:
+    at = upload(app(PAGE), "not_a_number.csv", FIXTURES / "bad")
+    assert_clean(at)
+    assert at.error[0].value == plain(
+        "not_a_number.csv, line 4, column 5: 'zwölftausend' in 'Impressions' is not a number — "
+        "write numbers like 1,234.56 (this file is read in EN style), or leave the cell empty "
+        "if there is no value"
+    )
+    assert not any(b.key == "import_run" for b in at.button)
+
+
+def test_page_in_german(db_path: Path) -> None:
+    at = app()
+    at.sidebar.selectbox(key="lang").set_value("de").run()
+    at.switch_page(PAGE).run()
+    at = upload(at, "google_ads_de.csv")
+    assert_clean(at)
+    assert facts(at)["Zeitraum"] == "30.10.2026 – 01.11.2026"
+    totals = at.table[0].value
+    assert dict(zip(totals["Kennzahl"], totals["Wert"], strict=True))["Ausgaben"] == "2.398,85"
