@@ -191,13 +191,14 @@ def downloads(s: Store) -> None:
         period = st.date_input(tr("report.period_pick"), value=(), key="report_period",
                                format="YYYY-MM-DD", help=tr("report.period_help"))  # fmt: skip
         start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
+        file_name = report_file_name(choice or None, start, end)
         st.download_button(
             tr("report.download"), key="download_report", icon=":material/download:",
             data=lambda: build_report(Store(db, who), choice or None, start, end, language),
-            file_name=report_file_name(choice or None, start, end),
-            mime="text/html", on_click="ignore", type="primary",
+            file_name=file_name, mime="text/html", on_click="ignore", type="primary",
         )  # fmt: skip
-        st.caption(tr("report.help"))
+        # The name is a slug of our own ([a-z0-9-]), so it is safe in a caption.
+        st.caption(tr("report.help", file=file_name))
     with right:
         chosen = st.selectbox(tr("export.table"), EXPORT_TABLES, key="export_table",
                               format_func=lambda n: t(f"export.table.{n}", language))  # fmt: skip
