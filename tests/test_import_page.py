@@ -11,7 +11,6 @@ from experiments.db import Database
 from experiments.store import Store
 from tests.apptest import app, assert_clean
 from tests.conftest import FIXTURES
-from views.imports import plain
 
 PAGE = "views/imports.py"
 
@@ -25,10 +24,15 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def shown(markdown: str) -> str:
+    """The text a reader sees: the page escapes Markdown characters of file text."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 def facts(at: AppTest) -> dict[str, str]:
     """The preview's label/value pairs (Markdown: the value bold, special characters escaped)."""
     pairs = [m.value.split("  \n", 1) for m in at.markdown if "  \n**" in m.value]
-    return {label: re.sub(r"\\(.)", r"\1", value.strip("*")) for label, value in pairs}
+    return {label: shown(value.strip("*")) for label, value in pairs}
 
 
 def stored(db_path: Path) -> tuple[int, list[str]]:
@@ -63,14 +67,14 @@ def test_upload_previews_without_writing_then_imports_and_undoes(db_path: Path) 
     history = at.dataframe[-1].value
     assert list(history["File"]) == ["meta_de.csv"] and list(history["Rows"]) == [5]
     # The file is still in the uploader: the preview now says it was imported before.
-    assert at.info[0].value.startswith("This exact file was imported before (meta\\_de\\.csv")
+    assert shown(at.info[0].value).startswith("This exact file was imported before (meta_de.csv")
 
     at.button(key="undo").click().run()
-    assert at.warning[-1].value.startswith("Undo the import of meta\\_de\\.csv? Its 5 rows")
+    assert shown(at.warning[-1].value).startswith("Undo the import of meta_de.csv? Its 5 rows")
     assert stored(db_path) == (5, ["imported"])  # nothing happens before the confirmation
     at.button(key="undo_yes").click().run()
     assert_clean(at)
-    assert at.success[0].value == "The import of meta\\_de\\.csv was undone."
+    assert shown(at.success[0].value) == "The import of meta_de.csv was undone."
     assert stored(db_path) == (0, ["undone"])
 
 
@@ -118,7 +122,7 @@ def test_unlinked_campaign_gets_a_campaign_from_the_page(db_path: Path) -> None:
 def test_bad_file_shows_its_message_and_offers_no_import(db_path: Path) -> None:
     at = upload(app(PAGE), "not_a_number.csv", FIXTURES / "bad")
     assert_clean(at)
-    assert at.error[0].value == plain(
+    assert shown(at.error[0].value) == (
         "not_a_number.csv, line 4, column 5: 'zwölftausend' in 'Impressions' is not a number — "
         "write numbers like 1,234.56 (this file is read in EN style), or leave the cell empty "
         "if there is no value"

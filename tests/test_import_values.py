@@ -70,7 +70,7 @@ def test_currency_and_percent_signs_do_not_change_the_number(
         )
 
 
-@pytest.mark.parametrize("marker", ["", "-", "--", " --", "n/a", "N/A"])
+@pytest.mark.parametrize("marker", ["", "-", "--", " --", " -- ", "n/a", "N/A", "k. A."])
 def test_empty_markers_are_missing_never_zero(marker: str) -> None:
     assert values.is_missing(marker)
     for style in NumberStyle:

@@ -56,6 +56,12 @@ def check_size(size: int, name: str, max_bytes: int = MAX_FILE_BYTES) -> None:
         )
 
 
+def _blank(data: bytes) -> bool:
+    # Only whitespace, NULs and byte order marks; the head decides for any real export.
+    filler = b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"
+    return not data[: 1 << 16].strip(filler) and not data.strip(filler)
+
+
 def check_container(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> bool:
     """Return True for a workbook, False for a text export; refuse anything else."""
     check_size(len(data), name, max_bytes)
@@ -66,7 +72,7 @@ def check_container(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> 
             f"'{ext or name}' files cannot be imported",
             "upload a CSV, TSV, TXT or XLSX export",
         )
-    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+    if _blank(data):
         raise fail(name, "the file is empty", "export the report again from the platform")
     if data.startswith(_OLE):
         raise fail(
@@ -102,12 +108,10 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _refuse_binary(view: memoryview | bytes, name: str) -> None:
-    position = bytes(view[: 1 << 20]).find(b"\x00")
-    if position < 0:
-        position = bytes(view).find(b"\x00")
+def _refuse_binary(data: bytes, start: int, name: str) -> None:
+    position = data.find(b"\x00", start)
     if position >= 0:
-        line = bytes(view[:position]).count(b"\n") + 1
+        line = data.count(b"\n", start, position) + 1
         raise fail(
             name,
             f"the file contains binary data (a NUL byte at byte {position + 1})",
@@ -132,7 +136,7 @@ def decode(data: bytes, name: str) -> Decoded:
             label = "UTF-16 LE" if guess == "utf-16-le" else "UTF-16 BE"
             return Decoded(text.encode("utf-8"), f"{label} without BOM")
         encoding, view = "UTF-8", memoryview(data)
-    _refuse_binary(view, name)
+    _refuse_binary(data, len(data) - len(view), name)
     try:
         codecs.utf_8_decode(view, "strict", True)
     except UnicodeDecodeError:

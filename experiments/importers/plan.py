@@ -203,6 +203,7 @@ def prepare(
     mappings: Sequence[SavedMapping] = (),
     sheet: str | None = None,
     max_bytes: int = decoding.MAX_FILE_BYTES,
+    sha256: str | None = None,
 ) -> Prepared:
     """Return the plan for importing a file; raise ImportFormatError, or UnknownHeader for a
     header that neither a platform nor a saved mapping knows."""
@@ -231,7 +232,7 @@ def prepare(
         f.write(b"\n")
     return Prepared(
         file_name=name,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         size=len(data),
         encoding=encoding,
         sheet=sheet,

@@ -115,13 +115,15 @@ def run(
     """
     report = progress or (lambda share, step: None)
     decoding.check_container(data, name, max_bytes)
-    earlier = store.import_by_sha(hashlib.sha256(data).hexdigest())
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = store.import_by_sha(sha256)
     if earlier is not None:
         return _duplicate(earlier, name, dry_run)
     report(0.1, "read")
     with prepare(
-        data, name, platform=platform, mappings=store.mappings(), sheet=sheet, max_bytes=max_bytes
-    ) as p:
+        data, name, platform=platform, mappings=store.mappings(), sheet=sheet,
+        max_bytes=max_bytes, sha256=sha256,
+    ) as p:  # fmt: skip
         report(0.3, "write")
         try:
             w = store.import_prepared(p, dry_run=dry_run, preview_rows=preview_rows)
