@@ -31,7 +31,7 @@ from experiments.errors import InvalidInput, NotFound
 from experiments.metrics import DERIVED, RESPONSE_TIME_KEYS, ratio
 from experiments.models import Campaign, Cycle, Learning, Outcome, Phase, new_id
 from experiments.store import Store, to_json
-from experiments.store.cycle_facts import SUMMED_METRICS
+from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
 
 MAX_CYCLES = 5
 
@@ -87,6 +87,9 @@ def better(metric: str, change: float | None) -> bool | None:
     return (change > 0) == (metric in BETTER_HIGHER)
 
 
+_COLUMNS = (*SUMMED_METRICS, *REPLY_TIME_COLUMNS)
+
+
 @dataclass(frozen=True, eq=False)
 class Group:
     """The facts of one cycle (or one variant): one row per day, and reply times if per reply."""
@@ -94,6 +97,30 @@ class Group:
     label: str
     daily: pd.DataFrame
     replies: np.ndarray | None = None
+    # Each column with data as an array over the days, read once: every metric's test reuses it.
+    columns: dict[str, np.ndarray] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        arrays = {}
+        for name in _COLUMNS:
+            if name in self.daily:
+                values = self.daily[name].to_numpy(dtype=float, na_value=np.nan)
+                if not np.isnan(values).all():
+                    arrays[name] = values
+        object.__setattr__(self, "columns", arrays)
+
+    def column(self, name: str) -> np.ndarray:
+        """Return a column over the days (all NaN where the group has no value of it)."""
+        found = self.columns.get(name)
+        return found if found is not None else np.full(len(self.daily), np.nan)
+
+    def total(self, name: str, days: np.ndarray | None = None) -> float | None:
+        """Return the sum of a column over all days (or the chosen ones); None without values."""
+        values = self.columns.get(name)
+        if values is None:
+            return None
+        values = values if days is None else values[days]
+        return None if np.isnan(values).all() else float(np.nansum(values))
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +173,11 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
 
 def per_reply(groups: Sequence[Group]) -> bool:
     """Return True when every reply-time row is one reply (so medians and ranks are meaningful)."""
-    frames = [g.daily for g in groups if _has(g.daily, "rt_rows") and g.daily["rt_rows"].sum()]
-    return bool(frames) and all(
-        bool((f["rt_max_replies"].dropna() <= 1).all()) for f in frames
-    )  # fmt: skip
+    with_times = [g for g in groups if g.total("rt_rows")]
+    return bool(with_times) and all(
+        bool(np.all(g.column("rt_max_replies")[~np.isnan(g.column("rt_max_replies"))] <= 1))
+        for g in with_times
+    )
 
 
 def present(spec: Spec, groups: Sequence[Group]) -> bool:
@@ -157,41 +185,32 @@ def present(spec: Spec, groups: Sequence[Group]) -> bool:
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
         return any(g.replies is not None and len(g.replies) for g in groups)
     if spec.kind is Kind.REPLY_MEAN:
-        has_rows = any(_has(g.daily, "rt_rows") and g.daily["rt_rows"].sum() for g in groups)
-        return has_rows and not per_reply(groups)
+        return any(g.total("rt_rows") for g in groups) and not per_reply(groups)
     if spec.num:
-        return any(_has(g.daily, spec.num) and _has(g.daily, spec.den) for g in groups)
-    return any(_has(g.daily, spec.key) for g in groups)
+        return any(spec.num in g.columns and spec.den in g.columns for g in groups)
+    return any(spec.key in g.columns for g in groups)
 
 
-def _sum(frame: pd.DataFrame, column: str) -> float | None:
-    if not _has(frame, column):
-        return None
-    return float(frame[column].sum())
-
-
-def _days(frame: pd.DataFrame, spec: Spec) -> pd.DataFrame:
-    """Return the days that carry a value of the metric."""
+def _days(group: Group, spec: Spec) -> np.ndarray:
+    """Return which days carry a value of the metric."""
     if spec.kind is Kind.REPLY_MEAN:
-        return frame[frame["rt_rows"] > 0] if "rt_rows" in frame else frame.iloc[0:0]
+        return np.asarray(group.column("rt_rows") > 0)
     if spec.num:
-        keep = frame[spec.num].notna() | frame[spec.den].notna() if spec.num in frame else None
-        return frame.iloc[0:0] if keep is None else frame[keep]
-    return frame[frame[spec.key].notna()] if spec.key in frame else frame.iloc[0:0]
+        return ~np.isnan(group.column(spec.num)) | ~np.isnan(group.column(spec.den))
+    return ~np.isnan(group.column(spec.key))
 
 
 def value(spec: Spec, group: Group) -> float | None:
     """Return the metric's value for one group, as the comparison shows it."""
-    frame = group.daily
+    days = _days(group, spec)
     if spec.kind is Kind.RATE or spec.kind is Kind.RATIO or spec.kind is Kind.REPLY_MEAN:
-        days = _days(frame, spec)
-        return ratio(_sum(days, spec.num), _sum(days, spec.den), spec.factor)
+        return ratio(group.total(spec.num, days), group.total(spec.den, days), spec.factor)
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
         if group.replies is None or not len(group.replies):
             return None
         return float(np.quantile(group.replies, 0.5 if spec.kind is Kind.REPLY_MEDIAN else 0.9))
-    days = _days(frame, spec)[spec.key] if spec.key in frame else pd.Series(dtype=float)
-    return float(days.mean()) if len(days) else None
+    values = group.column(spec.key)[days]
+    return float(values.mean()) if len(values) else None
 
 
 def daily_value(spec: Spec, frame: pd.DataFrame) -> pd.Series:
@@ -205,21 +224,21 @@ def daily_value(spec: Spec, frame: pd.DataFrame) -> pd.Series:
 
 
 def _test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
-    da, db = _days(ga.daily, spec), _days(gb.daily, spec)
+    da, db = _days(ga, spec), _days(gb, spec)
     if spec.kind is Kind.RATE:
-        xa, na = _sum(da, spec.num), _sum(da, spec.den)
-        xb, nb = _sum(db, spec.num), _sum(db, spec.den)
+        xa, na = ga.total(spec.num, da), ga.total(spec.den, da)
+        xb, nb = gb.total(spec.num, db), gb.total(spec.den, db)
         if _share(xa, na) and _share(xb, nb):
             return stats.compare_rates(xa, na, xb, nb)
     if spec.num:  # ratios, and "rates" with more events than trials (not a share then)
-        num_a, den_a = da.get(spec.num, []), da.get(spec.den, [])
-        return stats.compare_ratios(num_a, den_a, db.get(spec.num, []), db.get(spec.den, []),
+        return stats.compare_ratios(ga.column(spec.num)[da], ga.column(spec.den)[da],
+                                    gb.column(spec.num)[db], gb.column(spec.den)[db],
                                     spec.factor)  # fmt: skip
     if spec.kind is Kind.REPLY_MEDIAN:
         return stats.compare_medians(_replies(ga), _replies(gb))
     if spec.kind is Kind.REPLY_P90:
         return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
-    return stats.compare_means(da[spec.key], db[spec.key])
+    return stats.compare_means(ga.column(spec.key)[da], gb.column(spec.key)[db])
 
 
 def _share(events: float | None, trials: float | None) -> bool:
@@ -245,8 +264,8 @@ def compare_groups(ga: Group, gb: Group) -> tuple[MetricRow, ...]:
                 spec.key, spec.kind, res.a, res.b, res.abs_change, res.rel_change, res.ci_low,
                 res.ci_high, res.p_value, q, res.test, q is not None and q < stats.ALPHA,
                 res.note, res.n_a, res.n_b,
-                _sum(ga.daily, spec.key) if totals else None,
-                _sum(gb.daily, spec.key) if totals else None,
+                ga.total(spec.key) if totals else None,
+                gb.total(spec.key) if totals else None,
             )
         )  # fmt: skip
     return tuple(rows)
@@ -336,7 +355,8 @@ def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[s
                 None)  # fmt: skip
     weight = daily.groupby("variant")[size].sum() if size else daily.groupby("variant").size()
     order = weight.sort_values(ascending=False, kind="stable").index
-    return {str(v): Group(str(v), daily[daily["variant"] == v]) for v in order}
+    parts = dict(tuple(daily.groupby("variant", sort=False)))
+    return {str(v): Group(str(v), parts[v]) for v in order}
 
 
 def compare_variants(
@@ -363,12 +383,15 @@ class VariantRate:
     high: float | None
 
 
-def variant_rates(groups: dict[str, Group], metric: str) -> list[VariantRate]:
-    """Return one rate per variant with its Wilson interval (variants without data are left out)."""
+def variant_rates(groups: dict[str, Group], metric: str, limit: int = 15) -> list[VariantRate]:
+    """Return the rate of the first ``limit`` variants with its Wilson interval (variants
+    without data are left out)."""
     spec = SPEC[metric]
-    found = []
+    found: list[VariantRate] = []
     for name, group in groups.items():
-        events, trials = _sum(group.daily, spec.num), _sum(group.daily, spec.den)
+        if len(found) == limit:
+            break
+        events, trials = group.total(spec.num), group.total(spec.den)
         if events is None or not trials:
             continue
         bounds = stats.wilson(events, trials)
@@ -542,7 +565,7 @@ def context(store: Store, data: CycleData) -> list[CycleContext]:
     found = []
     for cycle in data.cycles:
         group = data.groups.get(cycle.number)
-        spend = _sum(group.daily, "spend") if group is not None else None
+        spend = group.total("spend") if group is not None else None
         changes = tuple(o.what for o in store.optimizations(cycle.previous_id)) if (
             cycle.previous_id) else ()  # fmt: skip
         carried = tuple(store.learnings(carried_into=cycle.id))

@@ -159,7 +159,7 @@ def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
     show_table(result, table(result, None, [va, vb]), explain=False)
     rates = [r.metric for r in result.rows if r.kind is compare.Kind.RATE]
     if rates:
-        shown = compare.variant_rates(groups, rates[0])[:15]
+        shown = compare.variant_rates(groups, rates[0])
         st.caption(tr("compare.variant_chart", metric=cc.label(rates[0], lang()), n=len(shown)))
         st.plotly_chart(cc.variant_chart(shown, rates[0], lang()), key="compare_variant_chart")
     offer_learnings(result)

@@ -1,0 +1,55 @@
+"""The compare page in a real browser on the demo workspace: the table, the forest chart, the
+aligned daily series and verdicts a manager can read; a screenshot lands in test-artifacts/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from experiments.db import Database
+from experiments.demo import load_demo
+from experiments.store import Store
+from tests.browser.conftest import Server, start_server, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[Server]:
+    path = tmp_path / "tracker.duckdb"
+    db = Database.open(path)
+    load_demo(Store(db))
+    db.close()
+    srv = start_server(path, tmp_path / "streamlit.log")
+    yield srv
+    srv.process.terminate()
+    srv.process.wait(timeout=20)
+
+
+def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: Page) -> None:
+    # Tall enough that the screenshot taken at teardown holds the whole page.
+    page.set_viewport_size({"width": 1400, "height": 4400})
+    page.goto(f"{demo_server.url}/compare")
+    wait_idle(page)
+    page.get_by_label("Campaign").first.click()
+    page.get_by_role("option", name="Employer Branding").click()
+    wait_idle(page)
+    expect(page.get_by_text("Design: observational.", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="Cycle 3 against cycle 2")).to_be_visible()
+    # The clear changes, in words a manager reads without the table.
+    summary = page.locator("[data-testid='stMarkdownContainer'] li")
+    expect(summary.first).to_contain_text("unlikely to be chance")
+    expect(summary.filter(has_text="CTR up")).to_have_count(1)
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    # The forest chart, the daily series and the variants' rates are plotly figures.
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=30_000)
+    expect(page.get_by_text("Relative change with its 95% interval")).to_be_visible()
+    expect(page.get_by_text("Day by day, aligned by day of cycle")).to_be_visible()
+    expect(page.locator(".js-plotly-plot").last.get_by_text("day of cycle")).to_be_visible()
+    expect(page.get_by_role("heading", name="What was different")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Suggested learnings from clear changes")
+    ).to_be_visible()
