@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from experiments.db import Database
 from experiments.errors import Conflict, InvalidInput, PermissionDenied
 from experiments.importers import generic, service
 from experiments.importers.plan import UnknownExport
@@ -234,3 +236,24 @@ def test_named_sheet_and_override_of_detection(store: Store) -> None:
                           dry_run=True)  # fmt: skip
     assert (summary.sheet, summary.rows, summary.platform) == ("Rohdaten", 5, "meta")
     assert store.fact_count() == 0
+
+
+def test_import_replace_and_undo_on_a_ducklake_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRACKER_DATA_PATH", str(tmp_path / "data"))
+    db = Database.open(f"ducklake:{tmp_path / 'catalog.ducklake'}")
+    try:
+        lake = Store(db)
+        first = service.run(lake, FIRST, "first.csv")
+        later = service.run(lake, LATER, "later.csv")
+        assert (later.new_rows, later.replaced_rows, later.unchanged_rows) == (1, 1, 1)
+        assert service.run(lake, FIRST, "again.csv").duplicate_of == first.import_id
+        lake.undo_import(later.import_id or "")
+        assert facts(lake) == [
+            ("A", d(5), 10.0, 1000.0, None, 10.0, 1.0),
+            ("A", d(6), 20.0, 2000.0, None, 20.0, 2.0),
+            ("B", d(5), 30.0, 3000.0, None, 30.0, 3.0),
+        ]
+    finally:
+        db.close()

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from experiments.cli import Context
 from experiments.errors import InvalidInput
 from experiments.i18n import t
-from experiments.importers import decoding, service
+from experiments.importers import decoding
 from experiments.importers.registry import PLATFORMS
+
+if TYPE_CHECKING:
+    from experiments.importers.service import ImportSummary
 
 
 def register(sub: Any) -> None:
@@ -35,6 +38,9 @@ def _read(path: Path) -> bytes:
 
 
 def import_file(args: argparse.Namespace, ctx: Context) -> int:
+    # Imported here: every command module is loaded for each CLI call, the reader only for this.
+    from experiments.importers import service
+
     path = Path(args.file)
     summary = service.run(
         ctx.store,
@@ -55,7 +61,7 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _print(s: service.ImportSummary, ctx: Context) -> None:
+def _print(s: ImportSummary, ctx: Context) -> None:
     if s.duplicate_of is not None:
         ctx.print(f"{s.file} was imported before (import {s.duplicate_of}); nothing written")
         return
