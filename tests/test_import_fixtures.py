@@ -16,6 +16,7 @@ import pytest
 
 from experiments.cli import main
 from experiments.importers import service
+from experiments.importers.plan import prepare
 from experiments.store import Store
 from tests.conftest import FIXTURES
 
@@ -179,3 +180,15 @@ def test_dry_run_writes_nothing(db_path: Path) -> None:
     assert (doc["dry_run"], doc["import_id"], doc["rows"]) == (True, None, 6)
     code, out, _ = cli("import", str(FIXTURES / "ga4.csv"), "--json")
     assert json.loads(out)["new_rows"] == 6  # the dry run left nothing to replace
+
+
+@pytest.mark.parametrize(
+    ("name", "in_place", "skip"),
+    [("meta_en.csv", True, 2), ("ga4.csv", False, 0), ("tiktok.csv", False, 0),
+     ("meta_de.csv", False, 0), ("linkedin.csv", False, 0)],
+)  # fmt: skip
+def test_utf8_export_on_disk_is_read_where_it_lies(name: str, in_place: bool, skip: int) -> None:
+    # Totals rows, a second table, Excel's empty rows or another encoding need a clean copy.
+    path = FIXTURES / name
+    with prepare(path.read_bytes(), name, source=path) as p:
+        assert (p.body == path, p.skip) == (in_place, skip)

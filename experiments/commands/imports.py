@@ -49,6 +49,7 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
         platform=args.platform,
         sheet=args.sheet,
         dry_run=args.dry_run,
+        source=path,
     )
     if args.json:
         ctx.print_json(summary.as_json())

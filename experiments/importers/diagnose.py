@@ -30,6 +30,8 @@ def _walk(p: Prepared) -> tuple[array[int], ImportFormatError | None]:
     width = len(p.table.header)
     header = [normalise(h) for h in p.table.header]
     with p.body.open(encoding="utf-8", newline="") as f:
+        for _ in range(p.skip):
+            f.readline()
         reader = csv.reader(f, delimiter=p.table.delimiter, strict=True)
         line = p.table.first_line
         while True:

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
@@ -108,10 +109,13 @@ def run(
     preview_rows: int = 0,
     max_bytes: int = decoding.MAX_FILE_BYTES,
     progress: Progress | None = None,
+    source: Path | None = None,
 ) -> ImportSummary:
     """Import (or, with dry_run, only check) one file; return its summary.
 
     The same bytes as an earlier import are reported as its duplicate and nothing is written.
+    ``source`` is the file's path when it lies on disk (the CLI); a UTF-8 export is then read
+    where it lies instead of being copied.
     """
     report = progress or (lambda share, step: None)
     decoding.check_container(data, name, max_bytes)
@@ -122,7 +126,7 @@ def run(
     report(0.1, "read")
     with prepare(
         data, name, platform=platform, mappings=store.mappings(), sheet=sheet,
-        max_bytes=max_bytes, sha256=sha256,
+        max_bytes=max_bytes, sha256=sha256, source=source,
     ) as p:  # fmt: skip
         report(0.3, "write")
         try:

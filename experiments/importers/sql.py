@@ -58,7 +58,8 @@ def read_csv_sql(p: Prepared) -> str:
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(p.table.header)))
     return (
         f"read_csv(?, delim={_DELIMITERS[p.table.delimiter]}, quote='\"', escape='\"', "
-        f"header=false, columns={{{columns}}}, auto_detect=false, strict_mode=true, "
+        f"header=false, skip={int(p.skip)}, columns={{{columns}}}, auto_detect=false, "
+        "strict_mode=true, "
         "null_padding=false, encoding='utf-8')"
     )
 
