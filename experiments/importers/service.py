@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from experiments.importers import decoding, diagnose
 from experiments.importers.plan import Notice, prepare
@@ -20,6 +19,8 @@ from experiments.importers.sql import DuplicateKey
 from experiments.models import ImportRecord
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from experiments.store import Store
 
 Progress = Callable[[float, str], None]

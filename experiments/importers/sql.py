@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from experiments.importers import values
 from experiments.importers.registry import CAMPAIGN, DATE, DATE_END, VARIANT, Kind
 from experiments.models import ImportRecord
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from experiments.importers.plan import Column, Prepared
 
 _DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}

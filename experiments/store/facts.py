@@ -13,8 +13,6 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from experiments.errors import Conflict, InvalidInput, NotFound
 from experiments.importers.registry import CAMPAIGN, DATE, SavedMapping
 from experiments.importers.sql import DuplicateKey, FactWrite
@@ -24,6 +22,8 @@ from experiments.models import ImportRecord, new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from experiments.importers.plan import Prepared
 
 _IMPORT_COLS = (
