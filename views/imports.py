@@ -18,7 +18,7 @@ from experiments.importers.plan import UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_AGGREGATION
-from experiments.models import Alias
+from experiments.models import Alias, ImportRecord
 from views.common import attempt, flash, lang, store, tr
 
 PREVIEW = "import_preview"
@@ -217,59 +217,54 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
         st.caption(tr("import.unlinked_more", n=len(names) - 20))
 
 
+def _history_row(r: ImportRecord) -> dict[str, object]:
+    status = r.status if r.status not in ("imported", "undone") else tr(f"import.status.{r.status}")
+    return {
+        tr("import.col.when"): fmt_date(r.imported_at, lang()),
+        tr("import.col.who"): r.actor,
+        tr("import.col.file"): r.file_name,
+        tr("import.col.platform"): platform_title(r.platform),
+        tr("import.col.rows"): r.rows,
+        tr("import.col.range"): f"{fmt_date(r.date_min, lang())} – {fmt_date(r.date_max, lang())}",
+        tr("import.col.status"): status,
+    }
+
+
 def _history() -> None:
     st.subheader(tr("import.history"))
     records = s.imports()
     if not records:
         st.caption(tr("import.history_empty"))
         return
-    table = pd.DataFrame(
-        [
-            {
-                tr("import.col.when"): fmt_date(r.imported_at, lang()),
-                tr("import.col.who"): r.actor,
-                tr("import.col.file"): r.file_name,
-                tr("import.col.platform"): platform_title(r.platform),
-                tr("import.col.rows"): r.rows,
-                tr(
-                    "import.col.range"
-                ): f"{fmt_date(r.date_min, lang())} – {fmt_date(r.date_max, lang())}",
-                tr("import.col.status"): tr(f"import.status.{r.status}")
-                if r.status in ("imported", "undone")
-                else r.status,
-            }
-            for r in records
-        ]
-    )
-    st.dataframe(table, hide_index=True, key="import_history")
+    st.dataframe(pd.DataFrame([_history_row(r) for r in records]), hide_index=True)
     active = [r for r in records if r.status == "imported"]
-    if not active:
-        return
-    pick = st.selectbox(
-        tr("import.undo_pick"),
-        active,
-        key="undo_pick",
-        format_func=lambda r: f"{fmt_date(r.imported_at, lang())} · {r.file_name}",
-    )
+    if active:
+        _undo(active)
+
+
+def _undo(active: list[ImportRecord]) -> None:
+    def label(r: ImportRecord) -> str:
+        return f"{fmt_date(r.imported_at, lang())} · {r.file_name}"
+
+    pick = st.selectbox(tr("import.undo_pick"), active, key="undo_pick", format_func=label)
     if st.button(tr("import.undo"), key="undo"):
         st.session_state["undo_confirm"] = str(pick.id)
-    confirm = st.session_state.get("undo_confirm")
-    chosen = next((r for r in active if str(r.id) == confirm), None)
-    if chosen is not None:
-        st.warning(
-            tr("import.undo_confirm", file=plain(chosen.file_name), rows=chosen.rows),
-            icon=":material/undo:",
-        )
-        yes, no = st.columns(2)
-        if yes.button(tr("import.undo_yes"), key="undo_yes", type="primary"):
-            st.session_state.pop("undo_confirm", None)
-            if attempt(lambda: s.undo_import(chosen.id)) is not None:
-                _forget()
-                flash(tr("import.undone", file=plain(chosen.file_name)))
-                st.rerun()
-        if no.button(tr("import.undo_no"), key="undo_no"):
-            st.session_state.pop("undo_confirm", None)
+    # A second click confirms: undo removes facts that reports and goals may already use.
+    chosen = next((r for r in active if str(r.id) == st.session_state.get("undo_confirm")), None)
+    if chosen is None:
+        return
+    st.warning(tr("import.undo_confirm", file=plain(chosen.file_name), rows=chosen.rows),
+               icon=":material/undo:")  # fmt: skip
+    yes, no = st.columns(2)
+    if yes.button(tr("import.undo_yes"), key="undo_yes", type="primary"):
+        st.session_state.pop("undo_confirm", None)
+        if attempt(lambda: s.undo_import(chosen.id)) is not None:
+            _forget()
+            flash(tr("import.undone", file=plain(chosen.file_name)))
             st.rerun()
+    if no.button(tr("import.undo_no"), key="undo_no"):
+        st.session_state.pop("undo_confirm", None)
+        st.rerun()
 
 
 s = store()

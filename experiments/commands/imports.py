@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 
 def register(sub: Any) -> None:
+    """Add the ``import`` command to the CLI's subcommands."""
     p = sub.add_parser("import", help="import a platform export (CSV, TSV, TXT or XLSX)")
     p.add_argument("file", help="the export exactly as downloaded")
     p.add_argument(
@@ -38,6 +39,7 @@ def _read(path: Path) -> bytes:
 
 
 def import_file(args: argparse.Namespace, ctx: Context) -> int:
+    """Import (or check) one file and print its summary; return the exit code."""
     # Imported here: every command module is loaded for each CLI call, the reader only for this.
     from experiments.importers import service
 

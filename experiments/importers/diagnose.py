@@ -88,50 +88,27 @@ def _bad_sql(p: Prepared, c: Column) -> str:
 
 
 def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportFormatError:
-    column = c.index + 1
+    shown = _shown(raw or "")
     if raw is None or values.is_missing(raw):
-        return fail(
-            p.file_name,
-            f"the date in '{c.label}' is empty",
-            "every row needs its day: export the report with a breakdown by day",
-            line,
-            column,
+        what = f"the date in '{c.label}' is empty"
+        todo = "every row needs its day: export the report with a breakdown by day"
+    elif c.kind is Kind.DATE:
+        what = f"'{shown}' in '{c.label}' is not a date like "
+        what += values.date_example(c.date_format or "%Y-%m-%d")
+        todo = "correct the date (does that day exist?) so the whole column has one format"
+    elif c.kind is Kind.DURATION:
+        what = f"'{shown}' in '{c.label}' is not a duration"
+        todo = "write it like 1h 23m, 4m 53s, 45s or 01:23:45"
+    elif c.kind is Kind.SHARE:
+        what = f"'{shown}' in '{c.label}' is not a percentage"
+        todo = "write it like 87.5% or 0.875"
+    else:
+        what = f"'{shown}' in '{c.label}' is not a number"
+        todo = (
+            f"write numbers like {values.NUMBER_EXAMPLE[p.number_style]} (this file is read in "
+            f"{p.number_style.upper()} style), or leave the cell empty if there is no value"
         )
-    shown = _shown(raw)
-    if c.kind is Kind.DATE:
-        example = values.date_example(c.date_format or "%Y-%m-%d")
-        return fail(
-            p.file_name,
-            f"'{shown}' in '{c.label}' is not a date like {example}",
-            "correct the date (does that day exist?) so the whole column has one format",
-            line,
-            column,
-        )
-    if c.kind is Kind.DURATION:
-        return fail(
-            p.file_name,
-            f"'{shown}' in '{c.label}' is not a duration",
-            "write it like 1h 23m, 4m 53s, 45s or 01:23:45",
-            line,
-            column,
-        )
-    if c.kind is Kind.SHARE:
-        return fail(
-            p.file_name,
-            f"'{shown}' in '{c.label}' is not a percentage",
-            "write it like 87.5% or 0.875",
-            line,
-            column,
-        )
-    example = values.NUMBER_EXAMPLE[p.number_style]
-    return fail(
-        p.file_name,
-        f"'{shown}' in '{c.label}' is not a number",
-        f"write numbers like {example} (this file is read in {p.number_style.upper()} style), "
-        "or leave the cell empty if there is no value",
-        line,
-        column,
-    )
+    return fail(p.file_name, what, todo, line, c.index + 1)
 
 
 def _first_bad_cell(

@@ -93,6 +93,7 @@ class Prepared:
 
     @property
     def platform_key(self) -> str:
+        """Return the key the facts of this file carry ('meta', 'generic:<name>' …)."""
         return self.platform.key
 
     @property
@@ -122,6 +123,7 @@ class Prepared:
         return select_sql(self, strict=strict)
 
     def close(self) -> None:
+        """Remove the temporary copy of the data rows, if one was written."""
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -231,21 +233,10 @@ def prepare(
         notices += (Notice("import.warn.latin1"),)
     body, skip, tmp = _body(text, table, encoding, source)
     return Prepared(
-        file_name=name,
-        sha256=sha256 or hashlib.sha256(data).hexdigest(),
-        size=len(data),
-        encoding=encoding,
-        sheet=sheet,
-        platform=plat,
-        dialect=dialect,
-        table=table,
-        columns=columns,
-        number_style=style,
-        notices=notices,
-        body=body,
-        skip=skip,
-        _tmp=tmp,
-    )
+        file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
+        encoding=encoding, sheet=sheet, platform=plat, dialect=dialect, table=table,
+        columns=columns, number_style=style, notices=notices, body=body, skip=skip, _tmp=tmp,
+    )  # fmt: skip
 
 
 def _body(

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING, Any
 import duckdb
 
 from experiments.importers import decoding, diagnose
-from experiments.importers.plan import Notice, prepare
+from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import platform_title
-from experiments.importers.sql import DuplicateKey
+from experiments.importers.sql import DuplicateKey, FactWrite
 from experiments.models import ImportRecord
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ class ImportSummary:
 
     @property
     def platform_title(self) -> str:
+        """Return the platform's display name."""
         return platform_title(self.platform)
 
     def as_json(self) -> dict[str, Any]:
@@ -139,28 +140,19 @@ def run(
         report(1.0, "done")
         if w.duplicate_of is not None:
             return _duplicate(w.duplicate_of, name, dry_run)
-        notices = p.notices
-        if w.without_campaign:
-            notices += (Notice("import.warn.without_campaign", {"rows": w.without_campaign}),)
-        return ImportSummary(
-            import_id=None if dry_run or w.import_id is None else str(w.import_id),
-            platform=p.platform_key,
-            file=name,
-            rows=w.rows,
-            skipped=p.skipped(),
-            date_min=w.date_min,
-            date_max=w.date_max,
-            totals=w.totals,
-            new_rows=w.new_rows,
-            replaced_rows=w.replaced_rows,
-            unchanged_rows=w.unchanged_rows,
-            duplicate_of=None,
-            dry_run=dry_run,
-            encoding=p.encoding,
-            delimiter=p.table.delimiter,
-            sheet=p.sheet,
-            notices=notices,
-            unlinked=w.unlinked,
-            without_campaign=w.without_campaign,
-            first_rows=w.first_rows,
-        )
+        return _summary(p, w, name, dry_run)
+
+
+def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSummary:
+    notices = p.notices
+    if w.without_campaign:
+        notices += (Notice("import.warn.without_campaign", {"rows": w.without_campaign}),)
+    return ImportSummary(
+        import_id=None if dry_run or w.import_id is None else str(w.import_id),
+        platform=p.platform_key, file=name, rows=w.rows, skipped=p.skipped(),
+        date_min=w.date_min, date_max=w.date_max, totals=w.totals, new_rows=w.new_rows,
+        replaced_rows=w.replaced_rows, unchanged_rows=w.unchanged_rows, duplicate_of=None,
+        dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
+        notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
+        first_rows=w.first_rows,
+    )  # fmt: skip
