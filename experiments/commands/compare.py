@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from experiments import compare, compare_charts
 from experiments.cli import Context
 
 LANG = "en"
@@ -30,6 +29,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    # Imported here: scipy and statsmodels take most of a second, which no other command needs.
+    from experiments import compare, compare_charts
+
     n, m = args.cycles
     result = compare.compare(ctx.store, args.campaign, n, m)
     if args.json:
