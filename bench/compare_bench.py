@@ -149,6 +149,7 @@ def interleaved(runs: int, calls: dict[str, Callable[[], object]]) -> dict[str, 
 
 
 def main() -> int:
+    """Build (or reuse) the database, print the measurements; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--facts", type=int, default=10_000_000)
     parser.add_argument("--keep", type=Path, default=None, help="keep the database at this file")

@@ -229,16 +229,30 @@ def _test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
         xa, na = ga.total(spec.num, da), ga.total(spec.den, da)
         xb, nb = gb.total(spec.num, db), gb.total(spec.den, db)
         if _share(xa, na) and _share(xb, nb):
-            return stats.compare_rates(xa, na, xb, nb)
+            result = stats.compare_rates(xa, na, xb, nb)
+            if result.p_value is None or not (_swings(ga, spec, da) or _swings(gb, spec, db)):
+                return result
+            days = _ratio_test(spec, ga, gb, da, db)
+            return (
+                replace(days, note=stats.Note.OVERDISPERSED) if days.p_value is not None else days
+            )
     if spec.num:  # ratios, and "rates" with more events than trials (not a share then)
-        return stats.compare_ratios(ga.column(spec.num)[da], ga.column(spec.den)[da],
-                                    gb.column(spec.num)[db], gb.column(spec.den)[db],
-                                    spec.factor)  # fmt: skip
+        return _ratio_test(spec, ga, gb, da, db)
     if spec.kind is Kind.REPLY_MEDIAN:
         return stats.compare_medians(_replies(ga), _replies(gb))
     if spec.kind is Kind.REPLY_P90:
         return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
     return stats.compare_means(ga.column(spec.key)[da], gb.column(spec.key)[db])
+
+
+def _swings(group: Group, spec: Spec, days: np.ndarray) -> bool:
+    return stats.overdispersed(group.column(spec.num)[days], group.column(spec.den)[days])
+
+
+def _ratio_test(spec: Spec, ga: Group, gb: Group, da: np.ndarray, db: np.ndarray) -> stats.Result:
+    num, den = spec.num, spec.den
+    return stats.compare_ratios(ga.column(num)[da], ga.column(den)[da], gb.column(num)[db],
+                                gb.column(den)[db], spec.factor)  # fmt: skip
 
 
 def _share(events: float | None, trials: float | None) -> bool:

@@ -7,6 +7,13 @@ Which test fits which metric (the tests come from scipy and statsmodels, never w
   score interval for the ratio of two proportions (statsmodels ``confint_proportions_2indep``,
   ``compare="ratio"``, without the small-sample correction, so that it excludes "no change"
   exactly when the z-test has p < 0.05). A single rate gets a Wilson interval.
+  The z-test treats every impression as an independent coin toss. Marketing days are not like
+  that: weekdays, auctions and feeds make daily rates swing far more than coin tosses would, and
+  the z-test then claims a certainty the data do not have (measured on the demo: a CTR change
+  with z-test p = 5e-12 has p = 0.008 over its days). So each group's days are checked with
+  Pearson's dispersion test (chi-square at 5 %, see ``overdispersed``); where either group's
+  days vary more than binomial chance allows, the rate is compared through its days like a ratio
+  of sums (below), and the row says so (note OVERDISPERSED).
 * per-day amounts and counts (spend, clicks, …), compared per day because cycles differ in
   length: Welch's t-test on the daily values (scipy ``ttest_ind(equal_var=False)``). The interval
   for the ratio of the two daily means is Fieller's, built from Welch's standard errors and
@@ -30,6 +37,7 @@ from a baseline of zero.
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -65,6 +73,7 @@ class Note(StrEnum):
     ZERO_BASELINE = "zero_baseline"  # the first value is 0: no relative change exists
     NO_VARIATION = "no_variation"  # every daily value is the same: a t-test cannot be formed
     DESCRIPTIVE = "descriptive"  # values shown, no test fits
+    OVERDISPERSED = "overdispersed"  # a rate whose days swing beyond chance: tested over its days
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +141,21 @@ def compare_rates(x_a: float | None, n_a: float | None, x_b: float | None,
     )
 
 
+def overdispersed(events: npt.ArrayLike, trials: npt.ArrayLike) -> bool:
+    """Return True when the daily events vary more than binomial chance allows (Pearson's
+    chi-square dispersion test at ALPHA over the days with trials)."""
+    x, n = np.asarray(events, dtype=float), np.asarray(trials, dtype=float)
+    keep = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    x, n = x[keep], n[keep]
+    if len(n) < 2:
+        return False
+    p = x.sum() / n.sum()
+    if not 0 < p < 1:
+        return False
+    chi2 = float((((x - n * p) ** 2) / (n * p * (1 - p))).sum())
+    return chi2 > float(sps.chi2.ppf(1 - ALPHA, len(n) - 1))
+
+
 def fieller(
     mean_a: float, se_a: float, mean_b: float, se_b: float, df: float, alpha: float = ALPHA
 ) -> tuple[float, float] | None:
@@ -168,7 +192,11 @@ def compare_means(
     # Rounding noise of a constant series is no variation either (scipy warns and misleads then).
     if max(se_a, se_b) <= 1e-9 * max(abs(ma), abs(mb), 1e-300):
         return replace(base, note=Note.NO_VARIATION)
-    res = sps.ttest_ind(xb, xa, equal_var=False)
+    with warnings.catch_warnings():
+        # One constant group (5 conversions every day) is fine for Welch, whose variance then
+        # comes from the other group; scipy still warns about the constant one's precision.
+        warnings.filterwarnings("ignore", "Precision loss", RuntimeWarning)
+        res = sps.ttest_ind(xb, xa, equal_var=False)
     p, df = _finite(res.pvalue), float(res.df)
     if ma == 0:
         return replace(base, p_value=p, test=Method.WELCH_T, note=Note.ZERO_BASELINE)

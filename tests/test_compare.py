@@ -62,20 +62,25 @@ def record(name: str, frame: pd.DataFrame, platform: str = "mixed") -> ImportRec
     )  # fmt: skip
 
 
-def ad_facts(seed: int = 1) -> pd.DataFrame:
-    """Daily facts per source and variant; the second window's CTR is about a fifth higher."""
+def ad_facts(seed: int = 1, swing: float = 0.0) -> pd.DataFrame:
+    """Daily facts per source and variant; the second window's CTR is about a fifth higher.
+
+    Clicks are the expected share of impressions (no coin-toss noise), unless ``swing`` makes
+    each day's rates move together by that much (log scale), as auctions and weekdays do.
+    """
     rng = np.random.default_rng(seed)
     rows = []
     day = FIRST
     while day <= LAST:
         lift = 1.2 if day >= WINDOWS[1][0] else 1.0
+        today = float(np.exp(rng.normal(0, swing))) if swing else 1.0
         for platform, name, _ in SOURCES:
             for variant in ("Creative A", "Creative B") if platform == "meta" else ("",):
                 shown = int(rng.poisson(4_000))
-                ctr = 0.02 * lift * (1.15 if variant == "Creative B" else 1.0)
-                clicks = int(rng.binomial(shown, ctr))
+                ctr = 0.02 * lift * today * (1.15 if variant == "Creative B" else 1.0)
+                clicks = round(shown * ctr)
                 rows.append((platform, name, variant, day, round(shown * 0.004, 2), shown,
-                             int(shown * 0.7), clicks, int(rng.binomial(clicks, 0.05))))  # fmt: skip
+                             int(shown * 0.7), clicks, round(clicks * 0.05)))  # fmt: skip
         day += timedelta(days=1)
     columns = ["platform", "source_campaign", "variant", "date", "spend", "impressions", "reach",
                "clicks", "conversions"]  # fmt: skip
@@ -161,6 +166,22 @@ def test_rates_agree_with_statsmodels_on_the_same_sums(store: Store, ws: Workspa
     _, p = proportions_ztest([b.clicks, a.clicks], [b.impressions, a.impressions])
     assert row.p_value == pytest.approx(p, rel=1e-9, abs=1e-300)
     assert row.significant and row.rel_change == pytest.approx(row.b / row.a - 1)
+
+
+def test_rates_whose_days_swing_are_tested_over_their_days(store: Store) -> None:
+    ws = build(store, ad_facts(swing=0.25))
+    row = compare.compare(store, "Spring Sale", 1, 2).row("ctr")
+    assert row is not None and row.test is Method.WELCH_T and row.note is Note.OVERDISPERSED
+    a, b = daily(ws, 1), daily(ws, 2)
+    assert (row.a, row.b) == pytest.approx((a.clicks.sum() / a.impressions.sum(),
+                                            b.clicks.sum() / b.impressions.sum()))  # fmt: skip
+    r_a, r_b = row.a, row.b
+    z_a = r_a + (a.clicks - r_a * a.impressions) / a.impressions.mean()
+    z_b = r_b + (b.clicks - r_b * b.impressions) / b.impressions.mean()
+    assert row.p_value == pytest.approx(sps.ttest_ind(z_b, z_a, equal_var=False).pvalue)
+    _, z_test_p = proportions_ztest([b.clicks.sum(), a.clicks.sum()],
+                                    [b.impressions.sum(), a.impressions.sum()])  # fmt: skip
+    assert row.p_value > 1000 * z_test_p  # the coin-toss test would claim far more certainty
 
 
 def test_amounts_are_compared_per_day_with_welch(store: Store, ws: Workspace) -> None:

@@ -109,6 +109,41 @@ def test_rates_without_a_verdict(
     assert res.test is Method.NONE
 
 
+def pearson_dispersed(x: np.ndarray, n: np.ndarray) -> bool:
+    p = x.sum() / n.sum()
+    chi2 = (((x - n * p) ** 2) / (n * p * (1 - p))).sum()
+    return bool(sps.chi2.sf(chi2, len(x) - 1) < 0.05)
+
+
+@pytest.mark.parametrize(
+    ("case", "seed", "spread", "expected"),
+    [
+        ("binomial days", 3, 0.0, False),
+        ("days that swing together", 3, 0.3, True),
+        ("mild swings", 4, 0.02, None),
+    ],
+)
+def test_overdispersion_is_pearsons_chi_square(
+    case: str, seed: int, spread: float, expected: bool | None
+) -> None:
+    rng = np.random.default_rng(seed)
+    trials = rng.poisson(5_000, 28).astype(float)
+    rates = 0.02 * np.exp(rng.normal(0, spread, 28)) if spread else np.full(28, 0.02)
+    events = rng.binomial(trials.astype(int), rates).astype(float)
+    assert stats.overdispersed(events, trials) == pearson_dispersed(events, trials)
+    if expected is not None:
+        assert stats.overdispersed(events, trials) is expected
+
+
+@pytest.mark.parametrize(
+    ("events", "trials"), [([], []), ([5.0], [100.0]), ([0.0, 0.0], [10.0, 20.0]), ([3, 4], [0, 0])]
+)
+def test_overdispersion_needs_two_days_and_a_rate_between_0_and_1(
+    events: list[float], trials: list[float]
+) -> None:
+    assert stats.overdispersed(events, trials) is False
+
+
 @pytest.mark.parametrize(("count", "nobs"), [(81, 263), (0, 50), (50, 50), (3, 7)])
 def test_wilson_matches_the_formula_and_statsmodels(count: int, nobs: int) -> None:
     p, n, z = count / nobs, nobs, Z95

@@ -21,6 +21,7 @@ st.title(tr("compare.title"))
 
 
 def cycle_label(number: int) -> str:
+    """Return 'Cycle 3' in the chosen language."""
     return tr("compare.cycle_label", n=number)
 
 
@@ -112,6 +113,7 @@ def show_summary(comparison: Comparison) -> None:
 
 
 def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True) -> None:
+    """Show the table with every row visible, and how to read it."""
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
     if explain:
@@ -120,6 +122,7 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
 
 
 def show_series(data: CycleData) -> None:
+    """Show one metric day by day, each cycle a line aligned by day of cycle."""
     st.subheader(tr("compare.series"))
     keys = [k for k in compare.side_by_side(data) if compare.SPEC[k].kind not in
             (compare.Kind.REPLY_MEDIAN, compare.Kind.REPLY_P90)]  # fmt: skip
@@ -133,6 +136,7 @@ def show_series(data: CycleData) -> None:
 
 
 def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
+    """Show two variants of one cycle compared (a randomized design), with their rates."""
     st.subheader(tr("compare.variants"))
     number = st.selectbox(tr("compare.variant_cycle"), numbers, index=numbers.index(default),
                           key=f"compare_variant_cycle_{campaign.id}",

@@ -11,6 +11,7 @@ LANG = "en"
 
 
 def register(sub: Any) -> None:
+    """Add the compare command to the CLI."""
     p = sub.add_parser(
         "compare",
         help="compare two cycles of a campaign (observational: before/after, not proof of cause)",
@@ -29,6 +30,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, ctx: Context) -> int:
+    """Print the comparison of two cycles (a table, or one JSON document); return 0."""
     # Imported here: scipy and statsmodels take most of a second, which no other command needs.
     from experiments import compare, compare_charts
 
