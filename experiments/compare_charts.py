@@ -219,6 +219,6 @@ def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Fi
             hovertemplate="%{y}: %{x:.2%}<extra></extra>",
         )
     )  # fmt: skip
-    fig.update_xaxes(tickformat=".1%", title=label(metric, lang))
+    fig.update_xaxes(tickformat=".2%", title=label(metric, lang))
     fig.update_yaxes(autorange="reversed", type="category")
     return _layout(fig, lang, 120 + 26 * len(rates))
