@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -19,6 +20,11 @@ def app(page: str | None = None, timeout: float = 30) -> AppTest:
         at.switch_page(page)
         at.run()
     return at
+
+
+def shown(markdown: str) -> str:
+    """Return the text a reader sees: pages escape Markdown characters in messages."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def assert_clean(at: AppTest) -> None:

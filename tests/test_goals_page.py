@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from experiments.db import Database
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
-from tests.apptest import app, assert_clean
+from tests.apptest import app, assert_clean, shown
 
 
 def stored_goals(path: Path) -> list[Goal]:
@@ -86,7 +86,7 @@ def test_bad_goal_is_named_and_nothing_is_stored(
     at = fill(app("views/goals.py"), "new_goal", **values)
     at.button(key="new_goal_submit").click().run()
     assert_clean(at)
-    assert [e.value for e in at.error] == [message]
+    assert [shown(e.value) for e in at.error] == [message]
     assert stored_goals(db_path) == []
 
 

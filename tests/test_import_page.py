@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from experiments.db import Database
 from experiments.store import Store
-from tests.apptest import app, assert_clean
+from tests.apptest import app, assert_clean, shown
 from tests.conftest import FIXTURES
 
 PAGE = "views/imports.py"
@@ -22,11 +21,6 @@ def upload(at: AppTest, name: str, folder: Path = FIXTURES) -> AppTest:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def shown(markdown: str) -> str:
-    """The text a reader sees: the page escapes Markdown characters of file text."""
-    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def facts(at: AppTest) -> dict[str, str]:
@@ -100,7 +94,7 @@ def test_mapping_form_names_what_is_missing(db_path: Path) -> None:
     at.text_input(key="map_name").set_value("Shop")
     at.selectbox(key="map_col_0").set_value("date")
     at.button(key="map_save").click().run()
-    assert at.error[-1].value == "choose exactly one column as the campaign (now 0)"
+    assert shown(at.error[-1].value) == "choose exactly one column as the campaign (now 0)"
 
 
 def test_unlinked_campaign_gets_a_campaign_from_the_page(db_path: Path) -> None:

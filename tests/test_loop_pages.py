@@ -13,7 +13,7 @@ from experiments import loop
 from experiments.db import Database
 from experiments.models import Decision, FeedbackStatus, Outcome, Phase
 from experiments.store import Store
-from tests.apptest import app, assert_clean
+from tests.apptest import app, assert_clean, shown
 from tests.factories import make_campaign
 
 
@@ -61,7 +61,7 @@ def test_brief_is_created_edited_and_marked_incomplete(db_path: Path) -> None:
 def test_a_bad_brief_names_the_problem_and_writes_nothing(db_path: Path) -> None:
     at = app("views/campaigns.py")
     click(at, "FormSubmitter:brief-Create campaign")
-    assert [e.value for e in at.error] == ["the campaign name must not be empty"]
+    assert [shown(e.value) for e in at.error] == ["the campaign name must not be empty"]
     db, s = open_store(db_path)
     assert s.campaigns() == []
     db.close()
@@ -101,7 +101,7 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
 
     # The gate: the dialog lists the pending learning instead of closing the cycle.
     click(at, "next_start")
-    assert at.error[0].value.startswith("Cycle 1 cannot close yet.")
+    assert shown(at.error[0].value).startswith("Cycle 1 cannot close yet.")
     assert "• waits for a decision: Short copy wins" in texts(at)
     db, s = open_store(db_path)
     learning = s.learnings(cycle_id=cycle1.id)[0]

@@ -304,3 +304,36 @@ def test_viewer_cannot_import(store: Store) -> None:
                          None, None, "imported"),
             pd.DataFrame({"platform": [], "source_campaign": [], "variant": [], "date": []}),
         )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [(Role.VIEWER, False), (Role.ANALYST, True), (Role.MARKETER, True), (Role.ADMIN, True)],
+)
+def test_analysts_may_link_platform_names(store: Store, role: Role, allowed: bool) -> None:
+    campaign = make_campaign(store, "Spring Sale", aliases=(Alias("SPR26_Meta", "meta"),))
+    other = store.as_actor(Actor("ana", role))
+    assert isinstance(other, Store)
+    before = counts(store)
+    if not allowed:
+        with pytest.raises(PermissionDenied, match="^ana \\(viewer\\) may not change alias data"):
+            other.add_alias(campaign.id, Alias("Spring Search", "google_ads"))
+        assert counts(store) == before
+        return
+    linked = other.add_alias(campaign.id, Alias(" Spring Search ", "google_ads"))
+    assert Alias("Spring Search", "google_ads") in linked.aliases
+    # Linking the same name again changes nothing.
+    assert other.add_alias(campaign.id, Alias("spring search", "google_ads")) == linked
+    assert store.audit_log("campaign")[0][1:5] == ("ana", "campaign", str(campaign.id), "alias")
+
+
+def test_a_platform_name_belongs_to_one_campaign(store: Store) -> None:
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR26_Meta", "meta"),))
+    autumn = make_campaign(store, "Autumn")
+    before = counts(store)
+    with pytest.raises(Conflict) as err:
+        store.add_alias(autumn.id, Alias("spr26_meta", "meta"))
+    assert str(err.value) == (
+        "the platform name 'spr26_meta' already belongs to campaign 'Spring Sale'; remove it there first"
+    )
+    assert counts(store) == before

@@ -5,6 +5,7 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -51,13 +52,27 @@ def tr(key: str, **values: object) -> str:
     return t(key, lang(), **values)
 
 
+# Streamlit renders messages as Markdown; text that quotes a file or a person is escaped.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: object) -> str:
+    """Return text with Markdown's special characters escaped, for st.error/st.info and labels."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def show_error(error: TrackerError | str) -> None:
+    """Show a domain error's message, as text, with the error icon."""
+    st.error(plain(error), icon=":material/error:")
+
+
 @contextmanager
 def reported() -> Iterator[None]:
     """Show a domain error as a message the person can act on; never a traceback."""
     try:
         yield
     except TrackerError as e:
-        st.error(str(e), icon=":material/error:")
+        show_error(e)
 
 
 def attempt(action: Callable[[], T]) -> T | None:
@@ -65,7 +80,7 @@ def attempt(action: Callable[[], T]) -> T | None:
     try:
         return action()
     except TrackerError as e:
-        st.error(str(e), icon=":material/error:")
+        show_error(e)
         return None
 
 

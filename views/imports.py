@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import partial
 from typing import Any
 
@@ -19,20 +18,14 @@ from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_AGGREGATION
 from experiments.models import Alias, ImportRecord
-from views.common import attempt, flash, lang, store, tr
+from views.common import attempt, flash, lang, plain, show_error, store, tr
 
 PREVIEW = "import_preview"
 LAST = "import_last"
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """Return text from a file with Markdown's special characters escaped, for st.* messages."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def _error(message: str) -> None:
-    st.error(plain(message), icon=":material/error:")
+    show_error(message)
 
 
 def _forget() -> None:

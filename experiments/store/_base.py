@@ -22,6 +22,7 @@ class Area(StrEnum):
     """What a write touches; each area names the roles allowed to write it."""
 
     CAMPAIGN = "campaign"
+    ALIAS = "alias"
     LOOP = "loop"
     GOAL = "goal"
     IMPORT = "import"
@@ -30,6 +31,8 @@ class Area(StrEnum):
 
 WRITERS: dict[Area, frozenset[Role]] = {
     Area.CAMPAIGN: frozenset({Role.MARKETER, Role.ADMIN}),
+    # Analysts link the campaign names they find in exports to the tracker's campaigns.
+    Area.ALIAS: frozenset({Role.ANALYST, Role.MARKETER, Role.ADMIN}),
     Area.LOOP: frozenset({Role.MARKETER, Role.ADMIN}),
     Area.GOAL: frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN}),
     Area.IMPORT: frozenset({Role.ANALYST, Role.ADMIN}),

@@ -207,9 +207,22 @@ class CampaignStore(BaseStore):
         return stored
 
     def add_alias(self, campaign_id: uuid.UUID, alias: Alias) -> Campaign:
-        """Link one more platform name to a campaign; return the campaign."""
-        c = self.campaign(campaign_id)
-        return self.update_campaign(replace(c, aliases=c.aliases + (alias,)))
+        """Link one more platform name to a campaign (analysts may too); return the campaign."""
+        name = require_text(alias.name, "the platform campaign name")
+        platform = (alias.platform or "").strip() or None
+        with self.write(Area.ALIAS):
+            before = self.campaign(campaign_id)
+            if any(
+                a.name.lower() == name.lower() and a.platform == platform for a in before.aliases
+            ):
+                return before
+            self._check_aliases_free(before.id, [Alias(name, platform)])
+            self.cur.execute(
+                "INSERT INTO campaign_alias VALUES (?, ?, ?)", [before.id, platform, name]
+            )
+            stored = self.campaign(before.id)
+            self.audit("campaign", before.id, "alias", before=before, after=stored)
+        return stored
 
     def alias_map(self) -> dict[str, str]:
         """Return each linked platform campaign name (lower-case) with its tracker campaign name."""
