@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from experiments.cli import Context
-from experiments.exports import export_file
 from experiments.store.analytics import EXPORT_TABLES
 
 
@@ -22,6 +21,8 @@ def register(sub: Any) -> None:
 
 def export(args: argparse.Namespace, ctx: Context) -> int:
     """Run the command; return the exit code."""
+    from experiments.exports import export_file  # openpyxl and pandas, only when exporting
+
     rows = export_file(ctx.store, args.table.strip().lower(), args.out)
     if args.json:
         ctx.print_json({"table": args.table, "file": str(args.out), "rows": rows})

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from experiments import goals
 from experiments.cli import Context
 from experiments.errors import InvalidInput
 from experiments.models import Comparator, Goal, ScopeKind, new_id
-from experiments.overview import parse_number
+
+if TYPE_CHECKING:
+    from experiments import goals
 
 
 def _date(text: str) -> date:
@@ -24,6 +25,8 @@ def _date(text: str) -> date:
 
 def number(text: str, what: str) -> float:
     """Return a number written as 1500, 0.025, 0,025 or 2.5% (a percentage is a share)."""
+    from experiments.overview import parse_number  # numpy and pandas, only when a goal is added
+
     value = parse_number(text, what)
     if value is None:
         raise InvalidInput(f"{what} needs a number; write e.g. 1500, 0.025 or 2.5 %")
@@ -95,6 +98,8 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
 
 def goals_list(args: argparse.Namespace, ctx: Context) -> int:
     """Print every goal's progress as lines or one JSON document; return the exit code."""
+    from experiments import goals  # numpy and pandas, only when progress is asked for
+
     rows = [progress_row(p) for p in goals.progress(ctx.store, args.as_of or date.today())]
     if args.json:
         ctx.print_json(rows)

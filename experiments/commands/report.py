@@ -9,7 +9,6 @@ from typing import Any
 
 from experiments.cli import Context
 from experiments.i18n import LANGS
-from experiments.reports import write_report
 
 
 def _date(text: str) -> date:
@@ -37,6 +36,9 @@ def register(sub: Any) -> None:
 
 def report(args: argparse.Namespace, ctx: Context) -> int:
     """Run the command; return the exit code."""
+    # Loaded here: the report brings plotly and scipy, which every other command would pay for.
+    from experiments.reports import write_report
+
     out = write_report(ctx.store, args.out, campaign=args.campaign, start=args.start,
                        end=args.end, lang=args.lang)  # fmt: skip
     what = f"on {args.campaign}" if args.campaign else "on every campaign"
