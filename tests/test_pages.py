@@ -92,3 +92,10 @@ def test_language_switch_translates_the_page(db_path: Path) -> None:
     at.sidebar.selectbox(key="lang").set_value("de").run()
     assert at.title[0].value == "Übersicht"
     assert at.button(key="load_demo").label == "Demo-Arbeitsbereich laden"
+
+
+def test_campaign_page_offers_its_report(demo_db: Path) -> None:
+    at = app("views/campaigns.py")
+    assert_clean(at)
+    buttons = at.get("download_button")
+    assert [b.proto.label for b in buttons] == ["Download report (HTML)"]

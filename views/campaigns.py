@@ -9,6 +9,8 @@ import streamlit as st
 from experiments import loop
 from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
+from experiments.reports import build_report, report_file_name
+from experiments.store import Store
 from views.common import attempt, flash, lang, store, tr
 
 s = store()
@@ -106,7 +108,14 @@ def summary(campaign: Campaign) -> None:
         st.caption(tr("cycle.window", start=fmt_date(current.start, L),
                       end=fmt_date(current.end, L)))  # fmt: skip
     label = tr("campaigns.open_cycle") if current else tr("campaigns.plan_cycle")
-    if st.button(label, key="to_cycle", icon=":material/autorenew:"):
+    go, download = st.columns([1, 1])
+    db, who, name = s.db, s.actor, campaign.name
+    download.download_button(
+        tr("report.download"), key="campaign_report", icon=":material/download:",
+        data=lambda: build_report(Store(db, who), name, lang=L),
+        file_name=report_file_name(name, None, None), mime="text/html", on_click="ignore",
+    )  # fmt: skip
+    if go.button(label, key="to_cycle", icon=":material/autorenew:"):
         st.session_state["cycle_focus"] = str(current.id) if current else None
         st.session_state["cycle_campaign"] = str(campaign.id)
         st.session_state.pop("cycle_number", None)
