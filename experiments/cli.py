@@ -14,6 +14,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, NoReturn, TextIO
 
 from experiments import commands
@@ -65,6 +66,16 @@ class Context:
 
 
 Handler = Callable[[argparse.Namespace, Context], int]
+
+
+def iso_date(text: str) -> date:
+    """Return the date an argument names as YYYY-MM-DD; argparse turns a refusal into error:."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD"
+        ) from None
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,21 +6,12 @@ import argparse
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from experiments.cli import Context
+from experiments.cli import Context, iso_date
 from experiments.errors import InvalidInput
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 
 if TYPE_CHECKING:
     from experiments import goals
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD"
-        ) from None
 
 
 def number(text: str, what: str) -> float:
@@ -47,8 +38,8 @@ def register(sub: Any) -> None:
     scope = add.add_mutually_exclusive_group()
     scope.add_argument("--campaign", default=None, help="count only this campaign's facts")
     scope.add_argument("--channel", default=None, help="count only this platform (e.g. meta)")
-    add.add_argument("--start", type=_date, default=None, help="first day (YYYY-MM-DD)")
-    add.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
+    add.add_argument("--start", type=iso_date, default=None, help="first day (YYYY-MM-DD)")
+    add.add_argument("--end", type=iso_date, default=None, help="last day (YYYY-MM-DD)")
     add.add_argument("--baseline", default=None, help="where the metric stood before")
     add.add_argument("--owner", default="", help="who answers for the goal")
     add.add_argument("--objective", default="", help="the business objective it serves")
@@ -57,7 +48,7 @@ def register(sub: Any) -> None:
     ls = sub.add_parser("goals", help="every goal with actual, pace, forecast and status")
     ls.add_argument("--json", action="store_true", help="print one JSON document")
     ls.add_argument(
-        "--as-of", type=_date, default=None, help="judge as on this day (default: today)"
+        "--as-of", type=iso_date, default=None, help="judge as on this day (default: today)"
     )
     ls.set_defaults(handler=goals_list)
 

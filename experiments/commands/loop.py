@@ -3,28 +3,18 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from typing import Any
 
 from experiments import loop
-from experiments.cli import Context
+from experiments.cli import Context, iso_date
 from experiments.errors import InvalidInput, NotFound
 from experiments.models import Decision
 
 
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD"
-        ) from None
-
-
 def _window(p: argparse.ArgumentParser) -> None:
     p.add_argument("campaign", metavar="CAMPAIGN")
-    p.add_argument("--start", type=_date, default=None, help="first day (YYYY-MM-DD)")
-    p.add_argument("--end", type=_date, default=None, help="last day (YYYY-MM-DD)")
+    p.add_argument("--start", type=iso_date, default=None, help="first day (YYYY-MM-DD)")
+    p.add_argument("--end", type=iso_date, default=None, help="last day (YYYY-MM-DD)")
     p.add_argument("--hypothesis", default="", help="what this cycle tests")
 
 

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from experiments.cli import Context
+from experiments.cli import Context, iso_date
 from experiments.i18n import LANGS
-
-
-def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{text}' is not a date; write it as YYYY-MM-DD"
-        ) from None
 
 
 def register(sub: Any) -> None:
@@ -28,8 +18,8 @@ def register(sub: Any) -> None:
     p.add_argument("campaign", metavar="CAMPAIGN", nargs="?", default=None,
                    help="the campaign (default: every campaign)")  # fmt: skip
     p.add_argument("--out", required=True, type=Path, help="FILE.html")
-    p.add_argument("--from", dest="start", type=_date, default=None, help="period start")
-    p.add_argument("--to", dest="end", type=_date, default=None, help="period end")
+    p.add_argument("--from", dest="start", type=iso_date, default=None, help="period start")
+    p.add_argument("--to", dest="end", type=iso_date, default=None, help="period end")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of the report")
     p.set_defaults(handler=report)
 
