@@ -13,7 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from experiments import compare, stats
-from experiments.compare import Comparison, Kind, MetricRow, OutcomeSuggestion, VariantRate
+from experiments.compare import Comparison, Kind, MetricRow, VariantRate
+from experiments.compare_learnings import OutcomeSuggestion
 from experiments.i18n import fmt_date, fmt_number, fmt_percent, normalise_lang, t
 
 MONEY = frozenset({"spend", "revenue", "cpc", "cpm", "cpa"})

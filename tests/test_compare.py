@@ -17,7 +17,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportions_ztest
 
-from experiments import compare
+from experiments import compare, compare_learnings
 from experiments.cli import main
 from experiments.db import Database
 from experiments.errors import InvalidInput, NotFound
@@ -423,30 +423,30 @@ def test_accepting_a_suggestion_creates_a_pending_learning_with_its_evidence(
     store: Store, ws: Workspace
 ) -> None:
     result = compare.compare(store, "Spring Sale", 1, 2)
-    offered = compare.suggestions(store, result)
+    offered = compare_learnings.suggestions(store, result)
     assert offered and all(s.row.significant for s in offered)
     ctr = next(s for s in offered if s.row.metric == "ctr")
-    learning = compare.accept(store, ctr, "Short headlines lift CTR", "CTR up 20%")
+    learning = compare_learnings.accept(store, ctr, "Short headlines lift CTR", "CTR up 20%")
     assert learning.cycle_id == ws.cycles[1].id and learning.decision is Decision.PENDING
     snapshot = json.loads(learning.evidence_snapshot or "")
     assert snapshot["metrics"] == [compare.row_document(ctr.row)]
     assert (snapshot["cycles"], snapshot["design"]) == ([1, 2], "observational")
     assert "ctr" in learning.tags
-    again = compare.suggestions(store, compare.compare(store, "Spring Sale", 1, 2))
+    again = compare_learnings.suggestions(store, compare.compare(store, "Spring Sale", 1, 2))
     assert "ctr" not in {s.row.metric for s in again}
     assert len(again) == len(offered) - 1
 
 
 def test_dismissing_leaves_nothing_but_an_audit_entry(store: Store, ws: Workspace) -> None:
     result = compare.compare(store, "Spring Sale", 1, 2)
-    ctr = next(s for s in compare.suggestions(store, result) if s.row.metric == "ctr")
+    ctr = next(s for s in compare_learnings.suggestions(store, result) if s.row.metric == "ctr")
     learnings_before = store.learnings()
-    compare.dismiss(store, ctr)
+    compare_learnings.dismiss(store, ctr)
     assert store.learnings() == learnings_before
     entries = store.audit_log("learning_suggestion")
     assert len(entries) == 1 and entries[0][4] == "dismiss"
     assert json.loads(entries[0][6])["key"] == ctr.key
-    again = compare.suggestions(store, compare.compare(store, "Spring Sale", 1, 2))
+    again = compare_learnings.suggestions(store, compare.compare(store, "Spring Sale", 1, 2))
     assert "ctr" not in {s.row.metric for s in again}
 
 
@@ -454,8 +454,8 @@ def test_no_suggestions_into_a_closed_cycle(store: Store) -> None:
     build(store, second=Phase.CLOSED)
     result = compare.compare(store, "Spring Sale", 1, 2)
     assert any(r.significant for r in result.rows)
-    assert compare.closed_for_learnings(store, result)
-    assert compare.suggestions(store, result) == []
+    assert compare_learnings.closed_for_learnings(store, result)
+    assert compare_learnings.suggestions(store, result) == []
 
 
 def carried(store: Store, ws: Workspace, statement: str, change: float | None) -> Learning:
@@ -473,13 +473,13 @@ def test_outcomes_of_carried_learnings_are_suggested_and_confirmed(
     down = carried(store, ws, "Short headlines cost clicks", -0.002)
     free = carried(store, ws, "People like the garden photos", None)
     result = compare.compare(store, "Spring Sale", 1, 2)
-    found = {s.learning.id: s for s in compare.suggest_outcomes(store, result)}
-    assert (found[up.id].outcome, found[up.id].reason) == (Outcome.CONFIRMED,
-                                                           compare.Reason.SAME_DIRECTION)  # fmt: skip
+    found = {s.learning.id: s for s in compare_learnings.suggest_outcomes(store, result)}
+    assert (found[up.id].outcome, found[up.id].reason) == (
+        Outcome.CONFIRMED, compare_learnings.Reason.SAME_DIRECTION)  # fmt: skip
     assert found[down.id].outcome is Outcome.CONTRADICTED
-    assert (found[free.id].outcome, found[free.id].reason) == (Outcome.INCONCLUSIVE,
-                                                               compare.Reason.NO_EVIDENCE)  # fmt: skip
-    saved = compare.confirm_outcome(store, result, down.id, Outcome.INCONCLUSIVE)
+    assert (found[free.id].outcome, found[free.id].reason) == (
+        Outcome.INCONCLUSIVE, compare_learnings.Reason.NO_EVIDENCE)  # fmt: skip
+    saved = compare_learnings.confirm_outcome(store, result, down.id, Outcome.INCONCLUSIVE)
     assert saved.outcome is Outcome.INCONCLUSIVE
     assert store.learning(down.id).outcome is Outcome.INCONCLUSIVE
 
@@ -487,7 +487,7 @@ def test_outcomes_of_carried_learnings_are_suggested_and_confirmed(
 def test_context_shows_what_each_cycle_changed(store: Store, ws: Workspace) -> None:
     learning = carried(store, ws, "Short headlines lift CTR", 0.002)
     data = compare.load(store, "Spring Sale", [1, 2])
-    first, second = compare.context(store, data)
+    first, second = compare_learnings.context(store, data)
     assert (first.cycle.hypothesis, second.cycle.planned_changes) == ("Long copy",
                                                                       "Shorter headlines")  # fmt: skip
     assert [x.id for x in second.carried_in] == [learning.id] and first.carried_in == ()

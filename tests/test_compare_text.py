@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from experiments import compare_charts as cc
-from experiments.compare import Comparison, Design, Kind, MetricRow, OutcomeSuggestion, Reason
+from experiments.compare import Comparison, Design, Kind, MetricRow
+from experiments.compare_learnings import OutcomeSuggestion, Reason
 from experiments.models import Learning, Outcome, new_id
 from experiments.stats import Method, Note
 

@@ -11,6 +11,7 @@ import streamlit as st
 
 from experiments import compare, stats
 from experiments import compare_charts as cc
+from experiments import compare_learnings as cl
 from experiments.compare import Comparison, CycleData
 from experiments.i18n import fmt_date, fmt_number
 from experiments.models import Campaign, Outcome
@@ -50,7 +51,7 @@ def pick_cycles(campaign: Campaign) -> list[int]:
 def show_context(data: CycleData) -> None:
     """Show, per cycle, what it set out to do and what it changed, next to the numbers."""
     st.subheader(tr("compare.context"))
-    for ctx in compare.context(s, data):
+    for ctx in cl.context(s, data):
         c = ctx.cycle
         with st.container(border=True):
             st.markdown(f"**{tr('compare.cycle_label', n=c.number)}** · {tr(f'phase.{c.phase}')}")
@@ -171,11 +172,9 @@ def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
 
 def offer_learnings(comparison: Comparison) -> None:
     """Offer each significant change as a learning: accept (perhaps edited) or dismiss."""
-    found = compare.suggestions(s, comparison)
+    found = cl.suggestions(s, comparison)
     if not found:
-        if any(r.significant for r in comparison.rows) and compare.closed_for_learnings(
-            s, comparison
-        ):
+        if any(r.significant for r in comparison.rows) and cl.closed_for_learnings(s, comparison):
             st.caption(tr("compare.closed_for_learnings"))
         return
     later = max(comparison.cycles)
@@ -189,18 +188,18 @@ def offer_learnings(comparison: Comparison) -> None:
                                    label_visibility="collapsed")  # fmt: skip
         if accept_col.button(tr("compare.accept"), key=f"suggest_accept_{key}", type="primary"):
             evidence = cc.verdict(sug.row, comparison, lang())
-            if attempt(partial(compare.accept, s, sug, text or "", evidence)) is not None:
+            if attempt(partial(cl.accept, s, sug, text or "", evidence)) is not None:
                 flash(tr("compare.accepted"))
                 st.rerun()
         if dismiss_col.button(tr("compare.dismiss"), key=f"suggest_dismiss_{key}"):
-            if attempt(partial(compare.dismiss, s, sug)) is not None:
+            if attempt(partial(cl.dismiss, s, sug)) is not None:
                 flash(tr("compare.dismissed"))
                 st.rerun()
 
 
 def offer_outcomes(comparison: Comparison) -> None:
     """Show the suggested outcome of each learning carried into the later cycle, to confirm."""
-    found = compare.suggest_outcomes(s, comparison)
+    found = cl.suggest_outcomes(s, comparison)
     if not found:
         return
     st.subheader(tr("compare.outcomes", n=max(comparison.cycles)))
@@ -218,7 +217,7 @@ def offer_outcomes(comparison: Comparison) -> None:
                                     key=f"outcome_{sug.learning.id}",
                                     format_func=lambda o: tr(f"compare.outcome.{o}"))  # fmt: skip
             if right.button(tr("compare.confirm"), key=f"outcome_confirm_{sug.learning.id}"):
-                confirm = partial(compare.confirm_outcome, s, comparison, sug.learning.id, chosen)
+                confirm = partial(cl.confirm_outcome, s, comparison, sug.learning.id, chosen)
                 if attempt(confirm) is not None:
                     flash(tr("compare.outcome_saved"))
                     st.rerun()
