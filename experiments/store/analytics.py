@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
 from experiments.store._base import BaseStore
+from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
 
-# A fact belongs to a campaign when its source campaign is one of the campaign's aliases (any
-# case) and the alias names no platform or the fact's one. EXISTS, not a join: two aliases that
-# both match one fact must not count it twice.
-_ALIAS_MATCH = (
-    "EXISTS (SELECT 1 FROM campaign_alias a WHERE a.campaign_id = {campaign} "
-    "AND lower(a.name) = lower(f.source_campaign) "
-    "AND (a.platform IS NULL OR lower(a.platform) = lower(f.platform)))"
-)
+if TYPE_CHECKING:
+    import pandas as pd
+
 # A campaign named by a goal's scope: by id (as text) or by name, case-insensitive.
 _CAMPAIGN_BY_KEY = (
-    "(SELECT c.id FROM campaign c WHERE CAST(c.id AS VARCHAR) = lower(?) "
-    "OR lower(c.name) = lower(?) LIMIT 1)"
+    "SELECT c.id FROM campaign c WHERE CAST(c.id AS VARCHAR) = lower(?) "
+    "OR lower(c.name) = lower(?) LIMIT 1"
 )
 
 
@@ -34,34 +28,68 @@ def _aggregate(metric: str) -> str:
 
 
 _DAILY_COLUMNS = ", ".join(_aggregate(m) for m in BASE_METRICS)
-_SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in BASE_METRICS if m not in BASE_AGGREGATION)
+_SUMMED = tuple(m for m in BASE_METRICS if m not in BASE_AGGREGATION)
+_SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in _SUMMED)
+# cycle_metrics: the facts summed per key and day first (one pass over metric_fact), then the few
+# thousand day rows joined to each cycle's keys and window. Reply times are per reply or averages
+# and are never summed, so their median and percentile come from the raw rows that have one.
+_CYCLE_METRICS = f"""
+WITH d AS (
+    SELECT source_campaign, platform, date, {_SUM_COLUMNS}, count(*) AS n
+    FROM metric_fact f GROUP BY source_campaign, platform, date
+), ck AS (
+    SELECT cy.id AS cycle_id, cy.start_date AS s, cy.end_date AS e, k.source_campaign, k.platform
+    FROM cycle cy JOIN ({campaign_keys_sql("d")}) k ON k.campaign_id = cy.campaign_id
+), sums AS (
+    SELECT ck.cycle_id, {_SUM_COLUMNS}, CAST(sum(f.n) AS BIGINT) AS fact_rows,
+        count(DISTINCT f.date) AS fact_days
+    FROM ck JOIN d f ON f.source_campaign = ck.source_campaign AND f.platform = ck.platform
+        AND (ck.s IS NULL OR f.date >= ck.s) AND (ck.e IS NULL OR f.date <= ck.e)
+    GROUP BY ck.cycle_id
+), rt AS (
+    SELECT ck.cycle_id, median(f.response_time_s) AS response_time_median_s,
+        quantile_cont(f.response_time_s, 0.9) AS response_time_p90_s
+    FROM ck JOIN metric_fact f ON f.source_campaign = ck.source_campaign
+        AND f.platform = ck.platform AND (ck.s IS NULL OR f.date >= ck.s)
+        AND (ck.e IS NULL OR f.date <= ck.e)
+    WHERE f.response_time_s IS NOT NULL GROUP BY ck.cycle_id
+)
+SELECT cy.id AS cycle_id, cy.campaign_id, c.name AS campaign, cy.number, cy.phase, cy.start_date,
+    cy.end_date, cy.budget, {", ".join(f"s.{m}" for m in _SUMMED)}, rt.response_time_median_s,
+    rt.response_time_p90_s, coalesce(s.fact_rows, 0) AS fact_rows,
+    coalesce(s.fact_days, 0) AS fact_days
+FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id
+LEFT JOIN sums s ON s.cycle_id = cy.id LEFT JOIN rt ON rt.cycle_id = cy.id
+ORDER BY lower(c.name), cy.number"""
 
 
 def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+    import pandas as pd
+
     for col in columns:
         frame[col] = [None if pd.isna(v) else pd.Timestamp(v).date() for v in frame[col]]
     return frame
 
 
 class AnalyticsStore(BaseStore):
-    def _fact_filter(
+    def _facts(
         self, start: date | None, end: date | None, campaign: str | None, channel: str | None
     ) -> tuple[str, list[object]]:
-        where: list[str] = ["TRUE"]
-        params: list[object] = []
-        if start is not None:
-            where.append("f.date >= ?")
-            params.append(start)
-        if end is not None:
-            where.append("f.date <= ?")
-            params.append(end)
-        if campaign is not None:
-            where.append(_ALIAS_MATCH.format(campaign=_CAMPAIGN_BY_KEY))
-            params += [campaign, campaign]
+        """Return a FROM clause (alias f) with the facts of a period and scope, and its values."""
+        if campaign is None:
+            where, values = window_sql(start, end, "f.")
+            source = f"metric_fact f WHERE {where}"
+        else:
+            row = self._one(_CAMPAIGN_BY_KEY, [campaign, campaign])
+            if row is None:  # an unknown campaign has no facts
+                source, values = "metric_fact f WHERE false", []
+            else:
+                scans, values = campaign_facts(self, row[0], start, end)
+                source = f"({scans}) f WHERE TRUE"
         if channel is not None:
-            where.append("lower(f.platform) = lower(?)")
-            params.append(channel)
-        return " AND ".join(where), params
+            source += " AND lower(f.platform) = lower(?)"
+            values.append(channel)
+        return source, values
 
     def daily_metrics(
         self,
@@ -76,11 +104,11 @@ class AnalyticsStore(BaseStore):
         cells stays NULL (NaN), never 0. ``response_n`` counts the day's reply-time values and
         ``response_p90`` is their 90th percentile.
         """
-        where, params = self._fact_filter(start, end, campaign, channel)
+        source, params = self._facts(start, end, campaign, channel)
         frame = self.cur.execute(
             f"SELECT f.date AS date, {_DAILY_COLUMNS}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
-            f"FROM metric_fact f WHERE {where} GROUP BY f.date ORDER BY f.date",
+            f"FROM {source} GROUP BY f.date ORDER BY f.date",
             params,
         ).df()
         return _dates(frame, "date")
@@ -93,10 +121,10 @@ class AnalyticsStore(BaseStore):
         channel: str | None = None,
     ) -> tuple[float | None, float | None]:
         """Return the median and the 90th percentile of reply times in a period and scope."""
-        where, params = self._fact_filter(start, end, campaign, channel)
+        source, params = self._facts(start, end, campaign, channel)
         row = self._one(
             "SELECT median(f.response_time_s), quantile_cont(f.response_time_s, 0.9) "
-            f"FROM metric_fact f WHERE {where}",
+            f"FROM {source}",
             params,
         )
         if row is None:
@@ -109,21 +137,7 @@ class AnalyticsStore(BaseStore):
         A cycle's facts are its campaign's aliases inside its window, resolved now; a window
         without an end is open. Reply times come as the cycle's median and 90th percentile.
         """
-        match = _ALIAS_MATCH.format(campaign="cy.campaign_id")
-        frame = self.cur.execute(
-            "WITH cf AS (SELECT cy.id AS cycle_id, f.* FROM cycle cy, metric_fact f "
-            f"WHERE {match} AND (cy.start_date IS NULL OR f.date >= cy.start_date) "
-            "AND (cy.end_date IS NULL OR f.date <= cy.end_date)) "
-            "SELECT cy.id AS cycle_id, cy.campaign_id, c.name AS campaign, cy.number, cy.phase, "
-            "cy.start_date, cy.end_date, cy.budget, "
-            f"{_SUM_COLUMNS}, median(f.response_time_s) AS response_time_median_s, "
-            "quantile_cont(f.response_time_s, 0.9) AS response_time_p90_s, "
-            "count(f.date) AS fact_rows, count(DISTINCT f.date) AS fact_days "
-            "FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id "
-            "LEFT JOIN cf f ON f.cycle_id = cy.id "
-            "GROUP BY cy.id, cy.campaign_id, c.name, cy.number, cy.phase, cy.start_date, "
-            "cy.end_date, cy.budget ORDER BY lower(c.name), cy.number"
-        ).df()
+        frame = self.cur.execute(_CYCLE_METRICS).df()
         return _dates(frame, "start_date", "end_date")
 
     def changes_since(self, since: datetime) -> pd.DataFrame:
@@ -154,6 +168,8 @@ class AnalyticsStore(BaseStore):
             raise InvalidInput(
                 f"'{table}' cannot be exported; choose one of: {', '.join(_EXPORTS)}"
             )
+        import pandas as pd
+
         result = self.cur.execute(sql)
         types = {d[0]: str(d[1]) for d in result.description or ()}
         frame = result.df()

@@ -17,6 +17,7 @@ from experiments.models import (
     new_id,
 )
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
+from experiments.store._facts_scope import campaign_facts
 
 _CAMPAIGN_COLS = (
     "id, name, status, channels, audience, goal_ids, relationship_focus, budget, people_hours, "
@@ -236,13 +237,6 @@ class CampaignStore(BaseStore):
         self, campaign_id: uuid.UUID, start: date | None, end: date | None
     ) -> float | None:
         """Return the spend of the facts of a campaign's aliases in a window; None if none."""
-        # A fact belongs to the campaign when its source name is one of the campaign's aliases
-        # (case-insensitive) on that platform, or on any platform when the alias names none.
-        row = self._one(
-            "SELECT sum(f.spend) FROM metric_fact f WHERE (? IS NULL OR f.date >= ?) "
-            "AND (? IS NULL OR f.date <= ?) AND EXISTS (SELECT 1 FROM campaign_alias a "
-            "WHERE a.campaign_id = ? AND lower(a.name) = lower(f.source_campaign) "
-            "AND (a.platform IS NULL OR a.platform = f.platform))",
-            [start, start, end, end, campaign_id],
-        )
+        facts, values = campaign_facts(self, campaign_id, start, end)
+        row = self._one(f"SELECT sum(spend) FROM ({facts})", values)
         return None if row is None or row[0] is None else float(row[0])

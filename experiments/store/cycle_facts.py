@@ -1,9 +1,10 @@
 """Read queries over the metric facts that belong to a cycle (its campaign's aliases, its window).
 
-A fact belongs to a cycle when its source campaign matches one of the campaign's aliases (names
-compared case-insensitively; an alias with a platform matches only that platform's facts) and its
-date lies inside the cycle's window. Nothing ties a fact to a cycle when it is stored, so editing a
-window or an alias changes the answer at once, without a re-import.
+A fact belongs to a cycle when it belongs to the cycle's campaign (the rule in _facts_scope: its
+source campaign is one of the campaign's aliases, any case, on the alias's platform if it names
+one) and its date lies inside the cycle's window, both ends included. Nothing ties a fact to a
+cycle when it is stored, so editing a window or an alias changes the answer at once, without a
+re-import.
 
 The database does the aggregation: each query returns one row per cycle (or variant) and day.
 """
@@ -12,13 +13,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from experiments.errors import NotFound
 from experiments.metrics import BASE_METRICS
 from experiments.store._base import Area, BaseStore
+from experiments.store._facts_scope import campaign_facts
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Reply times are per reply or a reported average: never summed, so they get their own columns.
 SUMMED_METRICS: tuple[str, ...] = tuple(m for m in BASE_METRICS if m != "response_time_s")
@@ -32,46 +35,28 @@ _REPLY_TIME = (
     "sum(coalesce(f.replies, 1)) FILTER (WHERE f.response_time_s IS NOT NULL) AS rt_weight, "
     "max(f.replies) FILTER (WHERE f.response_time_s IS NOT NULL) AS rt_max_replies"
 )
-# Case-insensitive names defeat DuckDB's min/max pruning, so the spellings that occur in the facts
-# are looked up first (a scan of one dictionary-compressed column), and the facts are then read by
-# exact name, one equality scan per spelling: measured at 10M facts this is several times faster
-# than comparing lower(source_campaign) row by row or an IN list (see bench/compare_bench.py).
-_SPELLINGS = (
-    "SELECT name FROM (SELECT DISTINCT source_campaign AS name FROM metric_fact "
-    "WHERE date BETWEEN ? AND ?) "
-    "WHERE lower(name) IN (SELECT lower(name) FROM campaign_alias WHERE campaign_id = ?) "
-    "ORDER BY name"
-)
-_BY_NAME = "SELECT * FROM metric_fact WHERE source_campaign = ? AND date BETWEEN ? AND ?"
+# The cycles' windows (an open end reaches the far future); their facts come from the shared
+# rule in _facts_scope, read over the span of the windows and joined to each window by date.
 _CYCLES = """
 WITH cyc AS (
     SELECT number, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
     FROM cycle WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL
-), al AS (
-    SELECT DISTINCT lower(name) AS name, platform FROM campaign_alias WHERE campaign_id = ?
-), f AS (
-    SELECT * FROM ({union}) f
-    WHERE EXISTS (SELECT 1 FROM al WHERE al.name = lower(f.source_campaign)
-                  AND (al.platform IS NULL OR al.platform = f.platform))
-)"""
-_NOTHING = "SELECT * FROM metric_fact WHERE false"
+), f AS ({facts})"""
 
 
 class CycleFactStore(BaseStore):
     def _facts_of(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> tuple[str, list[object]]:
-        """Return the CTEs (cyc, al, f) selecting the facts of the cycles, with their values."""
+        """Return the CTEs (cyc, f) selecting the cycles and their facts, with their values."""
         window = self._one(
             "SELECT min(start_date), max(coalesce(end_date, DATE '9999-12-31')) FROM cycle "
             "WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL",
             [campaign_id, list(numbers)],
         )
         first, last = (window or (None, None))[:2]
-        names = [r[0] for r in self._all(_SPELLINGS, [first, last, campaign_id])] if first else []
-        union = " UNION ALL ".join([_BY_NAME] * len(names)) or _NOTHING
-        values: list[object] = [campaign_id, list(numbers), campaign_id]
-        for name in names:
-            values += [name, first, last]
-        return _CYCLES.format(union=union), values
+        facts, values = "SELECT * FROM metric_fact WHERE false", list[object]()
+        if first is not None:
+            facts, values = campaign_facts(self, campaign_id, first, last)
+        return _CYCLES.format(facts=facts), [campaign_id, list(numbers), *values]
 
     def cycle_daily(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> pd.DataFrame:
         """Return per cycle and day: day of cycle, base-metric sums and reply-time aggregates."""

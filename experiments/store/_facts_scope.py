@@ -1,0 +1,92 @@
+"""Which metric facts belong to a campaign: the one rule every fact query of the store uses.
+
+A fact belongs to a campaign when its source campaign name is one of the campaign's aliases,
+compared case-insensitively, and the alias names no platform or the fact's platform. Platforms are
+compared case-insensitively too: facts carry the registry's lower-case keys ('meta',
+'google_ads'), and an alias whose platform was typed 'Meta' means the same platform. A fact that
+two aliases of one campaign match (say 'promo' on any platform and 'PROMO' on meta) counts once.
+
+lower() on every fact row defeats DuckDB's min/max pruning and costs a pass over the strings, so
+the rule is never run over all facts: the spellings of the campaign names that occur in the facts
+are looked up first (a DISTINCT over one dictionary-compressed column), then the facts are read by
+exact name and the whole rule is checked on those rows only (bench/compare_bench.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from experiments.store._base import BaseStore
+
+
+def alias_matches(facts: str) -> str:
+    """Return the rule as SQL: alias ``a`` matches the fact (or fact key) aliased ``facts``."""
+    return (
+        f"lower(a.name) = lower({facts}.source_campaign) "
+        f"AND (a.platform IS NULL OR lower(a.platform) = lower({facts}.platform))"
+    )
+
+
+def window_sql(start: date | None, end: date | None, prefix: str = "") -> tuple[str, list[object]]:
+    """Return the date condition (TRUE without bounds; both ends inclusive) and its values."""
+    where: list[str] = ["TRUE"]
+    values: list[object] = []
+    if start is not None:
+        where.append(f"{prefix}date >= ?")
+        values.append(start)
+    if end is not None:
+        where.append(f"{prefix}date <= ?")
+        values.append(end)
+    return " AND ".join(where), values
+
+
+def campaign_keys_sql(facts: str) -> str:
+    """Return a query of (campaign_id, source_campaign, platform): every fact key of a campaign.
+
+    ``facts`` names a relation with the columns source_campaign and platform (a CTE of facts
+    already grouped by key, as a DISTINCT over two columns of metric_fact is slow). Joined to the
+    facts on source_campaign and platform, it gives each campaign's facts once.
+    """
+    return (
+        "SELECT DISTINCT a.campaign_id, k.source_campaign, k.platform "
+        f"FROM (SELECT DISTINCT source_campaign, platform FROM {facts}) k "
+        f"JOIN campaign_alias a ON {alias_matches('k')}"
+    )
+
+
+def spellings(
+    store: BaseStore, campaign_id: uuid.UUID, start: date | None, end: date | None
+) -> list[str]:
+    """Return how the facts in a window spell the names of a campaign's aliases (any platform)."""
+    where, values = window_sql(start, end)
+    rows = store.cur.execute(
+        "SELECT name FROM (SELECT DISTINCT source_campaign AS name FROM metric_fact "
+        f"WHERE {where}) WHERE lower(name) IN "
+        "(SELECT lower(name) FROM campaign_alias WHERE campaign_id = ?) ORDER BY name",
+        [*values, campaign_id],
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def campaign_facts(
+    store: BaseStore, campaign_id: uuid.UUID, start: date | None, end: date | None
+) -> tuple[str, list[object]]:
+    """Return a query of a campaign's facts (every metric_fact column) in a window, with values.
+
+    One exact-name scan per spelling: DuckDB skips the row groups whose min/max exclude the name,
+    several times faster than one scan with an IN list or lower() on every row. Spellings are
+    distinct, so no fact is read twice; the full rule then checks each row's platform.
+    """
+    names = spellings(store, campaign_id, start, end)
+    if not names:
+        return "SELECT * FROM metric_fact WHERE false", []
+    where, window = window_sql(start, end, "f.")
+    scan = (
+        f"SELECT f.* FROM metric_fact f WHERE f.source_campaign = ? AND {where} AND EXISTS "
+        f"(SELECT 1 FROM campaign_alias a WHERE a.campaign_id = ? AND {alias_matches('f')})"
+    )
+    values: list[object] = []
+    for name in names:
+        values += [name, *window, campaign_id]
+    return " UNION ALL ".join([scan] * len(names)), values
