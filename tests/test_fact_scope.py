@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from experiments.errors import Conflict
 from experiments.models import Alias, Campaign, Cycle, ImportRecord, Phase, new_id
 from experiments.store import Store
 from tests.factories import make_cycle
@@ -171,6 +172,35 @@ def test_an_open_window_reaches_the_last_fact(
     assert spend == SPEND * 4
     assert facts in (None, 4)
     assert days in (None, [*IN_WINDOW, date(2026, 3, 11)])
+
+
+@caller
+def test_an_alias_platform_stored_in_another_case_still_matches(
+    store: Store, seen: Callable[[Store, Campaign, Cycle], Seen]
+) -> None:
+    campaign, cycle = campaign_with_cycle(store, "Spring Sale", [Alias("promo", "meta")])
+    # A row written before alias platforms were stored as lower-case registry keys.
+    store.cur.execute("UPDATE campaign_alias SET platform = 'Meta'")
+    add_facts(store, [("meta", "promo"), ("tiktok", "promo")])
+    spend, facts, _ = seen(store, campaign, cycle)
+    assert (spend, facts) in ((SPEND * 3, None), (SPEND * 3, 3.0))
+
+
+def test_alias_platforms_are_stored_as_registry_keys(store: Store) -> None:
+    campaign = store.create_campaign("Spring Sale", aliases=(Alias("promo", " Meta "),))
+    assert campaign.aliases == (Alias("promo", "meta"),)
+    added = store.add_alias(campaign.id, Alias("Brand", "Google_Ads"))
+    assert Alias("Brand", "google_ads") in added.aliases
+
+
+def test_a_name_taken_on_a_platform_in_another_case_is_refused(store: Store) -> None:
+    store.create_campaign("Spring Sale", aliases=(Alias("promo", "meta"),))
+    store.cur.execute("UPDATE campaign_alias SET platform = 'Meta'")  # an older row
+    with pytest.raises(Conflict) as err:
+        store.create_campaign("Autumn", aliases=(Alias("PROMO", "meta"),))
+    assert str(err.value) == (
+        "the platform name 'PROMO' already belongs to campaign 'Spring Sale'; remove it there first"
+    )
 
 
 @caller

@@ -34,6 +34,12 @@ def _clean_list(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _platform_key(platform: str | None) -> str | None:
+    """Return an alias's platform as a registry key (lower-case, like 'meta'), None for any."""
+    # Older rows may carry another case; the fact rule compares platforms in any case.
+    return (platform or "").strip().lower() or None
+
+
 def _check_amount(value: float | None, what: str) -> None:
     if value is not None and value < 0:
         raise InvalidInput(f"{what} must not be negative (got {value:g})")
@@ -110,7 +116,7 @@ class CampaignStore(BaseStore):
             row = self._one(
                 "SELECT c.name FROM campaign_alias a JOIN campaign c ON c.id = a.campaign_id "
                 "WHERE lower(a.name) = lower(?) AND a.campaign_id <> ? "
-                "AND (a.platform IS NULL OR ? IS NULL OR a.platform = ?)",
+                "AND (a.platform IS NULL OR ? IS NULL OR lower(a.platform) = lower(?))",
                 [alias.name, campaign_id, alias.platform, alias.platform],
             )
             if row is not None:
@@ -135,7 +141,7 @@ class CampaignStore(BaseStore):
         for a in campaign.aliases:
             alias_name = a.name.strip()
             if alias_name:
-                platform = (a.platform or "").strip() or None
+                platform = _platform_key(a.platform)
                 aliases.setdefault((alias_name.lower(), platform), Alias(alias_name, platform))
         return replace(
             campaign,
@@ -210,7 +216,7 @@ class CampaignStore(BaseStore):
     def add_alias(self, campaign_id: uuid.UUID, alias: Alias) -> Campaign:
         """Link one more platform name to a campaign (analysts may too); return the campaign."""
         name = require_text(alias.name, "the platform campaign name")
-        platform = (alias.platform or "").strip() or None
+        platform = _platform_key(alias.platform)
         with self.write(Area.ALIAS):
             before = self.campaign(campaign_id)
             if any(
