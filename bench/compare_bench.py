@@ -4,10 +4,12 @@ Builds, through the store, a temporary database of 200 campaigns with 4 cycles e
 facts per platform and variant, then measures in one run:
   * compare() for one campaign's two cycles against a plain DuckDB aggregate over that campaign's
     facts (the same sums per day, read straight from metric_fact by its platform name);
-  * the compare page's script run (AppTest of the dashboard on the compare page).
+  * the compare page's script run (AppTest of the dashboard on the compare page);
+  * the overview page's script run (AppTest on the overview page, with eight goals over the
+    facts: workspace, per channel and per campaign), and its fact queries one by one.
 Targets: compare <= 3x the plain aggregate; the page's script run under 1 s.
 
-    .venv/bin/python bench/compare_bench.py [--facts 10000000] [--keep PATH]
+    .venv/bin/python bench/compare_bench.py [--facts 10000000] [--keep PATH] [--only overview]
 
 The database lives in a temporary folder and is deleted afterwards unless --keep names a file.
 """
@@ -33,7 +35,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments.db import Database  # noqa: E402
-from experiments.models import Alias, Cycle, ImportRecord, Phase, new_id  # noqa: E402
+from experiments.models import (  # noqa: E402
+    Alias,
+    Comparator,
+    Cycle,
+    Goal,
+    ImportRecord,
+    Phase,
+    ScopeKind,
+    new_id,
+)
 from experiments.store import Store  # noqa: E402
 from experiments.store._base import now  # noqa: E402
 
@@ -76,8 +87,25 @@ def build(path: Path, facts: int) -> int:
             frame = _facts(rng, n, platform, variants)
             store.insert_facts(_record(platform, n, frame), frame)
             total += len(frame)
+    add_goals(store)
     db.close()
     return total
+
+
+def add_goals(store: Store) -> None:
+    """Add the overview's goals (unless there are some): workspace, channel and campaign scopes."""
+    if store.goals():
+        return
+    period = (FIRST_DAY, FIRST_DAY + timedelta(days=CYCLES * CYCLE_DAYS - 1))
+    scopes = [(ScopeKind.ALL, None), (ScopeKind.CHANNEL, "meta"), (ScopeKind.CHANNEL, "google_ads")]
+    scopes += [(ScopeKind.CAMPAIGN, f"Campaign {i:03d}") for i in (0, 50, 100, 150, 199)]
+    for n, (kind, value) in enumerate(scopes):
+        metric = ("spend", "clicks", "ctr", "conversions")[n % 4]
+        store.add_goal(
+            Goal(new_id(), f"Goal {n}: {metric} {value or 'all'}", metric, Comparator.AT_LEAST,
+                 target=1.0 if metric == "ctr" else 1000.0, period_start=period[0],
+                 period_end=period[1], scope_kind=kind, scope_value=value)
+        )  # fmt: skip
 
 
 def _facts(rng: np.random.Generator, cycle: int, platform: str, variants: int) -> pd.DataFrame:
@@ -155,6 +183,7 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep the database at this file")
     parser.add_argument("--reuse", action="store_true", help="reuse the --keep file if it exists")
     parser.add_argument("--runs", type=int, default=9, help="timed runs of each call")
+    parser.add_argument("--only", choices=("compare", "overview"), help="measure only this page")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="compare_bench_"))
     path = args.keep or folder / "bench.duckdb"
@@ -165,7 +194,10 @@ def main() -> int:
             t0 = time.perf_counter()
             stored = build(path, args.facts)
             print(f"built {stored:,} facts in {time.perf_counter() - t0:.1f} s")
-        measure(path, args.runs)
+        if args.only != "overview":
+            measure(path, args.runs)
+        if args.only != "compare":
+            measure_overview(path, args.runs)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0
@@ -221,6 +253,42 @@ def page_run(path: Path, runs: int) -> float:
             raise RuntimeError([e.value for e in at.exception])
 
     return interleaved(runs, {"page": rerun})["page"]
+
+
+def measure_overview(path: Path, runs: int) -> None:
+    """Print the timings of the overview's fact queries and of the overview page's script run."""
+    from experiments import goals, overview
+
+    db = Database.open(path)
+    store = Store(db)
+    add_goals(store)  # a database kept from before the overview was measured has none
+    today, since = date.today(), date.today() - timedelta(days=7)
+    calls: dict[str, Callable[[], object]] = {
+        "cycle_metrics (every cycle's sums)": store.cycle_metrics,
+        "spend per cycle (overview.spend_rows)": lambda: overview.spend_rows(store),
+        f"goal progress ({len(store.goals())} goals)": lambda: goals.progress(store, today),
+        "changes since a week ago": lambda: overview.changes(store, since),
+    }
+    for fn in calls.values():
+        fn()
+    for name, seconds in interleaved(runs, calls).items():
+        print(f"{name:40s} median {seconds * 1000:7.1f} ms")
+    db.close()
+    os.environ["TRACKER_DB"] = str(path)
+    from tests.apptest import app, assert_clean
+
+    at = app("views/overview.py", timeout=600)
+    assert_clean(at)
+    if not at.dataframe:
+        raise RuntimeError("the overview page shows no tables")
+
+    def rerun() -> None:
+        at.run()
+        assert_clean(at)
+
+    page = interleaved(runs, {"page": rerun})["page"]
+    print(f"overview page script run (AppTest, {len(at.dataframe)} tables): "
+          f"median {page * 1000:.0f} ms")  # fmt: skip
 
 
 if __name__ == "__main__":
