@@ -257,3 +257,9 @@ def test_import_replace_and_undo_on_a_ducklake_catalog(
         ]
     finally:
         db.close()
+
+
+def test_alias_platform_typed_in_capitals_links(store: Store) -> None:
+    store.create_campaign("Autumn", aliases=(Alias("HERBST LOOKS", "TikTok"),))
+    summary = service.run(store, (FIXTURES / "tiktok.csv").read_bytes(), "tiktok.csv")
+    assert summary.unlinked == ()

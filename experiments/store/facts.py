@@ -20,6 +20,7 @@ from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
 from experiments.models import ImportRecord, new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
+from experiments.store._facts_scope import alias_matches
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,7 +195,7 @@ class FactStore(BaseStore):
             ).df()
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
-            stats.without_campaign, self._unlinked(iid, p.platform_key), first,
+            stats.without_campaign, self._unlinked(iid), first,
         )  # fmt: skip
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
@@ -280,19 +281,21 @@ class FactStore(BaseStore):
             [replaced_by],
         )
 
-    def _unlinked(self, iid: uuid.UUID, platform: str, limit: int = 500) -> tuple[str, ...]:
+    def _unlinked(self, iid: uuid.UUID, limit: int = 500) -> tuple[str, ...]:
+        # The same rule as every fact query (store/_facts_scope), so a name is "unlinked" here
+        # exactly when no campaign would count its facts.
         rows = self._all(
-            "SELECT DISTINCT source_campaign FROM metric_fact WHERE import_id = ? "
-            "AND source_campaign <> '' AND lower(source_campaign) NOT IN (SELECT lower(name) "
-            "FROM campaign_alias WHERE platform IS NULL OR platform = ?) ORDER BY 1 LIMIT ?",
-            [iid, platform, limit],
+            "SELECT DISTINCT f.source_campaign FROM metric_fact f WHERE f.import_id = ? "
+            "AND f.source_campaign <> '' AND NOT EXISTS (SELECT 1 FROM campaign_alias a "
+            f"WHERE {alias_matches('f')}) ORDER BY 1 LIMIT ?",
+            [iid, limit],
         )
         return tuple(r[0] for r in rows)
 
     def unlinked_sources(self, import_id: uuid.UUID | str) -> tuple[str, ...]:
         """Return the source campaigns of an import that no campaign alias links yet."""
         record = self.import_record(import_id)
-        return self._unlinked(record.id, record.platform)
+        return self._unlinked(record.id)
 
     # ------------------------------------------------------------------ undo
 
