@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -12,20 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from experiments.cli import main
 from experiments.migrations import HEAD
+from tests.cli_runner import run_cli as run
 from tests.conftest import ROOT
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    """Run the CLI in this process; argparse's own errors exit through SystemExit."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv), stdout=out, stderr=err)
-        except SystemExit as e:
-            code = int(e.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_init_creates_the_database(tmp_path: Path) -> None:

@@ -3,9 +3,7 @@ against scipy/statsmodels on the same sums, the CLI, suggested learnings and out
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -18,7 +16,6 @@ from scipy import stats as sps
 from statsmodels.stats.proportion import proportions_ztest
 
 from experiments import compare, compare_learnings
-from experiments.cli import main
 from experiments.db import Database
 from experiments.errors import InvalidInput, NotFound
 from experiments.models import (
@@ -34,6 +31,7 @@ from experiments.models import (
 )
 from experiments.stats import Method, Note
 from experiments.store import Store
+from tests.cli_runner import run_cli as cli
 from tests.factories import make_cycle, make_learning
 
 WINDOWS = ((date(2026, 3, 1), date(2026, 3, 14)), (date(2026, 3, 15), date(2026, 3, 31)))
@@ -270,16 +268,6 @@ def test_a_cycle_without_a_start_cannot_be_compared(store: Store, ws: Workspace)
 
 
 # -- the command line --------------------------------------------------------------------------
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv), stdout=out, stderr=err)
-        except SystemExit as e:
-            code = int(e.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

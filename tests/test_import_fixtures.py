@@ -6,18 +6,16 @@ tests/fixtures/build_fixtures.py, not by running the importer.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from experiments.cli import main
 from experiments.importers import service
 from experiments.importers.plan import prepare
 from experiments.store import Store
+from tests.cli_runner import run_cli as cli
 from tests.conftest import FIXTURES
 
 META_EN_TOTALS = {"spend": 2298.89, "impressions": 173160, "reach": 95006, "clicks": 2829,
@@ -69,13 +67,6 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
      {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
 ]  # fmt: skip
-
-
-def cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,20 @@
+"""Run the command line inside the test process, as a person's shell would see it."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+from experiments.cli import main
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Return (exit code, stdout, stderr) of ``python -m experiments ARGV``; argparse's own
+    errors leave through SystemExit and are caught like the shell would."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv), stdout=out, stderr=err)
+        except SystemExit as e:
+            code = int(e.code or 0)
+    return code, out.getvalue(), err.getvalue()
