@@ -104,3 +104,15 @@ def test_a_folder_as_database_is_refused(tmp_path: Path) -> None:
     code, out, err = run("--db", str(tmp_path), "init")
     assert code == 2
     assert err == f"error: {tmp_path} is a folder; name a database file such as tracker.duckdb\n"
+
+
+@pytest.mark.parametrize(
+    ("sample", "platform", "rows"),
+    [("meta_ads_manager_de.csv", "meta", 5), ("google_ads_en.csv", "google_ads", 5),
+     ("social_inbox_report.csv", "social_inbox", 5)],
+)  # fmt: skip
+def test_the_shipped_samples_import(db_path: Path, sample: str, platform: str, rows: int) -> None:
+    code, out, err = run("import", str(ROOT / "data" / "samples" / sample), "--json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert (doc["platform"], doc["rows"], doc["duplicate_of"]) == (platform, rows, None)
