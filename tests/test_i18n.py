@@ -16,6 +16,7 @@ from experiments.i18n import (
     fmt_percent,
     normalise_lang,
     t,
+    t_count,
 )
 
 
@@ -67,3 +68,30 @@ def test_unknown_key_is_an_error() -> None:
     with pytest.raises(KeyError):
         t("no.such.key")
     assert t("overview.cycle_n", "de", n=3) == "Zyklus 3"
+
+
+@pytest.mark.parametrize(
+    ("count", "lang", "text"),
+    [
+        (1, "en", "1 learning still waits for a decision; the next start needs every one decided."),
+        (3, "en", "3 learnings still wait for a decision; the next start needs every one decided."),
+        (
+            1,
+            "de",
+            "1 Learning wartet noch auf eine Entscheidung; der nächste Start braucht für jedes eine.",
+        ),
+        (
+            0,
+            "de",
+            "0 Learnings warten noch auf eine Entscheidung; der nächste Start braucht für jedes eine.",
+        ),
+    ],
+)
+def test_counted_texts_agree_with_their_number(count: int, lang: str, text: str) -> None:
+    assert t_count("cycle.pending_count", count, lang) == text
+
+
+def test_every_counted_text_has_both_forms() -> None:
+    keys = catalogs()["en"]
+    stems = {k.rsplit(".", 1)[0] for k in keys if k.endswith((".one", ".other"))}
+    assert stems and all(f"{s}.one" in keys and f"{s}.other" in keys for s in stems)

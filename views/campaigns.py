@@ -11,7 +11,7 @@ from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
 from experiments.reports import build_report, report_file_name
 from experiments.store import Store
-from views.common import attempt, flash, lang, store, tr
+from views.common import attempt, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -122,7 +122,7 @@ def summary(campaign: Campaign) -> None:
         st.switch_page("views/cycle.py")
     criticism = [(f, n) for f, cid, n, _ in s.open_criticism() if cid == campaign.id]
     if criticism:
-        st.warning(tr("campaigns.open_criticism", count=len(criticism)), icon=":material/report:")
+        st.warning(tr_count("campaigns.open_criticism", len(criticism)), icon=":material/report:")
         for f, n in criticism:
             st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
 

@@ -14,7 +14,7 @@ import streamlit as st
 
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
-from experiments.i18n import DEFAULT_LANG, LANGS, normalise_lang, t
+from experiments.i18n import DEFAULT_LANG, LANGS, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
 
@@ -50,6 +50,11 @@ def lang() -> str:
 def tr(key: str, **values: object) -> str:
     """Return a text of the catalogs in the chosen language."""
     return t(key, lang(), **values)
+
+
+def tr_count(key: str, count: int, **values: object) -> str:
+    """Return the singular or plural text for ``count`` in the chosen language."""
+    return t_count(key, count, lang(), **values)
 
 
 # Streamlit renders messages as Markdown; text that quotes a file or a person is escaped.

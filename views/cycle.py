@@ -11,7 +11,7 @@ from experiments import loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
-from views.common import attempt, flash, lang, store, tr
+from views.common import attempt, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -125,7 +125,7 @@ def actions(campaign: Campaign, cycle: Cycle) -> None:
     else:
         waiting = [b for b in loop.blockers(s, cycle) if b.learning is not None]
         if waiting:
-            st.warning(tr("cycle.pending_count", count=len(waiting)), icon=":material/pending:")
+            st.warning(tr_count("cycle.pending_count", len(waiting)), icon=":material/pending:")
         if row.button(tr("cycle.next_button", m=cycle.number + 1), key="next_start",
                       type="primary", icon=":material/autorenew:"):  # fmt: skip
             st.session_state["ask_next"] = True
@@ -311,7 +311,7 @@ def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) ->
     if not locked:
         blockers = [b for b in loop.blockers(s, cycle) if b.learning is not None]
         if blockers:
-            st.warning(tr("cycle.pending_count", count=len(blockers)), icon=":material/pending:")
+            st.warning(tr_count("cycle.pending_count", len(blockers)), icon=":material/pending:")
         elif s.learnings(cycle.id):
             st.success(tr("cycle.all_decided"), icon=":material/task_alt:")
 
@@ -378,7 +378,7 @@ with st.container(border=True):
 actions(campaign, cycle)
 earlier = [(f, n) for f, cid, n, _ in s.open_criticism() if cid == campaign.id and n < number]
 if earlier:
-    st.warning(tr("cycle.open_criticism", count=len(earlier)), icon=":material/report:")
+    st.warning(tr_count("cycle.open_criticism", len(earlier)), icon=":material/report:")
     for f, n in earlier:
         st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
 numbers = {c.id: c.number for c in cycles}

@@ -55,6 +55,11 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+def t_count(key: str, count: int, lang: str = DEFAULT_LANG, **values: object) -> str:
+    """Return the singular (``key.one``) or plural (``key.other``) text for ``count``."""
+    return t(f"{key}.{'one' if count == 1 else 'other'}", lang, count=count, **values)
+
+
 def locale(lang: str) -> str:
     """Return the babel locale used for a language."""
     return _LOCALES[normalise_lang(lang)]

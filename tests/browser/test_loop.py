@@ -58,7 +58,9 @@ def test_next_start_dialog_refuses_then_closes_the_cycle(loop_server: Server, pa
     expect(page.get_by_text("Decided: Carry forward.")).to_be_visible()
     wait_idle(page)
     page.get_by_role("button", name="Start cycle 2").click()
-    expect(dialog.get_by_text("1 learning(s) go into the next cycle", exact=False)).to_be_visible()
+    expect(
+        dialog.get_by_text("Into the next cycle as its inputs: 1; staying behind: 0.", exact=False)
+    ).to_be_visible()
     dialog.get_by_role("button", name="Close and start cycle 2").click()
     expect(page.get_by_text("Cycle 1 is closed and cycle 2 has started")).to_be_visible()
     wait_idle(page)
