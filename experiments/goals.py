@@ -41,7 +41,7 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
-from experiments.metrics import BASE_METRICS, derived, ratio
+from experiments.metrics import BASE_METRICS, derived, inputs, ratio
 from experiments.models import Comparator, Goal, ScopeKind
 from experiments.store import Store
 
@@ -346,7 +346,7 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     campaign, channel = _scope(goal)
     as_of = min(today, goal.period_end) if goal.period_end else today
     # Before the period starts the window is empty (start > as_of), so the goal has no data.
-    frame = store.daily_metrics(goal.period_start, as_of, campaign, channel)
+    frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric))
     response: tuple[float | None, float | None] = (None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
@@ -379,7 +379,7 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
         if start is not None and end is not None and end < start:
             continue
         cid = str(row["campaign_id"])
-        frame = store.daily_metrics(start, end, cid, channel)
+        frame = store.daily_metrics(start, end, cid, channel, inputs(goal.metric))
         response: tuple[float | None, float | None] = (None, None)
         if goal.metric in _RESPONSE:
             response = store.response_time_summary(start, end, cid, channel)

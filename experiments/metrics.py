@@ -60,6 +60,18 @@ def derived(key: str) -> Derived | None:
     return next((d for d in DERIVED if d.key == key), None)
 
 
+def inputs(key: str) -> tuple[str, ...]:
+    """Return the base metrics a metric key is computed from (itself for a base key)."""
+    if key in BASE_METRICS:
+        return (key,)
+    if key in RESPONSE_TIME_KEYS:
+        return ("response_time_s",)
+    d = derived(key)
+    if d is None:
+        raise KeyError(f"unknown metric '{key}'")
+    return (d.numerator, d.denominator)
+
+
 def ratio(numerator: float | None, denominator: float | None, factor: float = 1.0) -> float | None:
     """Return factor·numerator/denominator, or None where either is missing or the divisor is 0."""
     if numerator is None or denominator is None or denominator == 0:

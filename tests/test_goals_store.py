@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from experiments.errors import Conflict, InvalidInput, NotFound, TrackerError
+from experiments.metrics import inputs
 from experiments.models import Alias, Comparator, Decision, Goal, Phase, ScopeKind, new_id
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle, make_learning
@@ -154,3 +155,26 @@ def test_goal_export_names_the_scoped_campaign(store: Store) -> None:
         ["CTR at least 1.8 %", "campaign", "Spring Sale"]
     ]
     assert frame["period_start"].tolist() == [date(2026, 3, 1)]
+
+
+@pytest.mark.parametrize(
+    ("key", "needed"),
+    [("spend", ("spend",)), ("ctr", ("clicks", "impressions")), ("cpm", ("spend", "impressions")),
+     ("response_time_median_s", ("response_time_s",)), ("response_time_p90_s", ("response_time_s",)),
+     ("replied_within_1h_share", ("replied_within_1h", "replies"))],
+)  # fmt: skip
+def test_a_metric_names_the_base_metrics_it_needs(key: str, needed: tuple[str, ...]) -> None:
+    assert inputs(key) == needed
+
+
+@pytest.mark.parametrize(
+    ("metrics", "message"),
+    [(["likes"], "not base metrics: likes"), ([], "not base metrics: (none)"),
+     (["spend", "ctr"], "not base metrics: ctr")],
+)  # fmt: skip
+def test_daily_metrics_refuses_unknown_columns(
+    store: Store, metrics: list[str], message: str
+) -> None:
+    with pytest.raises(InvalidInput) as err:
+        store.daily_metrics(metrics=metrics)
+    assert str(err.value) == message
