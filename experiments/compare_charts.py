@@ -16,8 +16,8 @@ from experiments import compare, stats
 from experiments.compare import Comparison, Kind, MetricRow, VariantRate
 from experiments.compare_learnings import OutcomeSuggestion
 from experiments.i18n import fmt_date, fmt_number, fmt_percent, normalise_lang, t
+from experiments.metrics import MONEY_METRICS
 
-MONEY = frozenset({"spend", "revenue", "cpc", "cpm", "cpa"})
 REPLY_TIMES = frozenset({Kind.REPLY_MEDIAN, Kind.REPLY_P90, Kind.REPLY_MEAN})
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 
@@ -38,7 +38,7 @@ def fmt_value(metric: str, value: float | None, lang: str) -> str:
         if value < 120:
             return t("compare.unit.seconds", lang, n=fmt_number(value, lang))
         return t("compare.unit.minutes", lang, n=fmt_number(value / 60, lang, 1))
-    if metric in MONEY or metric == "roas":
+    if metric in MONEY_METRICS or metric == "roas":
         return fmt_number(value, lang, 2)
     return fmt_number(value, lang, 0 if abs(value) >= 100 else 1)
 

@@ -46,6 +46,9 @@ DERIVED: tuple[Derived, ...] = (
     Derived("replied_within_1h_share", "replied_within_1h", "replies", is_rate=True),
 )
 
+# Amounts of money in the account currency (base and derived), shown with a currency or cents.
+MONEY_METRICS: frozenset[str] = frozenset({"spend", "revenue", "cpc", "cpm", "cpa"})
+
 # Derived from the distribution of reply times rather than from two sums.
 RESPONSE_TIME_KEYS: tuple[str, ...] = ("response_time_median_s", "response_time_p90_s")
 

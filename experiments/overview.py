@@ -14,11 +14,10 @@ import pandas as pd
 from experiments.errors import InvalidInput
 from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
-from experiments.metrics import derived
+from experiments.metrics import MONEY_METRICS, derived
 from experiments.models import Cycle, Decision, Phase
 from experiments.store import Store
 
-MONEY_METRICS = frozenset({"spend", "revenue", "cpc", "cpa", "cpm"})
 SECONDS_METRICS = frozenset({"response_time_s", "response_time_median_s", "response_time_p90_s"})
 # Traffic-light order: what needs attention first.
 STATUS_ORDER: tuple[Status, ...] = (
