@@ -27,6 +27,17 @@ def store(db: Database) -> Store:
 
 
 @pytest.fixture
+def demo_db(db_path: Path) -> Path:
+    """The database file of $TRACKER_DB, holding the demo workspace."""
+    from experiments.demo import load_demo
+
+    database = Database.open(db_path)
+    load_demo(Store(database))
+    database.close()
+    return db_path
+
+
+@pytest.fixture
 def db_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh database file, also set as $TRACKER_DB for the CLI and the pages."""
     path = tmp_path / "tracker.duckdb"

@@ -9,6 +9,19 @@ from experiments.models import Campaign, Cycle, Learning, Phase, new_id
 from experiments.store import Store
 
 
+def row_counts(store: Store) -> dict[str, int]:
+    """Return the row count of every table (not the schema record): proof that a refused or
+    rolled-back write changed nothing."""
+    tables = store.cur.execute(
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_schema = 'main' AND table_name <> 'schema_version' ORDER BY 1"
+    ).fetchall()
+    return {
+        t: store.cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
+        for (t,) in tables
+    }
+
+
 def make_campaign(store: Store, name: str = "Spring Sale", **brief: Any) -> Campaign:
     return store.create_campaign(name, **brief)
 

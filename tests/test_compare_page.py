@@ -13,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 
 from experiments import compare
 from experiments.db import Database
-from experiments.demo import load_demo
 from experiments.models import Actor, Decision, Outcome, Phase, Role
 from experiments.store import Store
 from tests.apptest import app, assert_clean
@@ -31,13 +30,6 @@ def opened(path: Path) -> Iterator[Store]:
         yield Store(db)
     finally:
         db.close()
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    with opened(db_path) as store:
-        load_demo(store)
-    return db_path
 
 
 @pytest.fixture

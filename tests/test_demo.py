@@ -34,11 +34,10 @@ from experiments.models import (
 )
 from experiments.store import Store
 from tests.factories import make_campaign
+from tests.factories import row_counts as counts
 
 TODAY = date(2026, 5, 20)
 NOT_EMPTY = "the database is not empty; load the demo into a new database (--db NEW.duckdb)"
-TABLES = ("campaign", "campaign_alias", "goal", "cycle", "feedback", "optimization", "learning",
-          "import", "metric_fact", "audit")  # fmt: skip
 # Facts per day and stream, up to TODAY: Spring Sale 3 streams × (21 + 21 + 28 + 12) days,
 # Employer Branding 2 × (28 + 28) + 1 × 21 (the IT ads were paused), Community Care 2 × 77.
 EXPECTED = {"campaigns": 3, "cycles": 11, "learnings": 25, "goals": 8, "facts": 533,
@@ -48,10 +47,6 @@ EXPECTED = {"campaigns": 3, "cycles": 11, "learnings": 25, "goals": 8, "facts": 
 @pytest.fixture
 def demo(store: Store) -> dict[str, Any]:
     return load_demo(store, TODAY)
-
-
-def counts(store: Store) -> dict[str, int]:
-    return {t: store.cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
 
 def cycle_facts(store: Store) -> pd.DataFrame:

@@ -9,7 +9,6 @@ import pytest
 
 from experiments import goals, overview
 from experiments.db import Database
-from experiments.demo import load_demo
 from experiments.errors import InvalidInput
 from experiments.goals import Status
 from experiments.models import (
@@ -156,14 +155,6 @@ def test_changes_since_a_day(loop: Store) -> None:
 
 
 # -- the page -------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    db = Database.open(db_path)
-    load_demo(Store(db))
-    db.close()
-    return db_path
 
 
 def test_overview_on_an_empty_database_offers_the_demo(db_path: Path) -> None:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from experiments.db import Database
-from experiments.demo import load_demo
 from experiments.store import Store
 from tests.apptest import DASHBOARD, app, assert_clean, shown
 
@@ -23,14 +22,6 @@ def listed_pages() -> list[str]:
 
 
 PAGES = listed_pages()
-
-
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    db = Database.open(db_path)
-    load_demo(Store(db))
-    db.close()
-    return db_path
 
 
 def test_every_listed_page_exists() -> None:

@@ -31,14 +31,7 @@ from experiments.models import (
 )
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle, make_learning
-
-TABLES = ("campaign", "campaign_alias", "cycle", "feedback", "optimization", "learning", "goal",
-          "import", "metric_fact", "app_user", "audit")  # fmt: skip
-
-
-def counts(store: Store) -> dict[str, int]:
-    """Row counts of every table, to prove a refused write changed nothing."""
-    return {t: store.cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}  # type: ignore[index]
+from tests.factories import row_counts as counts
 
 
 def make_goal(store: Store, **fields: Any) -> Goal:

@@ -73,13 +73,32 @@ def start_server(db: Path, log: Path) -> Server:
     raise RuntimeError(f"streamlit did not answer within 60 s:\n{log.read_text()}")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
-    """A dashboard server on its own empty database."""
-    srv = start_server(tmp_path / "tracker.duckdb", tmp_path / "streamlit.log")
+def _serve(tmp_path: Path, demo: bool) -> Iterator[Server]:
+    db = tmp_path / "tracker.duckdb"
+    if demo:
+        from experiments.db import Database
+        from experiments.demo import load_demo
+        from experiments.store import Store
+
+        database = Database.open(db)
+        load_demo(Store(database))
+        database.close()
+    srv = start_server(db, tmp_path / "streamlit.log")
     yield srv
     srv.process.terminate()
     srv.process.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A dashboard server on its own empty database."""
+    yield from _serve(tmp_path, demo=False)
+
+
+@pytest.fixture
+def demo_server(tmp_path: Path) -> Iterator[Server]:
+    """A dashboard server on a database holding the demo workspace."""
+    yield from _serve(tmp_path, demo=True)
 
 
 @pytest.fixture(scope="session")

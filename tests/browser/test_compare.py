@@ -3,30 +3,12 @@ aligned daily series and verdicts a manager can read; a screenshot lands in test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
-from experiments.db import Database
-from experiments.demo import load_demo
-from experiments.store import Store
-from tests.browser.conftest import Server, start_server, wait_idle
+from tests.browser.conftest import Server, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[Server]:
-    path = tmp_path / "tracker.duckdb"
-    db = Database.open(path)
-    load_demo(Store(db))
-    db.close()
-    srv = start_server(path, tmp_path / "streamlit.log")
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
 
 
 def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: Page) -> None:

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from experiments.db import Database
-from experiments.demo import load_demo
-from experiments.store import Store
-from tests.browser.conftest import Server, start_server, wait_idle
+from tests.browser.conftest import Server, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[Server]:
-    """A dashboard server on a database holding the demo workspace."""
-    db = Database.open(tmp_path / "tracker.duckdb")
-    load_demo(Store(db))
-    db.close()
-    srv = start_server(tmp_path / "tracker.duckdb", tmp_path / "streamlit.log")
-    yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
 
 
 def choose(page: Page, label: str, option: str) -> None:
