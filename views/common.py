@@ -14,7 +14,7 @@ import streamlit as st
 
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
-from experiments.i18n import DEFAULT_LANG, LANGS, normalise_lang, t, t_count
+from experiments.i18n import LANGS, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
 
@@ -42,7 +42,8 @@ def lang() -> str:
     """Return the language chosen in the sidebar (browser locale by default)."""
     value = st.session_state.get("lang")
     if value not in LANGS:
-        value = normalise_lang(getattr(st.context, "locale", None)) if st.context else DEFAULT_LANG
+        # The browser's locale; None outside a browser session (AppTest), which means English.
+        value = normalise_lang(st.context.locale)
         st.session_state["lang"] = value
     return str(value)
 
