@@ -94,8 +94,8 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "meta_de.xlsx: the workbook has no sheet named 'Daten' — choose one of its sheets: "
      "Übersicht, Rohdaten"),
     ("damaged workbook", "damaged.xlsx", b"PK\x03\x04" + b"\x00" * 64, {},
-     "damaged.xlsx: the workbook cannot be read (CalamineError) — open it in Excel, save it "
-     "again as .xlsx and upload that"),
+     "damaged.xlsx: the workbook is damaged (its zip structure cannot be read) — open it in "
+     "Excel, save it again as .xlsx and upload that"),
 ]  # fmt: skip
 
 TABLES = ("import", "metric_fact", "metric_fact_replaced", "audit", "column_mapping",

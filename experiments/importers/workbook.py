@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import python_calamine
 
+from experiments.importers import workbook_limits
 from experiments.importers.decoding import fail
 
 
@@ -41,6 +42,8 @@ def _cell(value: object) -> str:
 
 def sheets(data: bytes, name: str) -> list[tuple[str, bytes]]:
     """Return every sheet that has cells, in workbook order, as (sheet name, CSV UTF-8 bytes)."""
+    # Before the reader: it aborts the process on a sheet that spans too much (no exception).
+    workbook_limits.check(data, name)
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         out = []
