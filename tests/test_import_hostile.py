@@ -98,3 +98,95 @@ def test_command_line_refuses_the_sparse_grid_without_dying(tmp_path: Path) -> N
     assert done.returncode == 2, done.stderr  # bad input; an abort would be -6
     assert done.stdout == ""
     assert done.stderr == f"error: {path.name}: {GRID}\n"
+
+
+# Text files that raised csv.Error (a traceback) or were stored as impossible numbers before.
+HEADER = "Day,Campaign,Impr.,Clicks,Cost,Conversions\n"
+ROW = "2026-11-01,Spring,100,5,1.50,1\n"
+TODO_NUMBER = "write the real value, or leave the cell empty if there is none"
+TEXT_CASES: list[tuple[str, bytes, str]] = [
+    ("bare CR inside an unquoted cell", (HEADER + "2026-11-01,Spr\ring,100,5,1.50,1\n").encode(),
+     "bad.csv, line 2: a line break (CR) stands inside a cell that is not in quotes — export the "
+     "report again from the platform, or fix that line"),
+    ("a cell of 5 MB", (HEADER + "2026-11-01," + "y" * (5 << 20) + ",100,5,1.50,1\n").encode(),
+     "bad.csv, line 2: a cell is longer than 128 KB — no platform writes cells this long: export "
+     "the report again, or fix that line"),
+    ("one line of 5 MB", b"x" * (5 << 20),
+     "bad.csv, line 1: no platform or saved mapping knows this header (" + "x" * 39 + "…) — map "
+     "its columns once on the import page (the mapping is saved), or name the platform with "
+     "--platform (meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox)"),
+    ("a header cell of 50 KB", ("When," + "H" * 50_000 + ",What,A,B,C\n" + ROW).encode(),
+     "bad.csv, line 1: no platform or saved mapping knows this header (When, " + "H" * 39 + "…, "
+     "What, A, B, C) — map its columns once on the import page (the mapping is saved), or name the "
+     "platform with --platform (meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox)"),
+    ("1e309", (HEADER + "2026-11-01,Spring,1e309,5,1.50,1\n").encode(),
+     f"bad.csv, line 2, column 3: '1e309' in 'Impr.' is not a finite number — {TODO_NUMBER}"),
+    ("inf", (HEADER + ROW + "2026-11-02,Spring,100,inf,1.50,1\n").encode(),
+     f"bad.csv, line 3, column 4: 'inf' in 'Clicks' is not a finite number — {TODO_NUMBER}"),
+    ("NaN", (HEADER + "2026-11-01,Spring,100,5,NaN,1\n").encode(),
+     f"bad.csv, line 2, column 5: 'NaN' in 'Cost' is not a finite number — {TODO_NUMBER}"),
+    ("negative impressions", (HEADER + "2026-11-01,Spring,-100,5,1.50,1\n").encode(),
+     "bad.csv, line 2, column 3: '-100' in 'Impr.' is negative — Google Ads reports no values "
+     "below 0 here: correct the cell"),
+    ("negative spend", (HEADER + "2026-11-01,Spring,100,5,-1.50,1\n").encode(),
+     "bad.csv, line 2, column 5: '-1.50' in 'Cost' is negative — Google Ads reports no values "
+     "below 0 here: correct the cell"),
+    ("absurdly large spend", (HEADER + '2026-11-01,Spring,100,5,"2,000,000,000,000,000",1\n').encode(),
+     "bad.csv, line 2, column 5: '2,000,000,000,000,000' in 'Cost' is larger than any export "
+     "reports — correct the cell: values up to 1,000,000,000,000,000 are read"),
+    ("UTF-8 and Windows-1252 rows in one file",
+     (HEADER + "2026-11-01,Frühjahr,100,5,1.50,1\n").encode()
+     + "2026-11-02,Frühjahr,120,6,2.50,0\n".encode("cp1252"),
+     "bad.csv, line 3: the file mixes two encodings: line 2 is UTF-8 (it has 'ü'), line 3 is not "
+     "(Windows-1252 or another Excel encoding) — save the whole file once more in one encoding "
+     "(in Excel: CSV UTF-8) and upload that"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "message"), [c[1:] for c in TEXT_CASES],
+                         ids=[c[0] for c in TEXT_CASES])  # fmt: skip
+def test_hostile_text_file_gets_its_message_and_writes_nothing(
+    store: Store, data: bytes, message: str
+) -> None:
+    service.run(store, (FIXTURES / "google_ads_de.csv").read_bytes(), "google_ads_de.csv")
+    before = store.cur.execute("SELECT count(*), sum(impressions) FROM metric_fact").fetchone()
+    with pytest.raises(ImportFormatError) as caught:
+        service.run(store, data, "bad.csv")
+    assert str(caught.value) == message
+    assert store.cur.execute("SELECT count(*), sum(impressions) FROM metric_fact").fetchone() == (
+        before
+    )
+
+
+def test_mac_csv_with_cr_line_endings_imports(store: Store) -> None:
+    # Excel for Mac's "CSV (Macintosh)" ends every line with a bare CR.
+    data = (HEADER + ROW + "2026-11-02,Spring,120,6,2.50,0\n").replace("\n", "\r").encode()
+    result = service.run(store, data, "mac.csv")
+    assert (result.rows, result.totals["impressions"], result.totals["clicks"]) == (2, 220, 11)
+
+
+def test_google_ads_conversion_adjustments_may_be_negative(store: Store) -> None:
+    data = (HEADER + ROW + "2026-11-02,Spring,120,6,2.50,-1\n").encode()
+    result = service.run(store, data, "adjusted.csv")
+    assert result.totals["conversions"] == 0
+
+
+def test_random_bytes_get_a_message_not_a_traceback(tmp_path: Path) -> None:
+    path = tmp_path / "noise.csv"
+    path.write_bytes(bytes((i * 7919 + 13) % 255 + 1 for i in range(200_000)))
+    done = subprocess.run(
+        [sys.executable, "-m", "experiments", "--db", str(tmp_path / "t.duckdb"), "import",
+         str(path)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: noise.csv, line 1: no platform or saved mapping knows")
+    assert "Traceback" not in done.stderr and len(done.stderr) < 400
+
+
+def test_a_file_wholly_in_windows_1252_still_imports(store: Store) -> None:
+    data = (HEADER + "2026-11-01,Frühjahr €,100,5,1.50,1\n").encode("cp1252")
+    result = service.run(store, data, "german_excel.csv")
+    assert result.rows == 1
+    names = store.cur.execute("SELECT DISTINCT source_campaign FROM metric_fact").fetchall()
+    assert names == [("Frühjahr €",)]

@@ -6,6 +6,7 @@ DuckDB reads UTF-8; every other encoding is decoded here in Python and handed on
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -29,10 +30,23 @@ class Decoded:
     encoding: str
 
 
+# How much of a file's own text a message quotes: a header cell of 50 KB once became a message
+# of 50 KB. What is wrong and what to do stay whole; the quoted file text is shortened.
+QUOTE_CHARS = 60
+MESSAGE_WHAT_CHARS = 400
+
+
+def quote(text: str, limit: int = QUOTE_CHARS) -> str:
+    """Return file text short enough to quote in a message ('…' marks a cut)."""
+    text = text.replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def fail(
     name: str, what: str, todo: str, line: int | None = None, column: int | None = None
 ) -> ImportFormatError:
     """Return the error for a bad file: '<file>, line L, column C: what is wrong — what to do'."""
+    name, what = quote(name, 120), quote(what, MESSAGE_WHAT_CHARS)
     where = name
     if line is not None:
         where += f", line {line}"
@@ -139,7 +153,8 @@ def decode(data: bytes, name: str) -> Decoded:
     _refuse_binary(data, len(data) - len(view), name)
     try:
         codecs.utf_8_decode(view, "strict", True)
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as e:
+        _refuse_mixed(bytes(view), e.start, name)
         # German Excel saves Windows-1252 (it has '€', latin-1 does not); five byte values are
         # unassigned there, and a file using them is read as latin-1 rather than refused.
         try:
@@ -148,5 +163,39 @@ def decode(data: bytes, name: str) -> Decoded:
         except UnicodeDecodeError:
             text = bytes(view).decode("latin-1")
             encoding = "ISO-8859-1"
-        return Decoded(text.encode("utf-8"), encoding)
-    return Decoded(view, encoding)
+        return Decoded(_cr_lines_to_lf(text.encode("utf-8")), encoding)
+    return Decoded(_cr_lines_to_lf(view), encoding)
+
+
+# A character of two to four bytes as UTF-8 writes it. In Windows-1252 text these byte pairs
+# only appear as mojibake ('Ã¼' for 'ü'), which is how a UTF-8 line looks to that encoding.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _refuse_mixed(data: bytes, bad: int, name: str) -> None:
+    # A file pasted together from a UTF-8 and a Windows-1252 export: read as one encoding, half
+    # of its names would silently become 'FrÃ¼hjahr' next to 'Frühjahr'.
+    found = _UTF8_MULTIBYTE.search(data)
+    if found is None:
+        return
+    utf8_line = data.count(b"\n", 0, found.start()) + 1
+    other_line = data.count(b"\n", 0, bad) + 1
+    sample = found.group().decode("utf-8")
+    raise fail(
+        name,
+        f"the file mixes two encodings: line {utf8_line} is UTF-8 (it has '{sample}'), line "
+        f"{other_line} is not (Windows-1252 or another Excel encoding)",
+        "save the whole file once more in one encoding (in Excel: CSV UTF-8) and upload that",
+        line=other_line,
+    )
+
+
+def _cr_lines_to_lf(text: bytes | memoryview) -> bytes | memoryview:
+    # Excel for Mac's "CSV (Macintosh)" ends lines with a bare CR; everything after decoding
+    # reads lines that end in LF. A file with any LF keeps its bytes as they are.
+    raw = text if isinstance(text, bytes) else text.obj
+    if not isinstance(raw, bytes) or b"\n" in raw or b"\r" not in raw:
+        return text
+    return bytes(text).replace(b"\r", b"\n")

@@ -8,16 +8,25 @@ DuckDB to find the first cell that is not what its column needs. Never touches t
 from __future__ import annotations
 
 import csv
+import math
 from array import array
 
 import duckdb
 
 from experiments.errors import ImportFormatError
-from experiments.importers import values
+from experiments.importers import tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind, normalise
-from experiments.importers.sql import DuplicateKey, raw_sql, value_sql
+from experiments.importers.sql import LARGEST, DuplicateKey, bounds_sql, raw_sql, value_sql
+
+
+def _float(raw: str) -> float:
+    # Python reads what DuckDB reads as a non-finite DOUBLE: 'inf', 'NaN', '1e309'.
+    try:
+        return float(raw.strip())
+    except ValueError:
+        return 0.0
 
 
 def _shown(raw: str) -> str:
@@ -39,13 +48,8 @@ def _walk(p: Prepared) -> tuple[array[int], ImportFormatError | None]:
                 row = next(reader)
             except StopIteration:
                 return starts, None
-            except csv.Error:
-                return starts, fail(
-                    p.file_name,
-                    "a quoted field starts on this line and its closing quote is missing",
-                    "close the quote, or export the file again: it may have been cut off",
-                    line=line,
-                )
+            except csv.Error as e:
+                return starts, tables.unreadable_row(p.file_name, line, e)
             starts.append(line)
             if len(row) != width:
                 return starts, fail(
@@ -84,7 +88,11 @@ def _bad_sql(p: Prepared, c: Column) -> str:
         converted = value_sql(p, c, strict=False)
     if c.target == DATE:
         return f"({present} IS NULL OR {converted} IS NULL)"
-    return f"({present} IS NOT NULL AND {converted} IS NULL)"
+    if c.kind is Kind.DATE:
+        return f"({present} IS NOT NULL AND {converted} IS NULL)"
+    value = value_sql(p, c, strict=False)
+    impossible = f"NOT {bounds_sql(value, c.target in p.platform.negative)}"
+    return f"({present} IS NOT NULL AND ({converted} IS NULL OR {impossible}))"
 
 
 def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportFormatError:
@@ -102,6 +110,15 @@ def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportF
     elif c.kind is Kind.SHARE:
         what = f"'{shown}' in '{c.label}' is not a percentage"
         todo = "write it like 87.5% or 0.875"
+    elif (number := values.parse_number(raw, p.number_style)) is not None and number < 0:
+        what = f"'{shown}' in '{c.label}' is negative"
+        todo = f"{p.platform.title} reports no values below 0 here: correct the cell"
+    elif number is not None and number > LARGEST:
+        what = f"'{shown}' in '{c.label}' is larger than any export reports"
+        todo = "correct the cell: values up to 1,000,000,000,000,000 are read"
+    elif number is not None or not math.isfinite(_float(raw)):
+        what = f"'{shown}' in '{c.label}' is not a finite number"
+        todo = "write the real value, or leave the cell empty if there is none"
     else:
         what = f"'{shown}' in '{c.label}' is not a number"
         todo = (

@@ -227,7 +227,7 @@ def prepare(
     _require(columns, name, header.line, plat)
     campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
     table = tables.locate(text, name, header, dialect, campaign)
-    sample = _sample(text, table)
+    sample = _sample(text, table, name)
     style, columns, notices = _formats(sample, columns, dialect, plat)
     if encoding == "ISO-8859-1":
         notices += (Notice("import.warn.latin1"),)
@@ -265,7 +265,7 @@ def _unknown(
         for _, _, _, line in tables.head_lines(memoryview(text)[header.end + 1 :], 5)
         if (r := tables.split(line, header.delimiter))
     ]
-    shown = ", ".join(c for c in header.cells[:8] if c.strip())
+    shown = ", ".join(decoding.quote(c, 40) for c in header.cells[:8] if c.strip())
     more = " …" if len(header.cells) > 8 else ""
     if platform is not None:
         what = f"the header ({shown}{more}) lacks the date and campaign columns of {platform}"
@@ -318,14 +318,17 @@ def _require(columns: Sequence[Column], name: str, line: int, plat: Platform) ->
         )
 
 
-def _sample(text: bytes | memoryview, table: tables.Table) -> list[list[str]]:
+def _sample(text: bytes | memoryview, table: tables.Table, name: str) -> list[list[str]]:
     view = memoryview(text)
     cut = min(table.end, table.start + (1 << 18))
     chunk = bytes(view[table.start : cut]).decode("utf-8", "replace")
     if cut < table.end:
         chunk = chunk[: chunk.rfind("\n") + 1]
     rows = csv.reader(io.StringIO(chunk), delimiter=table.delimiter)
-    return [row for _, row in zip(range(SAMPLE_ROWS), rows, strict=False)]
+    try:
+        return [row for _, row in zip(range(SAMPLE_ROWS), rows, strict=False)]
+    except csv.Error as e:
+        raise tables.unreadable_row(name, table.first_line + rows.line_num - 1, e) from None
 
 
 def _formats(

@@ -93,6 +93,8 @@ class Platform:
     dialects: tuple[Dialect, ...]
     # Metrics an export gives as a share of another metric (87,5 % of the replies).
     shares: Mapping[str, str] = field(default_factory=dict)
+    # Metrics this platform really reports below zero; every other value must be 0 or more.
+    negative: frozenset[str] = frozenset()
 
     def kind(self, target: str) -> Kind:
         """Return how the cells of a column with this target are read."""
@@ -180,7 +182,9 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Interaktionen": "engagements", "CTR": DERIVED, "Durchschn. CPC": DERIVED,
         "Conv.-Rate": DERIVED, "Kosten/Conv.": DERIVED, "Durchschn. CPM": DERIVED,
     }, [["Kampagne", "Tag", "Impr.", "Kosten"]], _DE, totals=(r"Gesamt: .*",)),
-))  # fmt: skip
+# Conversion adjustments (retractions of returned orders, restatements of their value) show up
+# in Google Ads reports as days with fewer conversions and less value than zero.
+), negative=frozenset({"conversions", "revenue"}))  # fmt: skip
 
 LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
     dialect("en", {

@@ -64,8 +64,31 @@ def read_csv_sql(p: Prepared) -> str:
     )
 
 
+IMPOSSIBLE = "value out of range"
+# No export reports a value this large (a quadrillion rupiah is 60 billion dollars); the bound
+# also keeps the sums of a million rows finite. '1e309' reads as infinity, 'NaN' as itself.
+LARGEST = 1e15
+_MAX = "1e15"
+
+
+def bounds_sql(expr: str, negative: bool) -> str:
+    """Return SQL that is true when a metric's value is finite (and not below 0 unless allowed)."""
+    low = f"{expr} >= -{_MAX}" if negative else f"{expr} >= 0"
+    # NaN sorts above every number in DuckDB, so it fails the upper bound.
+    return f"({low} AND {expr} <= {_MAX})"
+
+
 def value_sql(p: Prepared, c: Column, *, strict: bool) -> str:
-    """Return the expression converting one column's text to its value."""
+    """Return the expression converting one column's text to its value; a strict metric value
+    that is not finite, or negative where the platform never reports negatives, is an error."""
+    value = _value_sql(p, c, strict=strict)
+    if not strict or c.kind is Kind.DATE:
+        return value
+    ok = bounds_sql(value, c.target in p.platform.negative)
+    return f"CASE WHEN {value} IS NULL OR {ok} THEN {value} ELSE error('{IMPOSSIBLE}') END"
+
+
+def _value_sql(p: Prepared, c: Column, *, strict: bool) -> str:
     if c.kind is Kind.DATE:
         assert c.date_format is not None
         return values.date_sql(c.ref, c.date_format, strict=strict)
@@ -74,7 +97,7 @@ def value_sql(p: Prepared, c: Column, *, strict: bool) -> str:
     if c.kind is Kind.SHARE:
         base = p.by_target(p.platform.shares[c.target])[0]
         return values.share_sql(
-            c.ref, value_sql(p, base, strict=strict), p.number_style, strict=strict
+            c.ref, _value_sql(p, base, strict=strict), p.number_style, strict=strict
         )
     return values.number_sql(c.ref, p.number_style, strict=strict, strip=c.strip)
 

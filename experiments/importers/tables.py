@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from experiments.errors import ImportFormatError
 from experiments.importers.decoding import fail
 from experiments.importers.registry import Dialect, normalise
 
@@ -57,8 +58,27 @@ class UnknownHeader(Exception):
 
 
 def split(line: str, delimiter: str) -> list[str]:
-    """Return the cells of one line of delimited text (quotes honoured)."""
-    return next(csv.reader([line], delimiter=delimiter), [])
+    """Return the cells of one line of delimited text (quotes honoured); none for a line that is
+    no delimited text (a bare CR inside a cell, a cell over the csv module's 128 KB)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def unreadable_row(name: str, line: int, error: csv.Error) -> ImportFormatError:
+    """Return the message for a row the csv module cannot split, by what it stumbled on."""
+    reason = str(error)
+    if "field limit" in reason:
+        what = f"a cell is longer than {csv.field_size_limit() // 1024} KB"
+        todo = "no platform writes cells this long: export the report again, or fix that line"
+    elif "new-line" in reason:
+        what = "a line break (CR) stands inside a cell that is not in quotes"
+        todo = "export the report again from the platform, or fix that line"
+    else:
+        what = "a quoted field starts on this line and its closing quote is missing"
+        todo = "close the quote, or export the file again: it may have been cut off"
+    return fail(name, what, todo, line=line)
 
 
 def head_lines(
