@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from experiments.errors import InvalidInput
+from experiments.files import write_atomically
 from experiments.store import Store
 
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -100,16 +101,12 @@ def export_bytes(store: Store, table: str, fmt: str) -> bytes:
     return render(store.export_table(table), fmt, sheet=table)
 
 
-def export_file(store: Store, table: str, out: Path) -> int:
-    """Write one table to ``out`` (.csv or .xlsx by its suffix); return the number of rows."""
+def export_file(store: Store, table: str, out: Path, *, force: bool = False) -> int:
+    """Write one table to ``out`` (.csv or .xlsx by its suffix), whole or not at all; return the
+    number of rows. An existing file is replaced only with ``force``."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InvalidInput(f"cannot tell the format of '{out.name}'; name a .csv or .xlsx file")
     frame = store.export_table(table)
-    data = render(frame, fmt, sheet=table)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as e:
-        raise InvalidInput(f"cannot write {out}: {e.strerror}; choose another path") from e
+    write_atomically(out, render(frame, fmt, sheet=table), force=force)
     return len(frame)

@@ -20,6 +20,7 @@ from plotly.offline import get_plotlyjs
 
 from experiments import charts, compare, goals
 from experiments.errors import InvalidInput
+from experiments.files import write_atomically
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_number, fmt_percent, t
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
@@ -382,14 +383,10 @@ def report_file_name(campaign: str | None, start: date | None, end: date | None)
     return f"report-{slug}{period}.html"
 
 
-def write_report(store: Store, out: Path, **options: Any) -> Path:
-    """Write the report to ``out`` (an .html file) and return the path."""
+def write_report(store: Store, out: Path, *, force: bool = False, **options: Any) -> Path:
+    """Write the report to ``out`` (an .html file), whole or not at all, and return the path;
+    an existing file is replaced only with ``force``."""
     if out.suffix.lower() not in (".html", ".htm"):
         raise InvalidInput(f"the report is an HTML file: name it like {out.stem}.html")
     text = build_report(store, **options)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text, encoding="utf-8")
-    except OSError as e:
-        raise InvalidInput(f"cannot write {out}: {e.strerror}; choose another path") from e
-    return out
+    return write_atomically(out, text.encode("utf-8"), force=force)

@@ -16,6 +16,7 @@ def register(sub: Any) -> None:
     p.add_argument("table", metavar="TABLE", help=", ".join(EXPORT_TABLES))
     p.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
     p.add_argument("--json", action="store_true", help='print {"table", "file", "rows"}')
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
     p.set_defaults(handler=export)
 
 
@@ -23,7 +24,7 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     """Run the command; return the exit code."""
     from experiments.exports import export_file  # openpyxl and pandas, only when exporting
 
-    rows = export_file(ctx.store, args.table.strip().lower(), args.out)
+    rows = export_file(ctx.store, args.table.strip().lower(), args.out, force=args.force)
     if args.json:
         ctx.print_json({"table": args.table, "file": str(args.out), "rows": rows})
     else:

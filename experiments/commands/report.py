@@ -21,6 +21,7 @@ def register(sub: Any) -> None:
     p.add_argument("--from", dest="start", type=iso_date, default=None, help="period start")
     p.add_argument("--to", dest="end", type=iso_date, default=None, help="period end")
     p.add_argument("--lang", choices=LANGS, default="en", help="language of the report")
+    p.add_argument("--force", action="store_true", help="replace the file if it exists")
     p.set_defaults(handler=report)
 
 
@@ -30,7 +31,7 @@ def report(args: argparse.Namespace, ctx: Context) -> int:
     from experiments.reports import write_report
 
     out = write_report(ctx.store, args.out, campaign=args.campaign, start=args.start,
-                       end=args.end, lang=args.lang)  # fmt: skip
+                       end=args.end, lang=args.lang, force=args.force)  # fmt: skip
     what = f"on {args.campaign}" if args.campaign else "on every campaign"
     ctx.print(f"wrote the report {what} to {out}")
     return 0
