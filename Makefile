@@ -15,9 +15,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
 
+# Local mode: `serve` passes --server.address 127.0.0.1 itself, whatever the config says.
 run: $(VENV)/.runtime
-	$(PY) -m experiments init
-	$(PY) -m streamlit run dashboard.py
+	$(PY) -m experiments serve
 
 # Browser tests drive Debian's Chromium; a browser downloaded by Playwright is not used.
 chromium:

@@ -12,9 +12,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.i18n import LANGS  # noqa: E402
-from views.common import lang, show_flash, tr  # noqa: E402
+from views.common import lang, log_unexpected_error, show_flash, tr  # noqa: E402
 
-st.set_page_config(page_title="Launch & Learn", page_icon=":material/autorenew:", layout="wide")
+# The icon is a file of ours: a Material icon as page icon made the browser fetch it from a font
+# service outside this machine.
+st.set_page_config(page_title="Launch & Learn", page_icon=str(ROOT / "assets" / "icon.png"),
+                   layout="wide")  # fmt: skip
 
 lang()  # sets the default language from the browser before the switch is drawn
 st.sidebar.selectbox(
@@ -42,4 +45,9 @@ pages = [
 ]
 page = st.navigation(pages)
 show_flash()
-page.run()
+try:
+    page.run()
+except Exception:  # Streamlit's rerun and stop are BaseExceptions and pass through
+    # Users see a reference, never a traceback (client.showErrorDetails is "none"); the admin
+    # finds the traceback under the same reference in the server log.
+    st.error(tr("error.unexpected", ref=log_unexpected_error()))

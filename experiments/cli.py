@@ -63,6 +63,7 @@ class Context:
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
+            self._db = self._store = None
 
 
 Handler = Callable[[argparse.Namespace, Context], int]

@@ -5,7 +5,9 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 
 from __future__ import annotations
 
+import logging
 import re
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -100,3 +102,10 @@ def show_flash() -> None:
     message = st.session_state.pop("_flash", None)
     if message:
         st.success(message, icon=":material/check_circle:")
+
+
+def log_unexpected_error() -> str:
+    """Log the exception being handled with a short reference and return the reference."""
+    ref = secrets.token_hex(4)
+    logging.getLogger("launch_and_learn").exception("unexpected error, reference %s", ref)
+    return ref

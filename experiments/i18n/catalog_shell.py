@@ -2,6 +2,7 @@
 
 EN = {
     "nav.language": "Language",
+    "error.unexpected": "Something went wrong, and nothing was saved. Please try again; if it happens again, tell your admin the reference {ref} (it is in the server log).",
     "nav.overview": "Overview",
     "overview.title": "Overview",
     "overview.empty": "No campaigns yet. Load the demo workspace to look around, or create your first campaign.",
@@ -34,6 +35,7 @@ EN = {
 
 DE = {
     "nav.language": "Sprache",
+    "error.unexpected": "Etwas ist schiefgegangen, es wurde nichts gespeichert. Bitte versuchen Sie es erneut; passiert es wieder, nennen Sie Ihrem Admin die Referenz {ref} (sie steht im Server-Log).",
     "nav.overview": "Übersicht",
     "overview.title": "Übersicht",
     "overview.empty": "Noch keine Kampagnen. Laden Sie den Demo-Arbeitsbereich, um sich umzusehen, oder legen Sie Ihre erste Kampagne an.",
