@@ -201,7 +201,7 @@ def library(db_path: Path) -> Path:
     care = make_campaign(s, name="Community Care", channels=("Instagram",))
     one, _ = loop.start_first_cycle(s, spring.id, date(2026, 3, 1), date(2026, 3, 28))
     two, _ = loop.start_first_cycle(s, care.id, date(2026, 3, 1), date(2026, 3, 28))
-    a = loop.add_learning(s, one.id, "Short copy wins", "CTR 1.9% vs 1.2%", ("copy",))
+    a = loop.add_learning(s, one.id, "Short copy wins", "CTR 1.9% vs 1.2%", ("copy",), "high")
     loop.add_learning(s, one.id, "100% discount codes attract bargain hunters", tags=("price",))
     loop.add_learning(s, two.id, "Saved replies halve the reply time", tags=("inbox",))
     for _ in range(3):
@@ -255,6 +255,16 @@ def test_library_shows_the_track_record(library: Path) -> None:
     assert (row["carried_into"], row["decision"], row["outcome"]) == ("2", "Carry forward",
                                                                        "Confirmed")  # fmt: skip
     assert at.caption[1].value == "3 of 3 learnings"
+
+
+def test_library_shows_confidence_and_wraps_long_text(library: Path) -> None:
+    at = app("views/learnings.py")
+    table = at.dataframe[0]
+    shown = table.value.set_index("statement")
+    assert shown.loc["Short copy wins", "confidence"] == "High"
+    assert shown.loc["Saved replies halve the reply time", "confidence"] == "Not rated"
+    # The grid wraps cell text only in rows taller than 4rem (64 px); shorter rows cut it off.
+    assert table.proto.row_height > 64
 
 
 def test_timeline_opens_the_chosen_cycle(library: Path) -> None:
