@@ -34,15 +34,16 @@ Status rule (``meets(v)`` is ``v >= target`` for at_least, ``v <= target`` for a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
 
+from experiments.campaigns import find_campaign
 from experiments.metrics import BASE_METRICS, derived, inputs, ratio
-from experiments.models import Comparator, Goal, ScopeKind
+from experiments.models import Campaign, Comparator, Goal, ScopeKind
 from experiments.store import Store
 
 
@@ -98,6 +99,9 @@ class Progress:
     # The running value per day with data (reply times: the day's own value), for sparklines.
     series: tuple[tuple[date, float], ...] = ()
     contributions: tuple[Contribution, ...] = ()
+    # The campaign the goal's scope names (resolved once, by id or name); None when not scoped
+    # to a campaign or when the campaign does not exist (yet).
+    campaign: Campaign | None = None
 
 
 def metric_kind(metric: str) -> Kind:
@@ -316,6 +320,13 @@ def _scope(goal: Goal) -> tuple[str | None, str | None]:
     return None, None
 
 
+def scope_campaign(store: Store, goal: Goal) -> Campaign | None:
+    """Return the campaign a goal is scoped to, or None (not campaign-scoped, or unknown)."""
+    if goal.scope_kind is not ScopeKind.CAMPAIGN:
+        return None
+    return find_campaign(store, goal.scope_value)
+
+
 def evaluate(
     goal: Goal,
     frame: pd.DataFrame,
@@ -343,14 +354,17 @@ def evaluate(
 
 def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     """Return one goal's progress on ``today``, read from the facts of its period and scope."""
+    scoped = scope_campaign(store, goal)
+    # An unknown campaign has no facts: its key is passed on and matches nothing.
     campaign, channel = _scope(goal)
+    campaign = str(scoped.id) if scoped else campaign
     as_of = min(today, goal.period_end) if goal.period_end else today
     # Before the period starts the window is empty (start > as_of), so the goal has no data.
     frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric))
     response: tuple[float | None, float | None] = (None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
-    return evaluate(goal, frame, response, today)
+    return replace(evaluate(goal, frame, response, today), campaign=scoped)
 
 
 def progress(store: Store, today: date) -> list[Progress]:
@@ -365,13 +379,12 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
     channel's facts of every cycle. Cycles without overlap are left out.
     """
     goal = p.goal
-    campaign_key, channel = _scope(goal)
+    _, channel = _scope(goal)
+    scoped = goal.scope_kind is ScopeKind.CAMPAIGN
     out = []
     for _, row in store.cycle_metrics().iterrows():
-        if campaign_key is not None and campaign_key.lower() not in (
-            str(row["campaign_id"]),
-            str(row["campaign"]).lower(),
-        ):
+        # A campaign scope counts that campaign's cycles only (none when it names no campaign).
+        if scoped and (p.campaign is None or str(p.campaign.id) != str(row["campaign_id"])):
             continue
         start = max((d for d in (goal.period_start, row["start_date"]) if d is not None),
                     default=None)  # fmt: skip

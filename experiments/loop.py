@@ -8,6 +8,7 @@ The store keeps data whole; the rules of the loop live here. Every write runs th
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -176,10 +177,19 @@ def blockers(store: Store, cycle: Cycle) -> list[Blocker]:
     return found
 
 
+def planned_from(optimizations: Sequence[Optimization]) -> str:
+    """Return a cycle's optimizations as the next cycle's planned changes, one per line."""
+    return "\n".join(f"- {o.what}" for o in optimizations)
+
+
 def next_start(store: Store, campaign_id: uuid.UUID, start: date | None = None,
-        end: date | None = None, hypothesis: str = "",
-        today: date | None = None) -> Cycle:  # fmt: skip
-    """Close the open cycle and open the next in start with its carried learnings; return it."""
+        end: date | None = None, hypothesis: str = "", today: date | None = None,
+        planned_changes: str | None = None, budget: float | None = None) -> Cycle:  # fmt: skip
+    """Close the open cycle and open the next in start with its carried learnings; return it.
+
+    Without ``planned_changes`` the next cycle plans what the closing cycle's optimizations
+    said would change next.
+    """
     campaign = store.campaign(campaign_id)
     # The gate is checked inside the write so that no learning slips in between check and close.
     with store.write(Area.LOOP):
@@ -198,10 +208,13 @@ def next_start(store: Store, campaign_id: uuid.UUID, start: date | None = None,
             start, default_end = suggested_window(current, today or date.today())
             end = end or default_end
         _check_after(current, current.number + 1, start)
+        if planned_changes is None:
+            planned_changes = planned_from(store.optimizations(current.id))
         store.set_phase(current.id, Phase.CLOSED, action="close")
         following = store.add_cycle(
             Cycle(new_id(), campaign.id, current.number + 1, Phase.START, start=start, end=end,
-                  hypothesis=hypothesis, previous_id=current.id)
+                  hypothesis=hypothesis, planned_changes=planned_changes, budget=budget,
+                  previous_id=current.id)
         )  # fmt: skip
         for learning in store.learnings(cycle_id=current.id):
             if learning.decision in CARRIED:
@@ -281,6 +294,17 @@ def set_outcome(
     return store.update_learning(replace(learning, outcome=outcome), "outcome")
 
 
+def record_carried_result(store: Store, learning_id: uuid.UUID | str, cycle_id: uuid.UUID,
+        applied: bool | None, reason: str = "",
+        outcome: Outcome | None = None) -> Learning:  # fmt: skip
+    """Record whether a carried learning was applied (and why not) with its outcome, together."""
+    if applied is None:
+        raise InvalidInput("say whether the learning was applied: yes or no")
+    if not applied and not reason.strip():
+        raise InvalidInput("say why the learning was not applied (a short reason)")
+    return store.record_carried_result(learning_id, cycle_id, applied, reason, outcome)
+
+
 def restate(store: Store, learning_id: uuid.UUID | str, cycle_id: uuid.UUID) -> Learning:
     """Record a carried learning again as the receiving cycle's own (to retest it); return it."""
     learning = _carried_into(store, learning_id, cycle_id)
@@ -300,6 +324,12 @@ def add_feedback(store: Store, cycle_id: uuid.UUID, source: FeedbackSource, kind
     if goal_id is not None and kind is not FeedbackKind.REQUEST:
         raise InvalidInput("only a request names the goal it would serve; choose kind request")
     return store.add_feedback(cycle_id, source, kind, text, goal_id=goal_id)
+
+
+def next_feedback_status(item: Feedback) -> FeedbackStatus | None:
+    """Return the status feedback moves on to, or None once it is communicated."""
+    position = FEEDBACK_FLOW.index(item.status) + 1
+    return FEEDBACK_FLOW[position] if position < len(FEEDBACK_FLOW) else None
 
 
 def move_feedback(store: Store, feedback_id: uuid.UUID) -> Feedback:
@@ -396,3 +426,86 @@ def parse_aliases(text: str) -> tuple[Alias, ...]:
 def aliases_text(aliases: tuple[Alias, ...]) -> str:
     """Return aliases one per line, as parse_aliases reads them."""
     return "\n".join(f"{a.platform}: {a.name}" if a.platform else a.name for a in aliases)
+
+
+# The cycle page's tabs: one per open phase, then the cycle's learnings.
+LEARNINGS_TAB = "learnings"
+TABS: tuple[str, ...] = (*(p.value for p in (*FORWARD, LAST_OPEN_PHASE)), LEARNINGS_TAB)
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Everything the cycle page shows of one cycle: the page reads it and renders, no rules."""
+
+    campaign: Campaign
+    cycles: tuple[Cycle, ...]
+    cycle: Cycle
+    locked: bool  # a closed cycle is read-only
+    numbers: Mapping[uuid.UUID, int]  # cycle id → number, for learnings from or into cycles
+    own: tuple[Learning, ...]  # the cycle's own learnings
+    carried_in: tuple[Learning, ...]  # learnings carried into this cycle (its inputs)
+    restatable: frozenset[uuid.UUID]  # carried learnings that may be recorded again to retest
+    feedback: tuple[Feedback, ...]
+    next_status: Mapping[uuid.UUID, FeedbackStatus]  # feedback id → the status it moves on to
+    optimizations: tuple[Optimization, ...]
+    goal_names: Mapping[uuid.UUID, str]
+    pending: tuple[Learning, ...]  # own learnings still waiting for a decision
+    blockers: tuple[Blocker, ...]  # why the next start would be refused now
+    carried: tuple[Learning, ...]  # own learnings going into the next cycle
+    dropped: int  # own learnings staying behind
+    earlier_criticism: tuple[tuple[Feedback, int], ...]  # open criticism of earlier cycles
+    spent: float | None  # spend of the campaign's facts inside the window
+    budget_used: float | None  # spent / budget, where both are known
+    back_to: Phase | None  # where a step back leads (None: no step back)
+    forward_to: Phase | None  # where a step forward leads (None: the next start is next)
+    opening_tab: str  # the phase the cycle is in; a closed cycle opens on what it learned
+    next_window: tuple[date, date]
+    next_changes: str  # the next cycle's planned changes, from this cycle's optimizations
+
+    @property
+    def can_turn(self) -> bool:
+        """Return True when the next start is the step to offer (the last open phase)."""
+        return not self.locked and self.forward_to is None
+
+
+def workspace(
+    store: Store, campaign_id: uuid.UUID, number: int | None, today: date
+) -> Workspace | None:
+    """Return the cycle page's view of cycle ``number`` (default: the current one), or None
+    when the campaign has no cycle yet."""
+    campaign = store.campaign(campaign_id)
+    cycles = tuple(store.cycles(campaign.id))
+    if not cycles:
+        return None
+    by_number = {c.number: c for c in cycles}
+    cycle = by_number.get(number) if number is not None else None
+    cycle = cycle or current_cycle(store, campaign.id) or cycles[-1]
+    locked = cycle.phase is Phase.CLOSED
+    own = tuple(store.learnings(cycle_id=cycle.id))
+    carried_in = tuple(inputs(store, cycle))
+    feedback = tuple(store.feedback(cycle.id))
+    optimizations = tuple(store.optimizations(cycle.id))
+    found = tuple(blockers(store, cycle))
+    carried = tuple(x for x in own if x.decision in CARRIED)
+    spent = store.campaign_spend(campaign.id, cycle.start, cycle.end)
+    earlier = tuple(
+        (f, n) for f, cid, n, _ in store.open_criticism() if cid == campaign.id and n < cycle.number
+    )
+    return Workspace(
+        campaign=campaign, cycles=cycles, cycle=cycle, locked=locked,
+        numbers={c.id: c.number for c in cycles}, own=own, carried_in=carried_in,
+        restatable=frozenset(
+            x.id for x in carried_in if x.decision is Decision.RETEST and not locked
+        ),
+        feedback=feedback,
+        next_status={f.id: s for f in feedback if (s := next_feedback_status(f)) is not None},
+        optimizations=optimizations, goal_names={g.id: g.name for g in store.goals()},
+        pending=tuple(x for x in own if x.decision is Decision.PENDING), blockers=found,
+        carried=carried, dropped=len(own) - len(carried), earlier_criticism=earlier,
+        spent=spent,
+        budget_used=spent / cycle.budget if spent is not None and cycle.budget else None,
+        back_to=None if locked else BACK.get(cycle.phase),
+        forward_to=None if locked else FORWARD.get(cycle.phase),
+        opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
+        next_window=suggested_window(cycle, today), next_changes=planned_from(optimizations),
+    )  # fmt: skip

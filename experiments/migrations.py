@@ -243,7 +243,24 @@ M2 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2)
+# Goals scoped to a campaign were kept by the campaign's name when the goal came first (the demo
+# creates goals before their campaigns); every reader then guessed between id and name, and the
+# goals page guessed wrong. Each such scope now holds the id of the campaign of that name (any
+# case); a name no campaign has stays as it is. A data rewrite only: the schema is unchanged.
+M3 = Migration(
+    3,
+    "goal scopes name campaigns by id",
+    (
+        """UPDATE goal SET scope_value = (
+    SELECT CAST(c.id AS VARCHAR) FROM campaign c
+    WHERE lower(c.name) = lower(trim(goal.scope_value)) LIMIT 1)
+WHERE scope_kind = 'campaign' AND scope_value IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM campaign c WHERE CAST(c.id AS VARCHAR) = lower(goal.scope_value))
+    AND EXISTS (SELECT 1 FROM campaign c WHERE lower(c.name) = lower(trim(goal.scope_value)))""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3)
 HEAD = MIGRATIONS[-1].version
 
 

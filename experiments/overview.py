@@ -130,7 +130,8 @@ def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
     """Return where a goal counts: everywhere, one campaign (by name) or one channel."""
     g = p.goal
     if g.scope_kind.value == "campaign":
-        name = campaign_names.get(str(g.scope_value), g.scope_value or "")
+        fallback = campaign_names.get(str(g.scope_value), g.scope_value or "")
+        name = p.campaign.name if p.campaign else fallback
         return t("goals.scope_is_campaign", lang, name=name)
     if g.scope_kind.value == "channel":
         return t("goals.scope_is_channel", lang, name=g.scope_value or "")

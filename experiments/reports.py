@@ -19,12 +19,13 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from experiments import charts, compare, goals
+from experiments.campaigns import resolve_campaign
 from experiments.errors import InvalidInput
 from experiments.files import write_atomically
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_number, fmt_percent, t
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
-from experiments.models import Campaign, Cycle, Decision, Phase, ScopeKind
+from experiments.models import Campaign, Cycle, Decision, Phase
 from experiments.overview import explain, format_value, metric_label, scope_label
 from experiments.store import Store
 
@@ -330,8 +331,7 @@ def report_goals(store: Store, campaign: Campaign | None, today: date) -> list[P
     if campaign is None:
         return every
     return [p for p in every if p.goal.id in campaign.goal_ids or (
-        p.goal.scope_kind is ScopeKind.CAMPAIGN and p.goal.scope_value in (
-            str(campaign.id), campaign.name))]  # fmt: skip
+        p.campaign is not None and p.campaign.id == campaign.id)]  # fmt: skip
 
 
 def build_report(
@@ -349,7 +349,7 @@ def build_report(
         raise InvalidInput(f"the period ends ({end}) before it starts ({start}); swap the dates")
     today = today or date.today()
     as_of = min(today, end) if end else today
-    chosen = store.campaign_by_name(campaign) if campaign else None
+    chosen = resolve_campaign(store, campaign) if campaign else None
     campaigns = [chosen] if chosen else store.campaigns()
     doc = _Doc(lang)
     title = (

@@ -177,7 +177,7 @@ def test_each_campaign_has_a_complete_brief_and_its_goals(store: Store, demo: ob
         cycles = store.cycles(campaign.id)
         for gid in campaign.goal_ids:
             goal = goals[gid]
-            assert (goal.scope_kind, goal.scope_value) == (ScopeKind.CAMPAIGN, campaign.name)
+            assert (goal.scope_kind, goal.scope_value) == (ScopeKind.CAMPAIGN, str(campaign.id))
             # The period covers every cycle and runs on past today: the goal is in progress.
             assert goal.period_start == cycles[0].start
             assert goal.period_end and cycles[-1].end and goal.period_end > cycles[-1].end

@@ -133,3 +133,41 @@ def test_a_rate_is_shown_for_editing_as_a_percentage(db_path: Path) -> None:
     at.button(key=f"{prefix}_submit").click().run()
     assert_clean(at)
     assert stored_goals(db_path)[0].target == pytest.approx(0.018)
+
+
+def test_saving_a_demo_goal_unchanged_keeps_its_campaign(demo_db: Path) -> None:
+    db = Database.open(demo_db)
+    store = Store(db)
+    goal = store.goal_by_name("LinkedIn CPC ≤ 4.50 €")
+    branding = store.campaign_by_name("Employer Branding")
+    db.close()
+    at = app("views/goals.py")
+    at.selectbox(key="goal_pick").set_value(str(goal.id)).run()
+    prefix = f"edit_{goal.id}"
+    assert at.selectbox(key=f"{prefix}_campaign").value == str(branding.id)
+    at.button(key=f"{prefix}_submit").click().run()
+    assert_clean(at)
+    saved = next(g for g in stored_goals(demo_db) if g.id == goal.id)
+    assert (saved.scope_kind, saved.scope_value) == (ScopeKind.CAMPAIGN, str(branding.id))
+
+
+def test_a_new_goal_is_selected_after_it_is_created(db_path: Path) -> None:
+    db = Database.open(db_path)
+    Store(db).add_goal(Goal(new_id(), "Awareness", "impressions", Comparator.AT_LEAST, 1e6))
+    db.close()
+    at = app("views/goals.py")
+    fill(at, "new_goal", name="Zebra leads", metric="leads", target="500")
+    at.button(key="new_goal_submit").click().run()
+    assert_clean(at)
+    created = next(g for g in stored_goals(db_path) if g.name == "Zebra leads")
+    assert at.selectbox(key="goal_pick").value == str(created.id)
+    assert at.text_input(key=f"edit_{created.id}_name").value == "Zebra leads"
+
+
+def test_goals_are_listed_by_status_worst_first(demo_db: Path) -> None:
+    at = app("views/goals.py")
+    assert_clean(at)
+    order = ["Off track", "At risk", "No data yet", "On track", "Achieved"]
+    statuses = at.dataframe[0].value["Status"].tolist()
+    assert statuses == sorted(statuses, key=order.index)
+    assert len(set(statuses)) > 1  # the demo has goals in more than one state

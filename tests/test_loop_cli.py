@@ -113,3 +113,22 @@ def test_the_module_runs_as_a_program(db_path: Path) -> None:
                           capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 3
     assert done.stderr == "error: 'Spring Sale' has no open cycle to close; start its first cycle\n"
+
+
+def test_cycle_next_takes_the_next_budget(db_path: Path) -> None:
+    from experiments.db import Database
+    from experiments.store import Store
+
+    run("campaign", "add", "Spring Sale", "--audience", "Teachers", "--success", "Leads")
+    run("cycle", "start", "Spring Sale", "--start", "2026-03-01", "--end", "2026-03-28")
+    for _ in range(3):
+        run("cycle", "advance", "Spring Sale")
+    code, _, err = run("cycle", "next", "Spring Sale", "--budget", "-5")
+    assert (code, err) == (2, "error: the cycle budget must not be negative (got -5)\n")
+    code, _, _ = run("cycle", "next", "Spring Sale", "--budget", "1500")
+    assert code == 0
+    db = Database.open(db_path)
+    try:
+        assert [(c.number, c.budget) for c in Store(db).cycles()] == [(1, None), (2, 1500.0)]
+    finally:
+        db.close()

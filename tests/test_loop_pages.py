@@ -31,6 +31,16 @@ def click(at: AppTest, key: str) -> None:
     assert_clean(at)
 
 
+def section(at: AppTest, tab: str) -> None:
+    """Open a section of the cycle workspace by its tab selector."""
+    at.button_group(key="cycle_tab").set_value(tab).run()
+    assert_clean(at)
+
+
+def tab_labels(at: AppTest) -> list[str]:
+    return [o.content for o in at.button_group(key="cycle_tab").proto.options]
+
+
 def test_brief_is_created_edited_and_marked_incomplete(db_path: Path) -> None:
     at = app("views/campaigns.py")
     at.text_input(key="brief_name").input("Spring Sale")
@@ -79,14 +89,20 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
     click(at, "FormSubmitter:first_cycle-Start cycle 1")
     assert [x.value for x in at.success] == ["Cycle 1 started."]
 
+    assert at.button_group(key="cycle_tab").value == "start"
+    section(at, "learnings")
     at.text_input(key="learn_text").input("Short copy wins")
     at.text_input(key="learn_tags").input("Copy, meta")
     click(at, "FormSubmitter:learning-Add learning")
+    # Adding a learning keeps the Learnings tab open.
+    assert at.button_group(key="cycle_tab").value == "learnings"
     for _ in range(3):
         click(at, "phase_advance")
-    assert "Learnings (1 pending)" in [t.label for t in at.tabs]
+    assert at.button_group(key="cycle_tab").value == "optimization"
+    assert "Learnings (1 pending)" in tab_labels(at)
 
     # Feedback and an optimization that answers it.
+    section(at, "feedback")
     at.text_area(key="fb_text").input("Shipping costs were a surprise at checkout")
     at.selectbox(key="fb_kind").set_value("criticism")
     click(at, "FormSubmitter:feedback-Add feedback")
@@ -94,9 +110,11 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
     cycle1 = s.cycles()[0]
     item = s.feedback(cycle1.id)[0]
     db.close()
+    section(at, "optimization")
     at.text_input(key="opt_what").input("Show shipping costs on the product page")
     at.multiselect(key="opt_feedback").set_value([item.id])
     click(at, "FormSubmitter:optimization-Add optimization")
+    section(at, "feedback")
     click(at, f"fb_next_{str(item.id)[:8]}")  # addressed → communicated
 
     # The gate: the dialog lists the pending learning instead of closing the cycle.
@@ -109,8 +127,12 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
     assert s.feedback_item(item.id).status is FeedbackStatus.COMMUNICATED
     db.close()
 
-    at.button_group(key=f"decide_{str(learning.id)[:8]}").set_value(Decision.RETEST).run()
+    # Decided in the dialog itself, which then offers the next start.
+    at.button_group(key=f"ns_decide_{str(learning.id)[:8]}").set_value(Decision.RETEST).run()
     assert_clean(at)
+    # The next cycle's plan starts from this cycle's optimizations; its budget is asked for.
+    assert at.text_area(key="ns_changes").value == "- Show shipping costs on the product page"
+    at.number_input(key="ns_budget").set_value(2500.0)
     at.date_input(key="ns_start").set_value(date(2026, 4, 1))
     at.date_input(key="ns_end").set_value(date(2026, 4, 28))
     click(at, "ns_confirm")
@@ -118,6 +140,13 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
         "Cycle 1 is closed and cycle 2 has started with its carried learnings."
     ]
     assert at.selectbox(key="cycle_number").value == 2
+    assert at.selectbox(key="cycle_number").options[1] == "Cycle 2 · Start"
+    db, s = open_store(db_path)
+    cycle2 = s.cycles()[1]
+    assert (cycle2.planned_changes, cycle2.budget) == (
+        "- Show shipping costs on the product page", 2500.0
+    )  # fmt: skip
+    db.close()
 
     # Cycle 2: the carried learning is a checklist item; mark it and retest it as its own.
     k = str(learning.id)[:8]
@@ -129,10 +158,12 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
     for _ in range(3):
         click(at, "phase_advance")
     db, s = open_store(db_path)
-    cycle2 = s.cycles()[1]
     own = s.learnings(cycle_id=cycle2.id)[0]
     db.close()
+    section(at, "learnings")
     at.button_group(key=f"decide_{str(own.id)[:8]}").set_value(Decision.CARRY_FORWARD).run()
+    # Deciding keeps the Learnings tab open.
+    assert at.button_group(key="cycle_tab").value == "learnings"
     click(at, "next_start")
     click(at, "ns_confirm")
 
@@ -170,7 +201,7 @@ def library(db_path: Path) -> Path:
     care = make_campaign(s, name="Community Care", channels=("Instagram",))
     one, _ = loop.start_first_cycle(s, spring.id, date(2026, 3, 1), date(2026, 3, 28))
     two, _ = loop.start_first_cycle(s, care.id, date(2026, 3, 1), date(2026, 3, 28))
-    a = loop.add_learning(s, one.id, "Short copy wins", "CTR 1.9% vs 1.2%", ("copy",))
+    a = loop.add_learning(s, one.id, "Short copy wins", "CTR 1.9% vs 1.2%", ("copy",), "high")
     loop.add_learning(s, one.id, "100% discount codes attract bargain hunters", tags=("price",))
     loop.add_learning(s, two.id, "Saved replies halve the reply time", tags=("inbox",))
     for _ in range(3):
@@ -224,6 +255,16 @@ def test_library_shows_the_track_record(library: Path) -> None:
     assert (row["carried_into"], row["decision"], row["outcome"]) == ("2", "Carry forward",
                                                                        "Confirmed")  # fmt: skip
     assert at.caption[1].value == "3 of 3 learnings"
+
+
+def test_library_shows_confidence_and_wraps_long_text(library: Path) -> None:
+    at = app("views/learnings.py")
+    table = at.dataframe[0]
+    shown = table.value.set_index("statement")
+    assert shown.loc["Short copy wins", "confidence"] == "High"
+    assert shown.loc["Saved replies halve the reply time", "confidence"] == "Not rated"
+    # The grid wraps cell text only in rows taller than 4rem (64 px); shorter rows cut it off.
+    assert table.proto.row_height > 64
 
 
 def test_timeline_opens_the_chosen_cycle(library: Path) -> None:

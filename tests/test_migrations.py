@@ -108,3 +108,47 @@ def test_without_indexes_the_schema_is_the_same() -> None:
     migrate(with_idx)
     migrate(without, indexes=False)
     assert schema_snapshot(with_idx) == schema_snapshot(without)
+
+
+def test_a_database_with_data_walks_to_head_and_goal_scopes_become_ids(tmp_path: Path) -> None:
+    """Migration 3: goals that named their campaign by name now name it by id; the rest stays."""
+    path = tmp_path / "v2.duckdb"
+    conn = connect(str(path))
+    migrate(conn, MIGRATIONS[:2])
+    now = "current_timestamp::TIMESTAMP"
+    sale, care = "0a1b2c3d-0000-4000-8000-000000000001", "0a1b2c3d-0000-4000-8000-000000000002"
+    for cid, name in [(sale, "Spring Sale"), (care, "Community Care")]:
+        conn.execute(
+            f"INSERT INTO campaign VALUES (?, ?, 'active', [], '', [], NULL, NULL, NULL, '', '', "
+            f"[], {now}, {now})",
+            [cid, name],
+        )
+    goals = [  # name, scope kind, scope value as an older version stored it
+        ("By name", "campaign", "Spring Sale"),
+        ("By name in another case", "campaign", " spring SALE"),
+        ("By id", "campaign", care),
+        ("Campaign not there yet", "campaign", "Autumn"),
+        ("On a channel", "channel", "Spring Sale"),
+        ("Everywhere", "all", None),
+    ]
+    for name, kind, value in goals:
+        conn.execute(
+            "INSERT INTO goal VALUES (uuid(), ?, 'leads', 'at_least', 100, NULL, NULL, NULL, ?, "
+            f"?, '', '', {now}, {now})",
+            [name, kind, value],
+        )
+    conn.close()
+
+    db = Database.open(path)  # opening migrates to the head
+    assert current_version(db.conn) == HEAD
+    stored = dict(db.conn.execute("SELECT name, scope_value FROM goal").fetchall())
+    assert stored == {
+        "By name": sale,
+        "By name in another case": sale,
+        "By id": care,
+        "Campaign not there yet": "Autumn",
+        "On a channel": "Spring Sale",
+        "Everywhere": None,
+    }
+    assert db.conn.execute("SELECT count(*) FROM campaign").fetchone() == (2,)
+    db.close()

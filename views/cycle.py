@@ -22,7 +22,6 @@ KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "reques
 STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
 STEP_STYLE = {"done": ("check_circle", "green"), "current": ("radio_button_checked", "blue"),
               "todo": ("radio_button_unchecked", "gray")}  # fmt: skip
-TAB_PHASES = [Phase.START, Phase.CAMPAIGN, Phase.FEEDBACK, Phase.OPTIMIZATION]
 
 
 def done(message: str) -> None:
@@ -72,30 +71,35 @@ def stepper(cycle: Cycle) -> None:
         col.caption(fmt_date(step.at.date(), L) if step.at and step.state != "todo" else "\u00a0")
 
 
-def next_start_dialog(campaign: Campaign, cycle: Cycle) -> None:
+def next_start_dialog(ws: loop.Workspace) -> None:
+    cycle = ws.cycle
     st.subheader(tr("cycle.next_title", n=cycle.number, m=cycle.number + 1))
-    blockers = loop.blockers(s, cycle)
-    if blockers:
+    if ws.blockers:
         st.error(tr("cycle.gate_refused", n=cycle.number), icon=":material/block:")
-        for b in blockers:
+        for b in ws.blockers:
             if b.learning is not None:
                 st.text(f"• {tr('cycle.blocker_pending')}: {b.learning.statement}")
+                # Decided here, the person need not leave the dialog to turn the loop.
+                decision_control(b.learning, f"ns_decide_{str(b.learning.id)[:8]}", locked=False)
             else:
                 st.text(f"• {tr('cycle.blocker_phase', phase=tr(f'phase.{b.phase}'))}")
         return
-    own = s.learnings(cycle_id=cycle.id)
-    carried = [x for x in own if x.decision in loop.CARRIED]
-    st.write(tr("cycle.next_summary", n=cycle.number, carried=len(carried),
-                dropped=len(own) - len(carried)))  # fmt: skip
-    for x in carried:
+    st.write(tr("cycle.next_summary", n=cycle.number, carried=len(ws.carried),
+                dropped=ws.dropped))  # fmt: skip
+    for x in ws.carried:
         st.text(f"→ {x.statement}")
-    start, end = loop.suggested_window(cycle, date.today())
+    start, end = ws.next_window
     left, right = st.columns(2)
     first = left.date_input(tr("cycle.start"), start, key="ns_start", format=DATE_FMT)
     last = right.date_input(tr("cycle.end"), end, key="ns_end", format=DATE_FMT)
     hypothesis = st.text_area(tr("cycle.hypothesis"), key="ns_hypothesis")
+    changes = st.text_area(tr("cycle.changes"), ws.next_changes, key="ns_changes",
+                           help=tr("cycle.next_changes_hint"))  # fmt: skip
+    budget = st.number_input(tr("cycle.budget"), min_value=0.0, value=cycle.budget, step=100.0,
+                             key="ns_budget")  # fmt: skip
     if st.button(tr("cycle.next_confirm", m=cycle.number + 1), key="ns_confirm", type="primary"):
-        made = attempt(lambda: loop.next_start(s, campaign.id, first, last, hypothesis))
+        made = attempt(lambda: loop.next_start(s, ws.campaign.id, first, last, hypothesis,
+                                               planned_changes=changes, budget=budget))  # fmt: skip
         if made is not None:
             st.session_state.pop("ask_next", None)
             st.session_state["_cycle_number_next"] = made.number
@@ -106,33 +110,33 @@ def forget_dialog() -> None:
     st.session_state.pop("ask_next", None)
 
 
-def actions(campaign: Campaign, cycle: Cycle) -> None:
-    if cycle.phase is Phase.CLOSED:
+def actions(ws: loop.Workspace) -> None:
+    cycle = ws.cycle
+    if ws.locked:
         st.info(tr("cycle.closed_note", n=cycle.number), icon=":material/lock:")
         return
     row = st.container(horizontal=True)
-    if cycle.phase in loop.BACK:
-        to = tr(f"phase.{loop.BACK[cycle.phase]}")
+    if ws.back_to is not None:
+        to = tr(f"phase.{ws.back_to}")
         if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
             if attempt(lambda: loop.step_back(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
-    if cycle.phase in loop.FORWARD:
-        to = tr(f"phase.{loop.FORWARD[cycle.phase]}")
+    if ws.forward_to is not None:
+        to = tr(f"phase.{ws.forward_to}")
         if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
                       icon=":material/arrow_forward:"):  # fmt: skip
             if attempt(lambda: loop.advance(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
-    else:
-        waiting = [b for b in loop.blockers(s, cycle) if b.learning is not None]
-        if waiting:
-            st.warning(tr_count("cycle.pending_count", len(waiting)), icon=":material/pending:")
+    if ws.can_turn:
+        if ws.pending:
+            st.warning(tr_count("cycle.pending_count", len(ws.pending)), icon=":material/pending:")
         if row.button(tr("cycle.next_button", m=cycle.number + 1), key="next_start",
                       type="primary", icon=":material/autorenew:"):  # fmt: skip
             st.session_state["ask_next"] = True
         if st.session_state.get("ask_next"):
             # Opened from session state, so the dialog's own widgets survive their reruns.
             dialog = st.dialog(tr("cycle.next_dialog"), width="large", on_dismiss=forget_dialog)
-            dialog(next_start_dialog)(campaign, cycle)
+            dialog(next_start_dialog)(ws)
 
 
 def plan_section(cycle: Cycle, locked: bool) -> None:
@@ -157,19 +161,19 @@ def plan_section(cycle: Cycle, locked: bool) -> None:
                 done(tr("cycle.saved"))
 
 
-def carried_in(cycle: Cycle, numbers: dict[object, int]) -> None:
+def carried_in(ws: loop.Workspace) -> None:
     st.subheader(tr("cycle.carried_in"))
-    items = loop.inputs(s, cycle)
-    if not items:
+    if not ws.carried_in:
         st.caption(tr("cycle.nothing_carried"))
-    for x in items:
+    for x in ws.carried_in:
         with st.container(border=True):
-            carried_card(x, cycle, numbers.get(x.cycle_id, 0))
+            carried_card(x, ws)
 
 
-def carried_card(x: Learning, cycle: Cycle, origin: int) -> None:
+def carried_card(x: Learning, ws: loop.Workspace) -> None:
     st.text(x.statement)
-    st.caption(tr("cycle.from_cycle", n=origin, decision=tr(f"loop.decision.{x.decision}")))
+    st.caption(tr("cycle.from_cycle", n=ws.numbers.get(x.cycle_id, 0),
+                  decision=tr(f"loop.decision.{x.decision}")))  # fmt: skip
     k = str(x.id)[:8]
     a, b, c, d = st.columns([2, 3, 2, 1], vertical_alignment="bottom")
     applied = a.radio(tr("cycle.applied"), [True, False], key=f"applied_{k}", horizontal=True,
@@ -180,22 +184,21 @@ def carried_card(x: Learning, cycle: Cycle, origin: int) -> None:
     outcome = c.selectbox(tr("cycle.outcome"), outcomes, index=outcomes.index(x.outcome),
                           key=f"outcome_{k}", format_func=outcome_label)  # fmt: skip
     if d.button(tr("cycle.save"), key=f"apply_save_{k}"):
-        if applied is None:
-            st.error(tr("cycle.pick_applied"), icon=":material/error:")
-        elif attempt(lambda: loop.mark_applied(s, x.id, cycle.id, applied, reason)):
-            attempt(lambda: loop.set_outcome(s, x.id, cycle.id, outcome))
+        if attempt(lambda: loop.record_carried_result(
+                s, x.id, ws.cycle.id, applied, reason, outcome)) is not None:  # fmt: skip
             done(tr("cycle.saved"))
-    if x.decision is Decision.RETEST and cycle.phase is not Phase.CLOSED:
+    if x.id in ws.restatable:
         if st.button(tr("cycle.restate"), key=f"restate_{k}", icon=":material/replay:"):
-            if attempt(lambda: loop.restate(s, x.id, cycle.id)) is not None:
+            if attempt(lambda: loop.restate(s, x.id, ws.cycle.id)) is not None:
                 done(tr("cycle.saved"))
 
 
-def campaign_section(campaign: Campaign, cycle: Cycle, locked: bool) -> None:
+def campaign_section(ws: loop.Workspace) -> None:
+    cycle, locked = ws.cycle, ws.locked
     live_at = cycle.phase_changed_at.get(Phase.CAMPAIGN.value)
     st.caption(tr("cycle.live_since", when=fmt_date(live_at.date(), L)) if live_at
                else tr("cycle.not_live"))  # fmt: skip
-    options = sorted(set(campaign.channels) | set(cycle.channels))
+    options = sorted(set(ws.campaign.channels) | set(cycle.channels))
     with st.form("live"):
         went_live = st.text_area(tr("cycle.went_live"), cycle.went_live, key="live_what",
                                  disabled=locked)  # fmt: skip
@@ -206,20 +209,19 @@ def campaign_section(campaign: Campaign, cycle: Cycle, locked: bool) -> None:
             edited = replace(cycle, went_live=went_live, channels=tuple(channels))
             if attempt(lambda: loop.save_plan(s, edited)) is not None:
                 done(tr("cycle.saved"))
-    spent = s.campaign_spend(campaign.id, cycle.start, cycle.end)
     a, b, c = st.columns(3)
     a.metric(tr("cycle.planned_spend"), fmt_money(cycle.budget, L))
-    b.metric(tr("cycle.actual_spend"), fmt_money(spent, L))
-    if spent is not None and cycle.budget:
-        c.metric(tr("cycle.budget_used"), fmt_percent(spent / cycle.budget, L, 0))
-        st.progress(min(spent / cycle.budget, 1.0))
-    elif spent is None:
+    b.metric(tr("cycle.actual_spend"), fmt_money(ws.spent, L))
+    if ws.budget_used is not None:
+        c.metric(tr("cycle.budget_used"), fmt_percent(ws.budget_used, L, 0))
+        st.progress(min(ws.budget_used, 1.0))
+    elif ws.spent is None:
         st.caption(tr("cycle.no_facts"))
 
 
-def feedback_section(cycle: Cycle, locked: bool) -> None:
-    goals = {g.id: g.name for g in s.goals()}
-    if not locked:
+def feedback_section(ws: loop.Workspace) -> None:
+    goals = ws.goal_names
+    if not ws.locked:
         with st.form("feedback", clear_on_submit=True):
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
@@ -230,34 +232,33 @@ def feedback_section(cycle: Cycle, locked: bool) -> None:
             goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
                                format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
             if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
-                if attempt(lambda: loop.add_feedback(s, cycle.id, source, kind, text, goal)):
+                if attempt(lambda: loop.add_feedback(s, ws.cycle.id, source, kind, text, goal)):
                     done(tr("cycle.saved"))
-    for f in s.feedback(cycle.id):
+    for f in ws.feedback:
         with st.container(border=True):
-            feedback_card(f, goals)
+            feedback_card(f, ws)
 
 
-def feedback_card(f: m.Feedback, goals: dict[object, str]) -> None:
+def feedback_card(f: m.Feedback, ws: loop.Workspace) -> None:
     a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
     a.badge(tr(f"loop.kind.{f.kind}"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
     a.caption(tr(f"loop.source.{f.source}"))
     b.text(f.text)
     if f.kind is m.FeedbackKind.REQUEST:
-        goal_name = goals.get(f.goal_id) if f.goal_id else None
+        goal_name = ws.goal_names.get(f.goal_id) if f.goal_id else None
         b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
     c.badge(tr(f"loop.status.{f.status}"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
-    following = loop.FEEDBACK_FLOW.index(f.status) + 1
-    if following < len(loop.FEEDBACK_FLOW):
-        label = tr(f"cycle.mark_{loop.FEEDBACK_FLOW[following]}")
-        if c.button(label, key=f"fb_next_{str(f.id)[:8]}"):
+    following = ws.next_status.get(f.id)
+    if following is not None:
+        if c.button(tr(f"cycle.mark_{following}"), key=f"fb_next_{str(f.id)[:8]}"):
             if attempt(lambda: loop.move_feedback(s, f.id)) is not None:
                 done(tr("cycle.saved"))
 
 
-def optimization_section(cycle: Cycle, locked: bool) -> None:
-    learnings = {x.id: x.statement for x in loop.inputs(s, cycle) + s.learnings(cycle.id)}
-    feedback = {f.id: f.text for f in s.feedback(cycle.id)}
-    if not locked:
+def optimization_section(ws: loop.Workspace) -> None:
+    learnings = {x.id: x.statement for x in ws.carried_in + ws.own}
+    feedback = {f.id: f.text for f in ws.feedback}
+    if not ws.locked:
         with st.form("optimization", clear_on_submit=True):
             what = st.text_input(tr("cycle.opt_what"), key="opt_what")
             why = st.text_area(tr("cycle.opt_why"), key="opt_why")
@@ -269,10 +270,10 @@ def optimization_section(cycle: Cycle, locked: bool) -> None:
             owner = c.text_input(tr("cycle.opt_owner"), key="opt_owner")
             if st.form_submit_button(tr("cycle.opt_add"), type="primary"):
                 made = attempt(lambda: loop.add_optimization(
-                    s, cycle.id, what, why, tuple(linked), tuple(answers), owner))  # fmt: skip
+                    s, ws.cycle.id, what, why, tuple(linked), tuple(answers), owner))  # fmt: skip
                 if made is not None:
                     done(tr("cycle.saved"))
-    for o in s.optimizations(cycle.id):
+    for o in ws.optimizations:
         with st.container(border=True):
             st.text(o.what)
             if o.why:
@@ -292,8 +293,8 @@ def outcome_label(outcome: m.Outcome | None) -> str:
     return tr(f"loop.outcome.{outcome or 'none'}")
 
 
-def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) -> None:
-    if not locked:
+def learnings_section(ws: loop.Workspace) -> None:
+    if not ws.locked:
         with st.form("learning", clear_on_submit=True):
             text = st.text_input(tr("cycle.learn_text"), key="learn_text")
             evidence = st.text_area(tr("cycle.learn_evidence"), key="learn_evidence")
@@ -303,42 +304,85 @@ def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) ->
                                 key="learn_conf", format_func=confidence_label)  # fmt: skip
             if st.form_submit_button(tr("cycle.learn_add"), type="primary"):
                 made = attempt(lambda: loop.add_learning(
-                    s, cycle.id, text, evidence, tuple(tags.split(",")), level))  # fmt: skip
+                    s, ws.cycle.id, text, evidence, tuple(tags.split(",")), level))  # fmt: skip
                 if made is not None:
                     done(tr("cycle.saved"))
-    for x in s.learnings(cycle.id):
-        learning_card(x, locked, numbers)
-    if not locked:
-        blockers = [b for b in loop.blockers(s, cycle) if b.learning is not None]
-        if blockers:
-            st.warning(tr_count("cycle.pending_count", len(blockers)), icon=":material/pending:")
-        elif s.learnings(cycle.id):
+    for x in ws.own:
+        learning_card(x, ws)
+    if not ws.locked:
+        if ws.pending:
+            st.warning(tr_count("cycle.pending_count", len(ws.pending)), icon=":material/pending:")
+        elif ws.own:
             st.success(tr("cycle.all_decided"), icon=":material/task_alt:")
 
 
-def learning_card(x: Learning, locked: bool, numbers: dict[object, int]) -> None:
+def learning_card(x: Learning, ws: loop.Workspace) -> None:
     with st.container(border=True):
         a, b = st.columns([3, 2], vertical_alignment="center")
         a.text(x.statement)
-        if x.tags:
-            a.caption(" · ".join(f"#{t}" for t in x.tags))
+        details = [tr("cycle.confidence_is", level=confidence_label(x.confidence))]
+        details += [f"#{t}" for t in x.tags]
+        a.caption(" · ".join(details))
         if x.evidence:
             a.caption(tr("cycle.evidence"))
             a.text(x.evidence)
-        if x.carried_into_id in numbers:
+        into = ws.numbers.get(x.carried_into_id) if x.carried_into_id else None
+        if into is not None:
             outcome = tr(f"loop.outcome.{x.outcome or 'none'}")
-            b.caption(tr("cycle.carried_to", n=numbers[x.carried_into_id], outcome=outcome))
-        options = [d for d in Decision if d is not Decision.PENDING]
-        current = None if x.decision is Decision.PENDING else x.decision
-        choice = b.segmented_control(
-            tr("cycle.decision"), options, default=current, key=f"decide_{str(x.id)[:8]}",
-            format_func=lambda d: tr(f"loop.decision.{d}"), disabled=locked,
-        )  # fmt: skip
-        if x.decision is Decision.PENDING:
-            b.badge(tr("loop.decision.pending"), color="orange", icon=":material/pending:")
-        if choice is not None and choice != x.decision and not locked:
-            if attempt(lambda: loop.decide(s, x.id, Decision(choice))) is not None:
-                done(tr("cycle.decided", decision=tr(f"loop.decision.{choice}")))
+            b.caption(tr("cycle.carried_to", n=into, outcome=outcome))
+        with b:
+            decision_control(x, f"decide_{str(x.id)[:8]}", ws.locked)
+
+
+def decision_control(x: Learning, key: str, locked: bool) -> None:
+    """Draw carry forward / drop / retest for a learning; a choice is recorded at once."""
+    options = [d for d in Decision if d is not Decision.PENDING]
+    current = None if x.decision is Decision.PENDING else x.decision
+    choice = st.segmented_control(
+        tr("cycle.decision"), options, default=current, key=key,
+        format_func=lambda d: tr(f"loop.decision.{d}"), disabled=locked,
+    )  # fmt: skip
+    if x.decision is Decision.PENDING:
+        st.badge(tr("loop.decision.pending"), color="orange", icon=":material/pending:")
+    if choice is not None and choice != x.decision and not locked:
+        if attempt(lambda: loop.decide(s, x.id, Decision(choice))) is not None:
+            done(tr("cycle.decided", decision=tr(f"loop.decision.{choice}")))
+
+
+def tab_label(tab: str) -> str:
+    if tab != loop.LEARNINGS_TAB:
+        return tr(f"phase.{tab}")
+    return tr("cycle.learnings_tab", count=len(ws.pending)) if ws.pending else tr("cycle.learnings")
+
+
+def cycle_picker(ws: loop.Workspace) -> None:
+    """Draw the cycle select; a label that changed (a phase moved) is redrawn in the browser."""
+    by_number = {c.number: c for c in ws.cycles}
+    labels = tuple(tr("cycle.option", n=c.number, phase=tr(f"phase.{c.phase}")) for c in ws.cycles)
+    # The browser's select keeps showing an option's old text when only the text changed (the
+    # phase after 'On to …'); a value set from here makes it redraw the chosen option.
+    if st.session_state.get("_cycle_labels") != labels or (
+        st.session_state.get("cycle_number") != ws.cycle.number
+    ):
+        st.session_state["_cycle_labels"] = labels
+        st.session_state["cycle_number"] = ws.cycle.number
+    number_col.selectbox(
+        tr("cycle.cycle"), list(by_number), key="cycle_number",
+        format_func=lambda n: tr("cycle.option", n=n, phase=tr(f"phase.{by_number[n].phase}")),
+    )  # fmt: skip
+
+
+def section_picker(ws: loop.Workspace) -> str:
+    """Draw the section tabs as a keyed control, so a rerun (a learning added) keeps the tab."""
+    here = (str(ws.cycle.id), ws.cycle.phase.value)
+    # Another cycle, or this one in another phase, opens on the tab of its phase.
+    if st.session_state.get("_tab_for") != here or st.session_state.get("cycle_tab") is None:
+        st.session_state["_tab_for"] = here
+        st.session_state["cycle_tab"] = ws.opening_tab
+    chosen = st.segmented_control(tr("cycle.section"), loop.TABS, key="cycle_tab", required=True,
+                                  format_func=tab_label, label_visibility="collapsed",
+                                  width="stretch")  # fmt: skip
+    return chosen or ws.opening_tab
 
 
 st.title(tr("cycle.title"))
@@ -355,46 +399,34 @@ campaign = campaigns[chosen]
 if campaign.missing_essentials():
     missing = ", ".join(tr(f"brief.{m}") for m in campaign.missing_essentials())
     st.warning(tr("overview.brief_incomplete", missing=missing), icon=":material/warning:")
-cycles = s.cycles(campaign.id)
-if not cycles:
+found = loop.workspace(s, campaign.id, st.session_state.get("cycle_number"), date.today())
+if found is None:
     first_cycle_form(campaign)
     st.stop()
-by_number = {c.number: c for c in cycles}
-
-current = loop.current_cycle(s, campaign.id) or cycles[-1]
-if st.session_state.get("cycle_number") not in by_number:
-    st.session_state["cycle_number"] = current.number
-number = number_col.selectbox(
-    tr("cycle.cycle"), list(by_number), key="cycle_number",
-    format_func=lambda n: tr("cycle.option", n=n, phase=tr(f"phase.{by_number[n].phase}")),
-)  # fmt: skip
-cycle = by_number[number]
-locked = cycle.phase is Phase.CLOSED
+ws = found
+cycle_picker(ws)
 with st.container(border=True):
-    st.caption(tr("cycle.window", start=fmt_date(cycle.start, L), end=fmt_date(cycle.end, L)))
-    if cycle.hypothesis:
-        st.text(tr("cycle.hypothesis_is", text=cycle.hypothesis))
-    stepper(cycle)
-actions(campaign, cycle)
-earlier = [(f, n) for f, cid, n, _ in s.open_criticism() if cid == campaign.id and n < number]
-if earlier:
-    st.warning(tr_count("cycle.open_criticism", len(earlier)), icon=":material/report:")
-    for f, n in earlier:
+    st.caption(tr("cycle.window", start=fmt_date(ws.cycle.start, L), end=fmt_date(ws.cycle.end, L)))
+    if ws.cycle.hypothesis:
+        st.text(tr("cycle.hypothesis_is", text=ws.cycle.hypothesis))
+    stepper(ws.cycle)
+actions(ws)
+if ws.earlier_criticism:
+    st.warning(
+        tr_count("cycle.open_criticism", len(ws.earlier_criticism)), icon=":material/report:"
+    )
+    for f, n in ws.earlier_criticism:
         st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
-numbers = {c.id: c.number for c in cycles}
-pending = sum(1 for x in s.learnings(cycle.id) if x.decision is Decision.PENDING)
-labels = [tr(f"phase.{p}") for p in TAB_PHASES]
-labels.append(tr("cycle.learnings_tab", count=pending) if pending else tr("cycle.learnings"))
-# Open on the tab of the phase the cycle is in; a closed cycle opens on what it learned.
-tabs = st.tabs(labels, default=labels[TAB_PHASES.index(cycle.phase) if not locked else 4])
-with tabs[0]:
-    plan_section(cycle, locked)
-    carried_in(cycle, numbers)
-with tabs[1]:
-    campaign_section(campaign, cycle, locked)
-with tabs[2]:
-    feedback_section(cycle, locked)
-with tabs[3]:
-    optimization_section(cycle, locked)
-with tabs[4]:
-    learnings_section(cycle, locked, numbers)
+# Only the chosen section runs: the others would be drawn and thrown away on every rerun.
+match section_picker(ws):
+    case Phase.START.value:
+        plan_section(ws.cycle, ws.locked)
+        carried_in(ws)
+    case Phase.CAMPAIGN.value:
+        campaign_section(ws)
+    case Phase.FEEDBACK.value:
+        feedback_section(ws)
+    case Phase.OPTIMIZATION.value:
+        optimization_section(ws)
+    case _:
+        learnings_section(ws)

@@ -8,7 +8,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from experiments import charts, goals, overview
+from experiments import charts, goal_board, goals, overview
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_percent, t
@@ -66,8 +66,9 @@ def detail(s: Store, p: Progress, names: dict[str, str]) -> None:
         st.dataframe(pd.DataFrame(rows).rename(columns=labels), hide_index=True)
 
 
-def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
-    """Draw the goal fields (filled from ``goal``); return the goal they describe on submit."""
+def goal_form(s: Store, prefix: str, goal: Goal | None, scoped: str | None = None) -> Goal | None:
+    """Draw the goal fields (filled from ``goal``, its campaign ``scoped``); return the goal
+    they describe on submit."""
     g = goal or Goal(new_id(), "", "clicks", Comparator.AT_LEAST, 0.0)
     k = {f: f"{prefix}_{f}" for f in FIELDS}
     keys = list(metric_keys())
@@ -94,7 +95,7 @@ def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
     start = a.date_input(tr("goals.start"), value=g.period_start, key=k["start"],
                          format="YYYY-MM-DD")  # fmt: skip
     end = b.date_input(tr("goals.end"), value=g.period_end, key=k["end"], format="YYYY-MM-DD")
-    scope, value = scope_fields(k, g, campaigns, language)
+    scope, value = scope_fields(k, g, campaigns, language, scoped, editing=goal is not None)
     owner = st.text_input(tr("goals.owner"), value=g.owner, key=k["owner"])
     objective = st.text_area(tr("goals.objective"), value=g.objective, key=k["objective"],
                              help=tr("goals.objective_help"))  # fmt: skip
@@ -112,7 +113,12 @@ def goal_form(s: Store, prefix: str, goal: Goal | None) -> Goal | None:
 
 
 def scope_fields(
-    k: dict[str, str], g: Goal, campaigns: dict[str, str], language: str
+    k: dict[str, str],
+    g: Goal,
+    campaigns: dict[str, str],
+    language: str,
+    scoped: str | None,
+    editing: bool,
 ) -> tuple[ScopeKind, str | None]:
     """Draw where the goal counts; return the scope kind and its campaign id or channel."""
     kinds = list(ScopeKind)
@@ -121,9 +127,11 @@ def scope_fields(
                      format_func=lambda x: t(f"goals.scope.{x.value}", language))  # fmt: skip
     if scope is ScopeKind.CAMPAIGN:
         ids = list(campaigns)
-        current = ids.index(g.scope_value) if g.scope_value in ids else 0
-        value = st.selectbox(tr("mgmt.campaign"), ids, index=current if ids else None,
-                             key=k["campaign"], format_func=lambda i: campaigns[i])  # fmt: skip
+        # The campaign the goal names (resolved by experiments); an edited goal whose campaign
+        # is unknown opens with none chosen rather than quietly with the first one.
+        current = ids.index(scoped) if scoped in ids else None if editing or not ids else 0
+        value = st.selectbox(tr("mgmt.campaign"), ids, index=current, key=k["campaign"],
+                             format_func=lambda i: campaigns[i])  # fmt: skip
         return scope, value
     if scope is ScopeKind.CHANNEL:
         return scope, st.text_input(tr("goals.channel"), value=g.scope_value or "",
@@ -161,18 +169,22 @@ st.title(tr("goals.title"))
 st.caption(tr("goals.intro"))
 
 with reported():
-    progress = goals.progress(s, date.today())
+    shown = goal_board.board(s, date.today())
+    progress = list(shown.progress)
     names = {str(c.id): c.name for c in s.campaigns()}
     if progress:
         progress_table(progress, names)
-        by_id = {str(p.goal.id): p for p in progress}
+        by_id = shown.by_id()
+        if st.session_state.get("_goal_pick_next") in by_id:
+            st.session_state["goal_pick"] = st.session_state.pop("_goal_pick_next")
         picked = st.selectbox(tr("goals.pick"), list(by_id), key="goal_pick",
                               format_func=lambda i: by_id[i].goal.name)  # fmt: skip
         look, edit = st.tabs([tr("goals.tab_progress"), tr("goals.tab_edit")])
         with look:
             detail(s, by_id[picked], names)
         with edit:
-            edited = goal_form(s, f"edit_{picked}", by_id[picked].goal)
+            edited = goal_form(s, f"edit_{picked}", by_id[picked].goal,
+                               shown.scope_campaign_id(picked))  # fmt: skip
             if edited is not None and attempt(lambda: s.update_goal(edited)) is not None:
                 flash(tr("goals.saved", name=edited.name))
                 st.rerun()
@@ -183,5 +195,6 @@ with reported():
         created = goal_form(s, "new_goal", None)
         if created is not None and attempt(lambda: s.add_goal(created)) is not None:
             forget("new_goal")
+            st.session_state["_goal_pick_next"] = str(created.id)
             flash(tr("goals.created", name=created.name))
             st.rerun()

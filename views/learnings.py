@@ -59,6 +59,9 @@ table = rows.assign(
     ),
     tags=rows["tags"].map(lambda v: ", ".join(v)),
     carried_into=rows["carried_into"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+    confidence=rows["confidence"].map(
+        lambda v: tr(f"loop.confidence.{v if isinstance(v, str) else 'none'}")
+    ),
     channels=rows["channels"].map(lambda v: ", ".join(v)),
 )
 columns = {
@@ -67,6 +70,7 @@ columns = {
     "statement": st.column_config.TextColumn(tr("library.statement"), width="large"),
     "decision": st.column_config.TextColumn(tr("library.decision")),
     "outcome": st.column_config.TextColumn(tr("library.outcome")),
+    "confidence": st.column_config.TextColumn(tr("library.confidence")),
     "times_carried": st.column_config.NumberColumn(tr("library.times_carried"), format="%d×"),
     "confirmed": st.column_config.NumberColumn(tr("library.confirmed"), format="%d"),
     "contradicted": st.column_config.NumberColumn(tr("library.contradicted"), format="%d"),
@@ -75,5 +79,8 @@ columns = {
     "carried_into": st.column_config.TextColumn(tr("library.carried_into")),
     "evidence": st.column_config.TextColumn(tr("library.evidence"), width="medium"),
 }
+# Rows taller than 4rem make the grid wrap long text instead of cutting it off.
+ROW_HEIGHT = 84
 st.dataframe(table, key="lib_table", hide_index=True, column_order=list(columns),
-             column_config=columns, height=min(36 * (len(table) + 1) + 4, 640))  # fmt: skip
+             column_config=columns, row_height=ROW_HEIGHT,
+             height=min(ROW_HEIGHT * len(table) + 40, 720))  # fmt: skip

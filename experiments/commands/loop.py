@@ -30,6 +30,7 @@ def register(sub: Any) -> None:
     adv.set_defaults(handler=cycle_advance)
     nxt = csub.add_parser("next", help="the next start: close the open cycle, open the next")
     _window(nxt)
+    nxt.add_argument("--budget", type=float, default=None, help="the next cycle's budget")
     nxt.set_defaults(handler=cycle_next)
     show = csub.add_parser("show", help="show a cycle with its learnings")
     show.add_argument("campaign", metavar="CAMPAIGN")
@@ -81,8 +82,9 @@ def cycle_advance(args: argparse.Namespace, ctx: Context) -> int:
 def cycle_next(args: argparse.Namespace, ctx: Context) -> int:
     campaign = ctx.store.campaign_by_name(args.campaign)
     cycle = loop.next_start(
-        ctx.store, campaign.id, args.start, args.end, hypothesis=args.hypothesis
-    )
+        ctx.store, campaign.id, args.start, args.end, hypothesis=args.hypothesis,
+        budget=args.budget,
+    )  # fmt: skip
     carried = loop.inputs(ctx.store, cycle)
     ctx.print(
         f"{campaign.name}: cycle {cycle.number - 1} closed, cycle {cycle.number} opened in start "

@@ -92,6 +92,7 @@ EN = {
     "library.confirmed": "Confirmed",
     "library.contradicted": "Contradicted",
     "library.evidence": "Evidence",
+    "library.confidence": "Confidence",
     "library.count": "{shown} of {total} learnings",
     "library.none": "No learning matches these filters.",
     "library.empty": "No learnings yet. They are recorded in the cycle workspace.",
@@ -192,6 +193,9 @@ EN = {
     "cycle.pending_count.one": "1 learning still waits for a decision; the next start needs every one decided.",
     "cycle.pending_count.other": "{count} learnings still wait for a decision; the next start needs every one decided.",
     "cycle.all_decided": "Every learning is decided: the loop can turn.",
+    "cycle.section": "Section",
+    "cycle.confidence_is": "Confidence: {level}",
+    "cycle.next_changes_hint": "Taken from this cycle's optimizations; edit as needed.",
 }
 
 DE = {
@@ -283,6 +287,7 @@ DE = {
     "library.confirmed": "Bestätigt",
     "library.contradicted": "Widerlegt",
     "library.evidence": "Beleg",
+    "library.confidence": "Sicherheit",
     "library.count": "{shown} von {total} Learnings",
     "library.none": "Kein Learning passt zu diesen Filtern.",
     "library.empty": "Noch keine Learnings. Sie werden im Zyklus-Arbeitsbereich erfasst.",
@@ -381,4 +386,7 @@ DE = {
     "cycle.pending_count.one": "1 Learning wartet noch auf eine Entscheidung; der nächste Start braucht für jedes eine.",
     "cycle.pending_count.other": "{count} Learnings warten noch auf eine Entscheidung; der nächste Start braucht für jedes eine.",
     "cycle.all_decided": "Alle Learnings sind entschieden: Die Schleife kann sich drehen.",
+    "cycle.section": "Bereich",
+    "cycle.confidence_is": "Sicherheit: {level}",
+    "cycle.next_changes_hint": "Aus den Optimierungen dieses Zyklus übernommen; nach Bedarf anpassen.",
 }

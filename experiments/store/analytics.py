@@ -9,16 +9,11 @@ from typing import TYPE_CHECKING, Any
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
 from experiments.store._base import BaseStore
+from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# A campaign named by a goal's scope: by id (as text) or by name, case-insensitive.
-_CAMPAIGN_BY_KEY = (
-    "SELECT c.id FROM campaign c WHERE CAST(c.id AS VARCHAR) = lower(?) "
-    "OR lower(c.name) = lower(?) LIMIT 1"
-)
 
 
 def _aggregate(metric: str) -> str:
@@ -81,11 +76,11 @@ class AnalyticsStore(BaseStore):
             where, values = window_sql(start, end, "f.")
             source = f"metric_fact f WHERE {where}"
         else:
-            row = self._one(_CAMPAIGN_BY_KEY, [campaign, campaign])
-            if row is None:  # an unknown campaign has no facts
+            cid = campaign_id_by_key(self, campaign)
+            if cid is None:  # an unknown campaign has no facts
                 source, values = "metric_fact f WHERE false", []
             else:
-                scans, values = campaign_facts(self, row[0], start, end)
+                scans, values = campaign_facts(self, cid, start, end)
                 source = f"({scans}) f WHERE TRUE"
         if channel is not None:
             source += " AND lower(f.platform) = lower(?)"

@@ -17,6 +17,7 @@ from experiments.models import (
     new_id,
 )
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
+from experiments.store._campaign_key import adopt_goals, campaign_id_by_key
 from experiments.store._facts_scope import campaign_facts
 
 _CAMPAIGN_COLS = (
@@ -103,6 +104,11 @@ class CampaignStore(BaseStore):
             raise NotFound(f"no campaign named '{name}' ({hint})")
         return self._campaign_from_row(row, self._aliases(row[0]))
 
+    def campaign_by_key(self, key: str | uuid.UUID | None) -> Campaign | None:
+        """Return the campaign a key names (its id or its name, any case), or None."""
+        cid = campaign_id_by_key(self, key)
+        return None if cid is None else self.campaign(cid)
+
     def _check_name_free(self, name: str, except_id: uuid.UUID | None = None) -> None:
         row = self._one(
             "SELECT id FROM campaign WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
@@ -178,6 +184,7 @@ class CampaignStore(BaseStore):
                 ],
             )  # fmt: skip
             self._write_aliases(c.id, c.aliases)
+            adopt_goals(self, c.id, c.name)
             stored = self.campaign(c.id)
             self.audit("campaign", c.id, "create", after=stored)
         return stored
@@ -209,6 +216,7 @@ class CampaignStore(BaseStore):
                 ],
             )  # fmt: skip
             self._write_aliases(c.id, c.aliases)
+            adopt_goals(self, c.id, c.name)
             stored = self.campaign(c.id)
             self.audit("campaign", c.id, "update", before=before, after=stored)
         return stored

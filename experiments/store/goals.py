@@ -11,6 +11,7 @@ from experiments.errors import Conflict, InvalidInput, NotFound
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind
 from experiments.store._base import Area, BaseStore, check_window, now, parse_uuid, require_text
+from experiments.store._campaign_key import campaign_id_by_key, link_goal
 
 _GOAL_COLS = (
     "id, name, metric, comparator, target, baseline, period_start, period_end, scope_kind, "
@@ -92,15 +93,19 @@ class GoalStore(BaseStore):
 
     def _scope_campaign(self, g: Goal) -> Goal:
         # A campaign named in the scope is kept by id, so renaming the campaign keeps the goal;
-        # a name no campaign has yet is kept as text (the demo and briefs may create goals first).
+        # a name no campaign has yet is kept as text (the demo and briefs may create goals first)
+        # until that campaign is created (campaigns.add_campaign adopts it then).
         if g.scope_kind is not ScopeKind.CAMPAIGN or g.scope_value is None:
             return g
-        row = self._one(
-            "SELECT id FROM campaign "
-            "WHERE CAST(id AS VARCHAR) = lower(?) OR lower(name) = lower(?)",
-            [g.scope_value, g.scope_value],
-        )
-        return replace(g, scope_value=str(row[0])) if row else g
+        cid = campaign_id_by_key(self, g.scope_value)
+        return replace(g, scope_value=str(cid)) if cid else g
+
+    def _link_to_brief(self, g: Goal) -> None:
+        # A goal scoped to a campaign is one of that campaign's goals: its brief lists it.
+        if g.scope_kind is ScopeKind.CAMPAIGN:
+            cid = campaign_id_by_key(self, g.scope_value)
+            if cid is not None:
+                link_goal(self, cid, g.id)
 
     def _check_goal_name_free(self, name: str, except_id: uuid.UUID | None = None) -> None:
         row = self._one(
@@ -124,6 +129,7 @@ class GoalStore(BaseStore):
                  g.period_start, g.period_end, g.scope_kind.value, g.scope_value, g.owner,
                  g.objective, stamp, stamp],
             )  # fmt: skip
+            self._link_to_brief(g)
             stored = self.goal(g.id)
             self.audit("goal", g.id, "create", after=stored)
         return stored
@@ -143,6 +149,7 @@ class GoalStore(BaseStore):
                  g.period_end, g.scope_kind.value, g.scope_value, g.owner, g.objective, now(),
                  g.id],
             )  # fmt: skip
+            self._link_to_brief(g)
             stored = self.goal(g.id)
             self.audit("goal", g.id, "update", before=before, after=stored)
         return stored

@@ -396,6 +396,37 @@ class LoopStore(BaseStore):
             self.audit("learning", learning.id, action, before=before, after=stored)
         return stored
 
+    def record_carried_result(
+        self,
+        learning_id: uuid.UUID | str,
+        cycle_id: uuid.UUID,
+        applied: bool,
+        reason: str,
+        outcome: Outcome | None,
+    ) -> Learning:
+        """Record in one transaction whether a carried learning was applied and its outcome."""
+        with self.write(Area.LOOP):
+            # Read inside the write: the learning may have been carried elsewhere meanwhile.
+            before = self.learning(learning_id)
+            if before.carried_into_id != cycle_id:
+                number = self.cycle(cycle_id).number
+                raise InvalidInput(
+                    f"learning {str(before.id)[:8]} was not carried into cycle {number}"
+                )
+            self.cur.execute(
+                "UPDATE learning SET applied = ?, applied_reason = ?, updated_at = ? WHERE id = ?",
+                [applied, reason.strip(), now(), before.id],
+            )
+            marked = self.learning(before.id)
+            self.audit("learning", before.id, "apply", before=before, after=marked)
+            self.cur.execute(
+                "UPDATE learning SET outcome = ?, updated_at = ? WHERE id = ?",
+                [outcome.value if outcome else None, now(), before.id],
+            )
+            stored = self.learning(before.id)
+            self.audit("learning", before.id, "outcome", before=marked, after=stored)
+        return stored
+
     def decide_learning(self, learning_id: uuid.UUID | str, decision: Decision) -> Learning:
         """Record the decision on a learning; return it."""
         learning = replace(self.learning(learning_id), decision=decision)

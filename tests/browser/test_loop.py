@@ -53,7 +53,8 @@ def test_next_start_dialog_refuses_then_closes_the_cycle(loop_server: Server, pa
     )
     expect(page.get_by_role("button", name="Start cycle 2")).to_be_visible()
 
-    page.get_by_role("tab", name="Learnings (1 pending)").click()
+    page.get_by_role("radio", name="Learnings (1 pending)").click()
+    wait_idle(page)
     page.get_by_role("radio", name="Carry forward").click()
     expect(page.get_by_text("Decided: Carry forward.")).to_be_visible()
     wait_idle(page)
@@ -94,3 +95,16 @@ def test_a_click_on_a_timeline_bar_opens_that_cycle(loop_server: Server, page: P
     expect(page.get_by_role("combobox", name="Cycle", exact=True)).to_have_value(
         "Cycle 1 · Optimization"
     )
+
+
+def test_a_phase_step_shows_at_once_in_the_cycle_select(loop_server: Server, page: Page) -> None:
+    # A busy machine may take long to draw the page: the bound is generous, the wait ends as soon
+    # as the value is there.
+    page.goto(f"{loop_server.url}/cycle")
+    wait_idle(page)
+    cycle_select = page.get_by_role("combobox", name="Cycle", exact=True)
+    expect(cycle_select).to_have_value("Cycle 1 · Optimization", timeout=60_000)
+    page.get_by_role("button", name="Back to Feedback").click()
+    expect(page.get_by_text("The cycle is now in Feedback.")).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    expect(cycle_select).to_have_value("Cycle 1 · Feedback", timeout=60_000)
