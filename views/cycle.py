@@ -11,7 +11,7 @@ from experiments import loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
-from views.common import attempt, flash, lang, store, tr, tr_count
+from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -63,7 +63,7 @@ def first_cycle_form(campaign: Campaign) -> None:
 def stepper(cycle: Cycle) -> None:
     cols = st.columns(len(loop.steps(cycle)))
     for col, step in zip(cols, loop.steps(cycle), strict=True):
-        label = tr(f"phase.{step.phase}")
+        label = enum_label(step.phase, "phase")
         if step.phase is Phase.CLOSED and step.state != "done":
             label = tr("cycle.step_next")
         icon, color = STEP_STYLE[step.state]
@@ -81,7 +81,7 @@ def next_start_dialog(campaign: Campaign, cycle: Cycle) -> None:
             if b.learning is not None:
                 st.text(f"• {tr('cycle.blocker_pending')}: {b.learning.statement}")
             else:
-                st.text(f"• {tr('cycle.blocker_phase', phase=tr(f'phase.{b.phase}'))}")
+                st.text(f"• {tr('cycle.blocker_phase', phase=enum_label(b.phase, 'phase'))}")
         return
     own = s.learnings(cycle_id=cycle.id)
     carried = [x for x in own if x.decision in loop.CARRIED]
@@ -112,12 +112,12 @@ def actions(campaign: Campaign, cycle: Cycle) -> None:
         return
     row = st.container(horizontal=True)
     if cycle.phase in loop.BACK:
-        to = tr(f"phase.{loop.BACK[cycle.phase]}")
+        to = enum_label(loop.BACK[cycle.phase], "phase")
         if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
             if attempt(lambda: loop.step_back(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
     if cycle.phase in loop.FORWARD:
-        to = tr(f"phase.{loop.FORWARD[cycle.phase]}")
+        to = enum_label(loop.FORWARD[cycle.phase], "phase")
         if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
                       icon=":material/arrow_forward:"):  # fmt: skip
             if attempt(lambda: loop.advance(s, cycle.id)) is not None:
@@ -169,7 +169,7 @@ def carried_in(cycle: Cycle, numbers: dict[object, int]) -> None:
 
 def carried_card(x: Learning, cycle: Cycle, origin: int) -> None:
     st.text(x.statement)
-    st.caption(tr("cycle.from_cycle", n=origin, decision=tr(f"loop.decision.{x.decision}")))
+    st.caption(tr("cycle.from_cycle", n=origin, decision=enum_label(x.decision, "decision")))
     k = str(x.id)[:8]
     a, b, c, d = st.columns([2, 3, 2, 1], vertical_alignment="bottom")
     applied = a.radio(tr("cycle.applied"), [True, False], key=f"applied_{k}", horizontal=True,
@@ -224,9 +224,9 @@ def feedback_section(cycle: Cycle, locked: bool) -> None:
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
             source = a.selectbox(tr("cycle.fb_source"), list(m.FeedbackSource), key="fb_source",
-                                 format_func=lambda v: tr(f"loop.source.{v}"))  # fmt: skip
+                                 format_func=lambda v: enum_label(v, "source"))  # fmt: skip
             kind = b.selectbox(tr("cycle.fb_kind"), list(m.FeedbackKind), key="fb_kind",
-                               format_func=lambda v: tr(f"loop.kind.{v}"))  # fmt: skip
+                               format_func=lambda v: enum_label(v, "feedback_kind"))  # fmt: skip
             goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
                                format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
             if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
@@ -239,13 +239,13 @@ def feedback_section(cycle: Cycle, locked: bool) -> None:
 
 def feedback_card(f: m.Feedback, goals: dict[object, str]) -> None:
     a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
-    a.badge(tr(f"loop.kind.{f.kind}"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
-    a.caption(tr(f"loop.source.{f.source}"))
+    a.badge(enum_label(f.kind, "feedback_kind"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
+    a.caption(enum_label(f.source, "source"))
     b.text(f.text)
     if f.kind is m.FeedbackKind.REQUEST:
         goal_name = goals.get(f.goal_id) if f.goal_id else None
         b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
-    c.badge(tr(f"loop.status.{f.status}"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
+    c.badge(enum_label(f.status, "feedback_status"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
     following = loop.FEEDBACK_FLOW.index(f.status) + 1
     if following < len(loop.FEEDBACK_FLOW):
         label = tr(f"cycle.mark_{loop.FEEDBACK_FLOW[following]}")
@@ -289,7 +289,7 @@ def confidence_label(level: m.Confidence | None) -> str:
 
 
 def outcome_label(outcome: m.Outcome | None) -> str:
-    return tr(f"loop.outcome.{outcome or 'none'}")
+    return enum_label(outcome or "none", "outcome")
 
 
 def learnings_section(cycle: Cycle, locked: bool, numbers: dict[object, int]) -> None:
@@ -326,19 +326,19 @@ def learning_card(x: Learning, locked: bool, numbers: dict[object, int]) -> None
             a.caption(tr("cycle.evidence"))
             a.text(x.evidence)
         if x.carried_into_id in numbers:
-            outcome = tr(f"loop.outcome.{x.outcome or 'none'}")
+            outcome = enum_label(x.outcome or "none", "outcome")
             b.caption(tr("cycle.carried_to", n=numbers[x.carried_into_id], outcome=outcome))
         options = [d for d in Decision if d is not Decision.PENDING]
         current = None if x.decision is Decision.PENDING else x.decision
         choice = b.segmented_control(
             tr("cycle.decision"), options, default=current, key=f"decide_{str(x.id)[:8]}",
-            format_func=lambda d: tr(f"loop.decision.{d}"), disabled=locked,
+            format_func=lambda d: enum_label(d, "decision"), disabled=locked,
         )  # fmt: skip
         if x.decision is Decision.PENDING:
-            b.badge(tr("loop.decision.pending"), color="orange", icon=":material/pending:")
+            b.badge(enum_label("pending", "decision"), color="orange", icon=":material/pending:")
         if choice is not None and choice != x.decision and not locked:
             if attempt(lambda: loop.decide(s, x.id, Decision(choice))) is not None:
-                done(tr("cycle.decided", decision=tr(f"loop.decision.{choice}")))
+                done(tr("cycle.decided", decision=enum_label(choice, "decision")))
 
 
 st.title(tr("cycle.title"))
@@ -366,7 +366,7 @@ if st.session_state.get("cycle_number") not in by_number:
     st.session_state["cycle_number"] = current.number
 number = number_col.selectbox(
     tr("cycle.cycle"), list(by_number), key="cycle_number",
-    format_func=lambda n: tr("cycle.option", n=n, phase=tr(f"phase.{by_number[n].phase}")),
+    format_func=lambda n: tr("cycle.option", n=n, phase=enum_label(by_number[n].phase, "phase")),
 )  # fmt: skip
 cycle = by_number[number]
 locked = cycle.phase is Phase.CLOSED
@@ -383,7 +383,7 @@ if earlier:
         st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
 numbers = {c.id: c.number for c in cycles}
 pending = sum(1 for x in s.learnings(cycle.id) if x.decision is Decision.PENDING)
-labels = [tr(f"phase.{p}") for p in TAB_PHASES]
+labels = [enum_label(p, "phase") for p in TAB_PHASES]
 labels.append(tr("cycle.learnings_tab", count=pending) if pending else tr("cycle.learnings"))
 # Open on the tab of the phase the cycle is in; a closed cycle opens on what it learned.
 tabs = st.tabs(labels, default=labels[TAB_PHASES.index(cycle.phase) if not locked else 4])
