@@ -8,10 +8,10 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from experiments import display
+from experiments.display import format_value
 from experiments.goals import Kind, Progress, Status
 from experiments.i18n import t
-from experiments.metrics import derived
-from experiments.overview import format_value
 
 STATUS_COLORS: dict[Status, str] = {
     Status.ACHIEVED: "#1a7f37",
@@ -53,34 +53,40 @@ def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:
     """Return the goal's running value with the pace line, the target and the forecast."""
     g, fig = p.goal, go.Figure()
     fmt = lambda v: format_value(g.metric, v, lang)  # noqa: E731
+    values = [v for _, v in p.series] + [g.target] + [v for v in (p.forecast, g.baseline) if v]
+    # The axis in the metric's unit (reply times in minutes or hours, like the target's text).
+    y_axis = display.axis(g.metric, lang, values)
+    y = y_axis.scaled
     if p.series:
-        days, values = zip(*p.series, strict=True)
+        days, series = zip(*p.series, strict=True)
         fig.add_trace(go.Scatter(
-            x=days, y=values, mode="lines+markers", name=t("report.chart_actual", lang),
+            x=days, y=[y(v) for v in series], mode="lines+markers",
+            name=t("report.chart_actual", lang),
             line=dict(color=STATUS_COLORS[p.status], width=2), marker=dict(size=4),
-            hovertext=[fmt(v) for v in values], hoverinfo="x+text",
+            hovertext=[fmt(v) for v in series], hoverinfo="x+text",
         ))  # fmt: skip
     if g.period_start and g.period_end:
         start_value = 0.0 if p.kind is Kind.TOTAL else g.baseline
         if start_value is not None:
             fig.add_trace(go.Scatter(
-                x=[g.period_start, g.period_end], y=[start_value, g.target], mode="lines",
+                x=[g.period_start, g.period_end], y=[y(start_value), y(g.target)], mode="lines",
                 name=t("report.chart_pace", lang), line=dict(color=PACE_COLOR, dash="dash"),
+                hovertext=[fmt(start_value), fmt(g.target)], hoverinfo="x+text",
             ))  # fmt: skip
         if p.forecast is not None and p.series:
             fig.add_trace(go.Scatter(
-                x=[p.series[-1][0], g.period_end], y=[p.series[-1][1], p.forecast],
+                x=[p.series[-1][0], g.period_end], y=[y(p.series[-1][1]), y(p.forecast)],
                 mode="lines+markers", name=t("report.chart_forecast", lang),
                 line=dict(color=STATUS_COLORS[p.status], dash="dot"),
                 hovertext=["", fmt(p.forecast)], hoverinfo="x+text",
             ))  # fmt: skip
-    fig.add_hline(y=g.target, line=dict(color=TARGET_COLOR, width=1, dash="dot"),
+    fig.add_hline(y=y(g.target), line=dict(color=TARGET_COLOR, width=1, dash="dot"),
                   annotation_text=t("report.chart_target", lang, target=fmt(g.target)),
                   annotation_position="top left")  # fmt: skip
     _frame(fig, height)
-    definition = derived(g.metric)
-    if definition is not None and definition.is_rate:
-        fig.update_yaxes(tickformat=".1%")
+    fig.update_layout(separators=display.separators(lang))
+    fig.update_yaxes(**y_axis.layout())
+    fig.update_xaxes(tickformat=display.date_tickformat(lang))
     if g.period_start and g.period_end:
         fig.update_xaxes(range=[g.period_start - timedelta(days=1), g.period_end + timedelta(1)])
     return fig

@@ -10,8 +10,11 @@ How each metric is read (one registry below, not an if-chain per metric):
 * reach is de-duplicated by the platforms, so it is never added up across days: its value is the
   mean daily reach, and it has no total;
 * rates and ratios are ratios of the cycle's sums (ctr = Σclicks/Σimpressions);
-* reply times: where the facts hold one row per reply, the median and the 90th percentile (the
-  latter descriptive only); where rows are reported averages, the reply-weighted mean.
+* reply times: the median and the 90th percentile of the reply-time values (one per fact row:
+  a reply, or a day's reported average), the same median goals and the report show; the 90th
+  percentile is descriptive only.
+
+Which kind a metric is, and which way is better, come from the registry in metrics.py.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import pandas as pd
 
 from experiments import stats
 from experiments.errors import InvalidInput, NotFound
-from experiments.metrics import DERIVED, RESPONSE_TIME_KEYS, ratio
+from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, ratio
 from experiments.models import Campaign, Cycle
 from experiments.store import Store
 from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
@@ -45,9 +48,8 @@ class Kind(StrEnum):
     RATIO = "ratio"  # a ratio of two sums that is not a share: linearised daily Welch
     AMOUNT = "amount"  # an amount or count per day: Welch on the daily values
     REACH = "reach"  # mean daily reach: Welch on the daily values, never summed
-    REPLY_MEDIAN = "reply_median"  # median reply time, one row per reply: Mann–Whitney U
+    REPLY_MEDIAN = "reply_median"  # median reply time: Mann–Whitney U
     REPLY_P90 = "reply_p90"  # 90th percentile reply time: descriptive only
-    REPLY_MEAN = "reply_mean"  # reply-weighted mean of reported average reply times
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,31 +61,38 @@ class Spec:
     factor: float = 1.0
 
 
-SPECS: tuple[Spec, ...] = (
-    *(Spec(d.key, Kind.RATE if d.is_rate else Kind.RATIO, d.numerator, d.denominator, d.factor)
-      for d in DERIVED),
-    Spec(RESPONSE_TIME_KEYS[0], Kind.REPLY_MEDIAN),
-    Spec(RESPONSE_TIME_KEYS[1], Kind.REPLY_P90),
-    Spec("response_time_s", Kind.REPLY_MEAN, "rt_wsum", "rt_weight"),
-    *(Spec(m, Kind.REACH if m == "reach" else Kind.AMOUNT) for m in SUMMED_METRICS),
+def _spec(m: Metric) -> Spec | None:
+    """Return how a comparison reads a registry entry (None: the base reply-time column, which
+    is compared through its median and 90th percentile)."""
+    if m.aggregation is Aggregation.RATIO:
+        return Spec(m.key, Kind.RATE if m.is_rate else Kind.RATIO, m.numerator, m.denominator,
+                    m.factor)  # fmt: skip
+    if m.aggregation is Aggregation.MEDIAN and not m.base:
+        return Spec(m.key, Kind.REPLY_MEDIAN)
+    if m.aggregation is Aggregation.P90:
+        return Spec(m.key, Kind.REPLY_P90)
+    if m.aggregation is Aggregation.DAILY_MEAN:
+        return Spec(m.key, Kind.REACH)
+    if m.aggregation is Aggregation.SUM:
+        return Spec(m.key, Kind.AMOUNT)
+    return None
+
+
+# Derived keys first (the headline rates), then reply times, then the amounts per day.
+_ORDER = {Aggregation.RATIO: 0, Aggregation.MEDIAN: 1, Aggregation.P90: 1}
+SPECS: tuple[Spec, ...] = tuple(
+    s for s in (_spec(m) for m in sorted(REGISTRY, key=lambda m: _ORDER.get(m.aggregation, 2)))
+    if s is not None
 )  # fmt: skip
 SPEC = {s.key: s for s in SPECS}
-
-# Which way is better, for colour and for reading a change; spend and volumes are neither.
-BETTER_LOWER = frozenset({"cpc", "cpm", "cpa", "unsubscribes", *RESPONSE_TIME_KEYS,
-                          "response_time_s"})  # fmt: skip
-BETTER_HIGHER = frozenset({
-    "ctr", "cvr", "roas", "open_rate", "click_rate", "engagement_rate", "replied_within_1h_share",
-    "clicks", "conversions", "leads", "revenue", "engaged_sessions", "opens", "engagements",
-    "replied_within_1h",
-})  # fmt: skip
 
 
 def better(metric: str, change: float | None) -> bool | None:
     """Return whether a change of a metric is an improvement (None: neither, or no change)."""
-    if change is None or change == 0 or metric not in BETTER_LOWER | BETTER_HIGHER:
+    entry = METRICS.get(metric)
+    if change is None or change == 0 or entry is None or entry.better is Better.NEITHER:
         return None
-    return (change > 0) == (metric in BETTER_HIGHER)
+    return (change > 0) == (entry.better is Better.UP)
 
 
 _COLUMNS = (*SUMMED_METRICS, *REPLY_TIME_COLUMNS)
@@ -91,7 +100,7 @@ _COLUMNS = (*SUMMED_METRICS, *REPLY_TIME_COLUMNS)
 
 @dataclass(frozen=True, eq=False)
 class Group:
-    """The facts of one cycle (or one variant): one row per day, and reply times if per reply."""
+    """The facts of one cycle (or one variant): one row per day, and its reply-time values."""
 
     label: str
     daily: pd.DataFrame
@@ -170,21 +179,10 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
     return column in frame and bool(frame[column].notna().any())
 
 
-def per_reply(groups: Sequence[Group]) -> bool:
-    """Return True when every reply-time row is one reply (so medians and ranks are meaningful)."""
-    with_times = [g for g in groups if g.total("rt_rows")]
-    return bool(with_times) and all(
-        bool(np.all(g.column("rt_max_replies")[~np.isnan(g.column("rt_max_replies"))] <= 1))
-        for g in with_times
-    )
-
-
 def present(spec: Spec, groups: Sequence[Group]) -> bool:
     """Return True when a metric has data in at least one of the groups."""
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
         return any(g.replies is not None and len(g.replies) for g in groups)
-    if spec.kind is Kind.REPLY_MEAN:
-        return any(g.total("rt_rows") for g in groups) and not per_reply(groups)
     if spec.num:
         return any(spec.num in g.columns and spec.den in g.columns for g in groups)
     return any(spec.key in g.columns for g in groups)
@@ -192,8 +190,6 @@ def present(spec: Spec, groups: Sequence[Group]) -> bool:
 
 def _days(group: Group, spec: Spec) -> np.ndarray:
     """Return which days carry a value of the metric."""
-    if spec.kind is Kind.REPLY_MEAN:
-        return np.asarray(group.column("rt_rows") > 0)
     if spec.num:
         return ~np.isnan(group.column(spec.num)) | ~np.isnan(group.column(spec.den))
     return ~np.isnan(group.column(spec.key))
@@ -202,7 +198,7 @@ def _days(group: Group, spec: Spec) -> np.ndarray:
 def value(spec: Spec, group: Group) -> float | None:
     """Return the metric's value for one group, as the comparison shows it."""
     days = _days(group, spec)
-    if spec.kind is Kind.RATE or spec.kind is Kind.RATIO or spec.kind is Kind.REPLY_MEAN:
+    if spec.kind is Kind.RATE or spec.kind is Kind.RATIO:
         return ratio(group.total(spec.num, days), group.total(spec.den, days), spec.factor)
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
         if group.replies is None or not len(group.replies):
@@ -326,7 +322,8 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
     cycles = _cycles(store, camp, numbers)
     daily = store.cycle_daily(camp.id, [c.number for c in cycles])
     groups = {c.number: Group(str(c.number), daily[daily["number"] == c.number]) for c in cycles}
-    if per_reply(list(groups.values())):
+    # Every reply-time value (a reply, or a reported average), as goals and the report read them.
+    if any(g.total("rt_rows") for g in groups.values()):
         times = store.cycle_reply_times(camp.id, [c.number for c in cycles])
         groups = {
             n: replace(g, replies=times.loc[times["number"] == n, "response_time_s"].to_numpy())

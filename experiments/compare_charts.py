@@ -1,7 +1,8 @@
 """How a comparison is shown to people: metric names, formatted values, verdicts and figures.
 
 Everything here is words and pictures for a comparison that compare.py has decided; nothing here
-changes a number. Texts come from the catalogs (compare.*), numbers are formatted per locale.
+changes a number. Texts come from the catalogs (compare.*); metric names, values and changes are
+shown through experiments.display, as everywhere else.
 """
 
 from __future__ import annotations
@@ -12,53 +13,26 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from experiments import compare, stats
+from experiments import compare, display, stats
 from experiments.compare import Comparison, Kind, MetricRow, VariantRate
 from experiments.compare_learnings import OutcomeSuggestion
-from experiments.i18n import fmt_date, fmt_number, fmt_percent, normalise_lang, t
-from experiments.metrics import MONEY_METRICS
+from experiments.display import format_relative, format_value, metric_name, metric_noun
+from experiments.i18n import fmt_date, fmt_number, t
 
-REPLY_TIMES = frozenset({Kind.REPLY_MEDIAN, Kind.REPLY_P90, Kind.REPLY_MEAN})
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 
 
-def label(metric: str, lang: str) -> str:
-    """Return a metric's name for people ('CTR', 'Spend per day')."""
-    return t(f"compare.metric.{metric}", lang)
-
-
-def fmt_value(metric: str, value: float | None, lang: str) -> str:
-    """Return a metric's value formatted per locale, in the unit of its kind."""
-    if value is None:
-        return "–"
-    kind = compare.SPEC[metric].kind
-    if kind is Kind.RATE:
-        return fmt_percent(value, lang, 2)
-    if kind in REPLY_TIMES:
-        if value < 120:
-            return t("compare.unit.seconds", lang, n=fmt_number(value, lang))
-        return t("compare.unit.minutes", lang, n=fmt_number(value / 60, lang, 1))
-    if metric in MONEY_METRICS or metric == "roas":
-        return fmt_number(value, lang, 2)
-    return fmt_number(value, lang, 0 if abs(value) >= 100 else 1)
-
-
-def fmt_change(rel: float | None, lang: str, signed: bool = True) -> str:
-    """Return a relative change as a percentage ('+18 %', '−4.5 %'); a dash when missing."""
-    if rel is None:
-        return "–"
-    text = fmt_percent(abs(rel), lang, 0 if abs(rel) >= 0.1 else 1)
-    if not signed or not any(ch in "123456789" for ch in text):  # no sign on a rounded zero
-        return text
-    return ("+" if rel > 0 else "−") + text
+def _name(metric: str, lang: str) -> str:
+    # A comparison reads amounts per day and reach as its daily mean: its names say so.
+    return metric_name(metric, lang, per_day=True)
 
 
 def fmt_interval(row: MetricRow, lang: str) -> str:
     """Return the 95 % interval of the relative change ('+9 % to +27 %'); a dash when none."""
     if row.ci_low is None or row.ci_high is None:
         return "–"
-    return t("compare.range", lang, low=fmt_change(row.ci_low, lang),
-             high=fmt_change(row.ci_high, lang))  # fmt: skip
+    return t("compare.range", lang, low=format_relative(row.ci_low, lang),
+             high=format_relative(row.ci_high, lang))  # fmt: skip
 
 
 def fmt_q(row: MetricRow, lang: str) -> str:
@@ -81,7 +55,7 @@ def group_names(comparison: Comparison, lang: str) -> tuple[str, str]:
 
 def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
     """Return the plain-language reading of one row for a manager."""
-    name = label(row.metric, lang)
+    name = _name(row.metric, lang)
     first, second = group_names(comparison, lang)
     if row.note is stats.Note.MISSING:
         return t("compare.verdict.missing", lang, metric=name,
@@ -92,8 +66,8 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
         return t("compare.verdict.no_variation", lang, metric=name)
     if row.note is stats.Note.ZERO_BASELINE:
         key = "compare.verdict.from_zero" + ("" if row.significant else "_unclear")
-        return t(key, lang, metric=name, b=fmt_value(row.metric, row.b, lang))
-    change = fmt_change(row.rel_change, lang, signed=False)
+        return t(key, lang, metric=name, b=format_value(row.metric, row.b, lang))
+    change = format_relative(row.rel_change, lang, signed=False)
     way = "up" if (row.rel_change or 0) > 0 else "down"
     if row.note is stats.Note.DESCRIPTIVE:
         return t(f"compare.verdict.descriptive_{way}", lang, metric=name, change=change)
@@ -104,7 +78,7 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
         return t(f"compare.verdict.maybe_{way}", lang, metric=name, change=change,
                  interval=interval, n=comparison.tested)  # fmt: skip
     return t("compare.verdict.unclear", lang, metric=name,
-             change=fmt_change(row.rel_change, lang), interval=interval)  # fmt: skip
+             change=format_relative(row.rel_change, lang), interval=interval)  # fmt: skip
 
 
 def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -> str:
@@ -114,8 +88,8 @@ def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -
         spec = compare.SPEC[row.metric]
         key = "few_events" if min(row.n_a, row.n_b) < stats.MIN_EVENTS else "few_non_events"
         return t(f"compare.verdict.{key}", lang, metric=name, group=groups[weaker], have=have,
-                 events=t(f"compare.count.{spec.num}", lang),
-                 trials=t(f"compare.count.{spec.den}", lang),
+                 events=metric_noun(spec.num, lang),
+                 trials=metric_noun(spec.den, lang),
                  need=stats.MIN_EVENTS)  # fmt: skip
     if row.kind is Kind.REPLY_MEDIAN:
         return t("compare.verdict.few_replies", lang, metric=name, group=groups[weaker],
@@ -127,12 +101,12 @@ def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -
 def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
     """Return the suggested learning's sentence for a significant row."""
     first, second = group_names(comparison, lang)
-    name = label(row.metric, lang)
+    name = _name(row.metric, lang)
     way = "up" if (row.abs_change or 0) > 0 else "down"
     values = {
         "metric": name, "a": first, "b": second, "interval": fmt_interval(row, lang),
-        "change": fmt_change(row.rel_change, lang, signed=False),
-        "cycle": comparison.cycles[0], "value": fmt_value(row.metric, row.b, lang),
+        "change": format_relative(row.rel_change, lang, signed=False),
+        "cycle": comparison.cycles[0], "value": format_value(row.metric, row.b, lang),
     }  # fmt: skip
     if row.rel_change is None:
         return t("compare.learning.from_zero", lang, **values)
@@ -142,7 +116,7 @@ def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
 
 def outcome_reason(suggestion: OutcomeSuggestion, lang: str) -> str:
     """Return why the comparison suggests this outcome."""
-    metric = label(suggestion.metric, lang) if suggestion.metric else ""
+    metric = _name(suggestion.metric, lang) if suggestion.metric else ""
     return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric)
 
 
@@ -150,10 +124,8 @@ def outcome_reason(suggestion: OutcomeSuggestion, lang: str) -> str:
 
 
 def _layout(fig: go.Figure, lang: str, height: int) -> go.Figure:
-    # plotly's own separators: decimal mark first, then the thousands mark
-    separators = ",." if normalise_lang(lang) == "de" else ".,"
     fig.update_layout(height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      separators=separators, plot_bgcolor="white")  # fmt: skip
+                      separators=display.separators(lang), plot_bgcolor="white")  # fmt: skip
     fig.update_xaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
     fig.update_yaxes(gridcolor="#eeeeee", zerolinecolor="#bbbbbb")
     return fig
@@ -174,19 +146,19 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
         assert row.rel_change is not None and row.ci_low is not None and row.ci_high is not None
         fig.add_trace(
             go.Scatter(
-                x=[row.rel_change], y=[label(row.metric, lang)], mode="markers",
+                x=[row.rel_change], y=[_name(row.metric, lang)], mode="markers",
                 marker={"color": _colour(row), "size": 10}, showlegend=False,
                 error_x={"type": "data", "symmetric": False, "color": _colour(row),
                          "array": [row.ci_high - row.rel_change],
                          "arrayminus": [row.rel_change - row.ci_low]},
-                hovertemplate=f"{label(row.metric, lang)}: {fmt_change(row.rel_change, lang)}"
+                hovertemplate=f"{_name(row.metric, lang)}: {format_relative(row.rel_change, lang)}"
                 f" ({fmt_interval(row, lang)})<extra></extra>",
             )
         )  # fmt: skip
     fig.add_vline(x=0, line_color="#555555", line_width=1)
     fig.update_xaxes(tickformat="+.0%", title=t("compare.forest_axis", lang))
     fig.update_yaxes(autorange="reversed", categoryorder="array",
-                     categoryarray=[label(r.metric, lang) for r in rows])  # fmt: skip
+                     categoryarray=[_name(r.metric, lang) for r in rows])  # fmt: skip
     return _layout(fig, lang, 120 + 32 * len(rows))
 
 
@@ -195,14 +167,21 @@ def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
     """Return each cycle's daily values of a metric, aligned by day of cycle."""
     spec = compare.SPEC[metric]
     fig = go.Figure()
-    for number, frame in daily.groupby("number", sort=True):
-        n = int(str(number))
+    groups = [(int(str(number)), frame) for number, frame in daily.groupby("number", sort=True)]
+    series = [compare.daily_value(spec, frame) for _, frame in groups]
+    # The axis in the metric's unit: reply times in minutes or hours, money with its currency.
+    y_axis = display.axis(
+        metric, lang, [float(v) for ys in series for v in ys.dropna()], per_day=True
+    )
+    for (n, frame), ys in zip(groups, series, strict=True):
         name = t("compare.series_name", lang, n=n, start=fmt_date(starts.get(n), lang))  # type: ignore[arg-type]
-        fig.add_trace(go.Scatter(x=frame["day"], y=compare.daily_value(spec, frame),
-                                 mode="lines+markers", name=name))  # fmt: skip
+        fig.add_trace(go.Scatter(
+            x=frame["day"], y=ys / y_axis.scale, mode="lines+markers", name=name,
+            hovertext=[format_value(metric, None if v != v else float(v), lang) for v in ys],
+            hoverinfo="x+text+name",
+        ))  # fmt: skip
     fig.update_xaxes(title=t("compare.day_of_cycle", lang), dtick=7)
-    fig.update_yaxes(title=label(metric, lang), rangemode="tozero",
-                     tickformat=".1%" if spec.kind is Kind.RATE else None)  # fmt: skip
+    fig.update_yaxes(rangemode="tozero", **y_axis.layout())
     fig.update_layout(legend={"orientation": "h", "y": 1.12})
     return _layout(fig, lang, 360)
 
@@ -220,6 +199,6 @@ def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Fi
             hovertemplate="%{y}: %{x:.2%}<extra></extra>",
         )
     )  # fmt: skip
-    fig.update_xaxes(tickformat=".2%", title=label(metric, lang))
+    fig.update_xaxes(tickformat=".2%", title=_name(metric, lang))
     fig.update_yaxes(autorange="reversed", type="category")
     return _layout(fig, lang, 120 + 26 * len(rates))

@@ -8,17 +8,19 @@ How a goal is read depends on its metric's kind:
 * **level** (ctr, cpa, roas, reply times, … — ratios and medians): the value over the period so
   far. The pace line runs from the baseline at the period start to the target at its end; a goal
   without a baseline has no pace line.
-* **peak** (reach): platforms de-duplicate reach, so days cannot be added up; the largest day's
-  reach is the honest claim. Paced like a level.
+* **daily mean** (reach): platforms de-duplicate reach, so days cannot be added up; the mean
+  daily reach is the claim (the same value the cycle comparison tests). Paced like a level.
+
+Which kind a metric is comes from its aggregation in the registry (metrics.py).
 
 Forecast for the period end: an ordinary least-squares line through the *daily* values so far
 (one point: a flat line), projected over the days from the last day with data to the period end
 (negative projections count as 0). Totals add the projection to the actual. Ratios project their
 numerator and denominator separately and divide the projected sums, so the forecast is the
 cumulative ratio at the period end, not the last day's ratio. Reply times blend the actual with
-the projected daily values, weighted by the number of replies expected. Peaks take the larger of
-the actual and the line's value at the period end. Days without facts are left out of the fit
-(imports lag; a missing day is not a zero day).
+the projected daily values, weighted by the number of replies expected. A daily mean averages
+the days so far with the line's values for the days still to come. Days without facts are left
+out of the fit (imports lag; a missing day is not a zero day).
 
 Status rule (``meets(v)`` is ``v >= target`` for at_least, ``v <= target`` for at_most):
 
@@ -42,7 +44,8 @@ import numpy as np
 import pandas as pd
 
 from experiments.campaigns import find_campaign
-from experiments.metrics import BASE_METRICS, derived, inputs, ratio
+from experiments.metrics import Aggregation, derived, inputs, ratio
+from experiments.metrics import metric as entry
 from experiments.models import Campaign, Comparator, Goal, ScopeKind
 from experiments.store import Store
 
@@ -58,7 +61,7 @@ class Status(StrEnum):
 class Kind(StrEnum):
     TOTAL = "total"
     LEVEL = "level"
-    PEAK = "peak"
+    DAILY_MEAN = "daily_mean"
 
 
 # Reply-time keys: the daily column with the day's value, and which summary value is the actual
@@ -104,12 +107,13 @@ class Progress:
     campaign: Campaign | None = None
 
 
-def metric_kind(metric: str) -> Kind:
-    """Return how a metric accumulates over a period: total, level or peak."""
-    if metric == "reach":
-        return Kind.PEAK
-    if metric in BASE_METRICS and metric != "response_time_s":
+def metric_kind(key: str) -> Kind:
+    """Return how a metric accumulates over a period: total, level or daily mean."""
+    aggregation = entry(key).aggregation
+    if aggregation is Aggregation.SUM:
         return Kind.TOTAL
+    if aggregation is Aggregation.DAILY_MEAN:
+        return Kind.DAILY_MEAN
     return Kind.LEVEL
 
 
@@ -199,16 +203,17 @@ def _response(frame: pd.DataFrame, metric: str, actual: float | None, w: _Window
     return (counted * actual + expected_n * float(future.mean())) / (counted + expected_n)
 
 
-def _peak(frame: pd.DataFrame, w: _Window) -> tuple[float | None, float | None]:
-    days = _valid(frame, "reach")
+def _daily_mean(frame: pd.DataFrame, key: str, w: _Window) -> tuple[float | None, float | None]:
+    days = _valid(frame, key)
     if not len(days):
         return None, None
-    actual = float(days["reach"].max())
+    actual = float(days[key].mean())
     if w.end is None:
         return actual, None
     idx = _day_index(days, w.origin)
-    a, b = _fit(idx, list(days["reach"]))
-    return actual, max(actual, a + b * max(w.end, max(idx)))
+    future = max(w.end - max(idx), 0)
+    projected = _project(idx, list(days[key]), max(idx), w.end)
+    return actual, (float(days[key].sum()) + projected) / (len(days) + future)
 
 
 def measure(
@@ -219,8 +224,8 @@ def measure(
 ) -> tuple[float | None, float | None]:
     """Return the actual and the period-end forecast of a goal's metric over a daily frame."""
     kind = metric_kind(goal.metric)
-    if kind is Kind.PEAK:
-        return _peak(frame, w)
+    if kind is Kind.DAILY_MEAN:
+        return _daily_mean(frame, goal.metric, w)
     if kind is Kind.TOTAL:
         return _total(frame, goal.metric, w)
     if goal.metric in _RESPONSE:
@@ -235,9 +240,9 @@ def running_series(metric: str, frame: pd.DataFrame) -> tuple[tuple[date, float]
     if metric in _RESPONSE:
         days = _valid(frame, _RESPONSE[metric][0])
         values = list(days[_RESPONSE[metric][0]])
-    elif kind is Kind.PEAK:
+    elif kind is Kind.DAILY_MEAN:
         days = _valid(frame, metric)
-        values = list(days[metric].cummax())
+        values = list(days[metric].expanding().mean())
     elif kind is Kind.TOTAL:
         days = _valid(frame, metric)
         values = list(days[metric].cumsum())

@@ -1,4 +1,10 @@
-"""The canonical metrics: base keys stored as columns, derived keys computed from their sums."""
+"""The one metric registry: what each metric key is, how it aggregates, which way is better.
+
+Every base key is a nullable column of metric_fact; every derived key is computed from base keys.
+Goals, comparisons, the overview, the report, the importers' labels and the exports read these
+entries instead of keeping their own lists. A new metric is one entry here plus, for a base key,
+the migration that adds its column (and its names in i18n/catalog_metrics.py).
+"""
 
 from __future__ import annotations
 
@@ -7,72 +13,151 @@ from enum import StrEnum
 
 from experiments.migrations import BASE_METRICS_V1
 
-# Every base metric column of metric_fact, in column order. A new base metric is a migration
-# that adds its column plus an entry here.
+# Every base metric column of metric_fact, in column order.
 BASE_METRICS: tuple[str, ...] = BASE_METRICS_V1
 
 
+class Unit(StrEnum):
+    MONEY = "money"  # in the fact's currency
+    PERCENT = "percent"  # a share of events, stored as 0 … 1
+    DURATION = "duration"  # seconds
+    COUNT = "count"
+    RATIO = "ratio"  # a plain number that is neither money nor a share (roas)
+
+
 class Aggregation(StrEnum):
+    """How the values of a period (or of a cycle) become one value."""
+
     SUM = "sum"
-    MEDIAN = "median"
+    RATIO = "ratio"  # factor · Σnumerator / Σdenominator
+    MEDIAN = "median"  # of the reply-time values (one per fact row)
+    P90 = "p90"
+    # The mean over the days with data: platforms de-duplicate reach within a day, so days can
+    # never be added up, and the mean is what a test over daily values can judge.
+    DAILY_MEAN = "daily_mean"
 
 
-# Reach is de-duplicated by the platforms, and reply times are per reply: neither may be summed.
-BASE_AGGREGATION: dict[str, Aggregation] = {
-    "response_time_s": Aggregation.MEDIAN,
-}
+class Better(StrEnum):
+    UP = "up"
+    DOWN = "down"
+    NEITHER = "neither"  # spend and plain volumes: more is not better by itself
 
 
 @dataclass(frozen=True, slots=True)
-class Derived:
+class Metric:
     key: str
-    numerator: str
-    denominator: str
+    unit: Unit
+    aggregation: Aggregation
+    better: Better = Better.NEITHER
+    numerator: str = ""  # derived keys: the base keys they are computed from
+    denominator: str = ""
     factor: float = 1.0
-    # A rate is a share of events (compared with a two-proportion test); a ratio is not.
-    is_rate: bool = False
+
+    @property
+    def base(self) -> bool:
+        """Return True for a stored column of metric_fact."""
+        return self.key in BASE_METRICS
+
+    @property
+    def is_rate(self) -> bool:
+        """Return True for a share of events (compared with a two-proportion test)."""
+        return self.unit is Unit.PERCENT and bool(self.numerator)
+
+    @property
+    def per_day(self) -> bool:
+        """Return True when a comparison reads the metric as a value per day (cycles differ in
+        length: amounts are compared per day, reach as its daily mean)."""
+        return self.aggregation in (Aggregation.SUM, Aggregation.DAILY_MEAN)
+
+    @property
+    def row_sql(self) -> str:
+        """Return the SQL aggregate that combines the fact rows of one day (or one file)."""
+        # Reply times are one value per reply or a reported average: never added up.
+        return "median" if self.unit is Unit.DURATION else "sum"
 
 
-DERIVED: tuple[Derived, ...] = (
-    Derived("ctr", "clicks", "impressions", is_rate=True),
-    Derived("cpc", "spend", "clicks"),
-    Derived("cpm", "spend", "impressions", factor=1000.0),
-    Derived("cvr", "conversions", "clicks", is_rate=True),
-    Derived("cpa", "spend", "conversions"),
-    Derived("roas", "revenue", "spend"),
-    Derived("open_rate", "opens", "deliveries", is_rate=True),
-    Derived("click_rate", "clicks", "deliveries", is_rate=True),
-    Derived("engagement_rate", "engagements", "impressions", is_rate=True),
-    Derived("replied_within_1h_share", "replied_within_1h", "replies", is_rate=True),
+_M, _D = Better.UP, Better.DOWN
+_S, _R = Aggregation.SUM, Aggregation.RATIO
+
+
+def _base(key: str, unit: Unit = Unit.COUNT, better: Better = Better.NEITHER,
+          aggregation: Aggregation = _S) -> Metric:  # fmt: skip
+    return Metric(key, unit, aggregation, better)
+
+
+def _ratio(key: str, num: str, den: str, unit: Unit, better: Better, factor: float = 1.0) -> Metric:
+    return Metric(key, unit, _R, better, num, den, factor)
+
+
+REGISTRY: tuple[Metric, ...] = (
+    _base("spend", Unit.MONEY),
+    _base("impressions"),
+    _base("reach", aggregation=Aggregation.DAILY_MEAN),
+    _base("clicks", better=_M),
+    _base("conversions", better=_M),
+    _base("leads", better=_M),
+    _base("revenue", Unit.MONEY, _M),
+    _base("sessions"),
+    _base("engaged_sessions", better=_M),
+    _base("recipients"),
+    _base("deliveries"),
+    _base("opens", better=_M),
+    _base("unsubscribes", better=_D),
+    _base("engagements", better=_M),
+    _base("video_views"),
+    _base("replies"),
+    _base("replied_within_1h", better=_M),
+    _base("response_time_s", Unit.DURATION, _D, Aggregation.MEDIAN),
+    _ratio("ctr", "clicks", "impressions", Unit.PERCENT, _M),
+    _ratio("cpc", "spend", "clicks", Unit.MONEY, _D),
+    _ratio("cpm", "spend", "impressions", Unit.MONEY, _D, 1000.0),
+    _ratio("cvr", "conversions", "clicks", Unit.PERCENT, _M),
+    _ratio("cpa", "spend", "conversions", Unit.MONEY, _D),
+    _ratio("roas", "revenue", "spend", Unit.RATIO, _M),
+    _ratio("open_rate", "opens", "deliveries", Unit.PERCENT, _M),
+    _ratio("click_rate", "clicks", "deliveries", Unit.PERCENT, _M),
+    _ratio("engagement_rate", "engagements", "impressions", Unit.PERCENT, _M),
+    _ratio("replied_within_1h_share", "replied_within_1h", "replies", Unit.PERCENT, _M),
+    Metric("response_time_median_s", Unit.DURATION, Aggregation.MEDIAN, _D),
+    Metric("response_time_p90_s", Unit.DURATION, Aggregation.P90, _D),
 )
-
-# Amounts of money in the account currency (base and derived), shown with a currency or cents.
-MONEY_METRICS: frozenset[str] = frozenset({"spend", "revenue", "cpc", "cpm", "cpa"})
-
+METRICS: dict[str, Metric] = {m.key: m for m in REGISTRY}
+# Ratios of two sums, in registry order.
+DERIVED: tuple[Metric, ...] = tuple(m for m in REGISTRY if m.aggregation is _R)
 # Derived from the distribution of reply times rather than from two sums.
-RESPONSE_TIME_KEYS: tuple[str, ...] = ("response_time_median_s", "response_time_p90_s")
+RESPONSE_TIME_KEYS: tuple[str, ...] = tuple(
+    m.key for m in REGISTRY if m.aggregation in (Aggregation.MEDIAN, Aggregation.P90)
+    and not m.base
+)  # fmt: skip
+
+
+def metric(key: str) -> Metric:
+    """Return the registry entry of a metric key."""
+    found = METRICS.get(key)
+    if found is None:
+        raise KeyError(f"unknown metric '{key}'; use one of: {', '.join(METRICS)}")
+    return found
 
 
 def metric_keys() -> tuple[str, ...]:
     """Return every metric key a goal or a comparison can name."""
-    return BASE_METRICS + tuple(d.key for d in DERIVED) + RESPONSE_TIME_KEYS
+    return tuple(METRICS)
 
 
-def derived(key: str) -> Derived | None:
-    """Return the definition of a derived key, or None for a base key."""
-    return next((d for d in DERIVED if d.key == key), None)
+def derived(key: str) -> Metric | None:
+    """Return the entry of a ratio-derived key, or None for a base or reply-time key."""
+    found = METRICS.get(key)
+    return found if found is not None and found.aggregation is _R else None
 
 
 def inputs(key: str) -> tuple[str, ...]:
     """Return the base metrics a metric key is computed from (itself for a base key)."""
-    if key in BASE_METRICS:
+    m = metric(key)
+    if m.base:
         return (key,)
-    if key in RESPONSE_TIME_KEYS:
-        return ("response_time_s",)
-    d = derived(key)
-    if d is None:
-        raise KeyError(f"unknown metric '{key}'")
-    return (d.numerator, d.denominator)
+    if m.numerator:
+        return (m.numerator, m.denominator)
+    return ("response_time_s",)
 
 
 def ratio(numerator: float | None, denominator: float | None, factor: float = 1.0) -> float | None:

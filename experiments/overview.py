@@ -11,14 +11,13 @@ from typing import Any
 
 import pandas as pd
 
+from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
 from experiments.goals import Progress, Status
-from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, t
-from experiments.metrics import MONEY_METRICS, derived
+from experiments.i18n import fmt_date, t
 from experiments.models import Cycle, Decision, Phase
 from experiments.store import Store
 
-SECONDS_METRICS = frozenset({"response_time_s", "response_time_median_s", "response_time_p90_s"})
 # Traffic-light order: what needs attention first.
 STATUS_ORDER: tuple[Status, ...] = (
     Status.OFF_TRACK,
@@ -73,35 +72,6 @@ def campaign_rows(store: Store) -> list[dict[str, Any]]:
     return rows
 
 
-def format_value(metric: str, value: float | None, lang: str) -> str:
-    """Return a metric value as people read it: money, a percentage, a duration or a count."""
-    if value is None:
-        return "–"
-    if metric in MONEY_METRICS:
-        return fmt_money(value, lang)
-    definition = derived(metric)
-    if definition is not None and definition.is_rate:
-        return fmt_percent(value, lang, digits=2)
-    if metric in SECONDS_METRICS:
-        return format_duration(value, lang)
-    if metric == "roas":
-        return fmt_number(value, lang, digits=2)
-    return fmt_number(value, lang)
-
-
-def format_duration(seconds: float, lang: str) -> str:
-    """Return seconds as '1 h 5 min', '45 min' or '30 s' (no-break spaces: one piece of text)."""
-    nb, whole = "\u00a0", round(seconds)
-    if whole < 60:
-        return f"{fmt_number(whole, lang)}{nb}s"
-    minutes = round(whole / 60)
-    if minutes < 60:
-        return f"{fmt_number(minutes, lang)}{nb}min"
-    hours, rest = divmod(minutes, 60)
-    text = f"{fmt_number(hours, lang)}{nb}h"
-    return f"{text}{nb}{rest}{nb}min" if rest else text
-
-
 def parse_number(text: str, what: str) -> float | None:
     """Return a typed number (1500, 0.025, 0,025, 1.234,5 or 2.5 % as 0.025); None if blank."""
     raw = (text or "").strip().replace(" ", "").replace("\u00a0", "")
@@ -119,11 +89,6 @@ def parse_number(text: str, what: str) -> float | None:
             f"'{text}' is not a number for {what}; write e.g. 1500, 0.025 or 2.5 %"
         ) from None
     return value / 100 if percent else value
-
-
-def metric_label(metric: str, lang: str) -> str:
-    """Return the readable name of a metric key."""
-    return t(f"goals.metric.{metric}", lang)
 
 
 def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
@@ -144,7 +109,7 @@ def explain(p: Progress, lang: str) -> str:
     if p.status is Status.NO_DATA:
         if g.period_start is not None and p.as_of < g.period_start:
             return t("goals.why.not_started", lang, start=fmt_date(g.period_start, lang))
-        return t("goals.why.no_data", lang, metric=metric_label(g.metric, lang))
+        return t("goals.why.no_data", lang, metric=metric_name(g.metric, lang))
     parts = []
     if g.period_end is not None and p.as_of >= g.period_end and p.elapsed == 1.0:
         parts.append(t("goals.why.period_over", lang, end=fmt_date(g.period_end, lang)))

@@ -18,15 +18,16 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import charts, compare, goals
+from experiments import charts, compare, display, goals
 from experiments.campaigns import resolve_campaign
+from experiments.display import enum_label, format_share, format_value, metric_name
 from experiments.errors import InvalidInput
 from experiments.files import write_atomically
 from experiments.goals import Progress
-from experiments.i18n import fmt_date, fmt_number, fmt_percent, t
+from experiments.i18n import fmt_date, fmt_number, t
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
 from experiments.models import Campaign, Cycle, Decision, Phase
-from experiments.overview import explain, format_value, metric_label, scope_label
+from experiments.overview import explain, scope_label
 from experiments.store import Store
 
 # The metrics a cycle's result shows, where the cycle has data for them.
@@ -120,9 +121,7 @@ def statistical(
     for row in result.rows:
         if row.metric not in KEY_METRICS:
             continue
-        label = metric_label(row.metric, lang)
-        if row.kind is compare.Kind.AMOUNT:
-            label = t("report.per_day", lang, metric=label)
+        label = metric_name(row.metric, lang, per_day=True)
         rows.append({**compare.row_document(row), "label": label})
     return sorted(rows, key=lambda r: KEY_METRICS.index(r["metric"]))
 
@@ -139,7 +138,9 @@ def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
 
 def _status_badge(p: Progress, lang: str) -> str:
     color = charts.STATUS_COLORS[p.status]
-    return f'<span class="badge" style="background:{color}">{esc(t(f"goals.status.{p.status.value}", lang))}</span>'  # noqa: E501
+    return (
+        f'<span class="badge" style="background:{color}">{esc(enum_label(p.status, lang))}</span>'  # noqa: E501
+    )
 
 
 def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
@@ -153,7 +154,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         g, fv = p.goal, (lambda v, m=p.goal.metric: format_value(m, v, lang))
         doc.add(
             "<div class='goal'>", f"<h3>{_status_badge(p, lang)} {esc(g.name)}</h3>",
-            f"<p class='meta'>{esc(metric_label(g.metric, lang))} · "
+            f"<p class='meta'>{esc(metric_name(g.metric, lang))} · "
             f"{esc(t(f'goals.comparator.{g.comparator.value}', lang))} {esc(fv(g.target))} · "
             f"{esc(scope_label(p, names, lang))} · {esc(fmt_date(g.period_start, lang))} – "
             f"{esc(fmt_date(g.period_end, lang))}</p>",
@@ -163,7 +164,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         doc.add(_table(
             [t("goals.actual", lang), t("goals.expected", lang), t("goals.forecast", lang),
              t("goals.progress", lang)],
-            [[fv(p.actual), fv(p.expected), fv(p.forecast), fmt_percent(p.share, lang, 0)]],
+            [[fv(p.actual), fv(p.expected), fv(p.forecast), format_share(p.share, lang)]],
             numeric=(0, 1, 2, 3),
         ), f"<p class='why'>{esc(explain(p, lang))}</p>")  # fmt: skip
         if p.series:
@@ -182,7 +183,7 @@ def _contributions(doc: _Doc, store: Store, p: Progress) -> None:
              format_value(p.goal.metric, c.value, lang)] for c in rows]  # fmt: skip
     if p.kind is goals.Kind.TOTAL:  # a share of a ratio means nothing
         head.append(t("report.share", lang))
-        body = [b + [fmt_percent(c.share, lang, 0)] for b, c in zip(body, rows, strict=True)]
+        body = [b + [format_share(c.share, lang)] for b, c in zip(body, rows, strict=True)]
     doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>",
             _table(head, body, numeric=(2, 3)))  # fmt: skip
 
@@ -213,11 +214,11 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     lang = doc.lang
     window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
     doc.add("<div class='cycle'>", f"<h3>{esc(t('overview.cycle_n', lang, n=cycle.number))} · "
-            f"{esc(t(f'phase.{cycle.phase.value}', lang))} · {esc(window)}</h3>",
+            f"{esc(enum_label(cycle.phase, lang))} · {esc(window)}</h3>",
             f"<p class='arrow'>{esc(t('report.hypothesis', lang))}</p>",
             f"<p class='text'>{esc(cycle.hypothesis or t('report.none', lang))}</p>",
             f"<p class='arrow'>→ {esc(t('report.result', lang))}</p>")  # fmt: skip
-    shown = [(metric_label(m, lang), format_value(m, values[m], lang)) for m in KEY_METRICS
+    shown = [(metric_name(m, lang), format_value(m, values[m], lang)) for m in KEY_METRICS
              if values.get(m) is not None]  # fmt: skip
     if shown:
         doc.add(_grid(shown))
@@ -228,8 +229,8 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     if learnings:
         doc.add(_table(
             [t("report.learning", lang), t("report.decision", lang), t("report.outcome", lang)],
-            [[x.statement, t(f"mgmt.decision.{x.decision.value}", lang),
-              t(f"mgmt.outcome.{x.outcome.value}", lang) if x.outcome else "–"] for x in learnings],
+            [[x.statement, enum_label(x.decision, lang),
+              enum_label(x.outcome, lang)] for x in learnings],
         ))  # fmt: skip
     else:
         doc.add(f"<p class='muted'>{esc(t('report.none', lang))}</p>")
@@ -249,9 +250,10 @@ def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]
         [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
          t("report.rel_change", lang), t("report.q_value", lang)],
-        [[r.get("label") or metric_label(r["metric"], lang),
-          *(format_value(r["metric"], r[k], lang) for k in ("a", "b", "abs_change")),
-          fmt_percent(r["rel_change"], lang), _q(r, lang)] for r in rows],
+        [[r.get("label") or metric_name(r["metric"], lang),
+          format_value(r["metric"], r["a"], lang), format_value(r["metric"], r["b"], lang),
+          display.format_difference(r["metric"], r["abs_change"], lang),
+          display.format_relative(r["rel_change"], lang), _q(r, lang)] for r in rows],
         numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
 
@@ -276,8 +278,8 @@ def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
         [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("mgmt.source", lang),
          t("mgmt.criticism", lang)],
         [[names.get(cid, ""), t("overview.cycle_n", lang, n=n)
-          + (f" ({t('phase.closed', lang)})" if phase is Phase.CLOSED else ""),
-          t(f"mgmt.source.{fb.source.value}", lang), fb.text] for fb, cid, n, phase in items],
+          + (f" ({enum_label(Phase.CLOSED, lang)})" if phase is Phase.CLOSED else ""),
+          enum_label(fb.source, lang), fb.text] for fb, cid, n, phase in items],
     ))  # fmt: skip
 
 
@@ -292,7 +294,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
     carried = (Decision.CARRY_FORWARD, Decision.RETEST)
     rows = [[t("report.optimization", lang), o.what, o.owner]
             for o in store.optimizations(latest.id)]  # fmt: skip
-    rows += [[t(f"mgmt.decision.{x.decision.value}", lang), x.statement, ""]
+    rows += [[enum_label(x.decision, lang), x.statement, ""]
              for x in store.learnings(cycle_id=latest.id) if x.decision in carried]  # fmt: skip
     if rows:
         doc.add(_table([t("report.kind", lang), t("report.what", lang), t("report.owner", lang)],

@@ -155,8 +155,8 @@ def test_cli_prints_a_readable_summary(db_path: Path) -> None:
         "new 4, replaced 0, unchanged 0; skipped 0 summary, 1 totals, 0 preamble, 0 trailing"
     )
     assert lines[2] == (
-        "totals: spend 300.00, impressions 66,610.00, reach 49,772.00, clicks 934.00, "
-        "conversions 32.00, video_views 31,520.00"
+        "totals: Spend €300.00, Impressions 66,610, Reach 49,772, Clicks 934, "
+        "Conversions 32, Video views 31,520"
     )
     assert err == (
         "warning: Columns kept as additional values, not as metrics: Currency.\n"

@@ -48,7 +48,7 @@ def test_upload_previews_without_writing_then_imports_and_undoes(db_path: Path) 
     assert metrics(at) == {"Data rows": "5", "New": "5", "Replaced": "0", "Unchanged": "0"}
     totals = at.table[0].value
     assert dict(zip(totals["Metric"], totals["Value"], strict=True)) == {
-        "Spend": "2,827.61", "Impressions": "88,026", "Reach": "55,592", "Clicks": "2,317",
+        "Spend": "€2,827.61", "Impressions": "88,026", "Reach": "55,592", "Clicks": "2,317",
         "Conversions": "101",
     }  # fmt: skip
     assert "Left out: 1 summary rows" in at.caption[1].value
@@ -132,4 +132,4 @@ def test_page_in_german(db_path: Path) -> None:
     assert_clean(at)
     assert facts(at)["Zeitraum"] == "30.10.2026 – 01.11.2026"
     totals = at.table[0].value
-    assert dict(zip(totals["Kennzahl"], totals["Wert"], strict=True))["Ausgaben"] == "2.398,85"
+    assert dict(zip(totals["Kennzahl"], totals["Wert"], strict=True))["Ausgaben"] == "2.398,85\xa0€"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import goals, overview
+from experiments import display, goals, overview
 from experiments.db import Database
 from experiments.errors import InvalidInput
 from experiments.goals import Status
@@ -35,7 +35,7 @@ from tests.test_goals import add_facts, daily, day, goal
         ("replied_within_1h_share", 0.7, "de", "70,00\xa0%"),
         ("response_time_median_s", 45, "en", "45\xa0s"),
         ("response_time_median_s", 3600, "en", "1\xa0h"),
-        ("response_time_median_s", 4140, "de", "1\xa0h\xa09\xa0min"),
+        ("response_time_median_s", 4140, "de", "1\xa0Std.\xa09\xa0Min."),
         ("response_time_p90_s", 600, "en", "10\xa0min"),
         ("roas", 3.456, "de", "3,46"),
         ("leads", 35424, "de", "35.424"),
@@ -43,7 +43,7 @@ from tests.test_goals import add_facts, daily, day, goal
     ],
 )
 def test_format_value(metric: str, value: float | None, lang: str, text: str) -> None:
-    assert overview.format_value(metric, value, lang) == text
+    assert display.format_value(metric, value, lang) == text
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
 from experiments.reports import build_report, report_file_name
 from experiments.store import Store
-from views.common import attempt, flash, lang, store, tr, tr_count
+from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -41,7 +41,7 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
         a, b = st.columns([3, 1])
         name = a.text_input(tr("campaigns.name"), key="brief_name")
         status = b.selectbox(tr("campaigns.status"), list(CampaignStatus), key="brief_status",
-                             format_func=lambda v: tr(f"campaigns.status.{v}"))  # fmt: skip
+                             format_func=lambda v: enum_label(v, "campaign_status"))  # fmt: skip
         st.markdown(f"**{tr('campaigns.essentials')}**")
         audience = st.text_area(tr("campaigns.audience"), key="brief_audience",
                                 placeholder=tr("campaigns.audience_hint"))  # fmt: skip
@@ -103,7 +103,7 @@ def summary(campaign: Campaign) -> None:
     a, b, c = st.columns(3)
     a.metric(tr("campaigns.cycles"), fmt_number(len(cycles), L))
     if current is not None:
-        b.metric(tr("overview.cycle_n", n=current.number), tr(f"phase.{current.phase}"))
+        b.metric(tr("overview.cycle_n", n=current.number), enum_label(current.phase, "phase"))
         c.metric(tr("campaigns.budget"), fmt_money(campaign.budget, L))
         st.caption(tr("cycle.window", start=fmt_date(current.start, L),
                       end=fmt_date(current.end, L)))  # fmt: skip

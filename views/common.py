@@ -14,6 +14,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from experiments import display
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
 from experiments.i18n import LANGS, normalise_lang, t, t_count
@@ -53,6 +54,11 @@ def lang() -> str:
 def tr(key: str, **values: object) -> str:
     """Return a text of the catalogs in the chosen language."""
     return t(key, lang(), **values)
+
+
+def enum_label(value: object, kind: str) -> str:
+    """Return the label of an enum value (a phase, a decision …) in the chosen language."""
+    return display.enum_label(str(value), lang(), kind)
 
 
 def tr_count(key: str, count: int, **values: object) -> str:

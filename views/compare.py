@@ -9,13 +9,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from experiments import compare, stats
+from experiments import compare, display, stats
 from experiments import compare_charts as cc
 from experiments import compare_learnings as cl
 from experiments.compare import Comparison, CycleData
-from experiments.i18n import fmt_date, fmt_number
+from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
-from views.common import attempt, flash, lang, reported, store, tr
+from views.common import attempt, enum_label, flash, lang, reported, store, tr
 
 s = store()
 st.title(tr("compare.title"))
@@ -54,14 +54,16 @@ def show_context(data: CycleData) -> None:
     for ctx in cl.context(s, data):
         c = ctx.cycle
         with st.container(border=True):
-            st.markdown(f"**{tr('compare.cycle_label', n=c.number)}** · {tr(f'phase.{c.phase}')}")
+            st.markdown(
+                f"**{tr('compare.cycle_label', n=c.number)}** · {enum_label(c.phase, 'phase')}"
+            )
             st.caption(f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}")
-            budget = fmt_number(c.budget, lang(), 2)
+            budget = display.format_value("spend", c.budget, lang())
             if ctx.spend is None:
                 st.caption(tr("compare.budget", budget=budget))
             else:
                 st.caption(tr("compare.budget_spend", budget=budget,
-                              spend=fmt_number(ctx.spend, lang(), 2)))  # fmt: skip
+                              spend=display.format_value("spend", ctx.spend, lang())))  # fmt: skip
             for caption, texts in (
                 (tr("compare.hypothesis"), [c.hypothesis]),
                 (tr("compare.planned_changes"), [c.planned_changes]),
@@ -85,11 +87,11 @@ def table(comparison: Comparison, values: dict[str, dict[int, float | None]] | N
     """Return the comparison as text cells formatted for the chosen language."""
     records = []
     for row in comparison.rows:
-        cells = {tr("compare.col.metric"): cc.label(row.metric, lang())}
+        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
         per_group = [row.a, row.b] if values is None else list(values[row.metric].values())
         for name, value in zip(names, per_group, strict=True):
-            cells[name] = cc.fmt_value(row.metric, value, lang())
-        cells[tr("compare.col.change")] = cc.fmt_change(row.rel_change, lang())
+            cells[name] = display.format_value(row.metric, value, lang())
+        cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())
         cells[tr("compare.col.interval")] = cc.fmt_interval(row, lang())
         cells[tr("compare.col.q")] = cc.fmt_q(row, lang())
         cells[tr("compare.col.verdict")] = cc.verdict(row, comparison, lang())
@@ -131,7 +133,7 @@ def show_series(data: CycleData) -> None:
         return
     metric = st.selectbox(tr("compare.series_metric"), keys,
                           key=f"compare_series_metric_{data.campaign.id}",
-                          format_func=lambda k: cc.label(k, lang()))  # fmt: skip
+                          format_func=lambda k: display.metric_name(k, lang(), True))  # fmt: skip
     starts: dict[int, object] = {c.number: c.start for c in data.cycles}
     st.plotly_chart(cc.daily_series(data.daily(), metric, starts, lang()), key="compare_series")
 
@@ -165,7 +167,9 @@ def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
     rates = [r.metric for r in result.rows if r.kind is compare.Kind.RATE]
     if rates:
         shown = compare.variant_rates(groups, rates[0])
-        st.caption(tr("compare.variant_chart", metric=cc.label(rates[0], lang()), n=len(shown)))
+        st.caption(
+            tr("compare.variant_chart", metric=display.metric_name(rates[0], lang()), n=len(shown))
+        )
         st.plotly_chart(cc.variant_chart(shown, rates[0], lang()), key="compare_variant_chart")
     offer_learnings(result)
 

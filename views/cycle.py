@@ -11,7 +11,7 @@ from experiments import loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
-from views.common import attempt, flash, lang, store, tr, tr_count
+from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -62,7 +62,7 @@ def first_cycle_form(campaign: Campaign) -> None:
 def stepper(cycle: Cycle) -> None:
     cols = st.columns(len(loop.steps(cycle)))
     for col, step in zip(cols, loop.steps(cycle), strict=True):
-        label = tr(f"phase.{step.phase}")
+        label = enum_label(step.phase, "phase")
         if step.phase is Phase.CLOSED and step.state != "done":
             label = tr("cycle.step_next")
         icon, color = STEP_STYLE[step.state]
@@ -82,7 +82,7 @@ def next_start_dialog(ws: loop.Workspace) -> None:
                 # Decided here, the person need not leave the dialog to turn the loop.
                 decision_control(b.learning, f"ns_decide_{str(b.learning.id)[:8]}", locked=False)
             else:
-                st.text(f"• {tr('cycle.blocker_phase', phase=tr(f'phase.{b.phase}'))}")
+                st.text(f"• {tr('cycle.blocker_phase', phase=enum_label(b.phase, 'phase'))}")
         return
     st.write(tr("cycle.next_summary", n=cycle.number, carried=len(ws.carried),
                 dropped=ws.dropped))  # fmt: skip
@@ -117,12 +117,12 @@ def actions(ws: loop.Workspace) -> None:
         return
     row = st.container(horizontal=True)
     if ws.back_to is not None:
-        to = tr(f"phase.{ws.back_to}")
+        to = enum_label(ws.back_to, "phase")
         if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
             if attempt(lambda: loop.step_back(s, cycle.id)) is not None:
                 done(tr("cycle.moved", phase=to))
     if ws.forward_to is not None:
-        to = tr(f"phase.{ws.forward_to}")
+        to = enum_label(ws.forward_to, "phase")
         if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
                       icon=":material/arrow_forward:"):  # fmt: skip
             if attempt(lambda: loop.advance(s, cycle.id)) is not None:
@@ -173,7 +173,7 @@ def carried_in(ws: loop.Workspace) -> None:
 def carried_card(x: Learning, ws: loop.Workspace) -> None:
     st.text(x.statement)
     st.caption(tr("cycle.from_cycle", n=ws.numbers.get(x.cycle_id, 0),
-                  decision=tr(f"loop.decision.{x.decision}")))  # fmt: skip
+                  decision=enum_label(x.decision, "decision")))  # fmt: skip
     k = str(x.id)[:8]
     a, b, c, d = st.columns([2, 3, 2, 1], vertical_alignment="bottom")
     applied = a.radio(tr("cycle.applied"), [True, False], key=f"applied_{k}", horizontal=True,
@@ -226,9 +226,9 @@ def feedback_section(ws: loop.Workspace) -> None:
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
             source = a.selectbox(tr("cycle.fb_source"), list(m.FeedbackSource), key="fb_source",
-                                 format_func=lambda v: tr(f"loop.source.{v}"))  # fmt: skip
+                                 format_func=lambda v: enum_label(v, "source"))  # fmt: skip
             kind = b.selectbox(tr("cycle.fb_kind"), list(m.FeedbackKind), key="fb_kind",
-                               format_func=lambda v: tr(f"loop.kind.{v}"))  # fmt: skip
+                               format_func=lambda v: enum_label(v, "feedback_kind"))  # fmt: skip
             goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
                                format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
             if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
@@ -241,13 +241,13 @@ def feedback_section(ws: loop.Workspace) -> None:
 
 def feedback_card(f: m.Feedback, ws: loop.Workspace) -> None:
     a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
-    a.badge(tr(f"loop.kind.{f.kind}"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
-    a.caption(tr(f"loop.source.{f.source}"))
+    a.badge(enum_label(f.kind, "feedback_kind"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
+    a.caption(enum_label(f.source, "source"))
     b.text(f.text)
     if f.kind is m.FeedbackKind.REQUEST:
         goal_name = ws.goal_names.get(f.goal_id) if f.goal_id else None
         b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
-    c.badge(tr(f"loop.status.{f.status}"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
+    c.badge(enum_label(f.status, "feedback_status"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
     following = ws.next_status.get(f.id)
     if following is not None:
         if c.button(tr(f"cycle.mark_{following}"), key=f"fb_next_{str(f.id)[:8]}"):
@@ -290,7 +290,7 @@ def confidence_label(level: m.Confidence | None) -> str:
 
 
 def outcome_label(outcome: m.Outcome | None) -> str:
-    return tr(f"loop.outcome.{outcome or 'none'}")
+    return enum_label(outcome or "none", "outcome")
 
 
 def learnings_section(ws: loop.Workspace) -> None:
@@ -328,7 +328,7 @@ def learning_card(x: Learning, ws: loop.Workspace) -> None:
             a.text(x.evidence)
         into = ws.numbers.get(x.carried_into_id) if x.carried_into_id else None
         if into is not None:
-            outcome = tr(f"loop.outcome.{x.outcome or 'none'}")
+            outcome = enum_label(x.outcome or "none", "outcome")
             b.caption(tr("cycle.carried_to", n=into, outcome=outcome))
         with b:
             decision_control(x, f"decide_{str(x.id)[:8]}", ws.locked)
@@ -340,25 +340,29 @@ def decision_control(x: Learning, key: str, locked: bool) -> None:
     current = None if x.decision is Decision.PENDING else x.decision
     choice = st.segmented_control(
         tr("cycle.decision"), options, default=current, key=key,
-        format_func=lambda d: tr(f"loop.decision.{d}"), disabled=locked,
+        format_func=lambda d: enum_label(d, "decision"), disabled=locked,
     )  # fmt: skip
     if x.decision is Decision.PENDING:
-        st.badge(tr("loop.decision.pending"), color="orange", icon=":material/pending:")
+        st.badge(enum_label("pending", "decision"), color="orange", icon=":material/pending:")
     if choice is not None and choice != x.decision and not locked:
         if attempt(lambda: loop.decide(s, x.id, Decision(choice))) is not None:
-            done(tr("cycle.decided", decision=tr(f"loop.decision.{choice}")))
+            done(tr("cycle.decided", decision=enum_label(choice, "decision")))
 
 
 def tab_label(tab: str) -> str:
     if tab != loop.LEARNINGS_TAB:
-        return tr(f"phase.{tab}")
+        return enum_label(tab, "phase")
     return tr("cycle.learnings_tab", count=len(ws.pending)) if ws.pending else tr("cycle.learnings")
+
+
+def option_label(c: Cycle) -> str:
+    return tr("cycle.option", n=c.number, phase=enum_label(c.phase, "phase"))
 
 
 def cycle_picker(ws: loop.Workspace) -> None:
     """Draw the cycle select; a label that changed (a phase moved) is redrawn in the browser."""
     by_number = {c.number: c for c in ws.cycles}
-    labels = tuple(tr("cycle.option", n=c.number, phase=tr(f"phase.{c.phase}")) for c in ws.cycles)
+    labels = tuple(option_label(c) for c in ws.cycles)
     # The browser's select keeps showing an option's old text when only the text changed (the
     # phase after 'On to …'); a value set from here makes it redraw the chosen option.
     if st.session_state.get("_cycle_labels") != labels or (
@@ -368,7 +372,7 @@ def cycle_picker(ws: loop.Workspace) -> None:
         st.session_state["cycle_number"] = ws.cycle.number
     number_col.selectbox(
         tr("cycle.cycle"), list(by_number), key="cycle_number",
-        format_func=lambda n: tr("cycle.option", n=n, phase=tr(f"phase.{by_number[n].phase}")),
+        format_func=lambda n: option_label(by_number[n]),
     )  # fmt: skip
 
 

@@ -8,33 +8,35 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from experiments import charts, goal_board, goals, overview
+from experiments import charts, display, goal_board, goals, overview
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
-from experiments.i18n import fmt_date, fmt_percent, t
+from experiments.i18n import fmt_date, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
-from views.common import attempt, flash, lang, reported, store, tr
+from views.common import attempt, enum_label, flash, lang, reported, store, tr
 
 FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
           "campaign", "channel", "owner", "objective")  # fmt: skip
 
 
 def fv(p: Progress, value: float | None) -> str:
-    return overview.format_value(p.goal.metric, value, lang())
+    return display.format_value(p.goal.metric, value, lang())
 
 
 def progress_table(progress: list[Progress], names: dict[str, str]) -> None:
     rows = [{
-        "status": tr(f"goals.status.{p.status.value}"), "name": p.goal.name,
-        "metric": overview.metric_label(p.goal.metric, lang()),
+        "status": enum_label(p.status.value, "goal_status"), "name": p.goal.name,
+        "metric": display.metric_name(p.goal.metric, lang()),
         "scope": overview.scope_label(p, names, lang()),
         "target": f"{'≥' if p.goal.comparator is Comparator.AT_LEAST else '≤'} "
                   f"{fv(p, p.goal.target)}",
         "actual": fv(p, p.actual) if p.actual is not None else tr("goals.no_data_yet"),
         "expected": fv(p, p.expected), "forecast": fv(p, p.forecast),
+        # The bar stops at 100 %; the share beside it is the real one, as in the report.
         "progress": min(max(p.share or 0.0, 0.0), 1.0),
+        "share": display.format_share(p.share, lang()),
     } for p in progress]  # fmt: skip
     labels = {k: tr(f"goals.col.{k}") for k in rows[0]}
     st.dataframe(
@@ -56,7 +58,7 @@ def detail(s: Store, p: Progress, names: dict[str, str]) -> None:
         st.info(tr("goals.no_data_yet_long"), icon=":material/hourglass_empty:")
     rows = [{"campaign": c.campaign, "cycle": tr("overview.cycle_n", n=c.cycle),
              "window": f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}",
-             "value": fv(p, c.value), "share": fmt_percent(c.share, lang(), 0)}
+             "value": fv(p, c.value), "share": display.format_share(c.share, lang())}
             for c in goals.contributions(s, p)]  # fmt: skip
     if rows:
         st.markdown(f"**{tr('report.contributions')}**")
@@ -77,7 +79,7 @@ def goal_form(s: Store, prefix: str, goal: Goal | None, scoped: str | None = Non
     a, b = st.columns(2)
     # Labels bound to this run's language: a language switch must not relabel old options.
     language = lang()
-    label = lambda m: f"{overview.metric_label(m, language)} ({m})"  # noqa: E731
+    label = lambda m: f"{display.metric_name(m, language)} ({m})"  # noqa: E731
     metric = a.selectbox(tr("goals.metric"), keys, index=keys.index(g.metric), key=k["metric"],
                          format_func=label)  # fmt: skip
     comparators = list(Comparator)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from experiments import display
 from experiments.errors import TrackerError
 from experiments.i18n import fmt_date, fmt_number
 from experiments.importers import generic, service
@@ -16,9 +17,9 @@ from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.plan import UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.values import NumberStyle
-from experiments.metrics import BASE_AGGREGATION
+from experiments.metrics import METRICS
 from experiments.models import Alias, ImportRecord
-from views.common import attempt, flash, lang, plain, show_error, store, tr
+from views.common import attempt, enum_label, flash, lang, plain, show_error, store, tr
 
 PREVIEW = "import_preview"
 LAST = "import_last"
@@ -59,13 +60,12 @@ def _delimiter(d: str) -> str:
 def _totals(summary: service.ImportSummary) -> pd.DataFrame:
     rows = []
     for metric, value in summary.totals.items():
-        how = "import.median" if metric in BASE_AGGREGATION else "import.sum"
-        digits = 2 if value is not None and not float(value).is_integer() else 0
+        how = "import.median" if METRICS[metric].row_sql == "median" else "import.sum"
         rows.append(
             {
-                tr("import.col.metric"): tr(f"import.metric.{metric}"),
+                tr("import.col.metric"): display.metric_name(metric, lang()),
                 tr("import.col.how"): tr(how),
-                tr("import.col.value"): fmt_number(value, lang(), digits),
+                tr("import.col.value"): display.format_value(metric, value, lang()),
             }
         )
     return pd.DataFrame(rows)
@@ -102,7 +102,7 @@ def _show_preview(p: service.ImportSummary) -> None:
     st.table(_totals(p), hide_index=True)
     if p.first_rows is not None:
         st.markdown(f"**{tr('import.first_rows')}**")
-        st.dataframe(p.first_rows, hide_index=True)
+        st.dataframe(display.fact_table(p.first_rows, lang()), hide_index=True)
 
 
 def _show_last(done: service.ImportSummary) -> None:
@@ -142,7 +142,7 @@ def _run(data: bytes, name: str, platform: str | None, sheet: str | None) -> Non
 def _target(target: str) -> str:
     if target in generic.target_choices()[:2] or target in ROLES:
         return tr(f"import.target.{target or 'keep'}")
-    return tr(f"import.metric.{target}")
+    return display.metric_name(target, lang())
 
 
 def _mapping_form(e: UnknownExport) -> None:
@@ -211,7 +211,11 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
 
 
 def _history_row(r: ImportRecord) -> dict[str, object]:
-    status = r.status if r.status not in ("imported", "undone") else tr(f"import.status.{r.status}")
+    status = (
+        r.status
+        if r.status not in ("imported", "undone")
+        else enum_label(r.status, "import_status")
+    )
     return {
         tr("import.col.when"): fmt_date(r.imported_at, lang()),
         tr("import.col.who"): r.actor,

@@ -11,7 +11,7 @@ import streamlit as st
 from experiments.i18n import fmt_number
 from experiments.models import Decision, Outcome
 from experiments.store import LibraryFilter
-from views.common import lang, store, tr
+from views.common import enum_label, lang, store, tr
 
 s = store()
 L = lang()
@@ -39,9 +39,9 @@ chosen = LibraryFilter(
     tags=pick(b, "library.tag", tags, "lib_tag", str),
     channels=pick(c, "library.channel", channels, "lib_channel", str),
     decisions=pick(d, "library.decision", list(Decision), "lib_decision",
-                   lambda v: tr(f"loop.decision.{v}")),
+                   lambda v: enum_label(v, "decision")),
     outcomes=pick(e, "library.outcome", list(Outcome), "lib_outcome",
-                  lambda v: tr(f"loop.outcome.{v}")),
+                  lambda v: enum_label(v, "outcome")),
     text=search,
 )  # fmt: skip
 rows = s.learning_library(chosen)
@@ -53,9 +53,9 @@ if rows.empty:
 
 # Shown as dataframe cells: the team's own words stay text, never Markdown.
 table = rows.assign(
-    decision=rows["decision"].map(lambda v: tr(f"loop.decision.{v}")),
+    decision=rows["decision"].map(lambda v: enum_label(v, "decision")),
     outcome=rows["outcome"].map(
-        lambda v: tr(f"loop.outcome.{v if isinstance(v, str) else 'none'}")
+        lambda v: enum_label(v if isinstance(v, str) else "none", "outcome")
     ),
     tags=rows["tags"].map(lambda v: ", ".join(v)),
     carried_into=rows["carried_into"].map(lambda v: "" if pd.isna(v) else str(int(v))),

@@ -10,16 +10,16 @@ from datetime import date, timedelta
 import pandas as pd
 import streamlit as st
 
-from experiments import charts, goals, overview
+from experiments import charts, display, goals, overview
 from experiments.demo import load_demo
 from experiments.exports import MIME, export_bytes
 from experiments.goals import Progress, Status
-from experiments.i18n import fmt_date, fmt_money, fmt_number, t
+from experiments.i18n import fmt_date, fmt_number, t
 from experiments.models import Alias, Comparator
 from experiments.reports import build_report, report_file_name
 from experiments.store import Store
 from experiments.store.analytics import EXPORT_TABLES
-from views.common import attempt, flash, lang, reported, store, tr
+from views.common import attempt, enum_label, flash, lang, reported, store, tr
 
 BADGES: dict[Status, tuple[str, str]] = {
     Status.ACHIEVED: ("blue", ":material/verified:"),
@@ -61,27 +61,28 @@ def empty_state(s: Store) -> None:
 
 
 def goal_card(p: Progress, names: dict[str, str]) -> None:
-    g, fv = p.goal, (lambda v: overview.format_value(p.goal.metric, v, lang()))
+    g, fv = p.goal, (lambda v: display.format_value(p.goal.metric, v, lang()))
     with st.container(border=True):
         color, icon = BADGES[p.status]
-        st.badge(tr(f"goals.status.{p.status.value}"), color=color, icon=icon)  # type: ignore[arg-type]
+        st.badge(enum_label(p.status.value, "goal_status"), color=color, icon=icon)  # type: ignore[arg-type]
         st.text(g.name)
         sign = "≥" if g.comparator is Comparator.AT_LEAST else "≤"
         st.metric(tr("mgmt.actual_vs_target", sign=sign, target=fv(g.target)), fv(p.actual))
-        st.progress(min(max(p.share or 0.0, 0.0), 1.0))
+        # The bar stops at 100 %; its text says the real share, as the report does.
+        st.progress(min(max(p.share or 0.0, 0.0), 1.0), text=display.format_share(p.share, lang()))
         if p.series:
             st.plotly_chart(charts.sparkline(p, height=56), config=charts.CONFIG,
                             key=f"spark_{g.id}")  # fmt: skip
         st.caption(overview.explain(p, lang()))
         st.text(
-            f"{overview.metric_label(g.metric, lang())} · {overview.scope_label(p, names, lang())}"
+            f"{display.metric_name(g.metric, lang())} · {overview.scope_label(p, names, lang())}"
         )
 
 
 def goals_grid(s: Store, progress: list[Progress]) -> None:
     counts = overview.status_counts(progress)
     for col, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
-        col.metric(tr(f"goals.status.{status.value}"), n)
+        col.metric(enum_label(status.value, "goal_status"), n)
     if not progress:
         st.info(tr("mgmt.no_goals"), icon=":material/flag:")
         st.page_link("views/goals.py", label=tr("mgmt.to_goals"), icon=":material/flag:")
@@ -113,7 +114,7 @@ def loop_and_criticism(s: Store) -> None:
             "campaign": r["name"],
             "cycle": tr("overview.cycle_n", n=r["cycle"]) if r["cycle"]
             else tr("overview.no_cycle"),
-            "phase": tr(f"phase.{r['phase']}") if r["phase"] else "–",
+            "phase": enum_label(r['phase'], "phase") if r["phase"] else "–",
             "window": f"{fmt_date(r['start'], lang())} – {fmt_date(r['end'], lang())}",
             "brief": ", ".join(tr(f"brief.{m}") for m in r["brief_missing"]) or "✓",
         } for r in overview.campaign_rows(s)]  # fmt: skip
@@ -124,7 +125,7 @@ def loop_and_criticism(s: Store) -> None:
         st.subheader(tr("mgmt.criticism_open"))
         rows = [{
             "campaign": r["campaign"], "cycle": tr("overview.cycle_n", n=r["cycle"]),
-            "source": tr(f"mgmt.source.{r['source']}"), "text": r["text"],
+            "source": enum_label(r['source'], "source"), "text": r["text"],
             "overdue": tr("mgmt.overdue") if r["overdue"] else "",
         } for r in overview.criticism_rows(s)]  # fmt: skip
         table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
@@ -140,7 +141,7 @@ def learnings_and_cost(s: Store) -> None:
             "campaign": r["campaign"], "cycles": f"{r['from_cycle']} → {r['into_cycle']}",
             "statement": r["statement"],
             "applied": {True: "✓", False: "✗"}.get(r["applied"], "–"),
-            "outcome": tr(f"mgmt.outcome.{r['outcome'] or 'none'}"),
+            "outcome": enum_label(r['outcome'] or 'none', "outcome"),
         } for r in overview.carried_learnings(s)]  # fmt: skip
         table(rows, {"campaign": tr("mgmt.campaign"), "cycles": tr("mgmt.cycles"),
                      "statement": tr("mgmt.learning"), "applied": tr("mgmt.applied"),
@@ -150,12 +151,13 @@ def learnings_and_cost(s: Store) -> None:
         spend = overview.spend_rows(s)
         per_learning, adopted = overview.learning_cost(spend)
         a, b = st.columns(2)
-        a.metric(tr("mgmt.per_learning"), fmt_money(per_learning, lang()),
+        a.metric(tr("mgmt.per_learning"), display.format_value("spend", per_learning, lang()),
                  help=tr("mgmt.per_learning_help"))  # fmt: skip
         b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
-        rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]),
-                 "budget": fmt_money(r["budget"], lang()), "spend": fmt_money(r["spend"], lang()),
-                 "per_learning": fmt_money(r["per_learning"], lang())} for r in spend]  # fmt: skip
+        money = lambda v: display.format_value("spend", v, lang())  # noqa: E731
+        rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]), "budget": money(r["budget"]),
+                 "spend": money(r["spend"]), "per_learning": money(r["per_learning"])}
+                for r in spend]  # fmt: skip
         table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
                      "budget": tr("mgmt.budget"), "spend": tr("mgmt.spend"),
                      "adopted": tr("mgmt.adopted_short"), "per_learning": tr("mgmt.per_learning")},
@@ -171,7 +173,7 @@ def changes(s: Store) -> None:
     rows = [{
         "at": fmt_date(r["happened_at"], lang()), "kind": tr(f"mgmt.change.{r['kind']}"),
         "campaign": r["campaign"] or "", "cycle": str(r["cycle"] or ""),
-        "detail": r["detail"] or "", "value": tr(f"mgmt.decision.{r['value']}")
+        "detail": r["detail"] or "", "value": enum_label(r['value'], "decision")
         if r["kind"] == "learning_decided" and r["value"] else (r["value"] or ""),
     } for r in overview.changes(s, since)]  # fmt: skip
     table(rows, {"at": tr("mgmt.when"), "kind": tr("mgmt.what"), "campaign": tr("mgmt.campaign"),

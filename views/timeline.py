@@ -11,7 +11,7 @@ import streamlit as st
 from experiments import loop
 from experiments.i18n import fmt_date
 from experiments.models import Phase
-from views.common import lang, store, tr
+from views.common import enum_label, lang, store, tr
 
 s = store()
 L = lang()
@@ -32,12 +32,12 @@ def figure(rows: pd.DataFrame, today: date, whole_year: bool) -> go.Figure:
             y=part["campaign"], base=pd.to_datetime(part["start"]),
             x=[(e - b + timedelta(days=1)).days * 86_400_000
                for b, e in zip(part["start"], part["end"], strict=True)],
-            orientation="h", name=tr(f"phase.{phase}"), marker_color=color,
+            orientation="h", name=enum_label(phase, "phase"), marker_color=color,
             customdata=part[["id", "number"]].to_numpy(),
             text=[str(n) for n in part["number"]], textposition="inside", textangle=0,
             insidetextanchor="middle", marker_line={"color": "white", "width": 1},
             hovertemplate=[
-                f"{tr('overview.cycle_n', n=r.number)} · {tr(f'phase.{phase}')}<br>"
+                f"{tr('overview.cycle_n', n=r.number)} · {enum_label(phase, 'phase')}<br>"
                 f"{fmt_date(r.start, L)} – {fmt_date(r.end, L)}<extra></extra>"
                 for r in part.itertuples()
             ],

@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Print the comparison of two cycles (a table, or one JSON document); return 0."""
     # Imported here: scipy and statsmodels take most of a second, which no other command needs.
-    from experiments import compare, compare_charts
+    from experiments import compare, compare_charts, display
 
     n, m = args.cycles
     result = compare.compare(ctx.store, args.campaign, n, m)
@@ -50,10 +50,10 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(
             "\t".join(
                 (
-                    compare_charts.label(row.metric, LANG),
-                    compare_charts.fmt_value(row.metric, row.a, LANG),
-                    compare_charts.fmt_value(row.metric, row.b, LANG),
-                    compare_charts.fmt_change(row.rel_change, LANG),
+                    display.metric_name(row.metric, LANG, per_day=True),
+                    display.format_value(row.metric, row.a, LANG),
+                    display.format_value(row.metric, row.b, LANG),
+                    display.format_change(row.metric, row.a, row.b, LANG),
                     compare_charts.fmt_interval(row, LANG),
                     f"q {compare_charts.fmt_q(row, LANG)}",
                     compare_charts.verdict(row, result, LANG),

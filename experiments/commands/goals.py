@@ -75,6 +75,10 @@ def goal_add(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# Human output is English, like the command words and the error messages.
+LANG = "en"
+
+
 def progress_row(p: goals.Progress) -> dict[str, Any]:
     """Return one goal's progress in the documented ``goals --json`` shape (plus extra keys)."""
     g = p.goal
@@ -90,16 +94,19 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
 def goals_list(args: argparse.Namespace, ctx: Context) -> int:
     """Print every goal's progress as lines or one JSON document; return the exit code."""
     from experiments import goals  # numpy and pandas, only when progress is asked for
+    from experiments.display import format_share, format_value
 
-    rows = [progress_row(p) for p in goals.progress(ctx.store, args.as_of or date.today())]
+    progress = goals.progress(ctx.store, args.as_of or date.today())
     if args.json:
-        ctx.print_json(rows)
+        ctx.print_json([progress_row(p) for p in progress])
         return 0
-    if not rows:
+    if not progress:
         ctx.print("no goals yet: 'goal add NAME --metric KEY --target X' creates one")
         return 0
-    for r in rows:
-        share = "–" if r["progress"] is None else f"{r['progress']:.0%}"
-        actual = "no data yet" if r["actual"] is None else f"{r['actual']:.6g}"
-        ctx.print(f"{r['status']}\t{r['name']}\t{actual} of {r['target']:g} ({share})")
+    for p in progress:
+        # The same words and units as the overview and the report (English on the console).
+        value = lambda v, m=p.goal.metric: format_value(m, v, LANG)  # noqa: E731
+        actual = "no data yet" if p.actual is None else value(p.actual)
+        ctx.print(f"{p.status.value}\t{p.goal.name}\t{actual} of {value(p.goal.target)} "
+                  f"({format_share(p.share, LANG)})")  # fmt: skip
     return 0

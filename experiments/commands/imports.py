@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments.cli import Context
+from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
 from experiments.i18n import t
 from experiments.importers import decoding
@@ -77,6 +78,9 @@ def _print(s: ImportSummary, ctx: Context) -> None:
         f"new {s.new_rows}, replaced {s.replaced_rows}, unchanged {s.unchanged_rows}; skipped "
         + ", ".join(f"{n} {why}" for why, n in s.skipped.items())
     )
-    ctx.print("totals: " + ", ".join(f"{m} {v:,.2f}" for m, v in s.totals.items() if v is not None))
+    ctx.print("totals: " + ", ".join(
+        f"{metric_name(m, 'en')} {format_value(m, v, 'en')}"
+        for m, v in s.totals.items() if v is not None
+    ))  # fmt: skip
     if s.dry_run:
         ctx.print("dry run: nothing written")

@@ -26,11 +26,6 @@ EN = {
     "brief.audience": "audience",
     "brief.goal": "goal",
     "brief.success_measure": "success measure",
-    "phase.start": "Start",
-    "phase.campaign": "Campaign",
-    "phase.feedback": "Feedback",
-    "phase.optimization": "Optimization",
-    "phase.closed": "Closed",
 }
 
 DE = {
@@ -59,9 +54,4 @@ DE = {
     "brief.audience": "Zielgruppe",
     "brief.goal": "Ziel",
     "brief.success_measure": "Erfolgsmessung",
-    "phase.start": "Start",
-    "phase.campaign": "Kampagne",
-    "phase.feedback": "Feedback",
-    "phase.optimization": "Optimierung",
-    "phase.closed": "Abgeschlossen",
 }

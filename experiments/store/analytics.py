@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from experiments.errors import InvalidInput
-from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
+from experiments.metrics import BASE_METRICS, METRICS, Aggregation
 from experiments.store._base import BaseStore
 from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
@@ -17,14 +17,13 @@ if TYPE_CHECKING:
 
 
 def _aggregate(metric: str) -> str:
-    # Column names come from BASE_METRICS, never from a user.
-    if BASE_AGGREGATION.get(metric) is Aggregation.MEDIAN:
-        return f"median(f.{metric}) AS {metric}"
-    return f"sum(f.{metric}) AS {metric}"
+    # Column names come from BASE_METRICS, never from a user; the registry says how rows combine.
+    return f"{METRICS[metric].row_sql}(f.{metric}) AS {metric}"
 
 
 _DAILY_COLUMNS = ", ".join(_aggregate(m) for m in BASE_METRICS)
-_SUMMED = tuple(m for m in BASE_METRICS if m not in BASE_AGGREGATION)
+# Per cycle only what adds up across days: reach is a daily mean and reply times are medians.
+_SUMMED = tuple(m for m in BASE_METRICS if METRICS[m].aggregation is Aggregation.SUM)
 _SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in _SUMMED)
 # cycle_metrics: the facts summed per key and day first (one pass over metric_fact), then the few
 # thousand day rows joined to each cycle's keys and window. Reply times are per reply or averages

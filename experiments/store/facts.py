@@ -17,7 +17,7 @@ from experiments.errors import Conflict, InvalidInput, NotFound
 from experiments.importers.registry import CAMPAIGN, DATE, SavedMapping
 from experiments.importers.sql import DuplicateKey, FactWrite
 from experiments.importers.values import NumberStyle
-from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
+from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import ImportRecord, new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
 from experiments.store._facts_scope import alias_matches
@@ -209,10 +209,7 @@ class FactStore(BaseStore):
             raise DuplicateKey(*row)
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
-        aggs = [
-            f"median({m})" if BASE_AGGREGATION.get(m) is Aggregation.MEDIAN else f"sum({m})"
-            for m in metrics
-        ]
+        aggs = [f"{METRICS[m].row_sql}({m})" for m in metrics]
         # One scan for everything; distinct key hashes (cheaper than grouping the keys) tell
         # whether a key repeats.
         row = self._one(
