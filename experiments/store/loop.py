@@ -299,20 +299,6 @@ class LoopStore(BaseStore):
             self.audit("optimization", opt.id, "create", after=stored)
         return stored
 
-    def set_optimization_status(
-        self, optimization_id: uuid.UUID, status: OptimizationStatus
-    ) -> Optimization:
-        """Change an optimization's status; return it."""
-        with self.write(Area.LOOP):
-            before = self.optimization(optimization_id)
-            self.cur.execute(
-                "UPDATE optimization SET status = ?, updated_at = ? WHERE id = ?",
-                [status.value, now(), optimization_id],
-            )
-            stored = self.optimization(optimization_id)
-            self.audit("optimization", optimization_id, "status", before=before, after=stored)
-        return stored
-
     # -- learnings ------------------------------------------------------------------------
 
     def learning(self, learning_id: uuid.UUID | str) -> Learning:
