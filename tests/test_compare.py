@@ -432,8 +432,8 @@ def test_dismissing_leaves_nothing_but_an_audit_entry(store: Store, ws: Workspac
     compare_learnings.dismiss(store, ctr)
     assert store.learnings() == learnings_before
     entries = store.audit_log("learning_suggestion")
-    assert len(entries) == 1 and entries[0][4] == "dismiss"
-    assert json.loads(entries[0][6])["key"] == ctr.key
+    assert len(entries) == 1 and entries[0].action == "dismiss"
+    assert json.loads(entries[0].after or "")["key"] == ctr.key
     again = compare_learnings.suggestions(store, compare.compare(store, "Spring Sale", 1, 2))
     assert "ctr" not in {s.row.metric for s in again}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
@@ -114,12 +114,12 @@ class AnalyticsStore(BaseStore):
                 raise InvalidInput(f"not base metrics: {', '.join(unknown) or '(none)'}")
             columns = ", ".join(_aggregate(m) for m in dict.fromkeys(metrics))
         source, params = self._facts(start, end, campaign, channel)
-        frame = self.cur.execute(
+        frame = self._frame(
             f"SELECT f.date AS date, {columns}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
             f"FROM {source} GROUP BY f.date ORDER BY f.date",
             params,
-        ).df()
+        )
         return _dates(frame, "date")
 
     def response_time_summary(
@@ -146,13 +146,13 @@ class AnalyticsStore(BaseStore):
         A cycle's facts are its campaign's aliases inside its window, resolved now; a window
         without an end is open. Reply times come as the cycle's median and 90th percentile.
         """
-        frame = self.cur.execute(_CYCLE_METRICS).df()
+        frame = self._frame(_CYCLE_METRICS)
         return _dates(frame, "start_date", "end_date")
 
     def changes_since(self, since: datetime) -> pd.DataFrame:
         """Return what happened since a moment, newest first: cycles started or closed,
         learnings decided, imports; columns happened_at, kind, campaign, cycle, detail, value."""
-        frame = self.cur.execute(
+        frame = self._frame(
             "SELECT * FROM ("
             "SELECT cy.closed_at AS happened_at, 'cycle_closed' AS kind, c.name AS campaign, "
             "cy.number AS cycle, cy.hypothesis AS detail, NULL AS value FROM cycle cy "
@@ -167,7 +167,7 @@ class AnalyticsStore(BaseStore):
             "FROM import i WHERE i.imported_at >= ?"
             ") AS changes ORDER BY happened_at DESC, kind, campaign",
             [since] * 4,
-        ).df()
+        )
         return frame
 
     def export_table(self, table: str) -> pd.DataFrame:
@@ -179,7 +179,7 @@ class AnalyticsStore(BaseStore):
             )
         import pandas as pd
 
-        result = self.cur.execute(sql)
+        result = self._run(sql)
         types = {d[0]: str(d[1]) for d in result.description or ()}
         frame = result.df()
         # Days stay days and moments stay moments (pandas would make both Timestamps).
@@ -190,11 +190,6 @@ class AnalyticsStore(BaseStore):
                 frame[col] = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()
                               for v in frame[col]]  # fmt: skip
         return frame
-
-    def fact_date_range(self) -> tuple[Any, Any]:
-        """Return the first and the last day any fact covers (None, None without facts)."""
-        row = self._one("SELECT min(date), max(date) FROM metric_fact")
-        return (row[0], row[1]) if row else (None, None)
 
 
 # The exportable tables: fixed statements, chosen by name from this registry only.

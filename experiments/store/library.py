@@ -75,10 +75,10 @@ class LibraryStore(BaseStore):
             JOIN campaign k ON k.id = c.campaign_id
             LEFT JOIN cycle ci ON ci.id = l.carried_into_id
             WINDOW w AS (PARTITION BY c.campaign_id, lower(trim(l.statement)))"""
-        return self.cur.execute(
+        return self._frame(
             f"SELECT * FROM ({sql}) WHERE {where} ORDER BY lower(campaign), cycle, created_at, id",
             params,
-        ).df()
+        )
 
     def learning_facets(self) -> tuple[list[str], list[str]]:
         """Return every tag used on a learning and every channel of a campaign or cycle."""
