@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.metrics import BASE_METRICS, derived, inputs, ratio
-from experiments.models import Comparator, Goal, ScopeKind
+from experiments.models import Comparator, Goal, ReplyTimes, ScopeKind
 from experiments.store import Store
 
 
@@ -210,7 +210,7 @@ def _peak(frame: pd.DataFrame, w: _Window) -> tuple[float | None, float | None]:
 def measure(
     goal: Goal,
     frame: pd.DataFrame,
-    response: tuple[float | None, float | None],
+    response: ReplyTimes,
     w: _Window,
 ) -> tuple[float | None, float | None]:
     """Return the actual and the period-end forecast of a goal's metric over a daily frame."""
@@ -220,7 +220,7 @@ def measure(
     if kind is Kind.TOTAL:
         return _total(frame, goal.metric, w)
     if goal.metric in _RESPONSE:
-        actual = response[_RESPONSE[goal.metric][1]]
+        actual = (response.median, response.p90)[_RESPONSE[goal.metric][1]]
         return actual, _response(frame, goal.metric, actual, w)
     return _ratio(frame, goal.metric, w)
 
@@ -319,7 +319,7 @@ def _scope(goal: Goal) -> tuple[str | None, str | None]:
 def evaluate(
     goal: Goal,
     frame: pd.DataFrame,
-    response: tuple[float | None, float | None],
+    response: ReplyTimes,
     today: date,
 ) -> Progress:
     """Return a goal's progress from its daily frame (already cut to its period and scope)."""
@@ -347,7 +347,7 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     as_of = min(today, goal.period_end) if goal.period_end else today
     # Before the period starts the window is empty (start > as_of), so the goal has no data.
     frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric))
-    response: tuple[float | None, float | None] = (None, None)
+    response = ReplyTimes(None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
     return evaluate(goal, frame, response, today)
@@ -367,25 +367,24 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
     goal = p.goal
     campaign_key, channel = _scope(goal)
     out = []
-    for _, row in store.cycle_metrics().iterrows():
+    for row in store.cycle_metrics():
         if campaign_key is not None and campaign_key.lower() not in (
-            str(row["campaign_id"]),
-            str(row["campaign"]).lower(),
+            str(row.campaign_id),
+            row.campaign.lower(),
         ):
             continue
-        start = max((d for d in (goal.period_start, row["start_date"]) if d is not None),
-                    default=None)  # fmt: skip
-        end = min((d for d in (p.as_of, row["end_date"]) if d is not None), default=None)
+        start = max((d for d in (goal.period_start, row.start) if d is not None), default=None)
+        end = min((d for d in (p.as_of, row.end) if d is not None), default=None)
         if start is not None and end is not None and end < start:
             continue
-        cid = str(row["campaign_id"])
+        cid = str(row.campaign_id)
         frame = store.daily_metrics(start, end, cid, channel, inputs(goal.metric))
-        response: tuple[float | None, float | None] = (None, None)
+        response = ReplyTimes(None, None)
         if goal.metric in _RESPONSE:
             response = store.response_time_summary(start, end, cid, channel)
         value, _ = measure(goal, frame, response, _Window(start or p.as_of, 0, None))
         share = None
         if p.kind is Kind.TOTAL and value is not None and p.actual:
             share = value / p.actual
-        out.append(Contribution(str(row["campaign"]), int(row["number"]), start, end, value, share))
+        out.append(Contribution(row.campaign, row.number, start, end, value, share))
     return tuple(out)

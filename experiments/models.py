@@ -298,6 +298,64 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenCriticism:
+    """A criticism item still open, with the campaign and cycle it was raised in."""
+
+    feedback: Feedback
+    campaign_id: uuid.UUID
+    cycle_number: int
+    # The phase its cycle is in now: CLOSED means the criticism outlived its cycle.
+    phase: Phase
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyTimes:
+    """The median and the 90th percentile of reply times in seconds (None: no replies)."""
+
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class LearningFacets:
+    """What the learnings library can filter by: every tag used, every channel named."""
+
+    tags: tuple[str, ...]
+    channels: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CycleMetrics:
+    """One cycle with the aggregates of its facts (its campaign's aliases inside its window)."""
+
+    cycle_id: uuid.UUID
+    campaign_id: uuid.UUID
+    campaign: str
+    number: int
+    phase: Phase
+    start: date | None
+    end: date | None
+    budget: float | None
+    # Each summed base metric, and reply times as response_time_median_s / _p90_s; None: no data.
+    values: Mapping[str, float | None]
+    fact_rows: int
+    fact_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """Something that happened in the workspace: a cycle started or closed, a learning decided,
+    an import; ``detail`` is its text (hypothesis, statement, file) and ``value`` its outcome."""
+
+    happened_at: datetime
+    kind: str
+    campaign: str | None
+    cycle: int | None
+    detail: str | None
+    value: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: uuid.UUID
     happened_at: datetime

@@ -35,6 +35,7 @@ from experiments.models import (
     FeedbackStatus,
     Goal,
     ImportRecord,
+    OpenCriticism,
     Optimization,
     Outcome,
     Phase,
@@ -158,7 +159,7 @@ def test_feedback_and_optimization(store: Store) -> None:
     cy = make_cycle(store, make_campaign(store))
     fb = store.add_feedback(cy.id, FeedbackSource.COMMENTS, FeedbackKind.CRITICISM, "Price unclear")
     assert fb.status is FeedbackStatus.OPEN
-    assert [f.id for f, *_ in store.open_criticism()] == [fb.id]
+    assert store.open_criticism() == [OpenCriticism(fb, cy.campaign_id, 1, Phase.START)]
     learning = make_learning(store, cy)
     opt = store.add_optimization(
         Optimization(new_id(), cy.id, "Show the price in the first line", why="criticism",

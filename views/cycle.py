@@ -376,7 +376,8 @@ with st.container(border=True):
         st.text(tr("cycle.hypothesis_is", text=cycle.hypothesis))
     stepper(cycle)
 actions(campaign, cycle)
-earlier = [(f, n) for f, cid, n, _ in s.open_criticism() if cid == campaign.id and n < number]
+earlier = [(c.feedback, c.cycle_number) for c in s.open_criticism()
+           if c.campaign_id == campaign.id and c.cycle_number < number]  # fmt: skip
 if earlier:
     st.warning(tr_count("cycle.open_criticism", len(earlier)), icon=":material/report:")
     for f, n in earlier:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
+from experiments.models import Change, CycleMetrics, Phase, ReplyTimes
 from experiments.store._base import BaseStore
 from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
 
@@ -72,6 +73,19 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
+    # The fixed columns by name; every other column of the query is a metric value.
+    fixed = ("cycle_id", "campaign_id", "campaign", "number", "phase", "start_date", "end_date",
+             "budget", "fact_rows", "fact_days")  # fmt: skip
+    values = {k: None if v is None else float(v) for k, v in row.items() if k not in fixed}
+    return CycleMetrics(
+        cycle_id=row["cycle_id"], campaign_id=row["campaign_id"], campaign=row["campaign"],
+        number=int(row["number"]), phase=Phase(row["phase"]), start=row["start_date"],
+        end=row["end_date"], budget=row["budget"], values=values,
+        fact_rows=int(row["fact_rows"]), fact_days=int(row["fact_days"]),
+    )  # fmt: skip
+
+
 class AnalyticsStore(BaseStore):
     def _facts(
         self, start: date | None, end: date | None, campaign: str | None, channel: str | None
@@ -128,7 +142,7 @@ class AnalyticsStore(BaseStore):
         end: date | None = None,
         campaign: str | None = None,
         channel: str | None = None,
-    ) -> tuple[float | None, float | None]:
+    ) -> ReplyTimes:
         """Return the median and the 90th percentile of reply times in a period and scope."""
         source, params = self._facts(start, end, campaign, channel)
         row = self._one(
@@ -137,22 +151,23 @@ class AnalyticsStore(BaseStore):
             params,
         )
         if row is None:
-            return None, None
-        return row[0], row[1]
+            return ReplyTimes(None, None)
+        return ReplyTimes(row[0], row[1])
 
-    def cycle_metrics(self) -> pd.DataFrame:
-        """Return one row per cycle: campaign, number, window and the sums of its facts.
+    def cycle_metrics(self) -> list[CycleMetrics]:
+        """Return every cycle with its campaign, number, window and the sums of its facts.
 
         A cycle's facts are its campaign's aliases inside its window, resolved now; a window
         without an end is open. Reply times come as the cycle's median and 90th percentile.
         """
-        frame = self._frame(_CYCLE_METRICS)
-        return _dates(frame, "start_date", "end_date")
+        result = self._run(_CYCLE_METRICS)
+        names = [d[0] for d in result.description or ()]
+        return [_cycle_metrics(dict(zip(names, row, strict=True))) for row in result.fetchall()]
 
-    def changes_since(self, since: datetime) -> pd.DataFrame:
+    def changes_since(self, since: datetime) -> list[Change]:
         """Return what happened since a moment, newest first: cycles started or closed,
-        learnings decided, imports; columns happened_at, kind, campaign, cycle, detail, value."""
-        frame = self._frame(
+        learnings decided, imports."""
+        rows = self._all(
             "SELECT * FROM ("
             "SELECT cy.closed_at AS happened_at, 'cycle_closed' AS kind, c.name AS campaign, "
             "cy.number AS cycle, cy.hypothesis AS detail, NULL AS value FROM cycle cy "
@@ -168,7 +183,7 @@ class AnalyticsStore(BaseStore):
             ") AS changes ORDER BY happened_at DESC, kind, campaign",
             [since] * 4,
         )
-        return frame
+        return [Change(*r) for r in rows]
 
     def export_table(self, table: str) -> pd.DataFrame:
         """Return one of the exportable tables as people read it (names, not ids)."""

@@ -22,6 +22,7 @@ from experiments.models import (
     FeedbackSource,
     FeedbackStatus,
     Learning,
+    OpenCriticism,
     Optimization,
     OptimizationStatus,
     Outcome,
@@ -249,14 +250,14 @@ class LoopStore(BaseStore):
             self.audit("feedback", feedback_id, "status", before=before, after=stored)
         return stored
 
-    def open_criticism(self) -> list[tuple[Feedback, uuid.UUID, int, Phase]]:
+    def open_criticism(self) -> list[OpenCriticism]:
         """Return criticism still open, with each item's campaign id, cycle number and phase."""
         rows = self._all(
             f"SELECT {', '.join('f.' + c.strip() for c in _FEEDBACK_COLS.split(','))}, "
             "c.campaign_id, c.number, c.phase FROM feedback f JOIN cycle c ON c.id = f.cycle_id "
             "WHERE f.kind = 'criticism' AND f.status = 'open' ORDER BY f.created_at",
         )
-        return [(_feedback(r[:9]), r[9], r[10], Phase(r[11])) for r in rows]
+        return [OpenCriticism(_feedback(r[:9]), r[9], r[10], Phase(r[11])) for r in rows]
 
     # -- optimizations --------------------------------------------------------------------
 
