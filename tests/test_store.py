@@ -17,6 +17,7 @@ from experiments.errors import (
     Conflict,
     ConstraintViolation,
     DatabaseError,
+    DuplicateKey,
     FileUnreadable,
     InvalidInput,
     NotFound,
@@ -428,6 +429,23 @@ def test_a_file_the_reader_refuses_writes_nothing(store: Store) -> None:
         store.import_file(p.read_plan())
     assert err.value.detail == "Conversion Error: Could not convert string '1x0' to DOUBLE"
     assert str(err.value).startswith("ads.csv: the file could not be read (Conversion Error")
+    assert counts(store) == before
+
+
+def test_two_rows_with_one_key_write_nothing(store: Store) -> None:
+    data = b"Day,Campaign,Impr.,Cost\n2026-03-01,Spring,100,12.50\n2026-03-01,Spring,90,3.00\n"
+    before = counts(store)
+    with prepare(data, "ads.csv") as p, pytest.raises(DuplicateKey) as err:
+        store.import_file(p.read_plan())
+    assert (err.value.campaign, err.value.variant, err.value.day) == (
+        "Spring",
+        "",
+        date(2026, 3, 1),
+    )
+    assert str(err.value) == (
+        "two rows of the file are for campaign 'Spring' and day 2026-03-01; each campaign, "
+        "variant and day may appear once"
+    )
     assert counts(store) == before
 
 

@@ -181,15 +181,13 @@ def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
     """Return the error for two rows with the same campaign, variant and day, naming both lines."""
     starts, _ = _walk(p)
     select, params = file_sql.select_sql(p.read_plan(), strict=False)
-    try:
-        with scratch() as con:
-            found = con.execute(
-                f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
-                "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
-                [*params, dup.campaign, dup.variant, dup.day],
-            ).fetchall()
-    except DatabaseError:
-        found = []  # the lines stay unknown; the message still names the key
+    # The strict read of this file has just succeeded, so the tolerant one reads it too.
+    with scratch() as con:
+        found = con.execute(
+            f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
+            "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
+            [*params, dup.campaign, dup.variant, dup.day],
+        ).fetchall()
     lines = [starts[rn - 1] for (rn,) in found]
     first, second = (lines + [0, 0])[:2]
     variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""
