@@ -18,7 +18,12 @@ from experiments.models import GENERIC_PREFIX, CellKind, ColumnRole, NumberStyle
 from experiments.models import header_key as normalise
 
 # Roles a column can play besides carrying a base metric.
-DATE, DATE_END, CAMPAIGN, VARIANT = (r.value for r in ColumnRole)
+DATE, DATE_END, CAMPAIGN, VARIANT = (
+    ColumnRole.DATE.value,
+    ColumnRole.DATE_END.value,
+    ColumnRole.CAMPAIGN.value,
+    ColumnRole.VARIANT.value,
+)
 ROLES: tuple[str, ...] = (DATE, DATE_END, CAMPAIGN, VARIANT)
 # Ratios the platform computed from other columns (CTR, CPC …): we compute them from the sums.
 DERIVED = "derived"
