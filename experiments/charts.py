@@ -92,19 +92,6 @@ def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:
     return fig
 
 
-def spend_chart(rows: list[dict[str, Any]], lang: str, height: int = 280) -> go.Figure:
-    """Return bars of spend and budget per cycle, grouped by campaign."""
-    labels = [f"{plain(r['campaign'])} · {t('overview.cycle_n', lang, n=r['cycle'])}" for r in rows]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=[r["budget"] for r in rows], marker_color="#d0d7de",
-                         name=t("mgmt.budget", lang)))  # fmt: skip
-    fig.add_trace(go.Bar(x=labels, y=[r["spend"] for r in rows], marker_color="#0969da",
-                         name=t("mgmt.spend", lang)))  # fmt: skip
-    fig.update_layout(barmode="group")
-    _frame(fig, height)
-    return fig
-
-
 def _frame(fig: go.Figure, height: int) -> None:
     fig.update_layout(
         height=height, margin=dict(l=8, r=8, t=24, b=8), font=FONT, template="plotly_white",

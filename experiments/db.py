@@ -16,7 +16,13 @@ from pathlib import Path
 
 import duckdb
 
-from experiments.errors import InvalidInput
+from experiments.errors import (
+    ConstraintViolation,
+    DatabaseError,
+    InvalidInput,
+    TrackerError,
+    WriteConflict,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "tracker.duckdb"
@@ -30,6 +36,46 @@ SETTINGS: dict[str, str | bool | int | float] = {
     "autoinstall_known_extensions": False,
     "threads": 2,
 }
+
+
+# What the layers above the store hold: a cursor, never the driver's module.
+Connection = duckdb.DuckDBPyConnection
+# The driver's errors, for the store and this module only; everything above sees TrackerError.
+DriverError = duckdb.Error
+
+
+def driver_detail(error: BaseException) -> str:
+    """Return the first line of a driver error (DuckDB adds the statement below it)."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def translate(error: duckdb.Error) -> TrackerError:
+    """Return the domain error for a driver error; raise it ``from`` the original."""
+    detail = driver_detail(error)
+    if isinstance(error, duckdb.ConstraintException):
+        return ConstraintViolation(
+            f"the database refused the change ({detail}); someone may have changed the same data "
+            "meanwhile: reload and try again"
+        )
+    if isinstance(error, duckdb.TransactionException):
+        return WriteConflict(
+            f"another change to the same data came first ({detail}); reload and try again"
+        )
+    return DatabaseError(f"the database refused the operation ({detail})")
+
+
+@contextmanager
+def scratch() -> Iterator[Connection]:
+    """Yield a private in-memory connection (for reading export files; it never sees the
+    tracker's tables); driver errors inside come out as domain errors."""
+    conn = duckdb.connect(MEMORY, config={**SETTINGS, "threads": 1})
+    try:
+        yield conn
+    except duckdb.Error as e:
+        raise translate(e) from e
+    finally:
+        conn.close()
 
 
 def default_target() -> str:

@@ -38,6 +38,18 @@ class PermissionDenied(TrackerError):
     exit_code = 6
 
 
+class ConstraintViolation(Conflict):
+    """A write broke a rule of the schema (a unique name, a required value); nothing was written."""
+
+
+class WriteConflict(Conflict):
+    """Another write changed the same data at the same time; nothing was written."""
+
+
+class DatabaseError(TrackerError):
+    """The database refused an operation for a reason no narrower error names."""
+
+
 class SchemaError(TrackerError):
     """The database file cannot be used by this version of the code."""
 
@@ -46,3 +58,26 @@ class SchemaError(TrackerError):
 
 class ImportFormatError(InvalidInput):
     """A file cannot be imported; the message names file, line and column."""
+
+
+class FileUnreadable(ImportFormatError):
+    """DuckDB's CSV reader refused an export file; ``detail`` is its reason, for the diagnosis."""
+
+    def __init__(self, file_name: str, detail: str) -> None:
+        super().__init__(
+            f"{file_name}: the file could not be read ({detail}); check that it is the export "
+            "exactly as the platform produced it"
+        )
+        self.file_name, self.detail = file_name, detail
+
+
+class DuplicateKey(InvalidInput):
+    """Two rows of one file are for the same campaign, variant and day."""
+
+    def __init__(self, campaign: str, variant: str, day: object) -> None:
+        shown = f"campaign '{campaign}'" + (f", variant '{variant}'" if variant else "")
+        super().__init__(
+            f"two rows of the file are for {shown} and day {day}; each campaign, variant and "
+            "day may appear once"
+        )
+        self.campaign, self.variant, self.day = campaign, variant, day

@@ -46,7 +46,7 @@ import pandas as pd
 from experiments.campaigns import find_campaign
 from experiments.metrics import Aggregation, derived, inputs, ratio
 from experiments.metrics import metric as entry
-from experiments.models import Campaign, Comparator, Goal, ScopeKind
+from experiments.models import Campaign, Comparator, Goal, ReplyTimes, ScopeKind
 from experiments.store import Store
 
 
@@ -219,7 +219,7 @@ def _daily_mean(frame: pd.DataFrame, key: str, w: _Window) -> tuple[float | None
 def measure(
     goal: Goal,
     frame: pd.DataFrame,
-    response: tuple[float | None, float | None],
+    response: ReplyTimes,
     w: _Window,
 ) -> tuple[float | None, float | None]:
     """Return the actual and the period-end forecast of a goal's metric over a daily frame."""
@@ -229,7 +229,7 @@ def measure(
     if kind is Kind.TOTAL:
         return _total(frame, goal.metric, w)
     if goal.metric in _RESPONSE:
-        actual = response[_RESPONSE[goal.metric][1]]
+        actual = (response.median, response.p90)[_RESPONSE[goal.metric][1]]
         return actual, _response(frame, goal.metric, actual, w)
     return _ratio(frame, goal.metric, w)
 
@@ -335,7 +335,7 @@ def scope_campaign(store: Store, goal: Goal) -> Campaign | None:
 def evaluate(
     goal: Goal,
     frame: pd.DataFrame,
-    response: tuple[float | None, float | None],
+    response: ReplyTimes,
     today: date,
 ) -> Progress:
     """Return a goal's progress from its daily frame (already cut to its period and scope)."""
@@ -366,7 +366,7 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     as_of = min(today, goal.period_end) if goal.period_end else today
     # Before the period starts the window is empty (start > as_of), so the goal has no data.
     frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric))
-    response: tuple[float | None, float | None] = (None, None)
+    response = ReplyTimes(None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
     return replace(evaluate(goal, frame, response, today), campaign=scoped)
@@ -387,23 +387,22 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
     _, channel = _scope(goal)
     scoped = goal.scope_kind is ScopeKind.CAMPAIGN
     out = []
-    for _, row in store.cycle_metrics().iterrows():
+    for row in store.cycle_metrics():
         # A campaign scope counts that campaign's cycles only (none when it names no campaign).
-        if scoped and (p.campaign is None or str(p.campaign.id) != str(row["campaign_id"])):
+        if scoped and (p.campaign is None or str(p.campaign.id) != str(row.campaign_id)):
             continue
-        start = max((d for d in (goal.period_start, row["start_date"]) if d is not None),
-                    default=None)  # fmt: skip
-        end = min((d for d in (p.as_of, row["end_date"]) if d is not None), default=None)
+        start = max((d for d in (goal.period_start, row.start) if d is not None), default=None)
+        end = min((d for d in (p.as_of, row.end) if d is not None), default=None)
         if start is not None and end is not None and end < start:
             continue
-        cid = str(row["campaign_id"])
+        cid = str(row.campaign_id)
         frame = store.daily_metrics(start, end, cid, channel, inputs(goal.metric))
-        response: tuple[float | None, float | None] = (None, None)
+        response = ReplyTimes(None, None)
         if goal.metric in _RESPONSE:
             response = store.response_time_summary(start, end, cid, channel)
         value, _ = measure(goal, frame, response, _Window(start or p.as_of, 0, None))
         share = None
         if p.kind is Kind.TOTAL and value is not None and p.actual:
             share = value / p.actual
-        out.append(Contribution(str(row["campaign"]), int(row["number"]), start, end, value, share))
+        out.append(Contribution(row.campaign, row.number, start, end, value, share))
     return tuple(out)

@@ -489,7 +489,9 @@ def workspace(
     carried = tuple(x for x in own if x.decision in CARRIED)
     spent = store.campaign_spend(campaign.id, cycle.start, cycle.end)
     earlier = tuple(
-        (f, n) for f, cid, n, _ in store.open_criticism() if cid == campaign.id and n < cycle.number
+        (c.feedback, c.cycle_number)
+        for c in store.open_criticism()
+        if c.campaign_id == campaign.id and c.cycle_number < cycle.number
     )
     return Workspace(
         campaign=campaign, cycles=cycles, cycle=cycle, locked=locked,

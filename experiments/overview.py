@@ -6,10 +6,9 @@ of them renders anything.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date, datetime, time
 from typing import Any
-
-import pandas as pd
 
 from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
@@ -26,15 +25,6 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.ACHIEVED,
     Status.NO_DATA,
 )
-
-
-def _scalar(value: Any) -> Any:
-    """Return a frame cell as a plain value: None for NaN, NA and NaT; dates as dates."""
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    return value.item() if hasattr(value, "item") else value
 
 
 def current_cycle(cycles: list[Cycle]) -> Cycle | None:
@@ -171,15 +161,15 @@ def criticism_rows(store: Store) -> list[dict[str, Any]]:
     names = {c.id: c.name for c in store.campaigns()}
     return [
         {
-            "campaign": names.get(campaign_id, ""),
-            "cycle": number,
-            "phase": phase.value,
-            "source": fb.source.value,
-            "text": fb.text,
-            "since": fb.created_at,
-            "overdue": phase is Phase.CLOSED,
+            "campaign": names.get(c.campaign_id, ""),
+            "cycle": c.cycle_number,
+            "phase": c.phase.value,
+            "source": c.feedback.source.value,
+            "text": c.feedback.text,
+            "since": c.feedback.created_at,
+            "overdue": c.phase is Phase.CLOSED,
         }  # fmt: skip
-        for fb, campaign_id, number, phase in store.open_criticism()
+        for c in store.open_criticism()
     ]
 
 
@@ -194,11 +184,11 @@ def spend_rows(store: Store) -> list[dict[str, Any]]:
         if learning.decision is Decision.CARRY_FORWARD:
             adopted[learning.cycle_id] = adopted.get(learning.cycle_id, 0) + 1
     rows = []
-    for _, r in store.cycle_metrics().iterrows():
-        spend, n = _scalar(r["spend"]), adopted.get(r["cycle_id"], 0)
+    for r in store.cycle_metrics():
+        spend, n = r.values.get("spend"), adopted.get(r.cycle_id, 0)
         rows.append({
-            "campaign": r["campaign"], "cycle": int(r["number"]), "phase": r["phase"],
-            "start": r["start_date"], "end": r["end_date"], "budget": _scalar(r["budget"]),
+            "campaign": r.campaign, "cycle": r.number, "phase": r.phase.value,
+            "start": r.start, "end": r.end, "budget": r.budget,
             "spend": spend, "adopted": n, "per_learning": spend / n if spend and n else None,
         })  # fmt: skip
     return rows
@@ -217,6 +207,4 @@ def learning_cost(rows: list[dict[str, Any]]) -> tuple[float | None, int]:
 
 def changes(store: Store, since: date) -> list[dict[str, Any]]:
     """Return what changed since the start of a day: cycles, decisions, imports; newest first."""
-    frame = store.changes_since(datetime.combine(since, time.min))
-    keys = ("happened_at", "kind", "campaign", "cycle", "detail", "value")
-    return [{k: _scalar(r[k]) for k in keys} for _, r in frame.iterrows()]
+    return [asdict(c) for c in store.changes_since(datetime.combine(since, time.min))]

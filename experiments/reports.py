@@ -127,9 +127,7 @@ def statistical(
 
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
-    frame = store.cycle_metrics()
-    frame = frame[frame["campaign_id"] == campaign.id]
-    return {int(r["number"]): r.to_dict() for _, r in frame.iterrows()}
+    return {r.number: dict(r.values) for r in store.cycle_metrics() if r.campaign_id == campaign.id}
 
 
 def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
@@ -270,16 +268,16 @@ def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
     lang = doc.lang
     doc.add(f"<h2>{esc(t('report.criticism', lang))}</h2>")
     names = {c.id: c.name for c in store.campaigns()}
-    items = [x for x in store.open_criticism() if x[1] in campaign_ids]
+    items = [x for x in store.open_criticism() if x.campaign_id in campaign_ids]
     if not items:
         doc.add(f"<p class='muted'>{esc(t('report.no_criticism', lang))}</p>")
         return
     doc.add(_table(
         [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("mgmt.source", lang),
          t("mgmt.criticism", lang)],
-        [[names.get(cid, ""), t("overview.cycle_n", lang, n=n)
-          + (f" ({enum_label(Phase.CLOSED, lang)})" if phase is Phase.CLOSED else ""),
-          enum_label(fb.source, lang), fb.text] for fb, cid, n, phase in items],
+        [[names.get(x.campaign_id, ""), t("overview.cycle_n", lang, n=x.cycle_number)
+          + (f" ({enum_label(Phase.CLOSED, lang)})" if x.phase is Phase.CLOSED else ""),
+          enum_label(x.feedback.source, lang), x.feedback.text] for x in items],
     ))  # fmt: skip
 
 

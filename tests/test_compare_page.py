@@ -147,7 +147,7 @@ def test_dismissing_a_suggested_learning(ws_db: Path) -> None:
     assert [s.value for s in at.success] == ["Suggestion dismissed."]
     with opened(ws_db) as store:
         assert store.learnings() == []
-        assert [e[4] for e in store.audit_log("learning_suggestion")] == ["dismiss"]
+        assert [e.action for e in store.audit_log("learning_suggestion")] == ["dismiss"]
     after = [b for b in at.button if b.key and b.key.startswith("suggest_dismiss_")]
     assert len(after) == len(dismiss) - 1
 

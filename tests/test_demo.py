@@ -278,8 +278,8 @@ def test_feedback_covers_kinds_stakeholders_and_statuses(store: Store, demo: obj
 
 def test_criticism_stays_open_past_a_cycle_close(store: Store, demo: object) -> None:
     open_items = store.open_criticism()
-    assert any(phase is Phase.CLOSED for _, _, _, phase in open_items)
-    texts = [f.text for f, _, _, phase in open_items if phase is Phase.CLOSED]
+    assert any(c.phase is Phase.CLOSED for c in open_items)
+    texts = [c.feedback.text for c in open_items if c.phase is Phase.CLOSED]
     assert texts == [
         "Delivery took 9 days during the sale although the ad promised 3–5 working days."
     ]

@@ -62,9 +62,8 @@ def _num(value: Any) -> float:
 
 
 def via_overview(store: Store, campaign: Campaign, cycle: Cycle) -> Seen:
-    frame = store.cycle_metrics()
-    row = frame[frame.cycle_id == cycle.id].iloc[0]
-    return _num(row["spend"]), _num(row["impressions"]), None
+    row = next(r for r in store.cycle_metrics() if r.cycle_id == cycle.id)
+    return _num(row.values["spend"]), _num(row.values["impressions"]), None
 
 
 def via_goals(store: Store, campaign: Campaign, cycle: Cycle) -> Seen:
@@ -216,7 +215,7 @@ def test_a_campaign_without_aliases_has_no_facts(
 def test_the_overview_counts_rows_and_days_inside_the_window(
     store: Store, two: dict[str, tuple[Campaign, Cycle]]
 ) -> None:
-    frame = store.cycle_metrics().set_index("campaign")
-    assert frame.loc["Spring Sale", "fact_rows"] == 3 * len(IN_WINDOW)
-    assert frame.loc["Spring Sale", "fact_days"] == len(IN_WINDOW)
-    assert frame.loc["Autumn", "fact_rows"] == len(IN_WINDOW)
+    rows = {r.campaign: r for r in store.cycle_metrics()}
+    assert rows["Spring Sale"].fact_rows == 3 * len(IN_WINDOW)
+    assert rows["Spring Sale"].fact_days == len(IN_WINDOW)
+    assert rows["Autumn"].fact_rows == len(IN_WINDOW)

@@ -10,7 +10,16 @@ import pytest
 
 from experiments.errors import Conflict, InvalidInput, NotFound, TrackerError
 from experiments.metrics import inputs
-from experiments.models import Alias, Comparator, Decision, Goal, Phase, ScopeKind, new_id
+from experiments.models import (
+    Alias,
+    Comparator,
+    Decision,
+    Goal,
+    Phase,
+    ReplyTimes,
+    ScopeKind,
+    new_id,
+)
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle, make_learning
 from tests.test_goals import add_facts, daily, day
@@ -105,7 +114,9 @@ def test_daily_metrics_keep_empty_cells_missing(store: Store) -> None:
 
 def test_response_time_summary_is_median_and_p90(store: Store) -> None:
     add_facts(store, daily(10, response_time_s=lambda i: 60.0 * (i + 1)))
-    assert store.response_time_summary() == (pytest.approx(330.0), pytest.approx(546.0))
+    summary = store.response_time_summary()
+    assert (summary.median, summary.p90) == (pytest.approx(330.0), pytest.approx(546.0))
+    assert store.response_time_summary(channel="none") == ReplyTimes(None, None)
 
 
 def test_cycle_metrics_resolve_aliases_and_windows_without_double_counting(store: Store) -> None:
@@ -114,8 +125,13 @@ def test_cycle_metrics_resolve_aliases_and_windows_without_double_counting(store
     make_cycle(store, c, 1, start=day(1), end=day(5), budget=100.0)
     make_cycle(store, c, 2, start=day(6), end=None)
     add_facts(store, daily(8, spend=10))
-    rows = store.cycle_metrics()[["number", "budget", "spend", "fact_rows"]]
-    assert rows.fillna(-1).values.tolist() == [[1, 100.0, 50.0, 5], [2, -1, 30.0, 3]]
+    rows = [(r.number, r.budget, r.values["spend"], r.fact_rows) for r in store.cycle_metrics()]
+    assert rows == [(1, 100.0, 50.0, 5), (2, None, 30.0, 3)]
+    first = store.cycle_metrics()[0]
+    assert (first.campaign, first.phase, first.start, first.end) == (
+        "Spring Sale", Phase.START, day(1), day(5),
+    )  # fmt: skip
+    assert first.values["clicks"] is None  # no clicks in the facts: missing, not 0
 
 
 def test_changes_since_lists_closed_cycles_decisions_and_imports(store: Store) -> None:
@@ -127,11 +143,15 @@ def test_changes_since_lists_closed_cycles_decisions_and_imports(store: Store) -
     store.decide_learning(make_learning(store, old, "Short copy wins").id, Decision.DROP)
     add_facts(store, daily(1, clicks=1))
     everything = store.changes_since(datetime(2026, 3, 1))
-    assert sorted(everything["kind"]) == [
+    assert sorted(c.kind for c in everything) == [
         "cycle_closed", "cycle_started", "import", "learning_decided",
     ]  # fmt: skip
     recent = store.changes_since(datetime(2026, 3, 2, 12))
-    assert "cycle_closed" not in set(recent["kind"])
+    assert "cycle_closed" not in {c.kind for c in recent}
+    closed = next(c for c in everything if c.kind == "cycle_closed")
+    assert (closed.happened_at, closed.campaign, closed.cycle) == (
+        datetime(2026, 3, 2, 9), "Spring Sale", 1,
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize("table", ["campaigns", "cycles", "learnings", "goals", "facts"])

@@ -100,7 +100,7 @@ def test_undo_removes_the_facts_and_gives_back_what_it_replaced(store: Store) ->
     assert facts(store) == before
     assert store.cur.execute("SELECT count(*) FROM metric_fact_replaced").fetchone() == (0,)
     entry = store.audit_log("import")[0]
-    assert (entry[1], entry[3], entry[4]) == ("local", later.import_id, "undo")
+    assert (entry.actor, entry.entity_id, entry.action) == ("local", later.import_id, "undo")
     with pytest.raises(Conflict, match=r"was already undone$"):
         store.undo_import(later.import_id or "")
 
@@ -165,7 +165,7 @@ def test_unknown_header_becomes_a_saved_mapping_recognised_next_time(store: Stor
     assert summary.totals == pytest.approx({"revenue": 2640.5, "conversions": 65,
                                             "sessions": 4629})  # fmt: skip
     assert [m.name for m in store.mappings()] == ["Shopsystem"]
-    assert store.audit_log("column_mapping")[0][4] == "create"
+    assert store.audit_log("column_mapping")[0].action == "create"
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from experiments.importers import decoding, values
 from experiments.importers.registry import PLATFORMS
 from experiments.importers.values import NumberStyle
+from experiments.store import file_sql
 
 CON = duckdb.connect()
 
@@ -50,7 +51,7 @@ def test_numbers_in_either_style_parse_back_to_the_same_value(
     expected = float(number)
     assert values.parse_number(text, style) == pytest.approx(expected)
     for strip in (False, True):
-        assert sql_value(values.number_sql("v", style, strict=True, strip=strip), text) == (
+        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=strip), text) == (
             pytest.approx(expected)
         )
     # A style the sample proves is always the style the number was written in.
@@ -65,7 +66,7 @@ def test_currency_and_percent_signs_do_not_change_the_number(
 ) -> None:
     text = formatted(number, style, True)
     for decorated in (f"{text} €", f"€{text}", f"{text}\u00a0%", f" {text} "):
-        assert sql_value(values.number_sql("v", style, strict=True, strip=True), decorated) == (
+        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=True), decorated) == (
             pytest.approx(float(number))
         )
 
@@ -74,8 +75,8 @@ def test_currency_and_percent_signs_do_not_change_the_number(
 def test_empty_markers_are_missing_never_zero(marker: str) -> None:
     assert values.is_missing(marker)
     for style in NumberStyle:
-        assert sql_value(values.number_sql("v", style, strict=True, strip=True), marker) is None
-    assert sql_value(values.duration_sql("v", strict=True), marker) is None
+        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=True), marker) is None
+    assert sql_value(file_sql.duration_sql("v", strict=True), marker) is None
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,7 @@ def test_style_chosen_from_the_sample(
 )
 def test_date_formats(text: str, day_first: bool, fmt: str, day: date) -> None:
     assert values.choose_date_format([text], day_first) == fmt
-    assert sql_value(values.date_sql("v", fmt, strict=True), text) == day
+    assert sql_value(file_sql.date_sql("v", fmt, strict=True), text) == day
 
 
 def test_a_day_above_twelve_decides_slash_dates() -> None:
@@ -122,22 +123,22 @@ def test_a_day_above_twelve_decides_slash_dates() -> None:
 )  # fmt: skip
 def test_durations(text: str, seconds: float) -> None:
     assert values.is_duration(text)
-    assert sql_value(values.duration_sql("v", strict=True), text) == seconds
+    assert sql_value(file_sql.duration_sql("v", strict=True), text) == seconds
 
 
 @pytest.mark.parametrize("text", ["soon", "1x", "h", "1h 2q"])
 def test_not_durations(text: str) -> None:
     assert not values.is_duration(text)
-    assert sql_value(values.duration_sql("v", strict=False), text) is None
+    assert sql_value(file_sql.duration_sql("v", strict=False), text) is None
     with pytest.raises(duckdb.Error):
-        sql_value(values.duration_sql("v", strict=True), text)
+        sql_value(file_sql.duration_sql("v", strict=True), text)
 
 
 @pytest.mark.parametrize(
     ("text", "replies", "count"), [("87,5 %", 8, 7), ("50%", 40, 20), ("0,25", 4, 1)]
 )
 def test_shares_become_counts(text: str, replies: int, count: int) -> None:
-    expression = values.share_sql("v", str(replies), NumberStyle.DE, strict=True)
+    expression = file_sql.share_sql("v", str(replies), NumberStyle.DE, strict=True)
     assert sql_value(expression, text) == count
 
 

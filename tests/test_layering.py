@@ -1,4 +1,5 @@
-"""The split holds: pages render, experiments/ decides, only the store speaks SQL."""
+"""The split holds: pages render, experiments/ decides, only the store speaks SQL, and a lower
+layer never imports a higher one (store ← importers ← the rest of experiments ← views)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,21 @@ SQL = re.compile(
 # Where SQL may be written: the store package, the schema migrations, and the importers, which
 # read export files through DuckDB's CSV reader (they never touch the tracker's tables).
 SQL_HOMES = ("experiments/store/", "experiments/migrations.py", "experiments/importers/")
+# Where the driver may be imported: everything else sees the store's domain errors.
+DUCKDB_HOMES = ("experiments/store/", "experiments/db.py", "experiments/migrations.py")
+# The layers, lowest first. Foundations hold values, errors, the connection, the schema and pure
+# helpers that read no data; a module imports only its own layer and those below it.
+FOUNDATIONS = (
+    "experiments.models",
+    "experiments.errors",
+    "experiments.db",
+    "experiments.migrations",
+    "experiments.metrics",
+    "experiments.display",
+    "experiments.i18n",
+    "experiments.stats",
+)
+LAYERS = ("foundations", "store", "importers", "experiments", "views")
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -29,14 +45,52 @@ def python_files(*folders: str) -> list[Path]:
 
 
 def imported_modules(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return imports_of(path.read_text(encoding="utf-8"))
+
+
+def imports_of(source: str) -> set[str]:
+    """Every module a source imports anywhere (in functions and TYPE_CHECKING blocks too);
+    ``from a import b`` gives both a and a.b, as b may be a module."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
+
+
+def _within(module: str, *packages: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in packages)
+
+
+def layer(module: str) -> int | None:
+    """Return the layer of one of our modules (an index of LAYERS), None for anything else."""
+    if _within(module, "views", "dashboard"):
+        return LAYERS.index("views")
+    if _within(module, *FOUNDATIONS):
+        return LAYERS.index("foundations")
+    if _within(module, "experiments.store"):
+        return LAYERS.index("store")
+    if _within(module, "experiments.importers"):
+        return LAYERS.index("importers")
+    if module.startswith("experiments."):
+        return LAYERS.index("experiments")
+    return None  # the package itself, the standard library, third parties
+
+
+def upward_imports(module: str, source: str) -> list[str]:
+    """Return what ``module`` (given by its source) imports from a layer above its own."""
+    # The package's own __init__ sits with the modules it would gather.
+    own = LAYERS.index("experiments") if module == "experiments" else layer(module)
+    assert own is not None, module
+    return sorted(m for m in imports_of(source) if (layer(m) or 0) > own)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def string_constants(path: Path) -> list[str]:
@@ -82,6 +136,73 @@ def test_sql_lives_only_in_the_store(path: Path) -> None:
         return
     offending = [s for s in string_constants(path) if SQL.search(s)]
     assert offending == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    python_files("experiments", "views", "dashboard.py"),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_a_lower_layer_never_imports_a_higher_one(path: Path) -> None:
+    assert upward_imports(module_name(path), path.read_text(encoding="utf-8")) == []
+
+
+@pytest.mark.parametrize(
+    "path", python_files("experiments/store"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_store_imports_nothing_from_the_importers(path: Path) -> None:
+    assert not any(_within(m, "experiments.importers") for m in imported_modules(path))
+
+
+@pytest.mark.parametrize(
+    "path", python_files("experiments"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_only_the_store_and_the_connection_import_the_driver(path: Path) -> None:
+    if path.relative_to(ROOT).as_posix().startswith(DUCKDB_HOMES):
+        return
+    assert not any(_within(m, "duckdb") for m in imported_modules(path))
+
+
+def tracker_tables() -> list[str]:
+    snapshot = (ROOT / "tests" / "schema_snapshot.txt").read_text(encoding="utf-8")
+    return sorted({line.split(".", 1)[0] for line in snapshot.splitlines() if "." in line})
+
+
+@pytest.mark.parametrize(
+    "path", python_files("experiments/importers"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_the_importers_sql_reads_files_not_the_trackers_tables(path: Path) -> None:
+    tables = "|".join(tracker_tables())
+    touches = re.compile(rf"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+({tables})\b", re.I)
+    assert [s for s in string_constants(path) if touches.search(s)] == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source", "upward"),
+    [
+        ("experiments.store.facts", "from experiments.importers.plan import Prepared",
+         ["experiments.importers.plan", "experiments.importers.plan.Prepared"]),
+        ("experiments.store.facts",
+         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from experiments import loop",
+         ["experiments.loop"]),
+        ("experiments.models", "import experiments.store", ["experiments.store"]),
+        ("experiments.importers.service", "def f():\n    import views.common", ["views.common"]),
+        ("experiments.loop", "from dashboard import main", ["dashboard", "dashboard.main"]),
+        ("experiments.importers.service", "from experiments.store import Store", []),
+        ("experiments.store.facts", "from experiments.models import FactWrite", []),
+        ("views.imports", "from experiments.importers import service", []),
+        ("experiments.loop", "import duckdb\nfrom experiments import errors", []),
+    ],
+)  # fmt: skip
+def test_the_layer_detector_sees_upward_imports(
+    module: str, source: str, upward: list[str]
+) -> None:
+    # Guard against a check that cannot fail: each upward import above must be caught.
+    assert upward_imports(module, source) == upward
+
+
+def test_the_table_list_is_the_schema() -> None:
+    assert {"metric_fact", "import", "campaign", "audit"} <= set(tracker_tables())
 
 
 def test_the_detector_sees_sql() -> None:

@@ -73,8 +73,8 @@ def test_allowed_transition_moves_one_step_and_is_audited(
     assert moved.phase is after and store.cycle(cycle.id).phase is after
     assert after.value in moved.phase_changed_at
     last = store.audit_log("cycle", limit=1)[0]
-    assert (last[1], last[3], last[4]) == ("local", str(cycle.id), action)
-    assert after.value in last[6]
+    assert (last.actor, last.entity_id, last.action) == ("local", str(cycle.id), action)
+    assert after.value in (last.after or "")
 
 
 def test_next_start_closes_the_cycle_and_opens_the_next(store: Store) -> None:
@@ -86,7 +86,7 @@ def test_next_start_closes_the_cycle_and_opens_the_next(store: Store) -> None:
         date(2026, 4, 1), date(2026, 4, 28), "Video"
     )  # fmt: skip
     assert loop.open_cycle(store, campaign.id) == following
-    actions = [row[4] for row in store.audit_log(limit=3)]
+    actions = [row.action for row in store.audit_log(limit=3)]
     assert set(actions) == {"close", "create", "next_start"}
 
 
@@ -278,7 +278,7 @@ def test_carry_forward_and_retest_enter_the_next_cycle_drop_does_not(store: Stor
     assert (applied.applied, skipped.applied, skipped.applied_reason) == (
         True, False, "No video budget"
     )  # fmt: skip
-    assert store.audit_log("learning", limit=1)[0][4] == "apply"
+    assert store.audit_log("learning", limit=1)[0].action == "apply"
     outcome = loop.set_outcome(store, carried[0].id, following.id, Outcome.CONFIRMED)
     assert outcome.outcome is Outcome.CONFIRMED
 
@@ -338,7 +338,7 @@ def test_writes_carry_the_acting_user_and_check_the_role(store: Store) -> None:
     marketer = store.as_actor(Actor("mia", Role.MARKETER))
     assert isinstance(marketer, Store)
     loop.advance(marketer, cycle.id)
-    assert store.audit_log("cycle", limit=1)[0][1] == "mia"
+    assert store.audit_log("cycle", limit=1)[0].actor == "mia"
     viewer = store.as_actor(Actor("vic", Role.VIEWER))
     assert isinstance(viewer, Store)
     before = state(store)

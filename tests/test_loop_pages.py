@@ -190,7 +190,7 @@ def test_step_back_is_offered_and_recorded(db_path: Path) -> None:
     assert [x.value for x in at.success] == ["The cycle is now in Start."]
     assert not [b for b in at.button if b.key == "phase_back"]
     db, s = open_store(db_path)
-    assert s.audit_log("cycle", limit=1)[0][4] == "phase_back"
+    assert s.audit_log("cycle", limit=1)[0].action == "phase_back"
     db.close()
 
 

@@ -116,7 +116,7 @@ def test_carried_result_writes_applied_and_outcome_together(store: Store) -> Non
     assert (saved.applied, saved.applied_reason, saved.outcome) == (
         False, "No budget", Outcome.INCONCLUSIVE
     )  # fmt: skip
-    actions = [row[4] for row in store.audit_log("learning", limit=2)]
+    actions = [entry.action for entry in store.audit_log("learning", limit=2)]
     assert sorted(actions) == ["apply", "outcome"]
 
 

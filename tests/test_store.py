@@ -8,10 +8,24 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+import duckdb
 import pandas as pd
 import pytest
 
-from experiments.errors import Conflict, InvalidInput, NotFound, PermissionDenied, TrackerError
+from experiments.db import Database, scratch, translate
+from experiments.errors import (
+    Conflict,
+    ConstraintViolation,
+    DatabaseError,
+    DuplicateKey,
+    FileUnreadable,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    TrackerError,
+    WriteConflict,
+)
+from experiments.importers.plan import prepare
 from experiments.models import (
     Actor,
     Alias,
@@ -22,14 +36,17 @@ from experiments.models import (
     FeedbackStatus,
     Goal,
     ImportRecord,
+    OpenCriticism,
     Optimization,
     Outcome,
     Phase,
     Role,
     ScopeKind,
+    User,
     new_id,
 )
-from experiments.store import Store
+from experiments.store import Area, Store
+from tests.conftest import FIXTURES
 from tests.factories import make_campaign, make_cycle, make_learning
 from tests.factories import row_counts as counts
 
@@ -62,7 +79,7 @@ def test_campaign_create_read_update(store: Store) -> None:
         "spr26_meta": "Spring Sale 2026",
         "spring search": "Spring Sale 2026",
     }
-    actions = [r[4] for r in store.audit_log("campaign")]
+    actions = [r.action for r in store.audit_log("campaign")]
     assert sorted(actions) == ["create", "update"]
 
 
@@ -143,7 +160,7 @@ def test_feedback_and_optimization(store: Store) -> None:
     cy = make_cycle(store, make_campaign(store))
     fb = store.add_feedback(cy.id, FeedbackSource.COMMENTS, FeedbackKind.CRITICISM, "Price unclear")
     assert fb.status is FeedbackStatus.OPEN
-    assert [f.id for f, *_ in store.open_criticism()] == [fb.id]
+    assert store.open_criticism() == [OpenCriticism(fb, cy.campaign_id, 1, Phase.START)]
     learning = make_learning(store, cy)
     opt = store.add_optimization(
         Optimization(new_id(), cy.id, "Show the price in the first line", why="criticism",
@@ -276,7 +293,7 @@ def test_every_write_checks_the_role(store: Store, role: Role, allowed: bool) ->
     assert isinstance(other, Store)
     if allowed:
         assert other.create_campaign("Allowed").name == "Allowed"
-        assert store.audit_log("campaign")[0][1] == "sam"
+        assert store.audit_log("campaign")[0].actor == "sam"
         return
     before = counts(store)
     with pytest.raises(PermissionDenied) as err:
@@ -317,7 +334,13 @@ def test_analysts_may_link_platform_names(store: Store, role: Role, allowed: boo
     assert Alias("Spring Search", "google_ads") in linked.aliases
     # Linking the same name again changes nothing.
     assert other.add_alias(campaign.id, Alias("spring search", "google_ads")) == linked
-    assert store.audit_log("campaign")[0][1:5] == ("ana", "campaign", str(campaign.id), "alias")
+    entry = store.audit_log("campaign")[0]
+    assert (entry.actor, entry.entity, entry.entity_id, entry.action) == (
+        "ana",
+        "campaign",
+        str(campaign.id),
+        "alias",
+    )
 
 
 def test_a_platform_name_belongs_to_one_campaign(store: Store) -> None:
@@ -329,4 +352,131 @@ def test_a_platform_name_belongs_to_one_campaign(store: Store) -> None:
     assert str(err.value) == (
         "the platform name 'spr26_meta' already belongs to campaign 'Spring Sale'; remove it there first"
     )
+    assert counts(store) == before
+
+
+# ---------------------------------------------------------------- driver errors at the boundary
+
+
+def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
+    db: Database, store: Store
+) -> None:
+    # The store's unit of work reads the users (its snapshot), then another writer commits the
+    # same username: the store's own check cannot see it, the database's unique index refuses.
+    before = counts(store)
+    with pytest.raises(ConstraintViolation) as err, store.write(Area.USER):
+        assert store.users() == []
+        db.cursor().execute("INSERT INTO app_user VALUES ('sam', 'Sam', 'viewer', now())")
+        store.add_user("sam", "Sam Analyst", Role.ANALYST)
+    assert str(err.value) == (
+        'the database refused the change (Constraint Error: Duplicate key "username: sam" '
+        "violates unique constraint.); someone may have changed the same data meanwhile: "
+        "reload and try again"
+    )
+    assert isinstance(err.value.__cause__, duckdb.ConstraintException)
+    # Only the other writer's row is there: the store wrote neither the user nor its audit.
+    assert counts(store) == {**before, "app_user": 1}
+    assert store.users() == [User("sam", "Sam", Role.VIEWER)]
+
+
+def _driver_error(statements: list[str]) -> duckdb.Error:
+    con = duckdb.connect()
+    try:
+        for sql in statements:
+            con.execute(sql)
+    except duckdb.Error as e:
+        return e
+    finally:
+        con.close()
+    raise AssertionError("the statements raised no driver error")
+
+
+@pytest.mark.parametrize(
+    ("statements", "kind", "message"),
+    [
+        (["CREATE TABLE t (x INTEGER NOT NULL)", "INSERT INTO t VALUES (NULL)"],
+         ConstraintViolation,
+         "the database refused the change (Constraint Error: NOT NULL constraint failed: t.x); "
+         "someone may have changed the same data meanwhile: reload and try again"),
+        (["BEGIN", "BEGIN"], WriteConflict,
+         "another change to the same data came first (TransactionContext Error: cannot start a "
+         "transaction within a transaction); reload and try again"),
+        (["SELECT CAST('abc' AS DOUBLE)"], DatabaseError,
+         "the database refused the operation (Conversion Error: Could not convert string 'abc' "
+         "to DOUBLE)"),
+    ],
+)  # fmt: skip
+def test_driver_errors_become_named_domain_errors(
+    statements: list[str], kind: type[TrackerError], message: str
+) -> None:
+    translated = translate(_driver_error(statements))
+    assert type(translated) is kind
+    assert str(translated) == message
+
+
+def test_the_scratch_connection_answers_with_domain_errors() -> None:
+    with pytest.raises(DatabaseError, match=r"^the database refused the operation \(Invalid "):
+        with scratch() as con:
+            con.execute("SELECT error('no such file')")
+
+
+GOOGLE_ADS = b"Day,Campaign,Impr.,Cost\n2026-03-01,Spring,100,12.50\n2026-03-02,Spring,1x0,3.00\n"
+
+
+def test_a_file_the_reader_refuses_writes_nothing(store: Store) -> None:
+    before = counts(store)
+    with prepare(GOOGLE_ADS, "ads.csv") as p, pytest.raises(FileUnreadable) as err:
+        store.import_file(p.read_plan())
+    assert err.value.detail == "Conversion Error: Could not convert string '1x0' to DOUBLE"
+    assert str(err.value).startswith("ads.csv: the file could not be read (Conversion Error")
+    assert counts(store) == before
+
+
+def test_two_rows_with_one_key_write_nothing(store: Store) -> None:
+    data = b"Day,Campaign,Impr.,Cost\n2026-03-01,Spring,100,12.50\n2026-03-01,Spring,90,3.00\n"
+    before = counts(store)
+    with prepare(data, "ads.csv") as p, pytest.raises(DuplicateKey) as err:
+        store.import_file(p.read_plan())
+    assert (err.value.campaign, err.value.variant, err.value.day) == (
+        "Spring",
+        "",
+        date(2026, 3, 1),
+    )
+    assert str(err.value) == (
+        "two rows of the file are for campaign 'Spring' and day 2026-03-01; each campaign, "
+        "variant and day may appear once"
+    )
+    assert counts(store) == before
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda p: replace(p, delimiter="|"),
+         "meta_en.csv: the delimiter '|' is not one of ; , or tab"),
+        (lambda p: replace(p, metrics=(("ctr", p.metrics[0][1]),)),
+         "meta_en.csv: the metrics must be distinct base metrics, at least one (got ctr)"),
+        (lambda p: replace(p, metrics=p.metrics + p.metrics[:1]),
+         "meta_en.csv: the metrics must be distinct base metrics, at least one (got "
+         "spend, impressions, reach, clicks, conversions, spend)"),
+        (lambda p: replace(p, date=replace(p.date, date_format="%Y'); DROP TABLE import; --")),
+         "meta_en.csv, the date: '%Y'); DROP TABLE import; --' is no date format the reader "
+         "knows"),
+        (lambda p: replace(p, campaign=replace(p.campaign, index=99)),
+         "meta_en.csv, the campaign: column 99 is outside the file's 11 columns"),
+        (lambda p: replace(p, date=p.campaign),
+         "meta_en.csv: the date cannot be read as text"),
+        (lambda p: replace(p, platform=" "), "meta_en.csv: the facts need a platform"),
+    ],
+)  # fmt: skip
+def test_the_store_refuses_a_plan_it_cannot_read_safely(
+    store: Store, change: Any, message: str
+) -> None:
+    before = counts(store)
+    with prepare((FIXTURES / "meta_en.csv").read_bytes(), "meta_en.csv") as p:
+        plan = p.read_plan()
+        assert store.import_file(plan, dry_run=True).rows > 0  # the plan as prepared is fine
+        with pytest.raises(InvalidInput) as err:
+            store.import_file(change(plan))
+    assert str(err.value) == message
     assert counts(store) == before

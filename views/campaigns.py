@@ -120,7 +120,8 @@ def summary(campaign: Campaign) -> None:
         st.session_state["cycle_campaign"] = str(campaign.id)
         st.session_state.pop("cycle_number", None)
         st.switch_page("views/cycle.py")
-    criticism = [(f, n) for f, cid, n, _ in s.open_criticism() if cid == campaign.id]
+    criticism = [(c.feedback, c.cycle_number) for c in s.open_criticism()
+                 if c.campaign_id == campaign.id]  # fmt: skip
     if criticism:
         st.warning(tr_count("campaigns.open_criticism", len(criticism)), icon=":material/report:")
         for f, n in criticism:

@@ -19,7 +19,8 @@ L = lang()
 st.title(tr("library.title"))
 st.caption(tr("library.intro"))
 campaigns = {c.id: c.name for c in s.campaigns()}
-tags, channels = s.learning_facets()
+facets = s.learning_facets()
+tags, channels = list(facets.tags), list(facets.channels)
 
 search = st.text_input(tr("library.search"), key="lib_search", icon=":material/search:",
                        placeholder=tr("library.search_hint"))  # fmt: skip

@@ -3,9 +3,10 @@
 The pieces, in the order a file passes them: ``decoding`` (what the bytes are, UTF-8 for DuckDB),
 ``workbook`` (.xlsx sheets as CSV text), ``tables`` (header, summary and totals rows, the table's
 end), ``registry`` (platforms and saved mappings), ``values`` (number styles, dates, durations),
-``plan`` (the prepared file), ``sql`` (DuckDB's CSV reader and the conversions), ``diagnose``
-(messages for bad files) and ``service`` (an import end to end through the store).
+``plan`` (the prepared file and its typed read plan), ``diagnose`` (messages for bad files) and
+``service`` (an import end to end through the store).
 
-The importers read export files through DuckDB on their own; they never touch the tracker's
-tables, which only the store writes.
+The store builds and runs the SQL that reads a file (store/file_sql.py) from the typed plan;
+``diagnose`` reuses its tolerant form on a private connection from db.py to find a bad cell. The
+importers never touch the tracker's tables and never see the driver's errors.
 """

@@ -1,8 +1,9 @@
 """When DuckDB refuses a file: find the line and column and say what to do.
 
 Runs only after the fast path failed, so it may read the file slowly: a Python CSV walk for the
-structure (field counts, open quotes), then the tolerant SQL conversions on a private in-memory
-DuckDB to find the first cell that is not what its column needs. Never touches the app database.
+structure (field counts, open quotes), then the store's tolerant SQL conversions on a private
+in-memory connection (db.scratch) to find the first cell that is not what its column needs.
+Never touches the app database.
 """
 
 from __future__ import annotations
@@ -11,14 +12,14 @@ import csv
 import math
 from array import array
 
-import duckdb
-
-from experiments.errors import ImportFormatError
+from experiments.db import Connection, scratch
+from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError
 from experiments.importers import tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind, normalise
-from experiments.importers.sql import LARGEST, DuplicateKey, bounds_sql, raw_sql, value_sql
+from experiments.models import FileImport
+from experiments.store import file_sql
 
 
 def _float(raw: str) -> float:
@@ -79,19 +80,19 @@ def _checked(p: Prepared) -> list[Column]:
 
 
 def _bad_sql(p: Prepared, c: Column) -> str:
-    present = values.present_sql(c.ref)
+    present = file_sql.present_sql(c.ref)
     if c.kind is Kind.SHARE:
-        converted = values.number_sql(
+        converted = file_sql.number_sql(
             f"replace({c.ref}, '%', '')", p.number_style, strict=False, strip=True
         )
     else:
-        converted = value_sql(p, c, strict=False)
+        converted = file_sql.value_sql(p.cell(c), p.number_style, strict=False)
     if c.target == DATE:
         return f"({present} IS NULL OR {converted} IS NULL)"
     if c.kind is Kind.DATE:
         return f"({present} IS NOT NULL AND {converted} IS NULL)"
-    value = value_sql(p, c, strict=False)
-    impossible = f"NOT {bounds_sql(value, c.target in p.platform.negative)}"
+    value = file_sql.value_sql(p.cell(c), p.number_style, strict=False)
+    impossible = f"NOT {file_sql.bounds_sql(value, c.target in p.platform.negative)}"
     return f"({present} IS NOT NULL AND ({converted} IS NULL OR {impossible}))"
 
 
@@ -113,7 +114,7 @@ def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportF
     elif (number := values.parse_number(raw, p.number_style)) is not None and number < 0:
         what = f"'{shown}' in '{c.label}' is negative"
         todo = f"{p.platform.title} reports no values below 0 here: correct the cell"
-    elif number is not None and number > LARGEST:
+    elif number is not None and number > file_sql.LARGEST:
         what = f"'{shown}' in '{c.label}' is larger than any export reports"
         todo = "correct the cell: values up to 1,000,000,000,000,000 are read"
     elif number is not None or not math.isfinite(_float(raw)):
@@ -129,12 +130,12 @@ def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportF
 
 
 def _first_bad_cell(
-    p: Prepared, con: duckdb.DuckDBPyConnection, starts: array[int]
+    p: Prepared, plan: FileImport, con: Connection, starts: array[int]
 ) -> ImportFormatError | None:
     checked = _checked(p)
     if not checked:
         return None
-    raw, params = raw_sql(p)
+    raw, params = file_sql.raw_sql(plan)
     flags = ", ".join(f"{_bad_sql(p, c)} AS bad{i}" for i, c in enumerate(checked))
     refs = ", ".join(c.ref for c in checked)
     any_bad = " OR ".join(f"bad{i}" for i in range(len(checked)))
@@ -151,13 +152,14 @@ def _first_bad_cell(
 
 
 def _multi_day(
-    p: Prepared, con: duckdb.DuckDBPyConnection, starts: array[int]
+    p: Prepared, plan: FileImport, con: Connection, starts: array[int]
 ) -> ImportFormatError | None:
     start, ends = p.by_target(DATE)[0], p.by_target(DATE_END)
     if not ends:
         return None
-    raw, params = raw_sql(p)
-    a, b = value_sql(p, start, strict=False), value_sql(p, ends[0], strict=False)
+    raw, params = file_sql.raw_sql(plan)
+    a = file_sql.value_sql(p.cell(start), p.number_style, strict=False)
+    b = file_sql.value_sql(p.cell(ends[0]), p.number_style, strict=False)
     row = con.execute(
         f"SELECT rn, {a}, {b} FROM ({raw}) WHERE {b} <> {a} ORDER BY rn LIMIT 1", params
     ).fetchone()
@@ -172,19 +174,19 @@ def _multi_day(
     )
 
 
-def diagnose(p: Prepared, error: Exception) -> ImportFormatError:
-    """Return the error a person can act on for a file DuckDB refused with ``error``."""
+def diagnose(p: Prepared, detail: str) -> ImportFormatError:
+    """Return the error a person can act on for a file the reader refused (``detail``: why)."""
     starts, structural = _walk(p)
     if structural is not None:
         return structural
-    con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False})
+    plan = p.read_plan()
     try:
-        found = _first_bad_cell(p, con, starts) or _multi_day(p, con, starts)
-    finally:
-        con.close()
+        with scratch() as con:
+            found = _first_bad_cell(p, plan, con, starts) or _multi_day(p, plan, con, starts)
+    except DatabaseError:
+        found = None  # the tolerant reading failed too: the reader's own reason is all we have
     if found is not None:
         return found
-    detail = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     return fail(
         p.file_name,
         f"the file could not be read ({detail})",
@@ -195,16 +197,14 @@ def diagnose(p: Prepared, error: Exception) -> ImportFormatError:
 def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
     """Return the error for two rows with the same campaign, variant and day, naming both lines."""
     starts, _ = _walk(p)
-    con = duckdb.connect(config={"threads": 1, "autoinstall_known_extensions": False})
-    try:
-        select, params = p.query(strict=False)
+    select, params = file_sql.select_sql(p.read_plan(), strict=False)
+    # The strict read of this file has just succeeded, so the tolerant one reads it too.
+    with scratch() as con:
         found = con.execute(
             f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
             "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
             [*params, dup.campaign, dup.variant, dup.day],
         ).fetchall()
-    finally:
-        con.close()
     lines = [starts[rn - 1] for (rn,) in found]
     first, second = (lines + [0, 0])[:2]
     variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""

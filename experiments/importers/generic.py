@@ -11,12 +11,10 @@ from experiments.importers.registry import (
     DERIVED,
     ROLES,
     VARIANT,
-    SavedMapping,
     mapping_targets,
 )
-from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_METRICS
-from experiments.models import new_id
+from experiments.models import NumberStyle, SavedMapping, new_id
 
 KEEP = ""  # not mapped: the column is kept in the facts' extra values
 IGNORE = DERIVED  # not kept at all

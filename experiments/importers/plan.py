@@ -2,8 +2,8 @@
 
 ``prepare`` decodes the file, finds its table and platform, samples the first rows to choose the
 number style and date formats, writes the data rows as UTF-8 into a temporary file, and returns a
-``Prepared`` plan. The plan's query reads that file with DuckDB's CSV reader (explicit options,
-every column as text named c0 … cN) and converts it with SQL expressions; the store runs it.
+``Prepared`` plan. Its ``read_plan`` is the typed value the store builds its reading SQL from
+(DuckDB's CSV reader with explicit options, every column as text named c0 … cN).
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from experiments.importers import decoding, registry, tables, values, workbook
 from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
+    DATE_END,
     DERIVED,
     PLATFORMS,
     VARIANT,
     Dialect,
     Kind,
     Platform,
-    SavedMapping,
 )
-from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_METRICS
+from experiments.models import CellRead, FileImport, NumberStyle, SavedMapping
 
 SAMPLE_ROWS = 500
 EXTRA = "extra"
@@ -116,11 +116,28 @@ class Prepared:
             "trailing": t.trailing,
         }
 
-    def query(self, *, strict: bool = True) -> tuple[str, list[object]]:
-        """Return SQL selecting the key columns, metrics and extra, and its parameters."""
-        from experiments.importers.sql import select_sql
+    def cell(self, c: Column) -> CellRead:
+        """Return how the store reads column ``c`` (a share with the column it is a share of)."""
+        share_of = None
+        if c.kind is Kind.SHARE:
+            share_of = self.cell(self.by_target(self.platform.shares[c.target])[0])
+        return CellRead(c.index, c.kind, c.date_format, c.strip, share_of)
 
-        return select_sql(self, strict=strict)
+    def read_plan(self) -> FileImport:
+        """Return the typed plan the store imports this file by."""
+        ends = self.by_target(DATE_END)
+        return FileImport(
+            file_name=self.file_name, sha256=self.sha256, platform=self.platform_key,
+            body=self.body, skip=self.skip, delimiter=self.table.delimiter,
+            width=len(self.table.header), number_style=self.number_style,
+            campaign=self.cell(self.by_target(CAMPAIGN)[0]),
+            variants=tuple(self.cell(c) for c in self.by_target(VARIANT)),
+            date=self.cell(self.by_target(DATE)[0]),
+            date_end=self.cell(ends[0]) if ends else None,
+            metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics),
+            extra=tuple((c.label, self.cell(c)) for c in self.by_target(EXTRA)),
+            skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
+        )  # fmt: skip
 
     def close(self) -> None:
         """Remove the temporary copy of the data rows, if one was written."""
@@ -139,7 +156,7 @@ def _identify(
     name: str, platform: str | None, mappings: Sequence[SavedMapping]
 ) -> tuple[list[Platform], bool]:
     # An override names one platform (or saved mapping) and then only needs date and campaign.
-    saved = [m.platform() for m in mappings]
+    saved = [registry.mapping_platform(m) for m in mappings]
     if platform is None:
         return saved + list(PLATFORMS.values()), False
     chosen = [p for p in saved + list(PLATFORMS.values()) if p.key == platform]

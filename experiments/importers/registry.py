@@ -9,41 +9,28 @@ of the same shape at run time.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
-from enum import StrEnum
 from types import MappingProxyType
 
-from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_METRICS
+from experiments.models import GENERIC_PREFIX, CellKind, ColumnRole, NumberStyle, SavedMapping
+from experiments.models import header_key as normalise
 
 # Roles a column can play besides carrying a base metric.
-DATE, DATE_END, CAMPAIGN, VARIANT = "date", "date_end", "campaign", "variant"
+DATE, DATE_END, CAMPAIGN, VARIANT = (
+    ColumnRole.DATE.value,
+    ColumnRole.DATE_END.value,
+    ColumnRole.CAMPAIGN.value,
+    ColumnRole.VARIANT.value,
+)
 ROLES: tuple[str, ...] = (DATE, DATE_END, CAMPAIGN, VARIANT)
 # Ratios the platform computed from other columns (CTR, CPC …): we compute them from the sums.
 DERIVED = "derived"
-GENERIC_PREFIX = "generic:"
 
 
-class Kind(StrEnum):
-    TEXT = "text"
-    DATE = "date"
-    NUMBER = "number"
-    DURATION = "duration"
-    SHARE = "share"
-
-
-_CURRENCY_SUFFIX = re.compile(r"\s*\([A-Z]{3}\)\s*$")
-_SPACES = re.compile(r"\s+")
-
-
-def normalise(label: str) -> str:
-    """Return a header label as it is compared: trimmed, case-folded, without '(EUR)'."""
-    text = label.replace("\ufeff", "").strip()
-    text = _CURRENCY_SUFFIX.sub("", text)
-    return _SPACES.sub(" ", text).casefold()
+# How a column's cells are read; the store's reader knows the same kinds.
+Kind = CellKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,32 +96,11 @@ class Platform:
         return Kind.NUMBER
 
 
-@dataclass(frozen=True, slots=True)
-class SavedMapping:
-    """A generic export's column mapping, saved once and recognised by its header next time."""
-
-    id: uuid.UUID
-    name: str
-    header: tuple[str, ...]
-    columns: Mapping[str, str]
-    number_style: NumberStyle
-    day_first: bool = True
-    created_at: datetime | None = None
-
-    @property
-    def key(self) -> str:
-        """Return the platform key facts imported through this mapping carry."""
-        return f"{GENERIC_PREFIX}{self.name}"
-
-    def signature(self) -> tuple[str, ...]:
-        """Return the normalised header this mapping recognises."""
-        return tuple(normalise(h) for h in self.header)
-
-    def platform(self) -> Platform:
-        """Return the mapping as a platform entry with one dialect whose signature is the header."""
-        sig = [h for h in self.signature() if h]
-        d = dialect("", self.columns, [sig], self.number_style, day_first=self.day_first)
-        return Platform(self.key, self.name, (d,))
+def mapping_platform(mapping: SavedMapping) -> Platform:
+    """Return a saved mapping as a platform entry with one dialect whose signature is the header."""
+    sig = [h for h in mapping.signature() if h]
+    d = dialect("", mapping.columns, [sig], mapping.number_style, day_first=mapping.day_first)
+    return Platform(mapping.key, mapping.name, (d,))
 
 
 _DE, _EN = NumberStyle.DE, NumberStyle.EN

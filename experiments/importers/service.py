@@ -10,13 +10,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-
+from experiments.errors import DuplicateKey, FileUnreadable
 from experiments.importers import decoding, diagnose
 from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import platform_title
-from experiments.importers.sql import DuplicateKey, FactWrite
-from experiments.models import ImportRecord
+from experiments.models import FactWrite, ImportRecord
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -132,11 +130,11 @@ def run(
     ) as p:  # fmt: skip
         report(0.3, "write")
         try:
-            w = store.import_prepared(p, dry_run=dry_run, preview_rows=preview_rows)
+            w = store.import_file(p.read_plan(), dry_run=dry_run, preview_rows=preview_rows)
         except DuplicateKey as dup:
             raise diagnose.duplicate(p, dup) from None
-        except duckdb.Error as e:
-            raise diagnose.diagnose(p, e) from e
+        except FileUnreadable as e:
+            raise diagnose.diagnose(p, e.detail) from e
         report(1.0, "done")
         if w.duplicate_of is not None:
             return _duplicate(w.duplicate_of, name, dry_run)

@@ -1,7 +1,10 @@
 """The store: the one door to the data. Only this package speaks SQL.
 
-Methods return models (frozen dataclasses) or DataFrames, never cursors. Every write checks the
-actor's role, runs in one transaction under the process-wide write lock, and is audited.
+Methods return models (frozen dataclasses of models.py), or DataFrames where a caller needs a
+frame (daily series, tables), never cursors or tuples. Every write checks the actor's role, runs
+in one transaction under the process-wide write lock, and is audited. A driver error never
+leaves the store: it comes out as a named domain error (errors.py), raised from the original.
+The store imports nothing from the importers; they hand it typed values (models.FileImport).
 """
 
 from __future__ import annotations

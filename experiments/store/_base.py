@@ -9,13 +9,14 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
-
-from experiments.db import Database
+from experiments.db import Connection, Database, DriverError, translate
 from experiments.errors import InvalidInput, NotFound, PermissionDenied
-from experiments.models import LOCAL_ACTOR, Actor, Role, new_id
+from experiments.models import LOCAL_ACTOR, Actor, AuditEntry, Role, new_id
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class Area(StrEnum):
@@ -96,7 +97,7 @@ class BaseStore:
 
     def __init__(self, db: Database, actor: Actor = LOCAL_ACTOR) -> None:
         self.db = db
-        self.cur: duckdb.DuckDBPyConnection = db.cursor()
+        self.cur: Connection = db.cursor()
         self.actor = actor
 
     def as_actor(self, actor: Actor) -> BaseStore:
@@ -114,12 +115,16 @@ class BaseStore:
         if self._in_write:
             yield
             return
-        with self.db.transaction(self.cur):
-            self._in_write = True
-            try:
-                yield
-            finally:
-                self._in_write = False
+        try:
+            with self.db.transaction(self.cur):
+                self._in_write = True
+                try:
+                    yield
+                finally:
+                    self._in_write = False
+        except DriverError as e:
+            # Rolled back already; above the store a refused write is a domain error.
+            raise translate(e) from e
 
     _in_write = False
 
@@ -146,22 +151,38 @@ class BaseStore:
             ],
         )
 
+    def _run(self, sql: str, params: Sequence[object] = ()) -> Connection:
+        """Run one statement; a driver error comes out as a domain error."""
+        try:
+            return self.cur.execute(sql, list(params))
+        except DriverError as e:
+            raise translate(e) from e
+
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
-        return self.cur.execute(sql, list(params)).fetchone()
+        try:
+            return self.cur.execute(sql, list(params)).fetchone()
+        except DriverError as e:
+            raise translate(e) from e
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
-        return self.cur.execute(sql, list(params)).fetchall()
+        try:
+            return self.cur.execute(sql, list(params)).fetchall()
+        except DriverError as e:
+            raise translate(e) from e
 
-    def audit_log(self, entity: str | None = None, limit: int = 200) -> list[tuple[Any, ...]]:
+    def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        try:
+            frame: pd.DataFrame = self.cur.execute(sql, list(params)).df()
+        except DriverError as e:
+            raise translate(e) from e
+        return frame
+
+    def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:
         """Return the newest audit entries (optionally of one entity kind), newest first."""
-        if entity is None:
-            return self._all(
-                "SELECT happened_at, actor, entity, entity_id, action, before_json, after_json "
-                "FROM audit ORDER BY happened_at DESC LIMIT ?",
-                [limit],
-            )
-        return self._all(
-            "SELECT happened_at, actor, entity, entity_id, action, before_json, after_json "
-            "FROM audit WHERE entity = ? ORDER BY happened_at DESC LIMIT ?",
-            [entity, limit],
+        where, params = ("", [limit]) if entity is None else ("WHERE entity = ?", [entity, limit])
+        rows = self._all(
+            "SELECT id, happened_at, actor, entity, entity_id, action, before_json, after_json "
+            f"FROM audit {where} ORDER BY happened_at DESC LIMIT ?",
+            params,
         )
+        return [AuditEntry(*r) for r in rows]

@@ -60,12 +60,12 @@ def spellings(
 ) -> list[str]:
     """Return how the facts in a window spell the names of a campaign's aliases (any platform)."""
     where, values = window_sql(start, end)
-    rows = store.cur.execute(
+    rows = store._all(
         "SELECT name FROM (SELECT DISTINCT source_campaign AS name FROM metric_fact "
         f"WHERE {where}) WHERE lower(name) IN "
         "(SELECT lower(name) FROM campaign_alias WHERE campaign_id = ?) ORDER BY name",
         [*values, campaign_id],
-    ).fetchall()
+    )
     return [r[0] for r in rows]
 
 

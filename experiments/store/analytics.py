@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_METRICS, METRICS, Aggregation
+from experiments.models import Change, CycleMetrics, Phase, ReplyTimes
 from experiments.store._base import BaseStore
 from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
@@ -66,6 +67,19 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame
 
 
+def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
+    # The fixed columns by name; every other column of the query is a metric value.
+    fixed = ("cycle_id", "campaign_id", "campaign", "number", "phase", "start_date", "end_date",
+             "budget", "fact_rows", "fact_days")  # fmt: skip
+    values = {k: None if v is None else float(v) for k, v in row.items() if k not in fixed}
+    return CycleMetrics(
+        cycle_id=row["cycle_id"], campaign_id=row["campaign_id"], campaign=row["campaign"],
+        number=int(row["number"]), phase=Phase(row["phase"]), start=row["start_date"],
+        end=row["end_date"], budget=row["budget"], values=values,
+        fact_rows=int(row["fact_rows"]), fact_days=int(row["fact_days"]),
+    )  # fmt: skip
+
+
 class AnalyticsStore(BaseStore):
     def _facts(
         self, start: date | None, end: date | None, campaign: str | None, channel: str | None
@@ -108,12 +122,12 @@ class AnalyticsStore(BaseStore):
                 raise InvalidInput(f"not base metrics: {', '.join(unknown) or '(none)'}")
             columns = ", ".join(_aggregate(m) for m in dict.fromkeys(metrics))
         source, params = self._facts(start, end, campaign, channel)
-        frame = self.cur.execute(
+        frame = self._frame(
             f"SELECT f.date AS date, {columns}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
             f"FROM {source} GROUP BY f.date ORDER BY f.date",
             params,
-        ).df()
+        )
         return _dates(frame, "date")
 
     def response_time_summary(
@@ -122,7 +136,7 @@ class AnalyticsStore(BaseStore):
         end: date | None = None,
         campaign: str | None = None,
         channel: str | None = None,
-    ) -> tuple[float | None, float | None]:
+    ) -> ReplyTimes:
         """Return the median and the 90th percentile of reply times in a period and scope."""
         source, params = self._facts(start, end, campaign, channel)
         row = self._one(
@@ -131,22 +145,23 @@ class AnalyticsStore(BaseStore):
             params,
         )
         if row is None:
-            return None, None
-        return row[0], row[1]
+            return ReplyTimes(None, None)
+        return ReplyTimes(row[0], row[1])
 
-    def cycle_metrics(self) -> pd.DataFrame:
-        """Return one row per cycle: campaign, number, window and the sums of its facts.
+    def cycle_metrics(self) -> list[CycleMetrics]:
+        """Return every cycle with its campaign, number, window and the sums of its facts.
 
         A cycle's facts are its campaign's aliases inside its window, resolved now; a window
         without an end is open. Reply times come as the cycle's median and 90th percentile.
         """
-        frame = self.cur.execute(_CYCLE_METRICS).df()
-        return _dates(frame, "start_date", "end_date")
+        result = self._run(_CYCLE_METRICS)
+        names = [d[0] for d in result.description or ()]
+        return [_cycle_metrics(dict(zip(names, row, strict=True))) for row in result.fetchall()]
 
-    def changes_since(self, since: datetime) -> pd.DataFrame:
+    def changes_since(self, since: datetime) -> list[Change]:
         """Return what happened since a moment, newest first: cycles started or closed,
-        learnings decided, imports; columns happened_at, kind, campaign, cycle, detail, value."""
-        frame = self.cur.execute(
+        learnings decided, imports."""
+        rows = self._all(
             "SELECT * FROM ("
             "SELECT cy.closed_at AS happened_at, 'cycle_closed' AS kind, c.name AS campaign, "
             "cy.number AS cycle, cy.hypothesis AS detail, NULL AS value FROM cycle cy "
@@ -161,8 +176,8 @@ class AnalyticsStore(BaseStore):
             "FROM import i WHERE i.imported_at >= ?"
             ") AS changes ORDER BY happened_at DESC, kind, campaign",
             [since] * 4,
-        ).df()
-        return frame
+        )
+        return [Change(*r) for r in rows]
 
     def export_table(self, table: str) -> pd.DataFrame:
         """Return one of the exportable tables as people read it (names, not ids)."""
@@ -173,7 +188,7 @@ class AnalyticsStore(BaseStore):
             )
         import pandas as pd
 
-        result = self.cur.execute(sql)
+        result = self._run(sql)
         types = {d[0]: str(d[1]) for d in result.description or ()}
         frame = result.df()
         # Days stay days and moments stay moments (pandas would make both Timestamps).
@@ -184,11 +199,6 @@ class AnalyticsStore(BaseStore):
                 frame[col] = [None if pd.isna(v) else pd.Timestamp(v).to_pydatetime()
                               for v in frame[col]]  # fmt: skip
         return frame
-
-    def fact_date_range(self) -> tuple[Any, Any]:
-        """Return the first and the last day any fact covers (None, None without facts)."""
-        row = self._one("SELECT min(date), max(date) FROM metric_fact")
-        return (row[0], row[1]) if row else (None, None)
 
 
 # The exportable tables: fixed statements, chosen by name from this registry only.

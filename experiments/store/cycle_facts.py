@@ -101,7 +101,3 @@ GROUP BY f.variant, c.s, f.date ORDER BY f.variant, f.date"""
             [str(cycle_id)],
         )
         return [r[0] for r in rows if r[0]]
-
-    def _frame(self, sql: str, values: Sequence[object]) -> pd.DataFrame:
-        frame: pd.DataFrame = self.cur.execute(sql, list(values)).df()
-        return frame

@@ -1,8 +1,9 @@
 """Imports and the metric facts they bring: the atomic import, replacement, undo, saved mappings.
 
 An import is one transaction: the file's rows go straight from DuckDB's CSV reader into
-metric_fact, are checked there, and an overlapping earlier export of the same platform gives up
-the values the new file covers (kept in metric_fact_replaced, so undo can put them back).
+metric_fact (the statement built here, in file_sql, from the importers' typed plan), are checked
+there, and an overlapping earlier export of the same platform gives up the values the new file
+covers (kept in metric_fact_replaced, so undo can put them back).
 """
 
 from __future__ import annotations
@@ -13,19 +14,24 @@ from collections.abc import Sequence
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
-from experiments.errors import Conflict, InvalidInput, NotFound
-from experiments.importers.registry import CAMPAIGN, DATE, SavedMapping
-from experiments.importers.sql import DuplicateKey, FactWrite
-from experiments.importers.values import NumberStyle
+from experiments.db import DriverError, driver_detail
+from experiments.errors import Conflict, DuplicateKey, FileUnreadable, InvalidInput, NotFound
 from experiments.metrics import BASE_METRICS, METRICS
-from experiments.models import ImportRecord, new_id
+from experiments.models import (
+    ColumnRole,
+    FactWrite,
+    FileImport,
+    ImportRecord,
+    NumberStyle,
+    SavedMapping,
+    new_id,
+)
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
 from experiments.store._facts_scope import alias_matches
+from experiments.store.file_sql import check, select_sql
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from experiments.importers.plan import Prepared
 
 _IMPORT_COLS = (
     "id, file_name, sha256, platform, actor, imported_at, rows, new_rows, replaced_rows, "
@@ -103,7 +109,7 @@ class FactStore(BaseStore):
     def insert_facts(self, record: ImportRecord, facts: pd.DataFrame) -> ImportRecord:
         """Store an import and its facts as they are (no replacement); return the record.
 
-        Used for generated data (the demo); file imports go through ``import_prepared``, which
+        Used for generated data (the demo); file imports go through ``import_file``, which
         also replaces the facts an overlapping earlier export covered.
         """
         metrics = fact_columns(facts)
@@ -153,11 +159,13 @@ class FactStore(BaseStore):
 
     # ------------------------------------------------------------------ file imports
 
-    def import_prepared(
-        self, p: Prepared, *, dry_run: bool = False, preview_rows: int = 0
+    def import_file(
+        self, p: FileImport, *, dry_run: bool = False, preview_rows: int = 0
     ) -> FactWrite:
-        """Import a prepared file in one transaction and return what it wrote; a dry run
-        does the same work and rolls it back. DuckDB errors propagate for diagnosis."""
+        """Import an export file by its plan in one transaction and return what it wrote; a dry
+        run does the same work and rolls it back. A file the reader refuses raises
+        FileUnreadable, two rows with one key DuplicateKey; either way nothing is written."""
+        check(p)
         try:
             with self.write(Area.IMPORT):
                 earlier = self.import_by_sha(p.sha256)
@@ -170,26 +178,30 @@ class FactStore(BaseStore):
             return run.result
         return result
 
-    def _write_file(self, p: Prepared, preview_rows: int) -> FactWrite:
+    def _write_file(self, p: FileImport, preview_rows: int) -> FactWrite:
         iid = new_id()
-        select, params = p.query(strict=True)
-        cols = ", ".join(("import_id", "platform", *_KEY, *p.metrics, "extra"))
-        self.cur.execute(
-            f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
-            [iid, p.platform_key, *params],
-        )
-        stats = self._stats(iid, p.metrics)
-        counts = self._replace_overlap(iid, p.platform_key, p.metrics, stats)
-        skipped = sum(p.skipped().values())
+        select, params = select_sql(p, strict=True)
+        metrics = tuple(m for m, _ in p.metrics)
+        cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
+        try:
+            self.cur.execute(
+                f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
+                [iid, p.platform, *params],
+            )
+        except DriverError as e:
+            # The reader refused a cell or the file's structure; the importers find the line.
+            raise FileUnreadable(p.file_name, driver_detail(e)) from e
+        stats = self._stats(iid, metrics)
+        counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
-            iid, p.file_name, p.sha256, p.platform_key, self.actor.username, now(), stats.rows,
-            *counts, skipped, stats.date_min, stats.date_max, DONE,
+            iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
+            *counts, p.skipped_rows, stats.date_min, stats.date_max, DONE,
         )  # fmt: skip
         self._insert_record(record)
         self.audit("import", iid, "create", after=record)
         first = None
         if preview_rows:
-            shown = ", ".join((*_KEY, *p.metrics))
+            shown = ", ".join((*_KEY, *metrics))
             first = self.cur.execute(
                 f"SELECT {shown} FROM metric_fact WHERE import_id = ? LIMIT ?", [iid, preview_rows]
             ).df()
@@ -363,7 +375,7 @@ class FactStore(BaseStore):
         """Save a generic export's column mapping; return it as stored."""
         name = require_text(mapping.name, "the mapping name")
         targets = set(mapping.columns.values())
-        if not {DATE, CAMPAIGN} <= targets or not targets & set(BASE_METRICS):
+        if not {ColumnRole.DATE, ColumnRole.CAMPAIGN} <= targets or not targets & set(BASE_METRICS):
             raise InvalidInput(
                 "a mapping needs a date column, a campaign column and at least one metric; "
                 "choose them in the mapping form"
@@ -383,13 +395,3 @@ class FactStore(BaseStore):
             stored = next(m for m in self.mappings() if m.id == mapping.id)
             self.audit("column_mapping", mapping.id, "create", after=stored)
         return stored
-
-    def delete_mapping(self, mapping_id: uuid.UUID | str) -> None:
-        """Delete a saved mapping (imports made with it keep their facts)."""
-        mid = parse_uuid(mapping_id, "mapping")
-        with self.write(Area.IMPORT):
-            before = next((m for m in self.mappings() if m.id == mid), None)
-            if before is None:
-                raise NotFound(f"no saved mapping with id {mid}")
-            self.cur.execute("DELETE FROM column_mapping WHERE id = ?", [mid])
-            self.audit("column_mapping", mid, "delete", before=before)

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from experiments.models import Decision, Outcome
+from experiments.models import Decision, LearningFacets, Outcome
 from experiments.store._base import BaseStore
 
 if TYPE_CHECKING:
@@ -75,16 +75,16 @@ class LibraryStore(BaseStore):
             JOIN campaign k ON k.id = c.campaign_id
             LEFT JOIN cycle ci ON ci.id = l.carried_into_id
             WINDOW w AS (PARTITION BY c.campaign_id, lower(trim(l.statement)))"""
-        return self.cur.execute(
+        return self._frame(
             f"SELECT * FROM ({sql}) WHERE {where} ORDER BY lower(campaign), cycle, created_at, id",
             params,
-        ).df()
+        )
 
-    def learning_facets(self) -> tuple[list[str], list[str]]:
+    def learning_facets(self) -> LearningFacets:
         """Return every tag used on a learning and every channel of a campaign or cycle."""
         tags = self._all("SELECT DISTINCT unnest(tags) AS t FROM learning ORDER BY t")
         channels = self._all(
             "SELECT DISTINCT ch FROM (SELECT unnest(channels) AS ch FROM campaign "
             "UNION SELECT unnest(channels) FROM cycle) ORDER BY lower(ch)"
         )
-        return [r[0] for r in tags], [r[0] for r in channels]
+        return LearningFacets(tuple(r[0] for r in tags), tuple(r[0] for r in channels))

@@ -22,6 +22,7 @@ from experiments.models import (
     FeedbackSource,
     FeedbackStatus,
     Learning,
+    OpenCriticism,
     Optimization,
     OptimizationStatus,
     Outcome,
@@ -249,14 +250,14 @@ class LoopStore(BaseStore):
             self.audit("feedback", feedback_id, "status", before=before, after=stored)
         return stored
 
-    def open_criticism(self) -> list[tuple[Feedback, uuid.UUID, int, Phase]]:
+    def open_criticism(self) -> list[OpenCriticism]:
         """Return criticism still open, with each item's campaign id, cycle number and phase."""
         rows = self._all(
             f"SELECT {', '.join('f.' + c.strip() for c in _FEEDBACK_COLS.split(','))}, "
             "c.campaign_id, c.number, c.phase FROM feedback f JOIN cycle c ON c.id = f.cycle_id "
             "WHERE f.kind = 'criticism' AND f.status = 'open' ORDER BY f.created_at",
         )
-        return [(_feedback(r[:9]), r[9], r[10], Phase(r[11])) for r in rows]
+        return [OpenCriticism(_feedback(r[:9]), r[9], r[10], Phase(r[11])) for r in rows]
 
     # -- optimizations --------------------------------------------------------------------
 
@@ -297,20 +298,6 @@ class LoopStore(BaseStore):
                     self.set_feedback_status(fid, FeedbackStatus.ADDRESSED, opt.id)
             stored = self.optimization(opt.id)
             self.audit("optimization", opt.id, "create", after=stored)
-        return stored
-
-    def set_optimization_status(
-        self, optimization_id: uuid.UUID, status: OptimizationStatus
-    ) -> Optimization:
-        """Change an optimization's status; return it."""
-        with self.write(Area.LOOP):
-            before = self.optimization(optimization_id)
-            self.cur.execute(
-                "UPDATE optimization SET status = ?, updated_at = ? WHERE id = ?",
-                [status.value, now(), optimization_id],
-            )
-            stored = self.optimization(optimization_id)
-            self.audit("optimization", optimization_id, "status", before=before, after=stored)
         return stored
 
     # -- learnings ------------------------------------------------------------------------

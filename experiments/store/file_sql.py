@@ -1,0 +1,243 @@
+"""The SQL that reads an export file: DuckDB's CSV reader with explicit options, then one
+conversion expression per column.
+
+The store builds it from a ``FileImport`` plan, never from SQL text someone else wrote, and checks
+the plan first: column names are ``c0 … cN`` made from integers, metric names come from
+metrics.py, date formats and delimiters from the fixed lists below. Header labels from the file
+(the keys of ``extra``) and the file's path are bound as parameters.
+
+Each conversion comes in a strict form (a bad cell stops the scan, used for the import) and a
+tolerant form (a bad cell becomes NULL, used by the importers to find the cell for the message).
+"""
+
+from __future__ import annotations
+
+from experiments.errors import InvalidInput
+from experiments.metrics import BASE_METRICS
+from experiments.models import CellKind, CellRead, FileImport, NumberStyle
+
+DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
+# Cells that mean "no value" in real exports. Missing is NULL, never 0.
+MISSING: tuple[str, ...] = ("", "-", "--", "n/a", "N/A", "n.a.", "k. A.", "k.A.")
+_MISSING_SQL = ", ".join(f"'{m}'" for m in MISSING)
+_MISSING_LEN = max(len(m) for m in MISSING) + 6  # room for spaces around a marker
+# Currency signs, percent signs and the spaces Excel and the platforms put into numbers.
+STRIP_CHARS = "\\s\u00a0\u202f€$£%"
+# Date formats real exports use, in the order they are tried on a sample; DuckDB's strptime and
+# Python's read them alike. Slash dates are ambiguous; the platform's habit decides.
+DATE_FORMATS: tuple[str, ...] = (
+    "%Y-%m-%d",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%m/%d/%Y",
+    "%d/%m/%Y",
+    "%b %d, %Y %I:%M %p",
+    "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%d/%m/%Y %H:%M",
+)
+DURATION_UNITS = r"\s*(\d+\s*d)?\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s(ec)?)?\s*"
+CLOCK = r"\s*\d+:\d{2}:\d{2}\s*"
+SECONDS = r"\s*\d+(\.\d+)?\s*"
+MULTI_DAY = "row covers more than one day"
+IMPOSSIBLE = "value out of range"
+# No export reports a value this large (a quadrillion rupiah is 60 billion dollars); the bound
+# also keeps the sums of a million rows finite. '1e309' reads as infinity, 'NaN' as itself.
+LARGEST = 1e15
+_LARGEST_SQL = "1e15"
+_METRIC_KINDS = (CellKind.NUMBER, CellKind.DURATION, CellKind.SHARE)
+
+
+def _check_cell(cell: CellRead, width: int, what: str) -> None:
+    if not 0 <= cell.index < width:
+        raise InvalidInput(f"{what}: column {cell.index} is outside the file's {width} columns")
+    if cell.kind is CellKind.DATE and cell.date_format not in DATE_FORMATS:
+        raise InvalidInput(f"{what}: '{cell.date_format}' is no date format the reader knows")
+    if (cell.kind is CellKind.SHARE) != (cell.share_of is not None):
+        raise InvalidInput(f"{what}: a share, and only a share, names the column it is a share of")
+    if cell.share_of is not None:
+        if cell.share_of.kind not in (CellKind.NUMBER, CellKind.DURATION):
+            raise InvalidInput(f"{what}: a share must be of a number column")
+        _check_cell(cell.share_of, width, what)
+
+
+def check(plan: FileImport) -> None:
+    """Refuse a plan the reader cannot turn into a safe statement, naming what is wrong."""
+    name = plan.file_name
+    if plan.delimiter not in DELIMITERS:
+        raise InvalidInput(f"{name}: the delimiter {plan.delimiter!r} is not one of ; , or tab")
+    if plan.width < 1 or plan.skip < 0:
+        raise InvalidInput(f"{name}: a file needs at least one column and skips no negative lines")
+    if not plan.platform.strip():
+        raise InvalidInput(f"{name}: the facts need a platform")
+    keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = [
+        ("the campaign", plan.campaign, (CellKind.TEXT,)),
+        ("the date", plan.date, (CellKind.DATE,)),
+    ]
+    keys += [("a variant", v, (CellKind.TEXT,)) for v in plan.variants]
+    if plan.date_end is not None:
+        keys.append(("the end date", plan.date_end, (CellKind.DATE,)))
+    keys += [(f"the metric {m}", c, _METRIC_KINDS) for m, c in plan.metrics]
+    keys += [(f"the extra column '{label}'", c, (CellKind.TEXT,)) for label, c in plan.extra]
+    for what, cell, kinds in keys:
+        if cell.kind not in kinds:
+            raise InvalidInput(f"{name}: {what} cannot be read as {cell.kind}")
+        _check_cell(cell, plan.width, f"{name}, {what}")
+    names = [m for m, _ in plan.metrics]
+    unknown = [m for m in names if m not in BASE_METRICS]
+    if unknown or not names or len(set(names)) < len(names):
+        raise InvalidInput(
+            f"{name}: the metrics must be distinct base metrics, at least one "
+            f"(got {', '.join(names) or 'none'})"
+        )
+
+
+def present_sql(col: str) -> str:
+    """Return SQL giving the cell, or NULL for an empty marker."""
+    # The length test first: trimming every cell of a large file costs more than the rest.
+    return (
+        f"CASE WHEN strlen({col}) <= {_MISSING_LEN} AND trim({col}) IN ({_MISSING_SQL}) "
+        f"THEN NULL ELSE {col} END"
+    )
+
+
+def number_sql(col: str, style: NumberStyle | None, *, strict: bool, strip: bool) -> str:
+    """Return SQL converting a text cell to DOUBLE in ``style`` (None: plain 1234.56)."""
+    x = present_sql(col)
+    if strip:
+        x = f"regexp_replace({x}, '[{STRIP_CHARS}]', '', 'g')"
+    if style is NumberStyle.DE:
+        x = f"replace(replace({x}, '.', ''), ',', '.')"
+    elif style is NumberStyle.EN:
+        x = f"replace({x}, ',', '')"
+    return f"{'CAST' if strict else 'TRY_CAST'}({x} AS DOUBLE)"
+
+
+def date_sql(col: str, fmt: str, *, strict: bool) -> str:
+    """Return SQL converting a text cell to DATE with one strptime format of DATE_FORMATS."""
+    if fmt not in DATE_FORMATS:
+        raise InvalidInput(f"'{fmt}' is no date format the reader knows")
+    fn = "strptime" if strict else "try_strptime"
+    return f"CAST({fn}({present_sql(col)}, '{fmt}') AS DATE)"
+
+
+def duration_sql(col: str, *, strict: bool) -> str:
+    """Return SQL converting '1h 23m', '1d 14h', '4m 53s', '45s', '01:23:45' or '45' to seconds."""
+    p = present_sql(col)
+
+    def unit(pattern: str, seconds: int) -> str:
+        found = f"nullif(regexp_extract({p}, '(\\d+)\\s*{pattern}', 1), '')"
+        return f"coalesce(CAST({found} AS DOUBLE), 0) * {seconds}"
+
+    clock = " + ".join(
+        f"CAST(split_part(trim({p}), ':', {i + 1}) AS DOUBLE) * {s}"
+        for i, s in enumerate((3600, 60, 1))
+    )
+    units = " + ".join((unit("d", 86400), unit("h", 3600), unit("m", 60), unit("s", 1)))
+    fallback = f"error('not a duration: ' || {p})" if strict else "NULL"
+    return (
+        f"CASE WHEN {p} IS NULL THEN NULL "
+        f"WHEN regexp_full_match({p}, '{SECONDS}') THEN CAST(trim({p}) AS DOUBLE) "
+        f"WHEN regexp_full_match({p}, '{CLOCK}') THEN {clock} "
+        f"WHEN regexp_full_match({p}, '{DURATION_UNITS}') AND regexp_matches({p}, '\\d') "
+        f"THEN {units} ELSE {fallback} END"
+    )
+
+
+def share_sql(col: str, of: str, style: NumberStyle | None, *, strict: bool) -> str:
+    """Return SQL turning a share ('87,5 %' or 0.875) of another count into a count."""
+    pct = number_sql(f"replace({col}, '%', '')", style, strict=strict, strip=True)
+    plain = number_sql(col, style, strict=strict, strip=True)
+    share = f"CASE WHEN contains({col}, '%') THEN {pct} / 100 ELSE {plain} END"
+    return f"round({share} * {of})"
+
+
+def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
+    """Return the expression converting one column's text to its value."""
+    if cell.kind is CellKind.DATE:
+        assert cell.date_format is not None
+        return date_sql(cell.ref, cell.date_format, strict=strict)
+    if cell.kind is CellKind.DURATION:
+        return duration_sql(cell.ref, strict=strict)
+    if cell.kind is CellKind.SHARE:
+        assert cell.share_of is not None
+        base = value_sql(cell.share_of, style, strict=strict)
+        return share_sql(cell.ref, base, style, strict=strict)
+    if cell.kind is CellKind.TEXT:
+        return cell.ref
+    return number_sql(cell.ref, style, strict=strict, strip=cell.strip)
+
+
+def bounds_sql(expr: str, negative: bool) -> str:
+    """Return SQL that is true when a metric's value is finite and at most LARGEST (and not below
+    0, unless the platform reports negatives)."""
+    low = f"{expr} >= -{_LARGEST_SQL}" if negative else f"{expr} >= 0"
+    # NaN sorts above every number in DuckDB, so it fails the upper bound.
+    return f"({low} AND {expr} <= {_LARGEST_SQL})"
+
+
+def _bounded(expr: str, negative: bool) -> str:
+    # Rides on the conversion of the one INSERT: a clean file costs no extra scan.
+    return (
+        f"CASE WHEN {expr} IS NULL OR {bounds_sql(expr, negative)} THEN {expr} "
+        f"ELSE error('{IMPOSSIBLE}') END"
+    )
+
+
+def read_csv_sql(plan: FileImport) -> str:
+    """Return the read_csv call for the data rows (one ``?``: the path)."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width))
+    return (
+        f"read_csv(?, delim={DELIMITERS[plan.delimiter]}, quote='\"', escape='\"', "
+        f"header=false, skip={int(plan.skip)}, columns={{{columns}}}, auto_detect=false, "
+        "strict_mode=true, null_padding=false, encoding='utf-8')"
+    )
+
+
+def _date(plan: FileImport, strict: bool) -> str:
+    day = value_sql(plan.date, plan.number_style, strict=strict)
+    end = plan.date_end
+    if not strict or end is None:
+        return day
+    # Facts are daily: a row for a longer period would count its total on one day.
+    last = value_sql(end, plan.number_style, strict=True)
+    return (
+        f"CASE WHEN {end.ref} IS NOT DISTINCT FROM {plan.date.ref} OR {last} = {day} "
+        f"OR {end.ref} IS NULL THEN {day} ELSE error('{MULTI_DAY}') END"
+    )
+
+
+def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
+    """Return SELECT source_campaign, variant, date, <metrics>, extra FROM read_csv(…), params."""
+    check(plan)
+    refs = [v.ref for v in plan.variants]
+    variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
+    exprs = [
+        f"coalesce({plan.campaign.ref}, '') AS source_campaign",
+        f"{variant} AS variant",
+        f"{_date(plan, strict)} AS date",
+    ]
+    for metric, cell in plan.metrics:
+        value = value_sql(cell, plan.number_style, strict=strict)
+        if strict:
+            value = _bounded(value, metric in plan.negative)
+        exprs.append(f"{value} AS {metric}")
+    params: list[object] = []
+    if plan.extra:
+        exprs.append(f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}]) AS extra")
+        params.append([label for label, _ in plan.extra])
+    else:
+        exprs.append("NULL::MAP(VARCHAR, VARCHAR) AS extra")
+    params.append(str(plan.body))
+    return f"SELECT {', '.join(exprs)} FROM {read_csv_sql(plan)}", params
+
+
+def raw_sql(plan: FileImport) -> tuple[str, list[object]]:
+    """Return every cell as text with its row number (1 = first data row), for diagnosis."""
+    check(plan)
+    return f"SELECT row_number() OVER () AS rn, * FROM {read_csv_sql(plan)}", [str(plan.body)]
