@@ -191,15 +191,18 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
 
 
 def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
-                 lang: str) -> go.Figure:  # fmt: skip
-    """Return each cycle's daily values of a metric, aligned by day of cycle."""
+                 lang: str, colours: dict[int, str] | None = None) -> go.Figure:  # fmt: skip
+    """Return each cycle's daily values of a metric, aligned by day of cycle (a colour per
+    cycle number where given, else plotly's own)."""
     spec = compare.SPEC[metric]
     fig = go.Figure()
     for number, frame in daily.groupby("number", sort=True):
         n = int(str(number))
         name = t("compare.series_name", lang, n=n, start=fmt_date(starts.get(n), lang))  # type: ignore[arg-type]
+        colour = (colours or {}).get(n)
         fig.add_trace(go.Scatter(x=frame["day"], y=compare.daily_value(spec, frame),
-                                 mode="lines+markers", name=name))  # fmt: skip
+                                 mode="lines+markers", name=name,
+                                 line={"color": colour}, marker={"color": colour}))  # fmt: skip
     fig.update_xaxes(title=t("compare.day_of_cycle", lang), dtick=7)
     fig.update_yaxes(title=label(metric, lang), rangemode="tozero",
                      tickformat=".1%" if spec.kind is Kind.RATE else None)  # fmt: skip
