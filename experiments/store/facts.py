@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from experiments.errors import Conflict, InvalidInput, NotFound
@@ -18,7 +18,7 @@ from experiments.importers.registry import CAMPAIGN, DATE, SavedMapping
 from experiments.importers.sql import DuplicateKey, FactWrite
 from experiments.importers.values import NumberStyle
 from experiments.metrics import BASE_AGGREGATION, BASE_METRICS, Aggregation
-from experiments.models import ImportRecord, new_id
+from experiments.models import ImportRecord, ImportStatus, new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
 from experiments.store._facts_scope import alias_matches
 
@@ -35,11 +35,12 @@ FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 _KEY = ("source_campaign", "variant", "date")
 _FACT_NAMES = ("import_id", *FACT_KEYS, *BASE_METRICS, "extra")
 _FACT_COLS = ", ".join(_FACT_NAMES)
-DONE, UNDONE = "imported", "undone"
+DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
 
 def _import(row: tuple[Any, ...]) -> ImportRecord:
-    return ImportRecord(*row)
+    record = ImportRecord(*row)
+    return replace(record, status=ImportStatus(record.status))
 
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
