@@ -29,9 +29,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_FILE_BYTES", "NUMBER_STYLES", "Detail", "History", "ImportSummary", "JustImported",
-    "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress", "Total",
-    "history", "is_workbook", "last_import", "platform_choices", "platform_title", "preview",
-    "run_import", "save_mapping", "target_key", "totals", "undo",
+    "LastImport", "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress",
+    "Total", "details", "history", "is_workbook", "last_import", "platform_choices",
+    "platform_title", "preview", "run_import", "save_mapping", "target_key", "totals", "undo",
+    "upload_key",
 ]  # fmt: skip
 
 NUMBER_STYLES: tuple[NumberStyle, ...] = tuple(NumberStyle)
