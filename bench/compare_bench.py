@@ -140,7 +140,7 @@ def _record(platform: str, cycle: int, frame: pd.DataFrame) -> ImportRecord:
     sha = hashlib.sha256(f"bench {platform} {cycle}".encode()).hexdigest()
     return ImportRecord(
         new_id(), f"bench_{platform}_{cycle}.csv", sha, platform, "bench", now(), len(frame),
-        len(frame), 0, 0, 0, frame["date"].min().date(), frame["date"].max().date(), "done",
+        len(frame), 0, 0, 0, frame["date"].min().date(), frame["date"].max().date(), "imported",
     )  # fmt: skip
 
 

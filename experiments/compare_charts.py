@@ -163,8 +163,9 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
 
 
 def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
-                 lang: str) -> go.Figure:  # fmt: skip
-    """Return each cycle's daily values of a metric, aligned by day of cycle."""
+                 lang: str, colours: dict[int, str] | None = None) -> go.Figure:  # fmt: skip
+    """Return each cycle's daily values of a metric, aligned by day of cycle (a colour per
+    cycle number where given, else plotly's own)."""
     spec = compare.SPEC[metric]
     fig = go.Figure()
     groups = [(int(str(number)), frame) for number, frame in daily.groupby("number", sort=True)]
@@ -175,10 +176,11 @@ def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
     )
     for (n, frame), ys in zip(groups, series, strict=True):
         name = t("compare.series_name", lang, n=n, start=fmt_date(starts.get(n), lang))  # type: ignore[arg-type]
+        colour = (colours or {}).get(n)
         fig.add_trace(go.Scatter(
             x=frame["day"], y=ys / y_axis.scale, mode="lines+markers", name=name,
             hovertext=[format_value(metric, None if v != v else float(v), lang) for v in ys],
-            hoverinfo="x+text+name",
+            hoverinfo="x+text+name", line={"color": colour}, marker={"color": colour},
         ))  # fmt: skip
     fig.update_xaxes(title=t("compare.day_of_cycle", lang), dtick=7)
     fig.update_yaxes(rangemode="tozero", **y_axis.layout())

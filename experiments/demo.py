@@ -35,6 +35,7 @@ from experiments.models import (
     Decision,
     Goal,
     ImportRecord,
+    ImportStatus,
     Learning,
     Optimization,
     OptimizationStatus,
@@ -371,7 +372,7 @@ def _import(store: Store, platform: str, frame: pd.DataFrame, today: date) -> in
         id=new_id(), file_name=f"demo: {platform}", sha256=digest.hexdigest(), platform=platform,
         actor="demo", imported_at=now(), rows=rows, new_rows=rows, replaced_rows=0,
         unchanged_rows=0, skipped_rows=0, date_min=frame["date"].min().date(),
-        date_max=frame["date"].max().date(), status="imported",
+        date_max=frame["date"].max().date(), status=ImportStatus.IMPORTED,
     )  # fmt: skip
     store.insert_facts(record, frame)
     return rows

@@ -272,6 +272,11 @@ class Goal:
     created_at: datetime | None = None
 
 
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"  # its facts are in place
+    UNDONE = "undone"  # its facts were removed; the record stays
+
+
 @dataclass(frozen=True, slots=True)
 class ImportRecord:
     id: uuid.UUID
@@ -287,7 +292,7 @@ class ImportRecord:
     skipped_rows: int
     date_min: date | None
     date_max: date | None
-    status: str
+    status: ImportStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare
+from experiments import compare, display
+from experiments import compare_view as cv
 from experiments.db import Database
 from experiments.models import Actor, Decision, Outcome, Phase, Role
 from experiments.store import Store
@@ -212,3 +213,82 @@ def test_more_cycles_side_by_side(ws_db: Path) -> None:
     columns = list(at.dataframe[0].value.columns)
     assert columns[:4] == ["Metric", "Cycle 1", "Cycle 2", "Cycle 3"]
     assert at.subheader[0].value == "Cycle 2 against cycle 1"
+
+
+def third_cycle(path: Path) -> str:
+    """Add a third cycle (four days of facts) to Spring Sale; return the campaign's id."""
+    with opened(path) as store:
+        campaign = store.campaign_by_name("Spring Sale")
+        make_cycle(store, campaign, 3, Phase.START, date(2026, 4, 1), date(2026, 4, 4))
+        return str(campaign.id)
+
+
+def series_colours(at: AppTest) -> dict[str, str]:
+    """The line colour of each trace of the day-by-day chart, by trace name."""
+    chart = next(c for c in plotly_charts(at) if c.proto.id.endswith("compare_series"))  # type: ignore[attr-defined]
+    spec = json.loads(chart.proto.spec)  # type: ignore[attr-defined]
+    return {trace["name"]: trace["line"]["color"] for trace in spec["data"]}
+
+
+def test_an_added_cycle_takes_its_place_by_number(ws_db: Path) -> None:
+    key = third_cycle(ws_db)
+    at = app(PAGE)
+    assert at.selectbox(key=f"compare_a_{key}").value == 2  # the latest two by default
+    at.multiselect(key=f"compare_also_{key}").select(1).run()
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[:6] == ["Metric", "Cycle 1", "Cycle 2", "Cycle 3", "Change 1 vs 2",
+                           "Change 3 vs 2"]  # fmt: skip
+    assert at.subheader[0].value == "Cycle 3 against cycle 2"
+    assert (
+        "Each change column compares a cycle with the baseline cycle. The 95% interval, "
+        "q-value and reading are for cycle 3 against cycle 2." in [c.value for c in at.caption]
+    )
+
+
+def change(row: compare.MetricRow | None) -> str:
+    """The change a row's table cell shows: CTR in percentage points."""
+    assert row is not None
+    return display.format_change("ctr", row.a, row.b, "en")
+
+
+def test_every_further_cycle_gets_its_change_against_the_baseline_or_its_predecessor(
+    ws_db: Path,
+) -> None:
+    key = third_cycle(ws_db)
+    at = app(PAGE)
+    at.selectbox(key=f"compare_a_{key}").set_value(1)
+    at.selectbox(key=f"compare_b_{key}").set_value(2).run()
+    at.multiselect(key=f"compare_also_{key}").select(3).run()
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("Metric")
+    with opened(ws_db) as store:
+        third = {a: compare.compare(store, "Spring Sale", a, 3).row("ctr") for a in (1, 2)}
+    assert at.radio(key=f"compare_reference_{key}").value == "baseline"
+    assert table.loc["CTR", "Change 3 vs 1"] == change(third[1])
+    assert "Change 3 vs 2" not in table.columns
+
+    at.radio(key=f"compare_reference_{key}").set_value("previous").run()
+    assert_clean(at)
+    table = at.dataframe[0].value.set_index("Metric")
+    assert list(table.columns[3:5]) == ["Change 2 vs 1", "Change 3 vs 2"]
+    assert table.loc["CTR", "Change 3 vs 2"] == change(third[2])
+    assert any("with the cycle before each" in c.value for c in at.caption)
+
+
+def test_two_cycles_keep_one_plain_change_column(ws_db: Path) -> None:
+    at = app(PAGE)
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert columns[3] == "Change" and not any(c.startswith("Change ") for c in columns)
+    assert not at.radio
+
+
+def test_each_cycle_of_the_series_has_its_own_colour(ws_db: Path) -> None:
+    key = third_cycle(ws_db)
+    at = app(PAGE)
+    at.multiselect(key=f"compare_also_{key}").select(1).run()
+    assert_clean(at)
+    colours = series_colours(at)
+    assert [name.split(" (")[0] for name in colours] == ["Cycle 1", "Cycle 2", "Cycle 3"]
+    assert list(colours.values()) == list(cv.PALETTE[:3])

@@ -41,7 +41,7 @@ def add_facts(store: Store, sources: list[tuple[str, str]], days: tuple[date, ..
     sha = hashlib.sha256(frame.to_csv().encode()).hexdigest()
     record = ImportRecord(
         new_id(), "facts.csv", sha, "mixed", "local", datetime(2026, 3, 12), len(frame),
-        len(frame), 0, 0, 0, min(days), max(days), "done",
+        len(frame), 0, 0, 0, min(days), max(days), "imported",
     )  # fmt: skip
     store.insert_facts(record, frame)
 

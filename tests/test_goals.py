@@ -31,7 +31,7 @@ def add_facts(store: Store, rows: list[dict[str, Any]], source: str = "SPR") -> 
     sha = hashlib.sha256(frame.to_csv().encode()).hexdigest()
     record = ImportRecord(
         new_id(), f"{source}.csv", sha, "meta", "local", datetime(2026, 3, 1), len(rows),
-        len(rows), 0, 0, 0, None, None, "done",
+        len(rows), 0, 0, 0, None, None, "imported",
     )  # fmt: skip
     store.insert_facts(record, frame)
 

@@ -6,12 +6,15 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from experiments import imports_view as iv
 from experiments.db import Database
+from experiments.models import ImportRecord
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.conftest import FIXTURES
 
 PAGE = "views/imports.py"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def upload(at: AppTest, name: str, folder: Path = FIXTURES) -> AppTest:
@@ -60,8 +63,16 @@ def test_upload_previews_without_writing_then_imports_and_undoes(db_path: Path) 
     assert stored(db_path) == (5, ["imported"])
     history = at.dataframe[-1].value
     assert list(history["File"]) == ["meta_de.csv"] and list(history["Rows"]) == [5]
-    # The file is still in the uploader: the preview now says it was imported before.
+    # The file is still in the uploader: it is shown as imported, not as imported before.
+    assert not at.info
+    assert [shown(h.value) for h in at.subheader][:1] == ["Imported: meta_de.csv"]
+    at.run()
+    assert not at.info and not at.success  # a rerun says nothing new
+    assert [shown(h.value) for h in at.subheader][:1] == ["Imported: meta_de.csv"]
+    # The same file uploaded again is a new upload: that one was imported before.
+    at = upload(at, "meta_de.csv")
     assert shown(at.info[0].value).startswith("This exact file was imported before (meta_de.csv")
+    assert not any(b.key == "import_run" for b in at.button)
 
     at.button(key="undo").click().run()
     assert shown(at.warning[-1].value).startswith("Undo the import of meta_de.csv? Its 5 rows")
@@ -133,3 +144,47 @@ def test_page_in_german(db_path: Path) -> None:
     assert facts(at)["Zeitraum"] == "30.10.2026 – 01.11.2026"
     totals = at.table[0].value
     assert dict(zip(totals["Kennzahl"], totals["Wert"], strict=True))["Ausgaben"] == "2.398,85\xa0€"
+
+
+def undo_pick(at: AppTest) -> object:
+    (pick,) = [b for b in at.selectbox if b.key and b.key.startswith("undo_pick")]
+    return pick.value
+
+
+def test_import_to_undo_defaults_to_the_newest_import(db_path: Path) -> None:
+    at = upload(app(PAGE), "meta_de.csv")
+    at.button(key="import_run").click().run()
+    assert undo_pick(at).file_name == "meta_de.csv"  # type: ignore[attr-defined]
+    at = upload(at, "tiktok.csv")
+    at.button(key="import_run").click().run()
+    assert_clean(at)
+    assert [r.file_name for r in iv_history(db_path)] == ["tiktok.csv", "meta_de.csv"]
+    assert undo_pick(at).file_name == "tiktok.csv"  # type: ignore[attr-defined]
+
+
+def iv_history(db_path: Path) -> list[ImportRecord]:
+    db = Database.open(db_path)
+    try:
+        return list(iv.history(Store(db)).undoable)
+    finally:
+        db.close()
+
+
+def test_a_workbook_preview_names_its_sheet_not_a_delimiter(db_path: Path) -> None:
+    at = app(PAGE)
+    at.get("file_uploader")[0].set_value(
+        ("meta_de.xlsx", (FIXTURES / "meta_de.xlsx").read_bytes(), XLSX)
+    )
+    at.run()
+    assert_clean(at)
+    found = facts(at)
+    assert "Delimiter" not in found
+    # The first sheet is a cover page; the export is on the sheet named "Rohdaten".
+    assert found["Sheet"] == "Rohdaten"
+    assert found["Encoding"] == "XLSX"
+
+
+def test_a_text_preview_names_its_delimiter_not_a_sheet(db_path: Path) -> None:
+    at = upload(app(PAGE), "tiktok.csv")
+    found = facts(at)
+    assert "Sheet" not in found and found["Delimiter"] in {"Comma", "Semicolon", "Tab"}

@@ -210,3 +210,47 @@ def test_the_detector_sees_sql() -> None:
     assert SQL.search("SELECT id, name FROM campaign WHERE id = ?")
     assert SQL.search("INSERT INTO audit VALUES (?)")
     assert not SQL.search("Select the campaign from the list")
+
+
+# The import page's one door to the importers; their modules are internals that may move.
+IMPORT_ENTRY = "experiments.imports_view"
+
+
+def imported_names(path: Path) -> set[str]:
+    """Every module a file imports, and every name it imports from one, as dotted names."""
+    names = imported_modules(path)
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def importer_internals(path: Path) -> list[str]:
+    return sorted(m for m in imported_names(path) if m == "experiments.importers" or
+                  m.startswith("experiments.importers."))  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "path", python_files("views", "dashboard.py"), ids=lambda p: str(p.relative_to(ROOT))
+)
+def test_pages_reach_the_importers_only_through_their_entry_point(path: Path) -> None:
+    assert importer_internals(path) == []
+
+
+def test_the_import_page_uses_the_entry_point() -> None:
+    assert IMPORT_ENTRY in imported_names(ROOT / "views" / "imports.py")
+
+
+def test_the_importer_check_sees_an_internal_import(tmp_path: Path) -> None:
+    # Guard against a check that cannot fail: the imports the page had before are caught.
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from experiments.importers import generic\n"
+        "from experiments.importers.plan import UnknownExport\n"
+        "from experiments import importers\n",
+        encoding="utf-8",
+    )
+    assert importer_internals(page) == [
+        "experiments.importers", "experiments.importers.generic", "experiments.importers.plan",
+        "experiments.importers.plan.UnknownExport",
+    ]  # fmt: skip

@@ -12,7 +12,8 @@ import streamlit as st
 from experiments import compare, display, stats
 from experiments import compare_charts as cc
 from experiments import compare_learnings as cl
-from experiments.compare import Comparison, CycleData
+from experiments import compare_view as cv
+from experiments.compare import Comparison, CycleData, MetricRow
 from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
 from views.common import attempt, enum_label, flash, lang, reported, store, tr
@@ -26,26 +27,29 @@ def cycle_label(number: int) -> str:
     return tr("compare.cycle_label", n=number)
 
 
-def pick_cycles(campaign: Campaign) -> list[int]:
-    """Show the cycle pickers; return the chosen numbers (compared pair first) or stop."""
-    numbers = [c.number for c in s.cycles(campaign.id) if c.start is not None]
-    if len(numbers) < 2:
-        st.info(tr("compare.needs_two_cycles"), icon=":material/info:")
+def pick_cycles(campaign: Campaign) -> tuple[int, int, list[int], cv.Reference]:
+    """Show the cycle pickers; return the chosen pair, the further cycles and their reference."""
+    offer = cv.picker(s, campaign)
+    if offer.blocked is not None:
+        st.info(tr(f"compare.{offer.blocked}"), icon=":material/info:")
         st.stop()
     left, mid, right = st.columns([1, 1, 2])
     key = campaign.id  # each campaign keeps its own choice of cycles
-    a = left.selectbox(tr("compare.cycle_a"), numbers, index=len(numbers) - 2,
+    numbers = list(offer.numbers)
+    a = left.selectbox(tr("compare.cycle_a"), numbers, index=numbers.index(offer.baseline),
                        key=f"compare_a_{key}", format_func=cycle_label)  # fmt: skip
-    b = mid.selectbox(tr("compare.cycle_b"), numbers, index=len(numbers) - 1,
+    b = mid.selectbox(tr("compare.cycle_b"), numbers, index=numbers.index(offer.compared),
                       key=f"compare_b_{key}", format_func=cycle_label)  # fmt: skip
-    others = [n for n in numbers if n not in (a, b)]
-    also = right.multiselect(tr("compare.also"), others, key=f"compare_also_{key}",
-                             max_selections=compare.MAX_CYCLES - 2, format_func=cycle_label,
+    also = right.multiselect(tr("compare.also"), cv.extra_choices(numbers, a, b),
+                             key=f"compare_also_{key}", max_selections=compare.MAX_CYCLES - 2,
+                             format_func=cycle_label,
                              placeholder=tr("compare.also_placeholder"))  # fmt: skip
-    if a == b:
-        st.warning(tr("compare.same_cycle"), icon=":material/warning:")
-        st.stop()
-    return [a, b, *[n for n in also if n not in (a, b)]]
+    reference = cv.Reference.BASELINE
+    if also:
+        reference = st.radio(tr("compare.reference"), list(cv.Reference), horizontal=True,
+                             key=f"compare_reference_{key}",
+                             format_func=lambda r: tr(f"compare.reference.{r}"))  # fmt: skip
+    return a, b, also, reference
 
 
 def show_context(data: CycleData) -> None:
@@ -82,36 +86,67 @@ def _applied(applied: bool | None) -> str:
     return {True: "✓ ", False: "✗ ", None: "? "}[applied]
 
 
-def table(comparison: Comparison, values: dict[str, dict[int, float | None]] | None,
-          names: list[str]) -> pd.DataFrame:  # fmt: skip
-    """Return the comparison as text cells formatted for the chosen language."""
+def change_header(view: cv.CyclesView, pair: cv.Pair) -> str:
+    """Return the heading of a change column: plain 'Change' when it is the only one."""
+    if len(view.pairs) == 1:
+        return tr("compare.col.change")
+    return tr("compare.col.change_pair", a=pair.reference, b=pair.cycle)
+
+
+def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
+    """Return the cycles side by side, each further cycle's change, and the compared pair's test."""
+    comparison = view.comparison
     records = []
     for row in comparison.rows:
         cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
-        per_group = [row.a, row.b] if values is None else list(values[row.metric].values())
-        for name, value in zip(names, per_group, strict=True):
-            cells[name] = display.format_value(row.metric, value, lang())
-        cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())
-        cells[tr("compare.col.interval")] = cc.fmt_interval(row, lang())
-        cells[tr("compare.col.q")] = cc.fmt_q(row, lang())
-        cells[tr("compare.col.verdict")] = cc.verdict(row, comparison, lang())
-        records.append(cells)
+        for number in view.numbers:
+            cells[cycle_label(number)] = display.format_value(
+                row.metric, view.values[row.metric][number], lang()
+            )
+        for pair in view.pairs:
+            a, b = pair.ends(row.metric)
+            cells[change_header(view, pair)] = display.format_change(row.metric, a, b, lang())
+        records.append({**cells, **test_cells(row, comparison)})
     return pd.DataFrame(records)
 
 
-def show_summary(comparison: Comparison) -> None:
+def variants_table(comparison: Comparison) -> pd.DataFrame:
+    """Return two variants compared, as text cells formatted for the chosen language."""
+    assert comparison.variants is not None
+    records = []
+    for row in comparison.rows:
+        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
+        for name, value in zip(comparison.variants, (row.a, row.b), strict=True):
+            cells[name] = display.format_value(row.metric, value, lang())
+        cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())
+        records.append({**cells, **test_cells(row, comparison)})
+    return pd.DataFrame(records)
+
+
+def test_cells(row: MetricRow, comparison: Comparison) -> dict[str, str]:
+    """Return the interval, q-value and reading of one row."""
+    return {
+        tr("compare.col.interval"): cc.fmt_interval(row, lang()),
+        tr("compare.col.q"): cc.fmt_q(row, lang()),
+        tr("compare.col.verdict"): cc.verdict(row, comparison, lang()),
+    }
+
+
+# Markdown colours of a clear change's arrow.
+TONE_COLOUR = {cv.Tone.BETTER: "green", cv.Tone.WORSE: "red", cv.Tone.NEUTRAL: "blue"}
+
+
+def show_summary(comparison: Comparison, clear: tuple[cv.Clear, ...]) -> None:
     """List the clear changes in plain words, an arrow coloured by whether it is an improvement."""
-    clear = [r for r in comparison.rows if r.significant]
     if not clear:
         st.caption(tr("compare.nothing_clear"))
         return
     lines = []
-    for row in clear:
-        good = compare.better(row.metric, row.abs_change)
-        colour = "blue" if good is None else "green" if good else "red"
-        arrow = "▲" if (row.abs_change or 0) > 0 else "▼"
+    for change in clear:
+        arrow = "▲" if change.rising else "▼"
         # Our own words only (metric names and numbers), so Markdown is safe here.
-        lines.append(f"- :{colour}[{arrow}] {cc.verdict(row, comparison, lang())}")
+        verdict = cc.verdict(change.row, comparison, lang())
+        lines.append(f"- :{TONE_COLOUR[change.tone]}[{arrow}] {verdict}")
     st.markdown("\n".join(lines))
 
 
@@ -124,31 +159,30 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
                       events=stats.MIN_EVENTS))  # fmt: skip
 
 
-def show_series(data: CycleData) -> None:
-    """Show one metric day by day, each cycle a line aligned by day of cycle."""
+def show_series(view: cv.CyclesView) -> None:
+    """Show one metric day by day, each cycle a line in its own colour, aligned by day of cycle."""
     st.subheader(tr("compare.series"))
-    keys = [k for k in compare.side_by_side(data) if compare.SPEC[k].kind not in
-            (compare.Kind.REPLY_MEDIAN, compare.Kind.REPLY_P90)]  # fmt: skip
-    if not keys:
+    if not view.series_metrics:
         return
-    metric = st.selectbox(tr("compare.series_metric"), keys,
-                          key=f"compare_series_metric_{data.campaign.id}",
+    metric = st.selectbox(tr("compare.series_metric"), view.series_metrics,
+                          key=f"compare_series_metric_{view.data.campaign.id}",
                           format_func=lambda k: display.metric_name(k, lang(), True))  # fmt: skip
-    starts: dict[int, object] = {c.number: c.start for c in data.cycles}
-    st.plotly_chart(cc.daily_series(data.daily(), metric, starts, lang()), key="compare_series")
+    starts: dict[int, object] = {c.number: c.start for c in view.data.cycles}
+    figure = cc.daily_series(view.data.daily(), metric, starts, lang(), view.colours)
+    st.plotly_chart(figure, key="compare_series")
 
 
-def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
+def show_variants(campaign: Campaign, numbers: tuple[int, ...], default: int) -> None:
     """Show two variants of one cycle compared (a randomized design), with their rates."""
     st.subheader(tr("compare.variants"))
     number = st.selectbox(tr("compare.variant_cycle"), numbers, index=numbers.index(default),
                           key=f"compare_variant_cycle_{campaign.id}",
                           format_func=cycle_label)  # fmt: skip
-    groups = compare.load_variants(s, campaign, number)
-    if len(groups) < 2:
-        st.caption(tr("compare.no_variants"))
+    choice = cv.variant_choice(s, campaign, number)
+    if choice.blocked is not None:
+        st.caption(tr(f"compare.{choice.blocked}"))
         return
-    names = list(groups)
+    names = list(choice.names)
     left, right = st.columns(2)
     va = left.selectbox(
         tr("compare.variant_a"), names, index=0, key=f"compare_variant_a_{campaign.id}_{number}"
@@ -156,35 +190,32 @@ def show_variants(campaign: Campaign, numbers: list[int], default: int) -> None:
     vb = right.selectbox(
         tr("compare.variant_b"), names, index=1, key=f"compare_variant_b_{campaign.id}_{number}"
     )
-    if va == vb:
-        st.warning(tr("compare.same_variant"), icon=":material/warning:")
+    view = cv.variants(choice, va, vb)
+    if view.comparison is None:
+        st.warning(tr(f"compare.{view.blocked}"), icon=":material/warning:")
         return
-    cycle = s.cycle_by_number(campaign.id, number)
-    result = compare.compare_variants(campaign, cycle, groups, va, vb)
     st.caption(tr("compare.randomized"))
-    show_summary(result)
-    show_table(result, table(result, None, [va, vb]), explain=False)
-    rates = [r.metric for r in result.rows if r.kind is compare.Kind.RATE]
-    if rates:
-        shown = compare.variant_rates(groups, rates[0])
-        st.caption(
-            tr("compare.variant_chart", metric=display.metric_name(rates[0], lang()), n=len(shown))
-        )
-        st.plotly_chart(cc.variant_chart(shown, rates[0], lang()), key="compare_variant_chart")
-    offer_learnings(result)
+    show_summary(view.comparison, view.clear)
+    show_table(view.comparison, variants_table(view.comparison), explain=False)
+    if view.rate_metric is not None:
+        metric = display.metric_name(view.rate_metric, lang())
+        st.caption(tr("compare.variant_chart", metric=metric, n=len(view.rates)))
+        chart = cc.variant_chart(view.rates, view.rate_metric, lang())
+        st.plotly_chart(chart, key="compare_variant_chart")
+    offer_learnings(view.comparison)
 
 
 def offer_learnings(comparison: Comparison) -> None:
     """Offer each significant change as a learning: accept (perhaps edited) or dismiss."""
-    found = cl.suggestions(s, comparison)
-    if not found:
-        if any(r.significant for r in comparison.rows) and cl.closed_for_learnings(s, comparison):
-            st.caption(tr("compare.closed_for_learnings"))
+    offer = cv.learning_offer(s, comparison)
+    if offer.closed:
+        st.caption(tr("compare.closed_for_learnings"))
+    if not offer.suggestions:
         return
     later = max(comparison.cycles)
     st.subheader(tr("compare.suggested"))
     st.caption(tr("compare.suggested_help", n=later))
-    for sug in found:
+    for sug in offer.suggestions:
         key = hashlib.sha1(sug.key.encode()).hexdigest()[:10]
         text_col, accept_col, dismiss_col = st.columns([8, 1.3, 1.3], vertical_alignment="bottom")
         text = text_col.text_input(tr("compare.statement"), cc.statement(sug.row, comparison,
@@ -236,28 +267,32 @@ by_name = {c.name: c for c in campaigns}
 
 name = st.selectbox(tr("compare.campaign"), list(by_name), key="compare_campaign")
 campaign = by_name[name]
-numbers = pick_cycles(campaign)
+baseline, compared, also, reference = pick_cycles(campaign)
 st.info(tr("compare.observational"), icon=":material/science:")
 
 with reported():
-    data = compare.load(s, campaign, numbers)
-    comparison = compare.compare_loaded(data, numbers[0], numbers[1])
-    st.subheader(tr("compare.numbers", a=numbers[0], b=numbers[1]))
-    if not comparison.rows:
-        st.info(tr("compare.no_facts"), icon=":material/info:")
-        show_context(data)
+    view = cv.cycles(s, campaign, baseline, compared, also, reference)
+    if isinstance(view, cv.Blocked):
+        st.warning(tr(f"compare.{view}"), icon=":material/warning:")
         st.stop()
-    show_summary(comparison)
-    values = compare.side_by_side(data)
-    names = [tr("compare.cycle_label", n=n) for n in numbers]
-    show_table(comparison, table(comparison, values, names))
+    comparison = view.comparison
+    st.subheader(tr("compare.numbers", a=baseline, b=compared))
+    if view.blocked is not None:
+        st.info(tr(f"compare.{view.blocked}"), icon=":material/info:")
+        show_context(view.data)
+        st.stop()
+    show_summary(comparison, view.clear)
+    if len(view.pairs) > 1:
+        st.caption(tr("compare.pairs_help", reference=tr(f"compare.reference.{view.reference}"),
+                      a=baseline, b=compared))  # fmt: skip
+    show_table(comparison, cycles_table(view))
     chart, beside = st.columns([3, 2])
     with chart:
         st.subheader(tr("compare.forest"))
         st.plotly_chart(cc.forest(comparison, lang()), key="compare_forest")
     with beside:
-        show_context(data)
+        show_context(view.data)
     offer_learnings(comparison)
     offer_outcomes(comparison)
-    show_series(data)
-    show_variants(campaign, numbers, numbers[1])
+    show_series(view)
+    show_variants(campaign, view.numbers, compared)

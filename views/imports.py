@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from functools import partial
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from experiments import display
-from experiments.errors import TrackerError
+from experiments import imports_view as iv
 from experiments.i18n import fmt_date, fmt_number
-from experiments.importers import generic, service
-from experiments.importers.decoding import MAX_FILE_BYTES
-from experiments.importers.plan import UnknownExport
-from experiments.importers.registry import PLATFORMS, ROLES, platform_title
-from experiments.importers.values import NumberStyle
-from experiments.metrics import METRICS
 from experiments.models import Alias, ImportRecord
 from views.common import attempt, enum_label, flash, lang, plain, show_error, store, tr
 
@@ -25,157 +17,127 @@ PREVIEW = "import_preview"
 LAST = "import_last"
 
 
-def _error(message: str) -> None:
-    show_error(message)
-
-
 def _forget() -> None:
     st.session_state.pop(PREVIEW, None)
 
 
-def _preview(data: bytes, name: str, platform: str | None, sheet: str | None) -> Any:
-    """Return the dry run of the upload (cached per file and choice), or the error it raised."""
-    key = (hashlib.sha256(data).hexdigest(), name, platform, sheet)
+def _just_imported() -> iv.JustImported | None:
+    value = st.session_state.get(LAST)
+    return value if isinstance(value, iv.JustImported) else None
+
+
+def _preview(data: bytes, name: str, upload_id: str, platform: str | None,
+             sheet: str | None) -> iv.Preview:  # fmt: skip
+    """Return the dry run of the upload, kept per upload, file and choice across reruns."""
+    key = iv.upload_key(data, name, upload_id, platform, sheet)
     cached = st.session_state.get(PREVIEW)
     if cached is None or cached[0] != key:
-        try:
-            result: Any = service.run(
-                s, data, name, platform=platform, sheet=sheet, dry_run=True, preview_rows=10
-            )
-        except TrackerError as e:
-            result = e
+        result = iv.preview(s, data, name, platform=platform, sheet=sheet, upload_id=upload_id,
+                            just_imported=_just_imported())  # fmt: skip
         st.session_state[PREVIEW] = (key, result)
         cached = st.session_state[PREVIEW]
-    return cached[1]
+    result: iv.Preview = cached[1]
+    return result
 
 
-def _delimiter(d: str) -> str:
-    return tr(
-        {";": "import.delim.semicolon", ",": "import.delim.comma", "\t": "import.delim.tab"}.get(
-            d, "import.delim.comma"
-        )
-    )
-
-
-def _totals(summary: service.ImportSummary) -> pd.DataFrame:
-    rows = []
-    for metric, value in summary.totals.items():
-        how = "import.median" if METRICS[metric].row_sql == "median" else "import.sum"
-        rows.append(
+def _totals(totals: tuple[iv.Total, ...]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
             {
-                tr("import.col.metric"): display.metric_name(metric, lang()),
-                tr("import.col.how"): tr(how),
-                tr("import.col.value"): display.format_value(metric, value, lang()),
+                tr("import.col.metric"): display.metric_name(t.metric, lang()),
+                tr("import.col.how"): tr(f"import.{t.how}"),
+                tr("import.col.value"): display.format_value(t.metric, t.value, lang()),
             }
-        )
-    return pd.DataFrame(rows)
-
-
-def _show_preview(p: service.ImportSummary) -> None:
-    st.subheader(tr("import.preview"))
-    if p.duplicate is not None:
-        when = fmt_date(p.duplicate.imported_at, lang())
-        st.info(
-            tr("import.duplicate", file=plain(p.duplicate.file_name), when=when),
-            icon=":material/content_copy:",
-        )
-        return
-    facts = (
-        ("import.platform_found", p.platform_title),
-        ("import.encoding", p.encoding),
-        ("import.delimiter", _delimiter(p.delimiter)),
-        ("import.date_range", f"{fmt_date(p.date_min, lang())} – {fmt_date(p.date_max, lang())}"),
+            for t in totals
+        ]
     )
-    for column, (label, value) in zip(st.columns(4), facts, strict=True):
-        # The platform may be a saved mapping's name: escaped, it shows as typed.
-        column.markdown(f"{tr(label)}  \n**{plain(value)}**")
+
+
+def _counts(summary: iv.ImportSummary) -> None:
     e, f, g, h = st.columns(4)
-    e.metric(tr("import.rows"), fmt_number(p.rows, lang()))
-    f.metric(tr("import.new_rows"), fmt_number(p.new_rows, lang()))
-    g.metric(tr("import.replaced_rows"), fmt_number(p.replaced_rows, lang()))
-    h.metric(tr("import.unchanged_rows"), fmt_number(p.unchanged_rows, lang()))
+    e.metric(tr("import.rows"), fmt_number(summary.rows, lang()))
+    f.metric(tr("import.new_rows"), fmt_number(summary.new_rows, lang()))
+    g.metric(tr("import.replaced_rows"), fmt_number(summary.replaced_rows, lang()))
+    h.metric(tr("import.unchanged_rows"), fmt_number(summary.unchanged_rows, lang()))
+
+
+def _show_duplicate(p: iv.ImportSummary) -> None:
+    assert p.duplicate is not None
+    st.subheader(tr("import.preview"))
+    when = fmt_date(p.duplicate.imported_at, lang())
+    st.info(tr("import.duplicate", file=plain(p.duplicate.file_name), when=when),
+            icon=":material/content_copy:")  # fmt: skip
+
+
+def _show_preview(view: iv.Preview) -> None:
+    p = view.summary
+    assert p is not None
+    st.subheader(tr("import.preview"))
+    dates = f"{fmt_date(p.date_min, lang())} – {fmt_date(p.date_max, lang())}"
+    shown = [(d.label, tr(d.value) if d.value_is_text_key else d.value) for d in view.details]
+    for column, (label, value) in zip(st.columns(4), [*shown, ("import.date_range", dates)],
+                                      strict=True):  # fmt: skip
+        # The platform may be a saved mapping's name, the sheet a workbook's: escaped, as typed.
+        column.markdown(f"{tr(label)}  \n**{plain(value)}**")
+    _counts(p)
     st.caption(tr("import.skipped", **p.skipped))
     for notice in p.notices:
         values = {k: plain(v) for k, v in notice.values.items()}
         st.warning(tr(notice.key, **values), icon=":material/warning:")
     st.markdown(f"**{tr('import.totals')}**")
-    st.table(_totals(p), hide_index=True)
+    st.table(_totals(view.totals), hide_index=True)
     if p.first_rows is not None:
         st.markdown(f"**{tr('import.first_rows')}**")
         st.dataframe(display.fact_table(p.first_rows, lang()), hide_index=True)
 
 
-def _show_last(done: service.ImportSummary) -> None:
-    st.subheader(tr("import.last", file=plain(done.file)))
-    a, b, c, d = st.columns(4)
-    a.metric(tr("import.rows"), fmt_number(done.rows, lang()))
-    b.metric(tr("import.new_rows"), fmt_number(done.new_rows, lang()))
-    c.metric(tr("import.replaced_rows"), fmt_number(done.replaced_rows, lang()))
-    d.metric(tr("import.unchanged_rows"), fmt_number(done.unchanged_rows, lang()))
-    st.table(_totals(done), hide_index=True)
+def _show_last(last: iv.LastImport) -> None:
+    st.subheader(tr("import.last", file=plain(last.summary.file)))
+    _counts(last.summary)
+    st.table(_totals(iv.totals(last.summary)), hide_index=True)
 
 
-def _run(data: bytes, name: str, platform: str | None, sheet: str | None) -> None:
+def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: str | None) -> None:
     bar = st.progress(0.0, text=tr("import.step.read"))
 
     def progress(share: float, step: str) -> None:
         bar.progress(share, text=tr(f"import.step.{step}"))
 
-    done = attempt(
-        lambda: service.run(s, data, name, platform=platform, sheet=sheet, progress=progress)
-    )
+    done = attempt(partial(iv.run_import, s, data, name, platform=platform, sheet=sheet,
+                           upload_id=upload_id, progress=progress))  # fmt: skip
     if done is not None:
         _forget()
+        # Remembered so that the rerun, with the same upload still in the uploader, shows it as
+        # imported instead of "this file was imported before".
         st.session_state[LAST] = done
-        flash(
-            tr(
-                "import.done",
-                rows=fmt_number(done.rows, lang()),
-                new=done.new_rows,
-                replaced=done.replaced_rows,
-                unchanged=done.unchanged_rows,
-            )
-        )
+        summary = done.summary
+        flash(tr("import.done", rows=fmt_number(summary.rows, lang()), new=summary.new_rows,
+                 replaced=summary.replaced_rows, unchanged=summary.unchanged_rows))  # fmt: skip
         st.rerun()
 
 
-def _target(target: str) -> str:
-    if target in generic.target_choices()[:2] or target in ROLES:
-        return tr(f"import.target.{target or 'keep'}")
-    return display.metric_name(target, lang())
-
-
-def _mapping_form(e: UnknownExport) -> None:
+def _mapping_form(form: iv.MappingForm) -> None:
     st.subheader(tr("import.mapping_heading"))
     st.caption(tr("import.mapping_help"))
-    choices = generic.target_choices()
     with st.form("import_mapping"):
         name = st.text_input(tr("import.mapping_name"), key="map_name")
         picked = {}
-        for i, label in enumerate(e.header.cells):
+        for i, column in enumerate(form.columns):
             left, right = st.columns([2, 3])
-            left.text(label)
-            examples = [row[i] for row in e.examples if i < len(row)][:3]
-            left.caption(plain(" · ".join(examples)))
-            picked[label] = right.selectbox(
-                tr("import.map_column", n=i + 1), choices, key=f"map_col_{i}", format_func=_target
-            )
-        style = st.radio(
-            tr("import.number_style"),
-            list(NumberStyle),
-            key="map_style",
-            format_func=lambda x: tr(f"import.style.{x}"),
-            horizontal=True,
-        )
+            left.text(column.label)
+            left.caption(plain(" · ".join(column.examples)))
+            picked[column.label] = right.selectbox(
+                tr("import.map_column", n=i + 1), form.choices, key=f"map_col_{i}",
+                format_func=lambda target: iv.target_label(target, lang()),
+            )  # fmt: skip
+        style = st.radio(tr("import.number_style"), iv.NUMBER_STYLES, key="map_style",
+                         format_func=lambda x: tr(f"import.style.{x}"),
+                         horizontal=True)  # fmt: skip
         day_first = st.checkbox(tr("import.day_first"), value=True, key="map_day_first")
         if st.form_submit_button(tr("import.save_mapping"), type="primary", key="map_save"):
-            saved = attempt(
-                lambda: s.save_mapping(
-                    generic.build_mapping(
-                        name, e.header.cells, picked, NumberStyle(style), day_first
-                    )
-                )
-            )
+            header = [c.label for c in form.columns]
+            save = partial(iv.save_mapping, s, name, header, picked, style, day_first)
+            saved = attempt(save)
             if saved is not None:
                 _forget()
                 flash(tr("import.mapping_saved", name=saved.name))
@@ -186,7 +148,7 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
     if not names:
         return
     st.subheader(tr("import.unlinked"))
-    st.caption(tr("import.unlinked_help", platform=plain(platform_title(platform))))
+    st.caption(tr("import.unlinked_help", platform=plain(iv.platform_title(platform))))
     campaigns = s.campaigns()
     for i, name in enumerate(names[:20]):
         left, mid, right, far = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
@@ -211,43 +173,40 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
 
 
 def _history_row(r: ImportRecord) -> dict[str, object]:
-    status = (
-        r.status
-        if r.status not in ("imported", "undone")
-        else enum_label(r.status, "import_status")
-    )
     return {
         tr("import.col.when"): fmt_date(r.imported_at, lang()),
         tr("import.col.who"): r.actor,
         tr("import.col.file"): r.file_name,
-        tr("import.col.platform"): platform_title(r.platform),
+        tr("import.col.platform"): iv.platform_title(r.platform),
         tr("import.col.rows"): r.rows,
         tr("import.col.range"): f"{fmt_date(r.date_min, lang())} – {fmt_date(r.date_max, lang())}",
-        tr("import.col.status"): status,
+        tr("import.col.status"): enum_label(r.status, "import_status"),
     }
 
 
 def _history() -> None:
     st.subheader(tr("import.history"))
-    records = s.imports()
-    if not records:
+    found = iv.history(s)
+    if not found.records:
         st.caption(tr("import.history_empty"))
         return
-    st.dataframe(pd.DataFrame([_history_row(r) for r in records]), hide_index=True)
-    active = [r for r in records if r.status == "imported"]
-    if active:
-        _undo(active)
+    st.dataframe(pd.DataFrame([_history_row(r) for r in found.records]), hide_index=True)
+    if found.undoable:
+        _undo(found.undoable)
 
 
-def _undo(active: list[ImportRecord]) -> None:
+def _undo(undoable: tuple[ImportRecord, ...]) -> None:
     def label(r: ImportRecord) -> str:
         return f"{fmt_date(r.imported_at, lang())} · {r.file_name}"
 
-    pick = st.selectbox(tr("import.undo_pick"), active, key="undo_pick", format_func=label)
+    # Keyed by the newest import: a new one starts a fresh choice that defaults to it, instead of
+    # keeping the pick made before it arrived.
+    pick = st.selectbox(tr("import.undo_pick"), undoable, key=f"undo_pick_{undoable[0].id}",
+                        format_func=label)  # fmt: skip
     if st.button(tr("import.undo"), key="undo"):
         st.session_state["undo_confirm"] = str(pick.id)
     # A second click confirms: undo removes facts that reports and goals may already use.
-    chosen = next((r for r in active if str(r.id) == st.session_state.get("undo_confirm")), None)
+    chosen = next((r for r in undoable if str(r.id) == st.session_state.get("undo_confirm")), None)
     if chosen is None:
         return
     st.warning(tr("import.undo_confirm", file=plain(chosen.file_name), rows=chosen.rows),
@@ -255,7 +214,7 @@ def _undo(active: list[ImportRecord]) -> None:
     yes, no = st.columns(2)
     if yes.button(tr("import.undo_yes"), key="undo_yes", type="primary"):
         st.session_state.pop("undo_confirm", None)
-        if attempt(lambda: s.undo_import(chosen.id)) is not None:
+        if attempt(partial(iv.undo, s, chosen.id)) is not None:
             _forget()
             flash(tr("import.undone", file=plain(chosen.file_name)))
             st.rerun()
@@ -266,7 +225,7 @@ def _undo(active: list[ImportRecord]) -> None:
 
 s = store()
 st.title(tr("import.title"))
-limit = fmt_number(MAX_FILE_BYTES / 1024 / 1024, lang())
+limit = fmt_number(iv.MAX_FILE_BYTES / 1024 / 1024, lang())
 uploaded = st.file_uploader(
     tr("import.upload"),
     type=["csv", "tsv", "txt", "xlsx"],
@@ -274,16 +233,15 @@ uploaded = st.file_uploader(
     help=tr("import.upload_help", mb=limit),
 )
 st.caption(tr("import.limit", mb=limit))
-keys = [None, *PLATFORMS, *(m.key for m in s.mappings())]
 left, right = st.columns(2)
 platform = left.selectbox(
     tr("import.platform"),
-    keys,
+    iv.platform_choices(s),
     key="import_platform",
-    format_func=lambda k: tr("import.platform_auto") if k is None else platform_title(k),
+    format_func=lambda k: tr("import.platform_auto") if k is None else iv.platform_title(k),
 )
 sheet = None
-if uploaded is not None and uploaded.name.lower().endswith(".xlsx"):
+if uploaded is not None and iv.is_workbook(uploaded.name):
     sheet = (
         right.text_input(
             tr("import.sheet"), key="import_sheet", help=tr("import.sheet_help")
@@ -291,29 +249,30 @@ if uploaded is not None and uploaded.name.lower().endswith(".xlsx"):
         or None
     )
 
-fresh = False
+view: iv.Preview | None = None
 if uploaded is not None:
     data = uploaded.getvalue()
-    outcome = _preview(data, uploaded.name, platform, sheet)
-    if isinstance(outcome, UnknownExport) and platform is None:
-        st.warning(tr("import.unknown", line=outcome.header.line), icon=":material/help:")
-        _mapping_form(outcome)
-    elif isinstance(outcome, TrackerError):
-        _error(str(outcome))
-    else:
-        _show_preview(outcome)
-        fresh = outcome.duplicate is None
-        if fresh:
-            st.caption(tr("import.nothing_written"))
-            if st.button(tr("import.run"), key="import_run", type="primary"):
-                _run(data, uploaded.name, platform, sheet)
-            _unlinked(outcome.unlinked, outcome.platform, "preview_")
+    view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet)
+    if view.state is iv.PreviewState.UNKNOWN:
+        assert view.mapping is not None
+        st.warning(tr("import.unknown", line=view.mapping.line), icon=":material/help:")
+        _mapping_form(view.mapping)
+    elif view.state is iv.PreviewState.FAILED:
+        show_error(str(view.error))
+    elif view.state is iv.PreviewState.DUPLICATE:
+        assert view.summary is not None
+        _show_duplicate(view.summary)
+    elif view.state is iv.PreviewState.READY:
+        assert view.summary is not None
+        _show_preview(view)
+        st.caption(tr("import.nothing_written"))
+        if st.button(tr("import.run"), key="import_run", type="primary"):
+            _run(data, uploaded.name, uploaded.file_id, platform, sheet)
+        _unlinked(view.summary.unlinked, view.summary.platform, "preview_")
 
-last = st.session_state.get(LAST)
-if isinstance(last, service.ImportSummary) and last.import_id and not fresh:
-    found = attempt(lambda: (s.import_record(last.import_id), s.unlinked_sources(last.import_id)))
-    if found is not None and found[0].status == "imported":
-        _show_last(last)
-        _unlinked(found[1], found[0].platform, "last_")
+last = attempt(partial(iv.last_import, s, _just_imported(), view))
+if last is not None:
+    _show_last(last)
+    _unlinked(last.unlinked, last.platform, "last_")
 
 _history()

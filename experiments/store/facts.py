@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from experiments.db import DriverError, driver_detail
@@ -22,6 +22,7 @@ from experiments.models import (
     FactWrite,
     FileImport,
     ImportRecord,
+    ImportStatus,
     NumberStyle,
     SavedMapping,
     new_id,
@@ -41,11 +42,12 @@ FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 _KEY = ("source_campaign", "variant", "date")
 _FACT_NAMES = ("import_id", *FACT_KEYS, *BASE_METRICS, "extra")
 _FACT_COLS = ", ".join(_FACT_NAMES)
-DONE, UNDONE = "imported", "undone"
+DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
 
 def _import(row: tuple[Any, ...]) -> ImportRecord:
-    return ImportRecord(*row)
+    record = ImportRecord(*row)
+    return replace(record, status=ImportStatus(record.status))
 
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:

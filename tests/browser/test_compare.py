@@ -35,3 +35,34 @@ def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: P
     expect(
         page.get_by_role("heading", name="Suggested learnings from clear changes")
     ).to_be_visible()
+
+
+def test_a_third_cycle_takes_its_place_and_its_own_colour(demo_server: Server, page: Page) -> None:
+    page.set_viewport_size({"width": 1400, "height": 4400})
+    page.goto(f"{demo_server.url}/compare")
+    wait_idle(page)
+    page.get_by_label("Campaign").first.click()
+    page.get_by_role("option", name="Employer Branding").click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Cycle 3 against cycle 2")).to_be_visible()
+    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=60_000)
+    wait_idle(page)
+    page.get_by_label("Also show side by side", exact=False).click()
+    page.get_by_role("option", name="Cycle 1").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    expect(page.get_by_text("Each change column compares a cycle with the baseline cycle.",
+                            exact=False)).to_be_visible()  # fmt: skip
+    # The day-by-day series: one line per cycle, in cycle order, each in its palette colour.
+    series = page.locator(".js-plotly-plot").filter(has_text="day of cycle")
+    legend = series.locator(".legendtext")
+    expect(legend).to_have_count(3)
+    names = [t.split(" (")[0] for t in legend.all_text_contents()]
+    assert names == ["Cycle 1", "Cycle 2", "Cycle 3"]
+    lines = series.locator(".scatterlayer .trace .js-line")
+    colours = [line.evaluate("e => getComputedStyle(e).stroke") for line in lines.all()]
+    assert colours == ["rgb(0, 114, 178)", "rgb(230, 159, 0)", "rgb(0, 0, 0)"]
+    page.get_by_text("the cycle before each").click()
+    wait_idle(page)
+    expect(page.get_by_text("Each change column compares a cycle with the cycle before each.",
+                            exact=False)).to_be_visible()  # fmt: skip

@@ -34,6 +34,8 @@ def test_upload_previews_and_imports_a_german_meta_export(server: Server, page: 
     )
     wait_idle(page)
     expect(page.get_by_role("heading", name="Imported: meta_de.csv")).to_be_visible()
+    # The file still sits in the uploader: it reads as imported, not as "imported before".
+    expect(page.get_by_text("This exact file was imported before", exact=False)).to_have_count(0)
     imported = page.get_by_role("table").last
     expect(imported).to_contain_text("2,827.61")
     expect(imported).to_contain_text("2,317")

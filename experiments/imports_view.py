@@ -1,0 +1,269 @@
+"""The import page's one door to the importers: the preview of an upload, the import itself, the
+mapping form of an unknown export, the history and what can be undone, as value objects.
+
+The page imports this module and none of experiments.importers: which file is a workbook, which
+state an upload is in and how a total was taken over the rows are decided here, not in the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from experiments import display
+from experiments.errors import TrackerError
+from experiments.i18n import t
+from experiments.importers import generic, service
+from experiments.importers.decoding import MAX_FILE_BYTES
+from experiments.importers.plan import Notice, UnknownExport
+from experiments.importers.registry import PLATFORMS, ROLES, SavedMapping, platform_title
+from experiments.importers.service import ImportSummary, Progress
+from experiments.importers.values import NumberStyle
+from experiments.metrics import METRICS, Aggregation
+from experiments.models import ImportRecord, ImportStatus
+
+if TYPE_CHECKING:
+    from experiments.store import Store
+
+__all__ = [
+    "MAX_FILE_BYTES", "NUMBER_STYLES", "Detail", "History", "ImportSummary", "JustImported",
+    "LastImport", "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress",
+    "Total", "details", "history", "is_workbook", "last_import", "platform_choices",
+    "platform_title", "preview", "run_import", "save_mapping", "target_label", "totals", "undo",
+    "upload_key",
+]  # fmt: skip
+
+NUMBER_STYLES: tuple[NumberStyle, ...] = tuple(NumberStyle)
+_WORKBOOK_SUFFIXES = (".xlsx",)
+_DELIMITERS = {",": "import.delim.comma", ";": "import.delim.semicolon", "\t": "import.delim.tab"}
+
+
+class PreviewState(StrEnum):
+    """Where an upload stands."""
+
+    READY = "ready"  # checked, nothing written yet: it can be imported
+    DUPLICATE = "duplicate"  # the same bytes are in place from an earlier import
+    JUST_IMPORTED = "just_imported"  # this very upload was just imported: say so, once
+    UNKNOWN = "unknown"  # no platform or saved mapping knows its header: map it
+    FAILED = "failed"  # the file cannot be read; the message says why
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """One fact about the file for the preview: a label's text key and its value."""
+
+    label: str
+    value: str
+    value_is_text_key: bool = False  # the value names a catalog text (a delimiter's name)
+
+
+@dataclass(frozen=True, slots=True)
+class Total:
+    """A metric's total over the file's rows and how it was taken (sum or median)."""
+
+    metric: str
+    how: Aggregation
+    value: float | None
+    digits: int
+
+
+@dataclass(frozen=True, slots=True)
+class MappingColumn:
+    """One column of an unknown export: its header label and up to three example cells."""
+
+    label: str
+    examples: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MappingForm:
+    """What the mapping form of an unknown export offers."""
+
+    line: int  # the header's line in the file
+    columns: tuple[MappingColumn, ...]
+    choices: tuple[str, ...]  # what a column can be mapped to
+
+
+@dataclass(frozen=True, slots=True)
+class JustImported:
+    """The import this session just made, and the upload it came from."""
+
+    upload_id: str
+    summary: ImportSummary
+
+
+@dataclass(frozen=True, eq=False)
+class Preview:
+    """The dry run of an upload: its state and what the page shows for it."""
+
+    state: PreviewState
+    summary: ImportSummary | None = None
+    details: tuple[Detail, ...] = ()
+    totals: tuple[Total, ...] = ()
+    mapping: MappingForm | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LastImport:
+    """The import just made while its facts stand, with its source campaigns not yet linked."""
+
+    summary: ImportSummary
+    platform: str
+    unlinked: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """Every import, newest first, and those that can be undone (the newest first)."""
+
+    records: tuple[ImportRecord, ...]
+    undoable: tuple[ImportRecord, ...]
+
+
+def is_workbook(name: str) -> bool:
+    """Return True for a workbook upload, whose sheet can be chosen."""
+    return name.lower().endswith(_WORKBOOK_SUFFIXES)
+
+
+def platform_choices(store: Store) -> tuple[str | None, ...]:
+    """Return the platform choices: None (detect it), every platform, every saved mapping."""
+    return (None, *PLATFORMS, *(m.key for m in store.mappings()))
+
+
+def target_label(target: str, lang: str) -> str:
+    """Return the name of a mapping target (keep, ignore, a role, or a metric's own name)."""
+    if target in (generic.KEEP, generic.IGNORE) or target in ROLES:
+        return t(f"import.target.{target or 'keep'}", lang)
+    return display.metric_name(target, lang)
+
+
+def details(summary: ImportSummary) -> tuple[Detail, ...]:
+    """Return the platform, the encoding and the sheet (workbooks) or the delimiter (text)."""
+    layout = (
+        Detail("import.sheet", summary.sheet)
+        if summary.sheet is not None
+        else Detail("import.delimiter", _DELIMITERS.get(summary.delimiter, summary.delimiter),
+                    summary.delimiter in _DELIMITERS)
+    )  # fmt: skip
+    return (
+        Detail("import.platform_found", summary.platform_title),
+        Detail("import.encoding", summary.encoding),
+        layout,
+    )
+
+
+def totals(summary: ImportSummary) -> tuple[Total, ...]:
+    """Return each metric's total over the rows, with how it was taken and its decimals."""
+    return tuple(
+        Total(
+            metric,
+            Aggregation.MEDIAN if METRICS[metric].row_sql == "median" else Aggregation.SUM,
+            value,
+            2 if value is not None and not float(value).is_integer() else 0,
+        )
+        for metric, value in summary.totals.items()
+    )
+
+
+def preview(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    platform: str | None,
+    sheet: str | None,
+    upload_id: str,
+    just_imported: JustImported | None = None,
+    rows: int = 10,
+) -> Preview:
+    """Return the dry run of an upload: nothing is written."""
+    try:
+        summary = service.run(
+            store, data, name, platform=platform, sheet=sheet, dry_run=True, preview_rows=rows
+        )
+    except UnknownExport as e:
+        if platform is not None:  # a chosen platform that does not fit is an error, not a form
+            return Preview(PreviewState.FAILED, error=str(e))
+        return Preview(PreviewState.UNKNOWN, mapping=_form(e))
+    except TrackerError as e:
+        return Preview(PreviewState.FAILED, error=str(e))
+    if summary.duplicate is None:
+        return Preview(PreviewState.READY, summary, details(summary), totals(summary))
+    state = (
+        PreviewState.JUST_IMPORTED
+        if just_imported is not None
+        and just_imported.upload_id == upload_id
+        and just_imported.summary.import_id == summary.duplicate_of
+        else PreviewState.DUPLICATE
+    )
+    return Preview(state, summary)
+
+
+def _form(e: UnknownExport) -> MappingForm:
+    columns = tuple(
+        MappingColumn(label, tuple(row[i] for row in e.examples if i < len(row))[:3])
+        for i, label in enumerate(e.header.cells)
+    )
+    return MappingForm(e.header.line, columns, generic.target_choices())
+
+
+def upload_key(data: bytes, name: str, *parts: object) -> tuple[object, ...]:
+    """Return what identifies a dry run: the bytes, the file name and the choices made."""
+    return (hashlib.sha256(data).hexdigest(), name, *parts)
+
+
+def run_import(
+    store: Store,
+    data: bytes,
+    name: str,
+    *,
+    platform: str | None,
+    sheet: str | None,
+    upload_id: str,
+    progress: Progress | None = None,
+) -> JustImported:
+    """Import an upload in one transaction; return it, remembered with the upload it came from."""
+    summary = service.run(store, data, name, platform=platform, sheet=sheet, progress=progress)
+    return JustImported(upload_id, summary)
+
+
+def last_import(
+    store: Store, just: JustImported | None, waiting: Preview | None
+) -> LastImport | None:
+    """Return the import just made while its facts stand and no other upload waits to import."""
+    if just is None or just.summary.import_id is None:
+        return None
+    if waiting is not None and waiting.state is PreviewState.READY:
+        return None
+    record = store.import_record(just.summary.import_id)
+    if record.status is not ImportStatus.IMPORTED:
+        return None
+    return LastImport(just.summary, record.platform, store.unlinked_sources(record.id))
+
+
+def history(store: Store) -> History:
+    """Return every import and the ones that can still be undone, newest first."""
+    records = tuple(store.imports())
+    return History(records, tuple(r for r in records if r.status is ImportStatus.IMPORTED))
+
+
+def undo(store: Store, import_id: uuid.UUID) -> ImportRecord:
+    """Undo an import (its facts go, what it replaced comes back); return its record."""
+    return store.undo_import(import_id)
+
+
+def save_mapping(
+    store: Store,
+    name: str,
+    header: Sequence[str],
+    picked: Mapping[str, str],
+    style: NumberStyle,
+    day_first: bool,
+) -> SavedMapping:
+    """Save the mapping the form describes; refuse one an import could not use."""
+    return store.save_mapping(generic.build_mapping(name, header, picked, style, day_first))
