@@ -12,7 +12,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.i18n import LANGS  # noqa: E402
-from views.common import lang, show_flash, tr  # noqa: E402
+from views.common import keep_lang_in_url, lang, relabel_selects, show_flash, tr  # noqa: E402
 
 st.set_page_config(page_title="Launch & Learn", page_icon=":material/autorenew:", layout="wide")
 
@@ -22,7 +22,9 @@ st.sidebar.selectbox(
     LANGS,
     key="lang",
     format_func=lambda code: {"en": "English", "de": "Deutsch"}[code],
+    on_change=relabel_selects,
 )
+keep_lang_in_url()
 
 # (script, title key, icon); only pages that work are listed.
 PAGES = [

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
@@ -39,13 +40,48 @@ def store() -> Store:
 
 
 def lang() -> str:
-    """Return the language chosen in the sidebar (browser locale by default)."""
+    """Return the language chosen in the sidebar (from the URL, else the browser's locale)."""
     value = st.session_state.get("lang")
     if value not in LANGS:
-        # The browser's locale; None outside a browser session (AppTest), which means English.
-        value = normalise_lang(st.context.locale)
+        # A reload or a shared link carries ?lang=…; without it the browser's locale decides
+        # (None outside a browser session, e.g. AppTest, which means English).
+        asked = st.query_params.get("lang")
+        value = asked if asked in LANGS else normalise_lang(st.context.locale)
         st.session_state["lang"] = value
     return str(value)
+
+
+def keep_lang_in_url() -> None:
+    """Write the chosen language into the URL, so a reload or a shared link keeps it."""
+    # Every run, not only on a change: moving to another page drops the query string.
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
+
+
+def relabel_selects() -> None:
+    """Make the current page's select widgets show their labels in the newly chosen language.
+
+    The browser keeps a select's choice as its label text, and a keyed widget survives the
+    language switch, so it would go on showing the old label. Writing each value back through
+    session state makes Streamlit send it again, formatted in the new language.
+    """
+    state = st.session_state
+    for key in list(state.keys()):
+        value = state[key]
+        if key == "lang" or not _relabelable(value):
+            continue
+        try:
+            state[key] = value
+        except StreamlitAPIException:  # a widget that cannot be set carries no label to fix
+            continue
+
+
+def _relabelable(value: object) -> bool:
+    # Buttons and submitters hold bools, uploads hold files, charts and editors hold dicts:
+    # setting those through session state is refused when their widget is drawn.
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_relabelable(v) for v in value)
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def tr(key: str, **values: object) -> str:
