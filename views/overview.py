@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from experiments import charts, goals, overview
+from experiments import welcome as welcome_view
 from experiments.demo import load_demo
 from experiments.exports import MIME, export_bytes
 from experiments.goals import Progress, Status
@@ -30,7 +31,18 @@ BADGES: dict[Status, tuple[str, str]] = {
 }
 
 
+def welcome() -> None:
+    """The product's name and the loop it tracks, for a first visit."""
+    st.header(tr("welcome.product"), divider="gray")
+    st.markdown(f"**{tr('welcome.tagline')}**")
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.plotly_chart(welcome_view.loop_figure(lang()), key="loop_diagram",
+                      config={**charts.CONFIG, "staticPlot": True})  # fmt: skip
+    right.caption(tr("welcome.explain"))
+
+
 def empty_state(s: Store) -> None:
+    welcome()
     st.info(tr("overview.empty"), icon=":material/rocket_launch:")
     left, right = st.columns(2)
     with left:
