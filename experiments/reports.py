@@ -18,7 +18,7 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import charts, compare, goals
+from experiments import charts, goals
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_number, fmt_percent, t, t_count
@@ -123,6 +123,10 @@ def statistical(
     Amounts per day with data (cycles differ in length, an open cycle is not over), ratios of
     sums, the test that fits each metric and Benjamini–Hochberg q-values.
     """
+    # Imported here: the statistics stack (scipy, statsmodels) takes seconds to load in a fresh
+    # process, and the pages that offer the report should not pay it before it is asked for.
+    from experiments import compare
+
     result = compare.compare(store, campaign, a.number, b.number)
     rows = []
     for row in result.rows:

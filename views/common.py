@@ -39,6 +39,11 @@ def store() -> Store:
     return Store(_database(default_target()), actor())
 
 
+def reader(target: str) -> Store:
+    """Return a store for reads shared by every session (in functions cached per process)."""
+    return Store(_database(target))
+
+
 def lang() -> str:
     """Return the language chosen in the sidebar (from the URL, else the browser's locale)."""
     value = st.session_state.get("lang")
