@@ -15,7 +15,7 @@ from experiments.i18n import fmt_date, fmt_percent, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
-from views.common import attempt, flash, lang, reported, store, tr
+from views.common import attempt, flash, goal_progress, lang, reported, store, tr
 
 FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
           "campaign", "channel", "owner", "objective")  # fmt: skip
@@ -161,7 +161,7 @@ st.title(tr("goals.title"))
 st.caption(tr("goals.intro"))
 
 with reported():
-    progress = goals.progress(s, date.today())
+    progress = goal_progress(s)  # shared by all sessions until the next write
     names = {str(c.id): c.name for c in s.campaigns()}
     if progress:
         progress_table(progress, names)

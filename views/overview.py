@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from experiments import charts, goals, overview
+from experiments import charts, overview
 from experiments import welcome as welcome_view
 from experiments.db import default_target
 from experiments.demo import load_demo
@@ -23,7 +23,17 @@ from experiments.models import Alias, Comparator
 from experiments.reports import build_report, report_file_name
 from experiments.store import Store
 from experiments.store.analytics import EXPORT_TABLES
-from views.common import attempt, flash, lang, reader, reported, store, tr
+from views.common import (
+    attempt,
+    flash,
+    goal_progress,
+    lang,
+    reader,
+    reported,
+    shared_progress,
+    store,
+    tr,
+)
 
 BADGES: dict[Status, tuple[str, str]] = {
     Status.ACHIEVED: ("blue", ":material/verified:"),
@@ -76,16 +86,10 @@ def empty_state(s: Store) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def goal_cards(
-    target: str, version: str, today: date
-) -> tuple[list[Progress], dict[Any, go.Figure]]:
-    """Return every goal's progress and sparkline, computed once per data version and day.
-
-    They are the slowest part of the page (a fact query per goal and a plotly figure each) and
-    the same for every session until something is written, which changes ``version``.
-    """
-    progress = goals.progress(reader(target), today)
-    return progress, {p.goal.id: charts.sparkline(p, height=56) for p in progress if p.series}
+def sparklines(target: str, version: str, today: date) -> dict[Any, go.Figure]:
+    """Return each goal's sparkline, built once per data version and day (plotly is slow)."""
+    progress = shared_progress(target, version, today)
+    return {p.goal.id: charts.sparkline(p, height=56) for p in progress if p.series}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -253,7 +257,8 @@ if s.is_empty():
     st.stop()
 
 with reported():
-    progress, sparks = goal_cards(default_target(), s.data_version(), date.today())
+    progress = goal_progress(s)
+    sparks = sparklines(default_target(), s.data_version(), date.today())
     st.subheader(tr("mgmt.goals"))
     goals_grid(s, progress, sparks)
     loop_and_criticism(s)
