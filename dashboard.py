@@ -12,7 +12,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.i18n import LANGS  # noqa: E402
-from views.common import keep_lang_in_url, lang, relabel_selects, show_flash, tr  # noqa: E402
+from views.common import (  # noqa: E402
+    keep_lang_in_url,
+    lang,
+    relabel_selects,
+    show_flash,
+    tr,
+    warm_up,
+)
 
 st.set_page_config(page_title="Launch & Learn", page_icon=":material/autorenew:", layout="wide")
 
@@ -44,4 +51,8 @@ pages = [
 ]
 page = st.navigation(pages)
 show_flash()
-page.run()
+try:
+    page.run()
+finally:
+    # After the page is drawn (also when it stops or reruns), so the first answer does not wait.
+    warm_up()

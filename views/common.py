@@ -5,7 +5,9 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 
 from __future__ import annotations
 
+import importlib
 import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -18,7 +20,7 @@ from experiments import goals
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
 from experiments.goals import Progress
-from experiments.i18n import LANGS, normalise_lang, t, t_count
+from experiments.i18n import LANGS, fmt_date, fmt_money, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
 
@@ -59,6 +61,32 @@ def goal_progress(s: Store) -> list[Progress]:
     """Return every goal's progress today, shared by all sessions until the next write."""
     # A copy: the kept list is shared by every session, and a page may sort what it gets.
     return list(shared_progress(default_target(), s.data_version(), date.today()))
+
+
+# What some page needs and a fresh process takes seconds to load: the statistics behind the
+# comparison (scipy, statsmodels), XLSX (openpyxl), babel's locale data of each language.
+SLOW_MODULES = ("experiments.compare", "experiments.compare_charts", "experiments.exports",
+                "experiments.importers.service")  # fmt: skip
+
+
+def _load_slow_parts() -> None:
+    for name in SLOW_MODULES:
+        importlib.import_module(name)
+    for code in LANGS:
+        fmt_money(1.0, code)
+        fmt_date(date.today(), code)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> threading.Thread:
+    thread = threading.Thread(target=_load_slow_parts, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Start loading, once per process and in the background, what other pages will need."""
+    _warm_up()
 
 
 def lang() -> str:
