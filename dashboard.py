@@ -12,7 +12,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from experiments.i18n import LANGS  # noqa: E402
-from views.common import lang, log_unexpected_error, show_flash, tr  # noqa: E402
+from views.common import (  # noqa: E402
+    keep_lang_in_url,
+    lang,
+    log_unexpected_error,
+    relabel_selects,
+    show_flash,
+    tr,
+    warm_up,
+)
 
 # The icon is a file of ours: a Material icon as page icon made the browser fetch it from a font
 # service outside this machine.
@@ -25,7 +33,9 @@ st.sidebar.selectbox(
     LANGS,
     key="lang",
     format_func=lambda code: {"en": "English", "de": "Deutsch"}[code],
+    on_change=relabel_selects,
 )
+keep_lang_in_url()
 
 # (script, title key, icon); only pages that work are listed.
 PAGES = [
@@ -51,3 +61,6 @@ except Exception:  # Streamlit's rerun and stop are BaseExceptions and pass thro
     # Users see a reference, never a traceback (client.showErrorDetails is "none"); the admin
     # finds the traceback under the same reference in the server log.
     st.error(tr("error.unexpected", ref=log_unexpected_error()))
+finally:
+    # After the page is drawn (also when it stops or reruns), so the first answer does not wait.
+    warm_up()

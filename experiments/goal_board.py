@@ -45,3 +45,8 @@ class GoalBoard:
 def board(store: Store, today: date) -> GoalBoard:
     """Return the goals page's view model on ``today``."""
     return GoalBoard(tuple(worst_first(goals.progress(store, today))))
+
+
+def from_progress(progress: Sequence[Progress]) -> GoalBoard:
+    """Return the goals page's view model for progress already computed (e.g. kept per process)."""
+    return GoalBoard(tuple(worst_first(progress)))

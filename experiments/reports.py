@@ -18,16 +18,17 @@ from typing import Any
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from experiments import charts, compare, display, goals
+from experiments import charts, display, goals
 from experiments.campaigns import resolve_campaign
 from experiments.display import enum_label, format_share, format_value, metric_name
 from experiments.errors import InvalidInput
 from experiments.files import write_atomically
 from experiments.goals import Progress
-from experiments.i18n import fmt_date, fmt_number, t
+from experiments.i18n import fmt_date, fmt_number, t, t_count
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
-from experiments.models import Campaign, Cycle, Decision, Phase
-from experiments.overview import explain, scope_label
+from experiments.models import Campaign, Comparator, Cycle, Decision, Phase
+from experiments.overview import by_attention, explain, scope_label
+from experiments.report_summary import Summary, summarize
 from experiments.store import Store
 
 # The metrics a cycle's result shows, where the cycle has data for them.
@@ -36,8 +37,9 @@ KEY_METRICS: tuple[str, ...] = (
     "roas", "engagements", "engagement_rate", "replies", "response_time_median_s",
     "replied_within_1h_share",
 )  # fmt: skip
-# Wide enough for A4 portrait with 14 mm margins; a fixed width prints like it shows.
-CHART_WIDTH = 680
+# Fits a card on A4 portrait with 14 mm margins; a fixed width prints like it shows.
+CHART_WIDTH = 640
+GOAL_CHART_HEIGHT = 150
 
 # (store, campaign, earlier cycle, later cycle, lang) → rows with metric, a, b, abs_change,
 # rel_change, q_value, significant, note (and an optional label): how the report compares
@@ -58,13 +60,21 @@ th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line
 td { vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; } table.kv td { border-bottom: none; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; }
+.badge { white-space: nowrap; }
 .goal, .cycle { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.goal, .cycle { margin: 10px 0; }
+.goal, .cycle { margin: 10px 0; } .goal h3 { margin-top: 0; } .goal p { margin: 2px 0; }
+.goal .meta { font-size: 12px; } .goal table.kv { margin: 2px 0 4px; }
+.counts .badge { font-size: 13px; margin: 0 6px 4px 0; }
+ul.risks { margin: 4px 0 10px; padding-left: 18px; } ul.risks li { margin: 2px 0; }
+.risk { font-weight: 600; }
 p.text { white-space: pre-wrap; margin: 2px 0 6px; } figure { margin: 6px 0; }
 @page { size: A4; margin: 16mm 14mm; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; } h2 { break-after: avoid; }
-  .goal, .cycle, table, figure { break-inside: avoid; }
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  /* A heading never ends a page: it stays with the table or text below it. */
+  h1, h2, h3, p.arrow { break-after: avoid; }
+  .keep, .goal, .cycle, table, figure, tr { break-inside: avoid; }
+  .summary { break-after: page; font-size: 9.5pt; } .summary table { font-size: 9pt; }
   .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
@@ -116,6 +126,10 @@ def statistical(
     Amounts per day with data (cycles differ in length, an open cycle is not over), ratios of
     sums, the test that fits each metric and Benjamini–Hochberg q-values.
     """
+    # Imported here: the statistics stack (scipy, statsmodels) takes seconds to load in a fresh
+    # process, and the pages that offer the report should not pay it before it is asked for.
+    from experiments import compare
+
     result = compare.compare(store, campaign, a.number, b.number)
     rows = []
     for row in result.rows:
@@ -141,6 +155,66 @@ def _status_badge(p: Progress, lang: str) -> str:
     )
 
 
+def _summary_section(doc: _Doc, summary: Summary) -> None:
+    """The first page: status counts, every goal worst first, top risks, feedback answered."""
+    lang = doc.lang
+    doc.add("<section class='summary'>", f"<h2>{esc(t('report.summary', lang))}</h2>")
+    counts = "".join(
+        f'<span class="badge" style="background:{charts.STATUS_COLORS[status]}">'
+        f"{esc(enum_label(status, lang))}: {n}</span>"
+        for status, n in summary.counts.items() if n
+    )  # fmt: skip
+    doc.add("<div class='keep'>", f"<h3>{esc(t('report.by_status', lang))}</h3>")
+    if summary.goals:
+        doc.add(f"<p class='counts'>{counts}</p>", _summary_goals(summary.goals, lang))
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.no_goals', lang))}</p>")
+    doc.add("</div><div class='keep'>", f"<h3>{esc(t('report.top_risks', lang))}</h3>")
+    if summary.risks:
+        items = "".join(
+            f"<li><span class='risk'>{esc(r.title)}</span>"
+            + (f" ({esc(t('report.risk_overdue', lang))})" if r.status is None else "")
+            + f" — {esc(r.detail)}</li>" for r in summary.risks
+        )  # fmt: skip
+        doc.add(f"<ul class='risks'>{items}</ul>")
+        if summary.more_risks:
+            doc.add(
+                f"<p class='note'>{esc(t_count('report.more_risks', summary.more_risks, lang))}</p>"
+            )
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.no_risks', lang))}</p>")
+    doc.add("</div><div class='keep'>", f"<h3>{esc(t('report.feedback_changes', lang))}</h3>")
+    if summary.changes:
+        doc.add(_table(
+            [t("mgmt.campaign", lang), t("report.feedback", lang), t("report.optimization", lang)],
+            [[f"{c.campaign} · {t('overview.cycle_n', lang, n=c.cycle)}",
+              f"{enum_label(c.source, lang)}: {c.feedback}",
+              f"{c.change} ({enum_label(c.status, lang)})"]
+             for c in summary.changes],
+        ))  # fmt: skip
+        if summary.more_changes:
+            more = t_count("report.more_changes", summary.more_changes, lang)
+            doc.add(f"<p class='note'>{esc(more)}</p>")
+    else:
+        doc.add(f"<p class='muted'>{esc(t('report.no_feedback_changes', lang))}</p>")
+    doc.add("</div></section>")
+
+
+def _summary_goals(progress: list[Progress], lang: str) -> str:
+    """Return one table row per goal: status badge, name, actual, target, forecast."""
+    head = [t("report.status", lang), t("report.goal", lang), t("goals.actual", lang),
+            t("report.target", lang), t("goals.forecast", lang)]  # fmt: skip
+    th = "".join(f"<th{' class=num' if i > 1 else ''}>{esc(h)}</th>" for i, h in enumerate(head))
+    rows = []
+    for p in progress:
+        fv, sign = (lambda v, m=p.goal.metric: format_value(m, v, lang)), (
+            "≥" if p.goal.comparator is Comparator.AT_LEAST else "≤")  # fmt: skip
+        cells = [esc(fv(p.actual)), esc(f"{sign} {fv(p.goal.target)}"), esc(fv(p.forecast))]
+        rows.append(f"<tr><td>{_status_badge(p, lang)}</td><td>{esc(p.goal.name)}</td>"
+                    + "".join(f"<td class='num'>{c}</td>" for c in cells) + "</tr>")  # fmt: skip
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
     lang = doc.lang
     doc.add(f"<h2>{esc(t('report.goals', lang))}</h2>")
@@ -148,7 +222,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         doc.add(f"<p class='muted'>{esc(t('report.no_goals', lang))}</p>")
         return
     names = {str(c.id): c.name for c in store.campaigns()}
-    for p in progress:
+    for p in by_attention(progress):  # worst first, as on the overview
         g, fv = p.goal, (lambda v, m=p.goal.metric: format_value(m, v, lang))
         doc.add(
             "<div class='goal'>", f"<h3>{_status_badge(p, lang)} {esc(g.name)}</h3>",
@@ -159,14 +233,15 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         )  # fmt: skip
         if g.objective:
             doc.add(f"<p class='text'>{esc(t('report.objective', lang))}: {esc(g.objective)}</p>")
-        doc.add(_table(
+        doc.add(_grid(list(zip(
             [t("goals.actual", lang), t("goals.expected", lang), t("goals.forecast", lang),
              t("goals.progress", lang)],
-            [[fv(p.actual), fv(p.expected), fv(p.forecast), format_share(p.share, lang)]],
-            numeric=(0, 1, 2, 3),
-        ), f"<p class='why'>{esc(explain(p, lang))}</p>")  # fmt: skip
+            [fv(p.actual), fv(p.expected), fv(p.forecast), format_share(p.share, lang)],
+            strict=True,
+        )), per_row=4), f"<p class='why'>{esc(explain(p, lang))}</p>")  # fmt: skip
         if p.series:
-            doc.chart(charts.goal_chart(p, lang, height=220))
+            # Low enough that two goals share a printed page.
+            doc.chart(charts.goal_chart(p, lang, height=GOAL_CHART_HEIGHT))
         _contributions(doc, store, p)
         doc.add("</div>")
 
@@ -176,14 +251,16 @@ def _contributions(doc: _Doc, store: Store, p: Progress) -> None:
     if not rows:
         return
     lang = doc.lang
-    head = [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("goals.actual", lang)]
-    body = [[c.campaign, t("overview.cycle_n", lang, n=c.cycle),
-             format_value(p.goal.metric, c.value, lang)] for c in rows]  # fmt: skip
-    if p.kind is goals.Kind.TOTAL:  # a share of a ratio means nothing
-        head.append(t("report.share", lang))
-        body = [b + [format_share(c.share, lang)] for b, c in zip(body, rows, strict=True)]
-    doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>",
-            _table(head, body, numeric=(2, 3)))  # fmt: skip
+    # Label/value pairs, three to a row: a table per goal made each goal fill half a page.
+    one_campaign = len({c.campaign for c in rows}) == 1  # then the cycle number says enough
+    pairs = []
+    for c in rows:
+        value = format_value(p.goal.metric, c.value, lang)
+        if p.kind is goals.Kind.TOTAL:  # a share of a ratio means nothing
+            value += f" ({format_share(c.share, lang)})"
+        cycle = t("overview.cycle_n", lang, n=c.cycle)
+        pairs.append((cycle if one_campaign else f"{c.campaign} · {cycle}", value))
+    doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>", _grid(pairs))
 
 
 def _grid(pairs: list[tuple[str, str]], per_row: int = 3) -> str:
@@ -237,6 +314,13 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
 
 def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
                 method: Comparison) -> None:  # fmt: skip
+    doc.add("<div class='keep'>")
+    _comparison_body(doc, store, campaign, cycles, method)
+    doc.add("</div>")
+
+
+def _comparison_body(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
+                     method: Comparison) -> None:  # fmt: skip
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
     if len(cycles) < 2:
@@ -244,6 +328,9 @@ def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]
         return
     a, b = cycles[-2], cycles[-1]
     rows = method(store, campaign, a, b, lang)
+    if not rows:  # no metric with data: a table of headings only says nothing
+        doc.add(f"<p class='muted'>{esc(t('report.comparison_no_data', lang))}</p>")
+        return
     doc.add(_table(
         [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
@@ -304,10 +391,9 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
                 f"<p class='text'>{esc(latest.planned_changes)}</p>")  # fmt: skip
 
 
-def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date | None,
-                      end: date | None, method: Comparison) -> None:  # fmt: skip
+def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
+                      method: Comparison) -> None:  # fmt: skip
     lang = doc.lang
-    cycles = [c for c in store.cycles(campaign.id) if _overlaps(c, start, end)]
     rows = _cycle_rows(store, campaign)
     doc.add(f"<h2>{esc(campaign.name)}</h2>")
     brief = [(t("brief.audience", lang), campaign.audience),
@@ -365,9 +451,13 @@ def build_report(
     generated = t("report.generated", lang, day=fmt_date(today, lang))
     doc.add(f"<h1>{esc(title)}</h1>", f"<p class='meta'>{esc(t('report.period', lang))}: "
             f"{esc(period)} · {esc(generated)}</p>")  # fmt: skip
-    _goals_section(doc, store, report_goals(store, chosen, as_of))
+    progress = report_goals(store, chosen, as_of)
+    cycles = {c.id: [x for x in store.cycles(c.id) if _overlaps(x, start, end)]
+              for c in campaigns}  # fmt: skip
+    _summary_section(doc, summarize(store, progress, campaigns, cycles, lang))
+    _goals_section(doc, store, progress)
     for c in campaigns:
-        _campaign_section(doc, store, c, start, end, method)
+        _campaign_section(doc, store, c, cycles[c.id], method)
     _criticism(doc, store, {c.id for c in campaigns})
     return (f"<!DOCTYPE html>\n<html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

@@ -77,6 +77,7 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
             list(people),
             key="brief_stakeholders",
             accept_new_options=True,
+            placeholder=tr("cycle.choose"),
         )
         aliases = st.text_area(
             tr("campaigns.aliases"),

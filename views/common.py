@@ -5,19 +5,24 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import TypeVar
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from experiments import display
+from experiments import display, goals
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
-from experiments.i18n import LANGS, normalise_lang, t, t_count
+from experiments.goals import Progress
+from experiments.i18n import LANGS, fmt_date, fmt_money, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
 
@@ -41,14 +46,94 @@ def store() -> Store:
     return Store(_database(default_target()), actor())
 
 
+def reader(target: str) -> Store:
+    """Return a store for reads shared by every session (in functions cached per process)."""
+    return Store(_database(target))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def shared_progress(target: str, version: str, today: date) -> list[Progress]:
+    """Return every goal's progress, computed once per process for a data version and day."""
+    # A fact query per goal, the same for every session until something is written (which
+    # changes ``version``): not worth repeating on every run of every page.
+    return goals.progress(reader(target), today)
+
+
+def goal_progress(s: Store) -> list[Progress]:
+    """Return every goal's progress today, shared by all sessions until the next write."""
+    # A copy: the kept list is shared by every session, and a page may sort what it gets.
+    return list(shared_progress(default_target(), s.data_version(), date.today()))
+
+
+# What some page needs and a fresh process takes seconds to load: the statistics behind the
+# comparison (scipy, statsmodels), XLSX (openpyxl), babel's locale data of each language.
+SLOW_MODULES = ("experiments.compare", "experiments.compare_charts", "experiments.exports",
+                "experiments.importers.service")  # fmt: skip
+
+
+def _load_slow_parts() -> None:
+    for name in SLOW_MODULES:
+        importlib.import_module(name)
+    for code in LANGS:
+        fmt_money(1.0, code)
+        fmt_date(date.today(), code)
+
+
+@st.cache_resource(show_spinner=False)
+def _warm_up() -> threading.Thread:
+    thread = threading.Thread(target=_load_slow_parts, name="warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def warm_up() -> None:
+    """Start loading, once per process and in the background, what other pages will need."""
+    _warm_up()
+
+
 def lang() -> str:
-    """Return the language chosen in the sidebar (browser locale by default)."""
+    """Return the language chosen in the sidebar (from the URL, else the browser's locale)."""
     value = st.session_state.get("lang")
     if value not in LANGS:
-        # The browser's locale; None outside a browser session (AppTest), which means English.
-        value = normalise_lang(st.context.locale)
+        # A reload or a shared link carries ?lang=…; without it the browser's locale decides
+        # (None outside a browser session, e.g. AppTest, which means English).
+        asked = st.query_params.get("lang")
+        value = asked if asked in LANGS else normalise_lang(st.context.locale)
         st.session_state["lang"] = value
     return str(value)
+
+
+def keep_lang_in_url() -> None:
+    """Write the chosen language into the URL, so a reload or a shared link keeps it."""
+    # Every run, not only on a change: moving to another page drops the query string.
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
+
+
+def relabel_selects() -> None:
+    """Make the current page's select widgets show their labels in the newly chosen language.
+
+    The browser keeps a select's choice as its label text, and a keyed widget survives the
+    language switch, so it would go on showing the old label. Writing each value back through
+    session state makes Streamlit send it again, formatted in the new language.
+    """
+    state = st.session_state
+    for key in list(state.keys()):
+        value = state[key]
+        if key == "lang" or not _relabelable(value):
+            continue
+        try:
+            state[key] = value
+        except StreamlitAPIException:  # a widget that cannot be set carries no label to fix
+            continue
+
+
+def _relabelable(value: object) -> bool:
+    # Buttons and submitters hold bools, uploads hold files, charts and editors hold dicts:
+    # setting those through session state is refused when their widget is drawn.
+    if isinstance(value, list | tuple):
+        return bool(value) and all(_relabelable(v) for v in value)
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
 
 
 def tr(key: str, **values: object) -> str:

@@ -15,7 +15,7 @@ from experiments.i18n import fmt_date, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
-from views.common import attempt, enum_label, flash, lang, reported, store, tr
+from views.common import attempt, enum_label, flash, goal_progress, lang, reported, store, tr
 
 FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
           "campaign", "channel", "owner", "objective")  # fmt: skip
@@ -171,7 +171,7 @@ st.title(tr("goals.title"))
 st.caption(tr("goals.intro"))
 
 with reported():
-    shown = goal_board.board(s, date.today())
+    shown = goal_board.from_progress(goal_progress(s))  # shared by all sessions until a write
     progress = list(shown.progress)
     names = {str(c.id): c.name for c in s.campaigns()}
     if progress:

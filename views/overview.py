@@ -6,11 +6,15 @@ On a new database it offers the demo workspace and a first campaign instead.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from experiments import charts, display, goals, overview
+from experiments import charts, display, overview
+from experiments import welcome as welcome_view
+from experiments.db import default_target
 from experiments.demo import load_demo
 from experiments.exports import MIME, export_bytes
 from experiments.goals import Progress, Status
@@ -19,7 +23,18 @@ from experiments.models import Alias, Comparator
 from experiments.reports import build_report, report_file_name
 from experiments.store import Store
 from experiments.store.analytics import EXPORT_TABLES
-from views.common import attempt, enum_label, flash, lang, reported, store, tr
+from views.common import (
+    attempt,
+    enum_label,
+    flash,
+    goal_progress,
+    lang,
+    reader,
+    reported,
+    shared_progress,
+    store,
+    tr,
+)
 
 BADGES: dict[Status, tuple[str, str]] = {
     Status.ACHIEVED: ("blue", ":material/verified:"),
@@ -30,7 +45,18 @@ BADGES: dict[Status, tuple[str, str]] = {
 }
 
 
+def welcome() -> None:
+    """The product's name and the loop it tracks, for a first visit."""
+    st.header(tr("welcome.product"), divider="gray")
+    st.markdown(f"**{tr('welcome.tagline')}**")
+    left, right = st.columns([3, 2], vertical_alignment="center")
+    left.plotly_chart(welcome_view.loop_figure(lang()), key="loop_diagram",
+                      config={**charts.CONFIG, "staticPlot": True})  # fmt: skip
+    right.caption(tr("welcome.explain"))
+
+
 def empty_state(s: Store) -> None:
+    welcome()
     st.info(tr("overview.empty"), icon=":material/rocket_launch:")
     left, right = st.columns(2)
     with left:
@@ -60,7 +86,20 @@ def empty_state(s: Store) -> None:
                     st.rerun()
 
 
-def goal_card(p: Progress, names: dict[str, str]) -> None:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def sparklines(target: str, version: str, today: date) -> dict[Any, go.Figure]:
+    """Return each goal's sparkline, built once per data version and day (plotly is slow)."""
+    progress = shared_progress(target, version, today)
+    return {p.goal.id: charts.sparkline(p, height=56) for p in progress if p.series}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def spend_per_cycle(target: str, version: str) -> list[dict[str, Any]]:
+    """Return the spend per cycle (one pass over the facts), once per data version."""
+    return overview.spend_rows(reader(target))
+
+
+def goal_card(p: Progress, names: dict[str, str], spark: go.Figure | None) -> None:
     g, fv = p.goal, (lambda v: display.format_value(p.goal.metric, v, lang()))
     with st.container(border=True):
         color, icon = BADGES[p.status]
@@ -70,16 +109,15 @@ def goal_card(p: Progress, names: dict[str, str]) -> None:
         st.metric(tr("mgmt.actual_vs_target", sign=sign, target=fv(g.target)), fv(p.actual))
         # The bar stops at 100 %; its text says the real share, as the report does.
         st.progress(min(max(p.share or 0.0, 0.0), 1.0), text=display.format_share(p.share, lang()))
-        if p.series:
-            st.plotly_chart(charts.sparkline(p, height=56), config=charts.CONFIG,
-                            key=f"spark_{g.id}")  # fmt: skip
+        if spark is not None:
+            st.plotly_chart(spark, config=charts.CONFIG, key=f"spark_{g.id}")
         st.caption(overview.explain(p, lang()))
         st.text(
             f"{display.metric_name(g.metric, lang())} · {overview.scope_label(p, names, lang())}"
         )
 
 
-def goals_grid(s: Store, progress: list[Progress]) -> None:
+def goals_grid(s: Store, progress: list[Progress], sparks: dict[Any, go.Figure]) -> None:
     counts = overview.status_counts(progress)
     for col, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
         col.metric(enum_label(status.value, "goal_status"), n)
@@ -94,7 +132,7 @@ def goals_grid(s: Store, progress: list[Progress]) -> None:
         row = ordered[start : start + per_row]
         for col, p in zip(st.columns(per_row), row, strict=False):
             with col:
-                goal_card(p, names)
+                goal_card(p, names, sparks.get(p.goal.id))
 
 
 def table(rows: list[dict[str, object]], columns: dict[str, str], empty: str) -> None:
@@ -148,7 +186,7 @@ def learnings_and_cost(s: Store) -> None:
                      "outcome": tr("mgmt.outcome")}, tr("mgmt.no_carried"))  # fmt: skip
     with right:
         st.subheader(tr("mgmt.cost"))
-        spend = overview.spend_rows(s)
+        spend = spend_per_cycle(default_target(), s.data_version())
         per_learning, adopted = overview.learning_cost(spend)
         a, b = st.columns(2)
         a.metric(tr("mgmt.per_learning"), display.format_value("spend", per_learning, lang()),
@@ -222,9 +260,10 @@ if s.is_empty():
     st.stop()
 
 with reported():
-    progress = goals.progress(s, date.today())
+    progress = goal_progress(s)
+    sparks = sparklines(default_target(), s.data_version(), date.today())
     st.subheader(tr("mgmt.goals"))
-    goals_grid(s, progress)
+    goals_grid(s, progress, sparks)
     loop_and_criticism(s)
     learnings_and_cost(s)
     changes(s)

@@ -40,5 +40,14 @@ class Store(
         )
         return not row or row[0] == 0
 
+    def data_version(self) -> str:
+        """Return a marker that changes with every write: the audit's size and newest entry.
+
+        Every write transaction records an audit entry with the change, so what is computed from
+        the data can be kept under this marker and is computed anew after any write.
+        """
+        row = self._one("SELECT count(*), max(happened_at) FROM audit")
+        return f"{row[0]}:{row[1]}" if row else "0:"
+
 
 __all__ = ["WRITERS", "Area", "LibraryFilter", "Store", "to_json"]

@@ -1,0 +1,41 @@
+"""Texts of the report's summary page and of its layout notes."""
+
+EN = {
+    "report.summary": "Summary",
+    "report.by_status": "Goals by status",
+    "report.status": "Status",
+    "report.goal": "Goal",
+    "report.target": "Target",
+    "report.top_risks": "Top risks",
+    "report.no_risks": "No goal is at risk or off track, and no criticism is left open after its cycle closed.",
+    "report.risk_overdue": "criticism still open after the cycle closed",
+    "report.more_risks.one": "and {count} more in the sections below",
+    "report.more_risks.other": "and {count} more in the sections below",
+    "report.more_changes.one": "and {count} more answered piece of feedback",
+    "report.more_changes.other": "and {count} more answered pieces of feedback",
+    "report.feedback_changes": "What changed because of feedback",
+    "report.feedback": "Feedback",
+    "report.feedback_status": "Feedback status",
+    "report.no_feedback_changes": "No optimization has answered a piece of feedback yet.",
+    "report.comparison_no_data": "Neither of the two cycles has metrics to compare yet.",
+}
+
+DE = {
+    "report.summary": "Zusammenfassung",
+    "report.by_status": "Ziele nach Status",
+    "report.status": "Status",
+    "report.goal": "Ziel",
+    "report.target": "Zielwert",
+    "report.top_risks": "Größte Risiken",
+    "report.no_risks": "Kein Ziel ist gefährdet oder verfehlt, und keine Kritik ist nach dem Ende ihres Zyklus offen.",
+    "report.risk_overdue": "Kritik nach Ende des Zyklus noch offen",
+    "report.more_risks.one": "und {count} weiteres in den Abschnitten unten",
+    "report.more_risks.other": "und {count} weitere in den Abschnitten unten",
+    "report.more_changes.one": "und {count} weiteres beantwortetes Feedback",
+    "report.more_changes.other": "und {count} weitere beantwortete Feedbacks",
+    "report.feedback_changes": "Was sich durch Feedback geändert hat",
+    "report.feedback": "Feedback",
+    "report.feedback_status": "Status des Feedbacks",
+    "report.no_feedback_changes": "Noch keine Optimierung hat auf ein Feedback geantwortet.",
+    "report.comparison_no_data": "Keiner der beiden Zyklen hat bisher Kennzahlen zum Vergleichen.",
+}
