@@ -28,5 +28,7 @@ def shown(markdown: str) -> str:
 
 
 def assert_clean(at: AppTest) -> None:
-    """Fail with the page's exceptions and error messages, if any."""
+    """Fail with the page's exceptions and error boxes, if any: a page that shows only an
+    error box has not rendered what it is for."""
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [shown(e.value) for e in at.error]

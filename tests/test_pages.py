@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from experiments.db import Database
 from experiments.store import Store
@@ -90,3 +91,14 @@ def test_campaign_page_offers_its_report(demo_db: Path) -> None:
     assert_clean(at)
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["Download report (HTML)"]
+
+
+def test_the_smoke_check_fails_on_an_error_box_and_on_an_exception() -> None:
+    # A page that only shows an error box has not rendered what it is for: the check says so.
+    boxed = AppTest.from_string("import streamlit as st\nst.error('no database')").run()
+    with pytest.raises(AssertionError, match="no database"):
+        assert_clean(boxed)
+    raised = AppTest.from_string("raise ValueError('broken page')").run()
+    with pytest.raises(AssertionError, match="broken page"):
+        assert_clean(raised)
+    assert_clean(AppTest.from_string("import streamlit as st\nst.write('fine')").run())
