@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -35,11 +34,6 @@ KEY_METRICS: tuple[str, ...] = (
 )  # fmt: skip
 # Wide enough for A4 portrait with 14 mm margins; a fixed width prints like it shows.
 CHART_WIDTH = 680
-
-# (store, campaign, earlier cycle, later cycle, lang) → rows with metric, a, b, abs_change,
-# rel_change, q_value, significant, note (and an optional label): how the report compares
-# the last two cycles. The default is experiments.compare; tests pass their own.
-Comparison = Callable[[Store, Campaign, Cycle, Cycle, str], list[dict[str, Any]]]
 
 CSS = """
 :root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; } * { box-sizing: border-box; }
@@ -234,15 +228,14 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     doc.add("</div>")
 
 
-def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
-                method: Comparison) -> None:  # fmt: skip
+def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
     if len(cycles) < 2:
         doc.add(f"<p class='muted'>{esc(t('report.comparison_needs_two', lang))}</p>")
         return
     a, b = cycles[-2], cycles[-1]
-    rows = method(store, campaign, a, b, lang)
+    rows = statistical(store, campaign, a, b, lang)
     doc.add(_table(
         [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
@@ -303,7 +296,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
 
 
 def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date | None,
-                      end: date | None, method: Comparison) -> None:  # fmt: skip
+                      end: date | None) -> None:  # fmt: skip
     lang = doc.lang
     cycles = [c for c in store.cycles(campaign.id) if _overlaps(c, start, end)]
     rows = _cycle_rows(store, campaign)
@@ -319,7 +312,7 @@ def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, start: date |
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
         _cycle_section(doc, store, campaign, c, cycle_values(rows.get(c.number, {})))
-    _comparison(doc, store, campaign, cycles, method)
+    _comparison(doc, store, campaign, cycles)
     _plan(doc, store, cycles)
 
 
@@ -340,7 +333,6 @@ def build_report(
     end: date | None = None,
     lang: str = "en",
     today: date | None = None,
-    method: Comparison = statistical,
 ) -> str:
     """Return the report as one HTML document: a campaign's (or every campaign's) goals,
     cycles, comparison, open criticism and next plan; ``start``/``end`` narrow it to a period."""
@@ -366,7 +358,7 @@ def build_report(
             f"{esc(period)} · {esc(generated)}</p>")  # fmt: skip
     _goals_section(doc, store, report_goals(store, chosen, as_of))
     for c in campaigns:
-        _campaign_section(doc, store, c, start, end, method)
+        _campaign_section(doc, store, c, start, end)
     _criticism(doc, store, {c.id for c in campaigns})
     return (f"<!DOCTYPE html>\n<html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
