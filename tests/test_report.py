@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -10,7 +11,6 @@ import pytest
 
 from experiments import goals
 from experiments.db import Database
-from experiments.demo import load_demo
 from experiments.models import (
     Alias,
     FeedbackKind,
@@ -87,9 +87,10 @@ def self_contained(checker: Checker) -> None:
 
 
 @pytest.fixture
-def demo(store: Store) -> Store:
-    load_demo(store)
-    return store
+def demo(demo_db: Path) -> Iterator[Store]:
+    database = Database.open(demo_db)
+    yield Store(database)
+    database.close()
 
 
 def test_demo_campaign_report_is_valid_complete_and_offline(demo: Store) -> None:
@@ -185,9 +186,8 @@ def test_the_last_two_cycles_are_compared_with_statistics(store: Store) -> None:
     assert ctr[-1].endswith("•")  # significant after Benjamini–Hochberg
 
 
-def test_cli_report_writes_the_file(db_path: Path, tmp_path: Path) -> None:
-    db = Database.open(db_path)
-    load_demo(Store(db))
+def test_cli_report_writes_the_file(demo_db: Path, tmp_path: Path) -> None:
+    db = Database.open(demo_db)
     name = Store(db).campaigns()[0].name
     db.close()
     out = tmp_path / "report.html"
