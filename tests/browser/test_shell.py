@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Server, rerun, wait_idle
+
+pytestmark = pytest.mark.browser
 
 
 def test_empty_state_loads_demo_and_lists_its_campaigns(server: Server, page: Page) -> None:
