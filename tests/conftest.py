@@ -36,7 +36,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     database = Database.open(path)
     load_demo(Store(database))
-    database.close()  # checkpoints: the one file holds everything
+    database.close()  # checkpoints: the one file holds everything, no write-ahead log is left
+    assert not path.with_name(path.name + ".wal").exists()
     return path
 
 

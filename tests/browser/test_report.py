@@ -7,17 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import Server, rerun, wait_idle
+from tests.browser.conftest import Server, choose, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a selectbox and wait for the script run the choice starts."""
-    wait_idle(page)
-    page.get_by_label(label).click()
-    with rerun(page):
-        page.get_by_role("option", name=option).click()
 
 
 def test_report_downloads_from_the_overview_and_opens_offline(
