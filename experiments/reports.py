@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -40,11 +39,6 @@ KEY_METRICS: tuple[str, ...] = (
 # Fits a card on A4 portrait with 14 mm margins; a fixed width prints like it shows.
 CHART_WIDTH = 640
 GOAL_CHART_HEIGHT = 150
-
-# (store, campaign, earlier cycle, later cycle, lang) → rows with metric, a, b, abs_change,
-# rel_change, q_value, significant, note (and an optional label): how the report compares
-# the last two cycles. The default is experiments.compare; tests pass their own.
-Comparison = Callable[[Store, Campaign, Cycle, Cycle, str], list[dict[str, Any]]]
 
 CSS = """
 :root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; } * { box-sizing: border-box; }
@@ -312,22 +306,20 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     doc.add("</div>")
 
 
-def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
-                method: Comparison) -> None:  # fmt: skip
+def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     doc.add("<div class='keep'>")
-    _comparison_body(doc, store, campaign, cycles, method)
+    _comparison_body(doc, store, campaign, cycles)
     doc.add("</div>")
 
 
-def _comparison_body(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
-                     method: Comparison) -> None:  # fmt: skip
+def _comparison_body(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
     if len(cycles) < 2:
         doc.add(f"<p class='muted'>{esc(t('report.comparison_needs_two', lang))}</p>")
         return
     a, b = cycles[-2], cycles[-1]
-    rows = method(store, campaign, a, b, lang)
+    rows = statistical(store, campaign, a, b, lang)
     if not rows:  # no metric with data: a table of headings only says nothing
         doc.add(f"<p class='muted'>{esc(t('report.comparison_no_data', lang))}</p>")
         return
@@ -391,8 +383,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
                 f"<p class='text'>{esc(latest.planned_changes)}</p>")  # fmt: skip
 
 
-def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle],
-                      method: Comparison) -> None:  # fmt: skip
+def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     lang = doc.lang
     rows = _cycle_rows(store, campaign)
     doc.add(f"<h2>{esc(campaign.name)}</h2>")
@@ -407,7 +398,7 @@ def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, cycles: list[
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
         _cycle_section(doc, store, campaign, c, cycle_values(rows.get(c.number, {})))
-    _comparison(doc, store, campaign, cycles, method)
+    _comparison(doc, store, campaign, cycles)
     _plan(doc, store, cycles)
 
 
@@ -427,7 +418,6 @@ def build_report(
     end: date | None = None,
     lang: str = "en",
     today: date | None = None,
-    method: Comparison = statistical,
 ) -> str:
     """Return the report as one HTML document: a campaign's (or every campaign's) goals,
     cycles, comparison, open criticism and next plan; ``start``/``end`` narrow it to a period."""
@@ -457,7 +447,7 @@ def build_report(
     _summary_section(doc, summarize(store, progress, campaigns, cycles, lang))
     _goals_section(doc, store, progress)
     for c in campaigns:
-        _campaign_section(doc, store, c, cycles[c.id], method)
+        _campaign_section(doc, store, c, cycles[c.id])
     _criticism(doc, store, {c.id for c in campaigns})
     return (f"<!DOCTYPE html>\n<html lang='{esc(lang)}'><head><meta charset='utf-8'>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'>"

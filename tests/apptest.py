@@ -15,11 +15,11 @@ def app(page: str | None = None, timeout: float = 30) -> AppTest:
     """Return a fresh AppTest of the dashboard, switched to ``page`` (a path under views/)."""
     st.cache_resource.clear()  # each test's database is a new file: drop the cached connection
     at = AppTest.from_file(str(DASHBOARD), default_timeout=timeout)
-    at.run()
     if page is not None:
+        # Straight to the page, as a link to it opens: one script run instead of the overview's
+        # and then the page's (test_pages checks that every page opens on its own this way).
         at.switch_page(page)
-        at.run()
-    return at
+    return at.run()
 
 
 def shown(markdown: str) -> str:
@@ -28,5 +28,7 @@ def shown(markdown: str) -> str:
 
 
 def assert_clean(at: AppTest) -> None:
-    """Fail with the page's exceptions and error messages, if any."""
+    """Fail with the page's exceptions and error boxes, if any: a page that shows only an
+    error box has not rendered what it is for."""
     assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [shown(e.value) for e in at.error]

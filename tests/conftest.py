@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,15 +27,30 @@ def store(db: Database) -> Store:
     return Store(db)
 
 
-@pytest.fixture
-def demo_db(db_path: Path) -> Path:
-    """The database file of $TRACKER_DB, holding the demo workspace."""
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database file holding the demo workspace, built once per test session: building it
+    takes seconds, copying the file takes milliseconds. Tests copy it, never open it."""
     from experiments.demo import load_demo
 
-    database = Database.open(db_path)
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    database = Database.open(path)
     load_demo(Store(database))
-    database.close()
-    return db_path
+    database.close()  # checkpoints: the one file holds everything, no write-ahead log is left
+    assert not path.with_name(path.name + ".wal").exists()
+    return path
+
+
+def copy_demo(template: Path, path: Path) -> Path:
+    """Copy the demo database file to ``path`` and return it."""
+    shutil.copyfile(template, path)
+    return path
+
+
+@pytest.fixture
+def demo_db(db_path: Path, demo_template: Path) -> Path:
+    """The database file of $TRACKER_DB, holding the demo workspace (a copy of its own)."""
+    return copy_demo(demo_template, db_path)
 
 
 @pytest.fixture

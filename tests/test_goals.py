@@ -134,11 +134,21 @@ def test_progress_and_status(
     assert p.share == pytest.approx(share)
 
 
-def test_rate_forecast_by_hand() -> None:
-    # The "rate forecast" case above: clicks 10, 11, … 19 on 1000 impressions a day. The line
-    # through the clicks projects 20 … 39 for days 11 … 30; impressions stay 1000 a day.
-    clicks_so_far, clicks_ahead = sum(range(10, 20)), sum(range(20, 40))
-    assert (clicks_so_far + clicks_ahead) / 30_000 == pytest.approx(0.0245)
+def test_rate_forecast_by_hand(store: Store) -> None:
+    # Clicks 10, 11, … 19 on 1000, 1050, … 1450 impressions over days 1 … 10 of a 30-day
+    # period. Both lines are exact, so their least-squares fits are the lines themselves:
+    # days 11 … 30 add clicks 20 … 39 and impressions 1500 … 2450. The forecast is the ratio
+    # of the projected sums: not the last day's CTR (19/1450) nor clicks over flat impressions.
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, daily(10, clicks=lambda i: 10 + i, impressions=lambda i: 1000 + 50 * i))
+    g = store.add_goal(goal(metric="ctr", target=0.02, baseline=0.01))
+    clicks_so_far, impressions_so_far = sum(range(10, 20)), sum(range(1000, 1500, 50))
+    clicks_ahead, impressions_ahead = sum(range(20, 40)), sum(range(1500, 2500, 50))
+    by_hand = (clicks_so_far + clicks_ahead) / (impressions_so_far + impressions_ahead)
+    p = goals.goal_progress(store, g, day(10))
+    assert p.actual == pytest.approx(145 / 12_250)
+    assert by_hand == (145 + 590) / (12_250 + 39_500)
+    assert p.forecast == pytest.approx(by_hand)
 
 
 def test_series_runs_over_days_with_data(store: Store) -> None:

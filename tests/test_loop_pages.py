@@ -70,7 +70,8 @@ def test_brief_is_created_edited_and_marked_incomplete(db_path: Path) -> None:
 
 def test_a_bad_brief_names_the_problem_and_writes_nothing(db_path: Path) -> None:
     at = app("views/campaigns.py")
-    click(at, "FormSubmitter:brief-Create campaign")
+    at.button(key="FormSubmitter:brief-Create campaign").click().run()
+    assert not at.exception
     assert [shown(e.value) for e in at.error] == ["the campaign name must not be empty"]
     db, s = open_store(db_path)
     assert s.campaigns() == []
@@ -118,7 +119,8 @@ def test_two_turns_of_the_loop_in_the_cycle_workspace(db_path: Path) -> None:
     click(at, f"fb_next_{str(item.id)[:8]}")  # addressed → communicated
 
     # The gate: the dialog lists the pending learning instead of closing the cycle.
-    click(at, "next_start")
+    at.button(key="next_start").click().run()
+    assert not at.exception
     assert shown(at.error[0].value).startswith("Cycle 1 cannot close yet.")
     assert "• waits for a decision: Short copy wins" in texts(at)
     db, s = open_store(db_path)

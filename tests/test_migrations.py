@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from experiments import goals
 from experiments.db import Database, connect
 from experiments.errors import SchemaError
 from experiments.migrations import (
     HEAD,
     MIGRATIONS,
+    VERSION_TABLE,
     Migration,
     current_version,
     migrate,
     schema_snapshot,
 )
+from experiments.models import Decision, FeedbackStatus, Phase, ScopeKind
+from experiments.store import Store
 
 SNAPSHOT = Path(__file__).resolve().parent / "schema_snapshot.txt"
 
@@ -152,3 +158,142 @@ def test_a_database_with_data_walks_to_head_and_goal_scopes_become_ids(tmp_path:
     }
     assert db.conn.execute("SELECT count(*) FROM campaign").fetchone() == (2,)
     db.close()
+
+
+# A version-1 database as the first release wrote it: one row (or a few) in every table, with
+# the values a real workspace holds. Written as SQL because today's store writes today's schema.
+CAMPAIGN, GOAL, IMPORT = (uuid.UUID(int=n) for n in (1, 2, 3))
+CYCLE_1, CYCLE_2, LEARNING, FEEDBACK, OPTIMIZATION, MAPPING, AUDIT = (
+    uuid.UUID(int=n) for n in range(10, 17)
+)
+AT = datetime(2026, 3, 1, 9, 30)
+V1_ROWS: tuple[tuple[str, str, list[object]], ...] = (
+    ("app_user", "(username, display_name, role, created_at)", ["lena", "Lena", "marketer", AT]),
+    ("goal", "(id, name, metric, comparator, target, baseline, period_start, period_end, "
+     "scope_kind, scope_value, owner, objective, created_at, updated_at)",
+     [GOAL, "Clicks in March", "clicks", "at_least", 300.0, 150.0, date(2026, 3, 1),
+      date(2026, 3, 30), "campaign", str(CAMPAIGN), "Lena", "More shop visits", AT, AT]),
+    ("campaign", "(id, name, status, channels, audience, goal_ids, relationship_focus, budget, "
+     "people_hours, competitive_context, success_measure, stakeholders, created_at, updated_at)",
+     [CAMPAIGN, "Spring Sale", "active", ["Meta"], "Gardeners", [GOAL], "new", 5000.0, 40.0,
+      "Garden centres", "Orders", ["Sales"], AT, AT]),
+    ("campaign_alias", "(campaign_id, platform, name)", [CAMPAIGN, "meta", "SPR"]),
+    ("cycle", "(id, campaign_id, number, phase, start_date, end_date, hypothesis, "
+     "planned_changes, budget, previous_id, went_live, channels, start_at, campaign_at, "
+     "feedback_at, optimization_at, closed_at, created_at)",
+     [CYCLE_1, CAMPAIGN, 1, "closed", date(2026, 3, 1), date(2026, 3, 10), "Short copy wins",
+      "Two headlines", 2000.0, None, "", ["Meta"], AT, AT, AT, AT, AT, AT]),
+    ("cycle", "(id, campaign_id, number, phase, start_date, end_date, hypothesis, "
+     "planned_changes, budget, previous_id, went_live, channels, start_at, campaign_at, "
+     "feedback_at, optimization_at, closed_at, created_at)",
+     [CYCLE_2, CAMPAIGN, 2, "campaign", date(2026, 3, 11), date(2026, 3, 20),
+      "Free shipping lifts orders", "Shipping banner", 3000.0, CYCLE_1, "", ["Meta"], AT, AT,
+      None, None, None, AT]),
+    ("feedback", "(id, cycle_id, source, kind, text, status, goal_id, optimization_id, "
+     "created_at, updated_at)",
+     [FEEDBACK, CYCLE_1, "comments", "criticism", "Shipping costs were a surprise", "addressed",
+      None, OPTIMIZATION, AT, AT]),
+    ("optimization", "(id, cycle_id, what, why, learning_ids, feedback_ids, owner, status, "
+     "created_at, updated_at)",
+     [OPTIMIZATION, CYCLE_1, "Show shipping costs early", "Criticism in the comments",
+      [LEARNING], [FEEDBACK], "Lena", "planned", AT, AT]),
+    ("learning", "(id, cycle_id, statement, evidence, evidence_snapshot, confidence, tags, "
+     "decision, decided_at, carried_into_id, applied, applied_reason, outcome, created_at, "
+     "updated_at)",
+     [LEARNING, CYCLE_1, "Short copy wins on Meta", "CTR 1.0% → 2.0%", None, "high", ["copy"],
+      "carry_forward", AT, CYCLE_2, True, "", None, AT, AT]),
+    ("import", "(id, file_name, sha256, platform, actor, imported_at, rows, new_rows, "
+     "replaced_rows, unchanged_rows, skipped_rows, date_min, date_max, status)",
+     [IMPORT, "meta.csv", "ab" * 32, "meta", "lena", AT, 20, 20, 0, 0, 0, date(2026, 3, 1),
+      date(2026, 3, 20), "imported"]),
+    ("column_mapping", "(id, name, signature, mapping, options, created_at)",
+     [MAPPING, "Shop", '["Tag", "Kampagne", "Klicks"]',
+      '{"Tag": "date", "Kampagne": "source_campaign", "Klicks": "clicks"}',
+      '{"number_style": "de", "day_first": true}', AT]),
+    ("audit", "(id, happened_at, actor, entity, entity_id, action, before_json, after_json)",
+     [AUDIT, AT, "lena", "campaign", str(CAMPAIGN), "create", None, '{"name": "Spring Sale"}']),
+)  # fmt: skip
+
+
+def _v1_database(path: Path) -> duckdb.DuckDBPyConnection:
+    """A database file at schema version 1 holding V1_ROWS and 20 days of Meta facts."""
+    conn = connect(path)
+    migrate(conn, MIGRATIONS[:1])
+    for table, columns, values in V1_ROWS:
+        marks = ", ".join("?" * len(values))
+        conn.execute(f'INSERT INTO "{table}" {columns} VALUES ({marks})', values)
+    conn.execute(
+        "INSERT INTO metric_fact (import_id, platform, source_campaign, variant, date, spend, "
+        "impressions, clicks, extra) SELECT ?, 'meta', 'SPR', '', DATE '2026-03-01' + d::INT, "
+        "12.5, 1000, 10 + (d >= 10)::INT * 10, MAP {'Ergebnisindikator': 'link_click'} "
+        "FROM range(20) t(d)",
+        [IMPORT],
+    )
+    return conn
+
+
+def _contents(
+    conn: duckdb.DuckDBPyConnection, columns: dict[str, list[str]]
+) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the given tables, read through the given columns only, in a stable order."""
+    contents = {}
+    for table, cols in columns.items():
+        quoted = ", ".join(f'"{c}"' for c in cols)
+        contents[table] = conn.execute(f'SELECT {quoted} FROM "{table}" ORDER BY ALL').fetchall()
+    return contents
+
+
+def test_a_version_1_database_with_data_walks_to_head_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v1.duckdb"
+    conn = _v1_database(path)
+    v1_columns: dict[str, list[str]] = {}
+    for table, column in conn.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        f"WHERE table_schema = 'main' AND table_name <> '{VERSION_TABLE}' "
+        "ORDER BY table_name, ordinal_position"
+    ).fetchall():
+        v1_columns.setdefault(table, []).append(column)
+    before = _contents(conn, v1_columns)
+    assert all(before.values()), "every version-1 table holds data"
+    assert len(before["metric_fact"]) == 20
+
+    # One migration at a time: after each, every version-1 row reads back unchanged.
+    for step in range(1, len(MIGRATIONS)):
+        assert migrate(conn, MIGRATIONS[: step + 1]) == [MIGRATIONS[step].version]
+        assert current_version(conn) == MIGRATIONS[step].version
+        assert _contents(conn, v1_columns) == before, MIGRATIONS[step].name
+    conn.close()
+
+    # At the head, today's store reads the old workspace as it was written.
+    db = Database.open(path)
+    try:
+        assert current_version(db.conn) == HEAD
+        store = Store(db)
+        (campaign,) = store.campaigns()
+        assert (campaign.id, campaign.name, campaign.goal_ids, campaign.budget) == (
+            CAMPAIGN, "Spring Sale", (GOAL,), 5000.0
+        )  # fmt: skip
+        assert [(a.name, a.platform) for a in campaign.aliases] == [("SPR", "meta")]
+        cycles = store.cycles(CAMPAIGN)
+        assert [(c.number, c.phase, c.previous_id) for c in cycles] == [
+            (1, Phase.CLOSED, None), (2, Phase.CAMPAIGN, CYCLE_1)
+        ]  # fmt: skip
+        (learning,) = store.learnings(cycle_id=CYCLE_1)
+        assert (learning.decision, learning.carried_into_id, learning.applied) == (
+            Decision.CARRY_FORWARD, CYCLE_2, True
+        )  # fmt: skip
+        assert [f.status for f in store.feedback(CYCLE_1)] == [FeedbackStatus.ADDRESSED]
+        assert [o.learning_ids for o in store.optimizations(CYCLE_1)] == [(LEARNING,)]
+        (record,) = store.imports()
+        assert (record.id, record.rows, record.status) == (IMPORT, 20, "imported")
+        assert store.fact_count() == 20
+        assert [m.name for m in store.mappings()] == ["Shop"]
+        assert [u.username for u in store.users()] == ["lena"]
+        # The facts still belong to the campaign's cycles through its alias: 10 a day, then 20.
+        metrics = {m.number: m.values for m in store.cycle_metrics()}
+        assert metrics[1]["clicks"] == 100 and metrics[2]["clicks"] == 200
+        (g,) = store.goals()
+        assert (g.id, g.scope_kind, g.scope_value) == (GOAL, ScopeKind.CAMPAIGN, str(CAMPAIGN))
+        assert goals.goal_progress(store, g, date(2026, 3, 20)).actual == 300
+    finally:
+        db.close()

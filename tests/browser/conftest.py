@@ -13,11 +13,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import copy_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -31,6 +34,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test here that drives a page as a browser test, so that -m "not browser"
+    leaves out all of them, whether or not its module says so."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if item.path.is_relative_to(here) and "page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @dataclass
@@ -59,7 +71,8 @@ def start_server(db: Path, log: Path) -> Server:
         cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    # Polls the health endpoint; the limit only ends a start that never comes.
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
@@ -70,35 +83,32 @@ def start_server(db: Path, log: Path) -> Server:
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError(f"streamlit did not answer within 60 s:\n{log.read_text()}")
+    raise RuntimeError(f"streamlit did not answer within 120 s:\n{log.read_text()}")
 
 
-def _serve(tmp_path: Path, demo: bool) -> Iterator[Server]:
-    db = tmp_path / "tracker.duckdb"
-    if demo:
-        from experiments.db import Database
-        from experiments.demo import load_demo
-        from experiments.store import Store
-
-        database = Database.open(db)
-        load_demo(Store(database))
-        database.close()
-    srv = start_server(db, tmp_path / "streamlit.log")
-    yield srv
+def stop_server(srv: Server) -> None:
+    """Stop a server started by start_server."""
     srv.process.terminate()
-    srv.process.wait(timeout=20)
+    srv.process.wait(timeout=60)
+
+
+def _serve(db: Path, log: Path) -> Iterator[Server]:
+    srv = start_server(db, log)
+    yield srv
+    stop_server(srv)
 
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
     """A dashboard server on its own empty database."""
-    yield from _serve(tmp_path, demo=False)
+    yield from _serve(tmp_path / "tracker.duckdb", tmp_path / "streamlit.log")
 
 
 @pytest.fixture
-def demo_server(tmp_path: Path) -> Iterator[Server]:
-    """A dashboard server on a database holding the demo workspace."""
-    yield from _serve(tmp_path, demo=True)
+def demo_server(tmp_path: Path, demo_template: Path) -> Iterator[Server]:
+    """A dashboard server on its own copy of the demo database."""
+    db = copy_demo(demo_template, tmp_path / "tracker.duckdb")
+    yield from _serve(db, tmp_path / "streamlit.log")
 
 
 @pytest.fixture(scope="session")
@@ -111,20 +121,102 @@ def browser() -> Iterator[Browser]:
         b.close()
 
 
+# Counts the script runs the server reports as finished: Streamlit sends a ForwardMsg whose
+# field 6 (script_finished) says how a run ended. The app's own "not running" state alone cannot
+# tell a rerun that has not started yet from one that has ended; the count can. Runs that end
+# early because another rerun replaced them (status 2) are not counted.
+RUN_COUNTER = """
+(() => {
+  const Native = window.WebSocket;
+  window.__streamlitRuns = 0;
+  const finished = (bytes) => {
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (field === 6 && wire === 0) return varint() !== 2;
+      if (wire === 0) varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 2) i += varint();
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer && finished(new Uint8Array(event.data))) {
+          window.__streamlitRuns += 1;
+        }
+      });
+    }
+  };
+})();
+"""
+# A script run on a busy machine can take long; a run that never ends fails the test here.
+RUN_TIMEOUT_MS = 120_000
+# Playwright's expect() waits 5 s by default, apart from the page's own timeout: too short on a
+# busy machine (a Plotly bar, a data frame were not drawn in time). The waits are for content
+# that does come; the limit only ends a test whose content never does.
+expect.set_options(timeout=60_000)
+
+
 @pytest.fixture
 def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    context.add_init_script(RUN_COUNTER)
     pg = context.new_page()
-    pg.set_default_timeout(30_000)
+    pg.set_default_timeout(60_000)
     yield pg
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
     context.close()
 
 
-def wait_idle(page: Page) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_selector("[data-testid='stApp']")
+def runs(page: Page) -> int:
+    """Return how many script runs of this page's session have finished."""
+    return int(page.evaluate("window.__streamlitRuns"))
+
+
+def wait_idle(page: Page, after: int = 0) -> None:
+    """Wait until more than ``after`` script runs have finished and Streamlit's own state says
+    the script is not running (no fixed sleep: a busy machine only makes this wait longer)."""
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000
+        """(after) => {
+          const app = document.querySelector("[data-testid='stApp']");
+          return window.__streamlitRuns > after && app !== null
+            && app.getAttribute("data-test-script-state") === "notRunning"
+            && !document.querySelector("[data-testid='stStatusWidget']");
+        }""",
+        arg=after,
+        timeout=RUN_TIMEOUT_MS,
     )
+
+
+@contextmanager
+def rerun(page: Page) -> Iterator[None]:
+    """Wait, after the block's action, until the script run it caused has finished."""
+    wait_idle(page)
+    before = runs(page)
+    yield
+    wait_idle(page, after=before)
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick an option of a selectbox by typing it, as a keyboard user does, and wait for the
+    script run the choice starts. (Clicking the option in the opened list missed on a busy
+    machine: the list had been placed outside the viewport by a layout shift under it.)"""
+    wait_idle(page)
+    box = page.get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    with rerun(page):
+        box.press("Enter")
+    expect(box).to_have_value(option)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, wait_idle
+from tests.browser.conftest import Server, choose, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +16,7 @@ def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: P
     page.set_viewport_size({"width": 1400, "height": 4400})
     page.goto(f"{demo_server.url}/compare")
     wait_idle(page)
-    page.get_by_label("Campaign").first.click()
-    page.get_by_role("option", name="Employer Branding").click()
-    wait_idle(page)
+    choose(page, "Campaign", "Employer Branding")
     expect(page.get_by_text("Design: observational.", exact=False)).to_be_visible()
     expect(page.get_by_role("heading", name="Cycle 3 against cycle 2")).to_be_visible()
     # The clear changes, in words a manager reads without the table.
@@ -27,7 +25,7 @@ def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: P
     expect(summary.filter(has_text="CTR up")).to_have_count(1)
     expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
     # The forest chart, the daily series and the variants' rates are plotly figures.
-    expect(page.locator(".js-plotly-plot")).to_have_count(2, timeout=30_000)
+    expect(page.locator(".js-plotly-plot")).to_have_count(2)
     expect(page.get_by_text("Relative change with its 95% interval")).to_be_visible()
     expect(page.get_by_text("Day by day, aligned by day of cycle")).to_be_visible()
     expect(page.locator(".js-plotly-plot").last.get_by_text("day of cycle")).to_be_visible()

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from experiments import loop
 from experiments.db import Database
 from experiments.store import Store
-from tests.browser.conftest import Server, start_server, wait_idle
+from tests.browser.conftest import Server, rerun, start_server, stop_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -33,8 +33,7 @@ def loop_server(tmp_path: Path) -> Iterator[Server]:
     db.close()
     srv = start_server(path, tmp_path / "streamlit.log")
     yield srv
-    srv.process.terminate()
-    srv.process.wait(timeout=20)
+    stop_server(srv)
 
 
 def test_next_start_dialog_refuses_then_closes_the_cycle(loop_server: Server, page: Page) -> None:
@@ -53,18 +52,18 @@ def test_next_start_dialog_refuses_then_closes_the_cycle(loop_server: Server, pa
     )
     expect(page.get_by_role("button", name="Start cycle 2")).to_be_visible()
 
-    page.get_by_role("radio", name="Learnings (1 pending)").click()
-    wait_idle(page)
-    page.get_by_role("radio", name="Carry forward").click()
+    with rerun(page):
+        page.get_by_role("radio", name="Learnings (1 pending)").click()
+    with rerun(page):
+        page.get_by_role("radio", name="Carry forward").click()
     expect(page.get_by_text("Decided: Carry forward.")).to_be_visible()
-    wait_idle(page)
     page.get_by_role("button", name="Start cycle 2").click()
     expect(
         dialog.get_by_text("Into the next cycle as its inputs: 1; staying behind: 0.", exact=False)
     ).to_be_visible()
-    dialog.get_by_role("button", name="Close and start cycle 2").click()
+    with rerun(page):
+        dialog.get_by_role("button", name="Close and start cycle 2").click()
     expect(page.get_by_text("Cycle 1 is closed and cycle 2 has started")).to_be_visible()
-    wait_idle(page)
     expect(page.get_by_text("Short copy wins on Meta").first).to_be_visible()
     expect(page.get_by_text("From cycle 1 · Carry forward")).to_be_visible()
     expect(page.get_by_role("combobox", name="Cycle", exact=True)).to_have_value("Cycle 2 · Start")
@@ -74,27 +73,41 @@ def test_next_start_dialog_refuses_then_closes_the_cycle(loop_server: Server, pa
 def test_a_click_on_a_timeline_bar_opens_that_cycle(loop_server: Server, page: Page) -> None:
     page.goto(f"{loop_server.url}/timeline")
     wait_idle(page)
-    page.get_by_role("radio", name="Just the cycles").click()
-    wait_idle(page)
-    heading = page.get_by_role("heading", name="Cycle workspace")
-    # Plotly's drag layer lies over the bars and turns a click at a bar's place into its event;
-    # the chart may still be re-laying out after the range switch, so a missed click is retried.
-    for _ in range(3):
-        bar = page.locator(".js-plotly-plot .bars .point path").first
-        expect(bar).to_be_visible()
-        box = bar.bounding_box()
-        assert box is not None
+    with rerun(page):
+        page.get_by_role("radio", name="Just the cycles").click()
+    # The rerun has drawn the new figure; Plotly lays a bar out once more when its container's
+    # width is known, so the click waits until the bar stays where it is.
+    bar = page.locator(".js-plotly-plot .bars .point path").first
+    expect(bar).to_be_visible()
+    box = settled_box(page, ".js-plotly-plot .bars .point path")
+    # Plotly's drag layer lies over the bars and turns a click at a bar's place into its event.
+    with rerun(page):
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        try:
-            expect(heading).to_be_visible(timeout=10_000)
-            break
-        except AssertionError:
-            continue
-    expect(heading).to_be_visible()
-    wait_idle(page)
+    expect(page.get_by_role("heading", name="Cycle workspace")).to_be_visible()
     expect(page.get_by_role("combobox", name="Cycle", exact=True)).to_have_value(
         "Cycle 1 · Optimization"
     )
+
+
+def settled_box(page: Page, selector: str) -> dict[str, float]:
+    """Return the box of the first element matching ``selector`` once two looks at it, a
+    quarter second apart, find it in the same place with a size."""
+    page.wait_for_function(
+        """(selector) => {
+          const el = document.querySelector(selector);
+          if (!el) return false;
+          const r = el.getBoundingClientRect();
+          const now = [r.x, r.y, r.width, r.height].join();
+          const same = window.__lastBox === now && r.width > 0 && r.height > 0;
+          window.__lastBox = now;
+          return same;
+        }""",
+        arg=selector,
+        polling=250,
+    )
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None
+    return box
 
 
 def test_a_phase_step_shows_at_once_in_the_cycle_select(loop_server: Server, page: Page) -> None:
@@ -104,7 +117,7 @@ def test_a_phase_step_shows_at_once_in_the_cycle_select(loop_server: Server, pag
     wait_idle(page)
     cycle_select = page.get_by_role("combobox", name="Cycle", exact=True)
     expect(cycle_select).to_have_value("Cycle 1 · Optimization", timeout=60_000)
-    page.get_by_role("button", name="Back to Feedback").click()
+    with rerun(page):
+        page.get_by_role("button", name="Back to Feedback").click()
     expect(page.get_by_text("The cycle is now in Feedback.")).to_be_visible(timeout=60_000)
-    wait_idle(page)
     expect(cycle_select).to_have_value("Cycle 1 · Feedback", timeout=60_000)

@@ -6,25 +6,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, Route, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import Server, wait_idle
+from tests.browser.conftest import Server, choose, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-def choose(page: Page, label: str, option: str) -> None:
-    """Pick an option of a selectbox; a rerun may close the list once, so try again."""
-    box = page.get_by_label(label)
-    for _ in range(3):
-        wait_idle(page)
-        box.click()
-        try:
-            page.get_by_role("option", name=option).click(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose '{option}' in '{label}'")
 
 
 def test_report_downloads_from_the_overview_and_opens_offline(
@@ -32,11 +17,10 @@ def test_report_downloads_from_the_overview_and_opens_offline(
 ) -> None:
     page.goto(demo_server.url)
     wait_idle(page)
-    expect(page.get_by_text("Goals at a glance")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Goals at a glance")).to_be_visible()
     choose(page, "Report for", "Spring Sale")
     # The rerun after the choice has drawn the button for the new file.
     expect(page.get_by_text("report-spring-sale.html:")).to_be_visible()
-    wait_idle(page)
     with page.expect_download(timeout=120_000) as info:
         page.get_by_role("button", name="Download report (HTML)").click()
     download = info.value
