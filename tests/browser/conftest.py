@@ -127,37 +127,21 @@ def browser() -> Iterator[Browser]:
 # early because another rerun replaced them (status 2) are not counted.
 RUN_COUNTER = """
 (() => {
-  const Native = window.WebSocket;
+  // Counts finished script runs from Streamlit's own state on the page: every change of the
+  // app's data-test-script-state away from "running" is one run that ended (each change is its
+  // own mutation record, so a run too quick to be seen between two callbacks still counts).
+  // Reading the websocket's protobuf messages instead missed runs on some pages.
   window.__streamlitRuns = 0;
-  const finished = (bytes) => {
-    let i = 0;
-    const varint = () => {
-      let value = 0, shift = 0, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
-      while (byte & 0x80 && i < bytes.length);
-      return value;
-    };
-    while (i < bytes.length) {
-      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
-      if (field === 6 && wire === 0) return varint() !== 2;
-      if (wire === 0) varint();
-      else if (wire === 1) i += 8;
-      else if (wire === 2) i += varint();
-      else if (wire === 5) i += 4;
-      else return false;
+  new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.attributeName === "data-test-script-state" && r.oldValue === "running") {
+        window.__streamlitRuns += 1;
+      }
     }
-    return false;
-  };
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => {
-        if (event.data instanceof ArrayBuffer && finished(new Uint8Array(event.data))) {
-          window.__streamlitRuns += 1;
-        }
-      });
-    }
-  };
+  }).observe(document, {
+    subtree: true, attributes: true, attributeOldValue: true,
+    attributeFilter: ["data-test-script-state"],
+  });
 })();
 """
 # A script run on a busy machine can take long; a run that never ends fails the test here.
