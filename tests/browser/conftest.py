@@ -127,10 +127,11 @@ def browser() -> Iterator[Browser]:
 # early because another rerun replaced them (status 2) are not counted.
 RUN_COUNTER = """
 (() => {
-  // Counts finished script runs from Streamlit's own state on the page: every change of the
-  // app's data-test-script-state away from "running" is one run that ended (each change is its
-  // own mutation record, so a run too quick to be seen between two callbacks still counts).
-  // Reading the websocket's protobuf messages instead missed runs on some pages.
+  // Counts finished script runs two ways, since each alone missed runs: Streamlit's
+  // script-finished message on the websocket (missed every run of the import page), and every
+  // change of the app's data-test-script-state away from "running" (a run quicker than one
+  // render never changes the attribute). A run counted twice only ends a wait that waits for
+  // "more runs than before" once that run has finished, so the sum is safe to wait on.
   window.__streamlitRuns = 0;
   new MutationObserver((records) => {
     for (const r of records) {
@@ -142,6 +143,36 @@ RUN_COUNTER = """
     subtree: true, attributes: true, attributeOldValue: true,
     attributeFilter: ["data-test-script-state"],
   });
+  const Native = window.WebSocket;
+  const finished = (bytes) => {
+    let i = 0;
+    const varint = () => {
+      let value = 0, shift = 0, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; }
+      while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const key = varint(), field = Math.floor(key / 8), wire = key % 8;
+      if (field === 6 && wire === 0) return varint() !== 2;  // 2: stopped early for a rerun
+      if (wire === 0) varint();
+      else if (wire === 1) i += 8;
+      else if (wire === 2) i += varint();
+      else if (wire === 5) i += 4;
+      else return false;
+    }
+    return false;
+  };
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer && finished(new Uint8Array(event.data))) {
+          window.__streamlitRuns += 1;
+        }
+      });
+    }
+  };
 })();
 """
 # A script run on a busy machine can take long; a run that never ends fails the test here.
