@@ -6,6 +6,7 @@ On a new database it offers the demo workspace and a first campaign instead.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -100,7 +101,7 @@ def spend_per_cycle(target: str, version: str) -> list[dict[str, Any]]:
 
 
 def goal_card(p: Progress, names: dict[str, str], spark: go.Figure | None) -> None:
-    g, fv = p.goal, (lambda v: display.format_value(p.goal.metric, v, lang()))
+    g, fv = p.goal, partial(display.format_value, p.goal.metric, lang=lang())
     with st.container(border=True):
         color, icon = BADGES[p.status]
         st.badge(enum_label(p.status.value, "goal_status"), color=color, icon=icon)  # type: ignore[arg-type]
@@ -192,7 +193,7 @@ def learnings_and_cost(s: Store) -> None:
         a.metric(tr("mgmt.per_learning"), display.format_value("spend", per_learning, lang()),
                  help=tr("mgmt.per_learning_help"))  # fmt: skip
         b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
-        money = lambda v: display.format_value("spend", v, lang())  # noqa: E731
+        money = partial(display.format_value, "spend", lang=lang())
         rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]), "budget": money(r["budget"]),
                  "spend": money(r["spend"]), "per_learning": money(r["per_learning"])}
                 for r in spend]  # fmt: skip
