@@ -229,7 +229,7 @@ def downloads(s: Store) -> None:
         everything = t("report.all_campaigns", language)
         choice = st.selectbox(tr("report.scope"), ["", *names], key="report_campaign",
                               format_func=lambda n: n or everything)  # fmt: skip
-        period = st.date_input(tr("report.period_pick"), value=(), key="report_period",
+        period = st.date_input(tr("report.period_pick"), value=[], key="report_period",
                                format="YYYY-MM-DD", help=tr("report.period_help"))  # fmt: skip
         start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
         file_name = report_file_name(choice or None, start, end)
@@ -244,10 +244,14 @@ def downloads(s: Store) -> None:
         chosen = st.selectbox(tr("export.table"), EXPORT_TABLES, key="export_table",
                               format_func=lambda n: t(f"export.table.{n}", language))  # fmt: skip
         a, b = st.columns(2)
+
+        def export_file(fmt: str) -> bytes:
+            return export_bytes(Store(db, who), chosen, fmt)
+
         for col, fmt in ((a, "csv"), (b, "xlsx")):
             col.download_button(
                 tr(f"export.download_{fmt}"), key=f"download_{fmt}", icon=":material/table:",
-                data=lambda fmt=fmt: export_bytes(Store(db, who), chosen, fmt),
+                data=partial(export_file, fmt),
                 file_name=f"{chosen}.{fmt}", mime=MIME[fmt], on_click="ignore",
             )  # fmt: skip
         st.caption(tr("export.help"))
