@@ -26,7 +26,7 @@ chromium:
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
-	$(PY) -m mypy experiments
+	$(PY) -m mypy experiments views
 
 # The tests first (their result is what people look for), then the style and type checks.
 test: $(VENV)/.dev chromium

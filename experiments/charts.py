@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 import plotly.graph_objects as go
@@ -52,7 +53,7 @@ def sparkline(p: Progress, height: int = 70) -> go.Figure:
 def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:
     """Return the goal's running value with the pace line, the target and the forecast."""
     g, fig = p.goal, go.Figure()
-    fmt = lambda v: format_value(g.metric, v, lang)  # noqa: E731
+    fmt = partial(format_value, g.metric, lang=lang)
     values = [v for _, v in p.series] + [g.target] + [v for v in (p.forecast, g.baseline) if v]
     # The axis in the metric's unit (reply times in minutes or hours, like the target's text).
     y_axis = display.axis(g.metric, lang, values)

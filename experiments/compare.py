@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from experiments import stats
@@ -106,7 +107,7 @@ class Group:
     daily: pd.DataFrame
     replies: np.ndarray | None = None
     # Each column with data as an array over the days, read once: every metric's test reuses it.
-    columns: dict[str, np.ndarray] = field(init=False, repr=False)
+    columns: dict[str, npt.NDArray[np.float64]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         arrays = {}
@@ -117,7 +118,7 @@ class Group:
                     arrays[name] = values
         object.__setattr__(self, "columns", arrays)
 
-    def column(self, name: str) -> np.ndarray:
+    def column(self, name: str) -> npt.NDArray[np.float64]:
         """Return a column over the days (all NaN where the group has no value of it)."""
         found = self.columns.get(name)
         return found if found is not None else np.full(len(self.daily), np.nan)

@@ -60,7 +60,8 @@ def _missing(value: Any) -> bool:
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
     """Return the frame as formula-safe CSV, UTF-8 with a BOM so Excel reads umlauts right."""
-    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    text: str = safe_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return text.encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "export") -> bytes:

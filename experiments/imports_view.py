@@ -20,11 +20,10 @@ from experiments.i18n import t
 from experiments.importers import generic, service
 from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.plan import Notice, UnknownExport
-from experiments.importers.registry import PLATFORMS, ROLES, SavedMapping, platform_title
+from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.service import ImportSummary, Progress
-from experiments.importers.values import NumberStyle
 from experiments.metrics import METRICS, Aggregation
-from experiments.models import ImportRecord, ImportStatus
+from experiments.models import ImportRecord, ImportStatus, NumberStyle, SavedMapping
 
 if TYPE_CHECKING:
     from experiments.store import Store

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date, datetime, time
+from functools import partial
 from typing import Any
 
 from experiments.display import format_value, metric_name
@@ -95,7 +96,7 @@ def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
 
 def explain(p: Progress, lang: str) -> str:
     """Return one sentence saying why a goal has its status (pace, forecast, period)."""
-    g, fv = p.goal, (lambda v: format_value(p.goal.metric, v, lang))
+    g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang)
     if p.status is Status.NO_DATA:
         if g.period_start is not None and p.as_of < g.period_start:
             return t("goals.why.not_started", lang, start=fmt_date(g.period_start, lang))

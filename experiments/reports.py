@@ -11,6 +11,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -201,7 +202,7 @@ def _summary_goals(progress: list[Progress], lang: str) -> str:
     th = "".join(f"<th{' class=num' if i > 1 else ''}>{esc(h)}</th>" for i, h in enumerate(head))
     rows = []
     for p in progress:
-        fv, sign = (lambda v, m=p.goal.metric: format_value(m, v, lang)), (
+        fv, sign = partial(format_value, p.goal.metric, lang=lang), (
             "≥" if p.goal.comparator is Comparator.AT_LEAST else "≤")  # fmt: skip
         cells = [esc(fv(p.actual)), esc(f"{sign} {fv(p.goal.target)}"), esc(fv(p.forecast))]
         rows.append(f"<tr><td>{_status_badge(p, lang)}</td><td>{esc(p.goal.name)}</td>"
@@ -217,7 +218,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         return
     names = {str(c.id): c.name for c in store.campaigns()}
     for p in by_attention(progress):  # worst first, as on the overview
-        g, fv = p.goal, (lambda v, m=p.goal.metric: format_value(m, v, lang))
+        g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang)
         doc.add(
             "<div class='goal'>", f"<h3>{_status_badge(p, lang)} {esc(g.name)}</h3>",
             f"<p class='meta'>{esc(metric_name(g.metric, lang))} · "

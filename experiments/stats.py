@@ -292,7 +292,7 @@ def _bootstrap_median_change(xa: np.ndarray, xb: np.ndarray) -> tuple[float | No
 
 
 def _clean(values: npt.ArrayLike) -> np.ndarray:
-    x = np.asarray(values, dtype=float)
+    x: npt.NDArray[np.float64] = np.asarray(values, dtype=float)
     return x[np.isfinite(x)]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
@@ -40,7 +41,8 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
     with st.form("brief"):
         a, b = st.columns([3, 1])
         name = a.text_input(tr("campaigns.name"), key="brief_name")
-        status = b.selectbox(tr("campaigns.status"), list(CampaignStatus), key="brief_status",
+        statuses: list[CampaignStatus] = list(CampaignStatus)
+        status = b.selectbox(tr("campaigns.status"), statuses, key="brief_status",
                              format_func=lambda v: enum_label(v, "campaign_status"))  # fmt: skip
         st.markdown(f"**{tr('campaigns.essentials')}**")
         audience = st.text_area(tr("campaigns.audience"), key="brief_audience",
@@ -156,7 +158,7 @@ if campaign is not None:
 edited = brief_form(campaign)
 if edited is not None:
     save = s.update_campaign if campaign else s.add_campaign
-    stored = attempt(lambda: save(edited))
+    stored = attempt(partial(save, edited))
     if stored is not None:
         st.session_state["_campaign_pick_next"] = str(stored.id)
         st.session_state["_brief_for"] = None

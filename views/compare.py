@@ -33,6 +33,8 @@ def pick_cycles(campaign: Campaign) -> tuple[int, int, list[int], cv.Reference]:
     if offer.blocked is not None:
         st.info(tr(f"compare.{offer.blocked}"), icon=":material/info:")
         st.stop()
+    if offer.baseline is None or offer.compared is None:
+        raise RuntimeError("the picker offers no default pair although nothing blocks it")
     left, mid, right = st.columns([1, 1, 2])
     key = campaign.id  # each campaign keeps its own choice of cycles
     numbers = list(offer.numbers)
@@ -46,7 +48,8 @@ def pick_cycles(campaign: Campaign) -> tuple[int, int, list[int], cv.Reference]:
                              placeholder=tr("compare.also_placeholder"))  # fmt: skip
     reference = cv.Reference.BASELINE
     if also:
-        reference = st.radio(tr("compare.reference"), list(cv.Reference), horizontal=True,
+        references: list[cv.Reference] = list(cv.Reference)
+        reference = st.radio(tr("compare.reference"), references, horizontal=True,
                              key=f"compare_reference_{key}",
                              format_func=lambda r: tr(f"compare.reference.{r}"))  # fmt: skip
     return a, b, also, reference

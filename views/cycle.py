@@ -225,9 +225,11 @@ def feedback_section(ws: loop.Workspace) -> None:
         with st.form("feedback", clear_on_submit=True):
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
-            source = a.selectbox(tr("cycle.fb_source"), list(m.FeedbackSource), key="fb_source",
+            sources: list[m.FeedbackSource] = list(m.FeedbackSource)
+            kinds: list[m.FeedbackKind] = list(m.FeedbackKind)
+            source = a.selectbox(tr("cycle.fb_source"), sources, key="fb_source",
                                  format_func=lambda v: enum_label(v, "source"))  # fmt: skip
-            kind = b.selectbox(tr("cycle.fb_kind"), list(m.FeedbackKind), key="fb_kind",
+            kind = b.selectbox(tr("cycle.fb_kind"), kinds, key="fb_kind",
                                format_func=lambda v: enum_label(v, "feedback_kind"))  # fmt: skip
             goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
                                format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
@@ -264,9 +266,11 @@ def optimization_section(ws: loop.Workspace) -> None:
             why = st.text_area(tr("cycle.opt_why"), key="opt_why")
             a, b, c = st.columns([2, 2, 1])
             linked = a.multiselect(tr("cycle.opt_learnings"), list(learnings), key="opt_learnings",
-                                   format_func=learnings.get, placeholder=CHOOSE)  # fmt: skip
+                                   format_func=lambda i: learnings[i],
+                                   placeholder=CHOOSE)  # fmt: skip
             answers = b.multiselect(tr("cycle.opt_feedback"), list(feedback), key="opt_feedback",
-                                    format_func=feedback.get, placeholder=CHOOSE)  # fmt: skip
+                                    format_func=lambda i: feedback[i],
+                                    placeholder=CHOOSE)  # fmt: skip
             owner = c.text_input(tr("cycle.opt_owner"), key="opt_owner")
             if st.form_submit_button(tr("cycle.opt_add"), type="primary"):
                 made = attempt(lambda: loop.add_optimization(

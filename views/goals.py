@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import streamlit as st
@@ -187,7 +188,7 @@ with reported():
         with edit:
             edited = goal_form(s, f"edit_{picked}", by_id[picked].goal,
                                shown.scope_campaign_id(picked))  # fmt: skip
-            if edited is not None and attempt(lambda: s.update_goal(edited)) is not None:
+            if edited is not None and attempt(partial(s.update_goal, edited)) is not None:
                 flash(tr("goals.saved", name=edited.name))
                 st.rerun()
     else:
@@ -195,7 +196,7 @@ with reported():
 
     with st.expander(tr("goals.new"), expanded=not progress, icon=":material/add:"):
         created = goal_form(s, "new_goal", None)
-        if created is not None and attempt(lambda: s.add_goal(created)) is not None:
+        if created is not None and attempt(partial(s.add_goal, created)) is not None:
             forget("new_goal")
             st.session_state["_goal_pick_next"] = str(created.id)
             flash(tr("goals.created", name=created.name))

@@ -36,8 +36,8 @@ def _preview(data: bytes, name: str, upload_id: str, platform: str | None,
                             just_imported=_just_imported())  # fmt: skip
         st.session_state[PREVIEW] = (key, result)
         cached = st.session_state[PREVIEW]
-    result: iv.Preview = cached[1]
-    return result
+    preview: iv.Preview = cached[1]
+    return preview
 
 
 def _totals(totals: tuple[iv.Total, ...]) -> pd.DataFrame:

@@ -36,7 +36,8 @@ def pick(
 
 a, b, c, d, e = st.columns(5)
 chosen = LibraryFilter(
-    campaign_ids=pick(a, "library.campaign", list(campaigns), "lib_campaign", campaigns.get),
+    campaign_ids=pick(a, "library.campaign", list(campaigns), "lib_campaign",
+                      lambda i: campaigns[i]),
     tags=pick(b, "library.tag", tags, "lib_tag", str),
     channels=pick(c, "library.channel", channels, "lib_channel", str),
     decisions=pick(d, "library.decision", list(Decision), "lib_decision",

@@ -6,6 +6,7 @@ On a new database it offers the demo workspace and a first campaign instead.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -100,7 +101,7 @@ def spend_per_cycle(target: str, version: str) -> list[dict[str, Any]]:
 
 
 def goal_card(p: Progress, names: dict[str, str], spark: go.Figure | None) -> None:
-    g, fv = p.goal, (lambda v: display.format_value(p.goal.metric, v, lang()))
+    g, fv = p.goal, partial(display.format_value, p.goal.metric, lang=lang())
     with st.container(border=True):
         color, icon = BADGES[p.status]
         st.badge(enum_label(p.status.value, "goal_status"), color=color, icon=icon)  # type: ignore[arg-type]
@@ -192,7 +193,7 @@ def learnings_and_cost(s: Store) -> None:
         a.metric(tr("mgmt.per_learning"), display.format_value("spend", per_learning, lang()),
                  help=tr("mgmt.per_learning_help"))  # fmt: skip
         b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
-        money = lambda v: display.format_value("spend", v, lang())  # noqa: E731
+        money = partial(display.format_value, "spend", lang=lang())
         rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]), "budget": money(r["budget"]),
                  "spend": money(r["spend"]), "per_learning": money(r["per_learning"])}
                 for r in spend]  # fmt: skip
@@ -228,7 +229,7 @@ def downloads(s: Store) -> None:
         everything = t("report.all_campaigns", language)
         choice = st.selectbox(tr("report.scope"), ["", *names], key="report_campaign",
                               format_func=lambda n: n or everything)  # fmt: skip
-        period = st.date_input(tr("report.period_pick"), value=(), key="report_period",
+        period = st.date_input(tr("report.period_pick"), value=[], key="report_period",
                                format="YYYY-MM-DD", help=tr("report.period_help"))  # fmt: skip
         start, end = period if isinstance(period, tuple) and len(period) == 2 else (None, None)
         file_name = report_file_name(choice or None, start, end)
@@ -243,10 +244,14 @@ def downloads(s: Store) -> None:
         chosen = st.selectbox(tr("export.table"), EXPORT_TABLES, key="export_table",
                               format_func=lambda n: t(f"export.table.{n}", language))  # fmt: skip
         a, b = st.columns(2)
+
+        def export_file(fmt: str) -> bytes:
+            return export_bytes(Store(db, who), chosen, fmt)
+
         for col, fmt in ((a, "csv"), (b, "xlsx")):
             col.download_button(
                 tr(f"export.download_{fmt}"), key=f"download_{fmt}", icon=":material/table:",
-                data=lambda fmt=fmt: export_bytes(Store(db, who), chosen, fmt),
+                data=partial(export_file, fmt),
                 file_name=f"{chosen}.{fmt}", mime=MIME[fmt], on_click="ignore",
             )  # fmt: skip
         st.caption(tr("export.help"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from experiments.cli import Context, iso_date
@@ -105,7 +106,7 @@ def goals_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for p in progress:
         # The same words and units as the overview and the report (English on the console).
-        value = lambda v, m=p.goal.metric: format_value(m, v, LANG)  # noqa: E731
+        value = partial(format_value, p.goal.metric, lang=LANG)
         actual = "no data yet" if p.actual is None else value(p.actual)
         ctx.print(f"{p.status.value}\t{p.goal.name}\t{actual} of {value(p.goal.target)} "
                   f"({format_share(p.share, LANG)})")  # fmt: skip

@@ -17,8 +17,9 @@ from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError
 from experiments.importers import tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
-from experiments.importers.registry import DATE, DATE_END, Kind, normalise
+from experiments.importers.registry import DATE, DATE_END, Kind
 from experiments.models import FileImport
+from experiments.models import header_key as normalise
 from experiments.store import file_sql
 
 

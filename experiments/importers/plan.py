@@ -31,7 +31,7 @@ from experiments.importers.registry import (
     Platform,
 )
 from experiments.metrics import BASE_METRICS
-from experiments.models import CellRead, FileImport, NumberStyle, SavedMapping
+from experiments.models import CellRead, FileImport, NumberStyle, SavedMapping, header_key
 
 SAMPLE_ROWS = 500
 EXTRA = "extra"
@@ -299,7 +299,7 @@ def _unknown(
 def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Column, ...]:
     out, taken, extra = [], set(), set()
     for i, label in enumerate(cells):
-        target = dialect.columns.get(registry.normalise(label))
+        target = dialect.columns.get(header_key(label))
         if target == DERIVED or (target is None and not label.strip()):
             continue
         if target is None or (target in taken and target != VARIANT):

@@ -14,7 +14,8 @@ from typing import Generic, TypeVar
 
 from experiments.errors import ImportFormatError
 from experiments.importers.decoding import fail
-from experiments.importers.registry import Dialect, normalise
+from experiments.importers.registry import Dialect
+from experiments.models import header_key as normalise
 
 DELIMITERS = (";", "\t", ",")
 HEAD_LINES = 100
