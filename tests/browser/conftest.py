@@ -127,23 +127,10 @@ def browser() -> Iterator[Browser]:
 # early because another rerun replaced them (status 2) are not counted.
 RUN_COUNTER = """
 (() => {
-  // Counts finished script runs two ways, since each alone missed runs: Streamlit's
-  // script-finished message on the websocket (missed every run of the import page), and every
-  // change of the app's data-test-script-state away from "running" (a run quicker than one
-  // render never changes the attribute). A run counted twice only ends a wait that waits for
-  // "more runs than before" once that run has finished, so the sum is safe to wait on.
-  window.__streamlitRuns = 0;
-  new MutationObserver((records) => {
-    for (const r of records) {
-      if (r.attributeName === "data-test-script-state" && r.oldValue === "running") {
-        window.__streamlitRuns += 1;
-      }
-    }
-  }).observe(document, {
-    subtree: true, attributes: true, attributeOldValue: true,
-    attributeFilter: ["data-test-script-state"],
-  });
+  // Counts Streamlit's script-finished messages on the websocket (ForwardMsg field 6), read
+  // from the protobuf bytes: one per finished run, apart from runs stopped early for a rerun.
   const Native = window.WebSocket;
+  window.__streamlitRuns = 0;
   const finished = (bytes) => {
     let i = 0;
     const varint = () => {
@@ -157,8 +144,12 @@ RUN_COUNTER = """
       if (field === 6 && wire === 0) return varint() !== 2;  // 2: stopped early for a rerun
       if (wire === 0) varint();
       else if (wire === 1) i += 8;
-      else if (wire === 2) i += varint();
-      else if (wire === 5) i += 4;
+      else if (wire === 2) {
+        // The length first, then the jump: 'i += varint()' would add to i as it was before the
+        // length was read, land one byte short, and then misread the rest of the message.
+        const length = varint();
+        i += length;
+      } else if (wire === 5) i += 4;
       else return false;
     }
     return false;
