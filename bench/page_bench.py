@@ -1,6 +1,6 @@
 """Benchmark: how fast each dashboard page answers in a real browser, on the demo workspace.
 
-Starts the real Streamlit server (``streamlit run dashboard.py``) on a fresh copy of the demo
+Starts the real server as ``python -m experiments serve`` does on a fresh copy of the demo
 database and drives Debian's Chromium through Playwright (never a downloaded browser):
 
   * first hit: for each page, a freshly started server, the page opened by its URL; the time
@@ -20,13 +20,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from experiments.db import Database  # noqa: E402
 from experiments.demo import load_demo  # noqa: E402
 from experiments.store import Store  # noqa: E402
+from tests.server import Server, free_port, start_server, stop_server, wait_healthy  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -95,97 +95,117 @@ def wait_idle(page: Page) -> None:
     )
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+BASELINE_PAGES: tuple[tuple[str, str], ...] = (("", "First"), ("second", "Second"))
 
 
-def start_server(db: Path, log: Path) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start the dashboard on a free loopback port; return its URL once it is healthy."""
-    port = free_port()
-    env = {**os.environ, "TRACKER_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-           "--server.address", "127.0.0.1", "--server.port", str(port),
-           "--server.headless", "true", "--server.fileWatcherType", "none"]  # fmt: skip
-    process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"),
-                               stderr=subprocess.STDOUT)  # fmt: skip
+def start_baseline(work: Path) -> Server:
+    """Start bench/baseline_app.py as the dashboard is started (loopback, headless)."""
+    port, log = free_port(), work / "baseline.log"
+    argv = [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "baseline_app.py"),
+            "--server.address", "127.0.0.1", "--server.port", str(port),
+            "--server.headless", "true", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false"]  # fmt: skip
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return url, process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("streamlit did not answer within 60 s")
+    wait_healthy(url, process, log)
+    return Server(url, work, process)
 
 
-def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    process.wait(timeout=30)
+def cpu_seconds(process: subprocess.Popen[bytes]) -> float:
+    """Return the CPU time (user + system) the server process has used so far."""
+    fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def first_hits(browser: Browser, demo: Path, work: Path, pages: list[tuple[str, str]],
-               runs: int) -> dict[str, list[float]]:  # fmt: skip
+Start = Callable[[str], Server]
+
+
+def dashboard(demo: Path, work: Path) -> Start:
+    """Return a starter of the dashboard on a fresh copy of the demo database."""
+
+    def start(name: str) -> Server:
+        db = work / f"{name}.duckdb"
+        shutil.copy(demo, db)
+        return start_server(db, work / "streamlit.log")
+
+    return start
+
+
+def first_hits(browser: Browser, start: Start, pages: Sequence[tuple[str, str]],
+               runs: int) -> Times:  # fmt: skip
     """Per page: open it by URL on a freshly started server (own database copy), ``runs`` times."""
-    result: dict[str, list[float]] = {title: [] for _, title in pages}
+    result = Times(pages)
     for run in range(runs):
         for path, title in pages:
-            db = work / f"first-{run}-{path or 'overview'}.duckdb"
-            shutil.copy(demo, db)
-            url, process = start_server(db, work / "streamlit.log")
+            server = start(f"first-{run}-{path or 'home'}")
             try:
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
                 finishes = Finishes(page)
                 t0 = time.perf_counter()
-                page.goto(f"{url}/{path}")
-                result[title].append(finishes.wait_after(page, t0))
+                cpu = cpu_seconds(server.process)
+                page.goto(f"{server.url}/{path}")
+                result.add(title, finishes.wait_after(page, t0), cpu_seconds(server.process) - cpu)
                 context.close()
             finally:
-                stop(process)
+                stop_server(server)
     return result
 
 
-def sidebar(browser: Browser, demo: Path, work: Path, pages: list[tuple[str, str]],
-            runs: int) -> dict[str, list[float]]:  # fmt: skip
+def sidebar(browser: Browser, start: Start, pages: Sequence[tuple[str, str]], runs: int) -> Times:
     """Per page: on one warm server, a click on its sidebar link, ``runs`` rounds over all pages."""
-    db = work / "sidebar.duckdb"
-    shutil.copy(demo, db)
-    url, process = start_server(db, work / "streamlit.log")
-    result: dict[str, list[float]] = {title: [] for _, title in pages}
+    server = start("sidebar")
+    result = Times(pages)
     try:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         finishes = Finishes(page)
-        page.goto(url)
+        page.goto(server.url)
         finishes.wait_after(page, 0.0)
         nav = page.locator("[data-testid='stSidebarNav']")
         # Start each round from a page that is not the first one measured.
         for _ in range(runs):
             for _, title in reversed(pages):
                 link = nav.get_by_role("link", name=title, exact=True)
-                t0 = time.perf_counter()
+                cpu, t0 = cpu_seconds(server.process), time.perf_counter()
                 link.click()
-                result[title].append(finishes.wait_after(page, t0))
+                result.add(title, finishes.wait_after(page, t0), cpu_seconds(server.process) - cpu)
         context.close()
     finally:
-        stop(process)
+        stop_server(server)
     return result
 
 
-def show(label: str, result: dict[str, list[float]]) -> None:
-    print(f"\n{label}")
-    print(f"{'page':<18} {'median':>7} {'min':>6} {'max':>6}  runs (s)")
-    for title, times in result.items():
+class Times:
+    """Per page, the wall time of each measured run and the server's CPU time during it."""
+
+    def __init__(self, pages: Sequence[tuple[str, str]]) -> None:
+        self.wall: dict[str, list[float]] = {title: [] for _, title in pages}
+        self.cpu: dict[str, list[float]] = {title: [] for _, title in pages}
+
+    def add(self, title: str, wall: float, cpu: float) -> None:
+        self.wall[title].append(wall)
+        self.cpu[title].append(cpu)
+
+    def all_wall(self) -> list[float]:
+        return [t for times in self.wall.values() for t in times]
+
+
+def show(label: str, result: Times, baseline: Times | None) -> None:
+    base = statistics.median(baseline.all_wall()) if baseline else None
+    print(f"\n{label}" + (f" (baseline median {base:.2f} s)" if base else ""))
+    head = f"{'page':<18} {'median':>7} {'min':>6} {'max':>6} {'× base':>7} {'server CPU':>10}"
+    print(f"{head}  runs (s)")
+    for title, times in result.wall.items():
         runs = ", ".join(f"{t:.2f}" for t in times)
-        print(f"{title:<18} {statistics.median(times):7.2f} {min(times):6.2f} "
-              f"{max(times):6.2f}  {runs}")  # fmt: skip
+        ratio = f"{statistics.median(times) / base:7.2f}" if base else f"{'':>7}"
+        cpu = statistics.median(result.cpu[title])
+        print(f"{title:<18} {statistics.median(times):7.2f} {min(times):6.2f} {max(times):6.2f} "
+              f"{ratio} {cpu:10.2f}  {runs}")  # fmt: skip
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -204,17 +224,33 @@ def main() -> None:
         load_demo(Store(database))
         print(f"demo workspace built in {time.perf_counter() - t0:.2f} s (in-process)")
         database.close()
+        start, base = dashboard(demo, work), lambda _name: start_baseline(work)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
+                # Baseline and dashboard interleaved per round, so both meet the same load.
+                print(f"load average (1/5/15 min) at the start: {load_average()}")
                 if args.first_runs:
-                    show("first hit by URL after a fresh server start",
-                         first_hits(browser, demo, work, pages, args.first_runs))  # fmt: skip
+                    b, d = Times(BASELINE_PAGES), Times(pages)
+                    for _ in range(args.first_runs):
+                        merge(b, first_hits(browser, base, BASELINE_PAGES, 1))
+                        merge(d, first_hits(browser, start, pages, 1))
+                    show("baseline app: first hit by URL after a fresh start", b, None)
+                    show("first hit by URL after a fresh server start", d, b)
                 if args.runs:
-                    show("through the sidebar (warm server)",
-                         sidebar(browser, demo, work, pages, args.runs))  # fmt: skip
+                    b = sidebar(browser, base, BASELINE_PAGES, args.runs)
+                    d = sidebar(browser, start, pages, args.runs)
+                    show("baseline app: through the sidebar", b, None)
+                    show("through the sidebar (warm server)", d, b)
+                print(f"\nload average (1/5/15 min) at the end: {load_average()}")
             finally:
                 browser.close()
+
+
+def merge(into: Times, more: Times) -> None:
+    for title in more.wall:
+        into.wall[title] += more.wall[title]
+        into.cpu[title] += more.cpu[title]
 
 
 if __name__ == "__main__":

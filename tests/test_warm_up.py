@@ -25,3 +25,32 @@ def test_the_first_run_starts_loading_the_slow_modules(demo_db: Path) -> None:
                          cwd=DASHBOARD.parent, timeout=300, check=True).stdout  # fmt: skip
     # The overview itself loads neither; the comparison and the XLSX export need them later.
     assert "after the warm-up: True True" in out
+
+
+# A fresh interpreter again: the server's launcher loads and rehearses before it listens.
+LAUNCH = """
+import logging, sys
+logging.basicConfig(level=logging.WARNING)
+from experiments import launch
+launch.preload()
+launch.rehearse()
+print("loaded:", all(name in sys.modules for name in launch.MODULES))
+"""
+
+
+def test_the_launcher_loads_every_page_module_and_its_rehearsal_runs_cleanly() -> None:
+    done = subprocess.run([sys.executable, "-c", LAUNCH], capture_output=True, text=True,
+                          cwd=DASHBOARD.parent, timeout=300, check=True)  # fmt: skip
+    assert "loaded: True" in done.stdout
+    # The rehearsal swallows its own failure so the server still starts; here it must not fail.
+    assert "warm-up skipped" not in done.stderr, done.stderr
+
+
+def test_serve_starts_the_launcher_with_local_options() -> None:
+    from experiments.commands.serve import command
+
+    argv, env = command("some.duckdb", 8765)
+    assert argv[1:3] == ["-m", "experiments.launch"]
+    assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
+    assert argv[argv.index("--server.port") + 1] == "8765"
+    assert env["TRACKER_DB"] == "some.duckdb"

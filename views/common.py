@@ -5,7 +5,6 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 import secrets
@@ -18,11 +17,11 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from experiments import display, goals
+from experiments import display, goals, launch
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
 from experiments.goals import Progress
-from experiments.i18n import LANGS, fmt_date, fmt_money, normalise_lang, t, t_count
+from experiments.i18n import LANGS, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
 
@@ -65,23 +64,11 @@ def goal_progress(s: Store) -> list[Progress]:
     return list(shared_progress(default_target(), s.data_version(), date.today()))
 
 
-# What some page needs and a fresh process takes seconds to load: the statistics behind the
-# comparison (scipy, statsmodels), XLSX (openpyxl), babel's locale data of each language.
-SLOW_MODULES = ("experiments.compare", "experiments.compare_charts", "experiments.exports",
-                "experiments.importers.service")  # fmt: skip
-
-
-def _load_slow_parts() -> None:
-    for name in SLOW_MODULES:
-        importlib.import_module(name)
-    for code in LANGS:
-        fmt_money(1.0, code)
-        fmt_date(date.today(), code)
-
-
 @st.cache_resource(show_spinner=False)
 def _warm_up() -> threading.Thread:
-    thread = threading.Thread(target=_load_slow_parts, name="warm-up", daemon=True)
+    # Started by `streamlit run dashboard.py`, where nothing was loaded before the first page;
+    # under `experiments serve` everything is loaded already and this returns at once.
+    thread = threading.Thread(target=launch.preload, name="warm-up", daemon=True)
     thread.start()
     return thread
 

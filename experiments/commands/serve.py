@@ -27,12 +27,15 @@ def register(sub: Any) -> None:
 
 def command(db_target: str, port: int) -> tuple[list[str], dict[str, str]]:
     """Return the streamlit command line and environment that serve the dashboard locally."""
+    # experiments.launch loads what the pages need before the server listens, then runs
+    # Streamlit's own ``run`` command on dashboard.py with these options.
     argv = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        sys.executable, "-m", "experiments.launch",
         "--server.address", LOCAL_ADDRESS, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    return argv, {**os.environ, "TRACKER_DB": db_target}
+    path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    return argv, {**os.environ, "TRACKER_DB": db_target, "PYTHONPATH": path}
 
 
 def serve(args: argparse.Namespace, ctx: Context) -> int:

@@ -7,20 +7,15 @@ Screenshots of each test land in test-artifacts/ for people to look at.
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import copy_demo
+from tests.server import Server, start_server, stop_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -43,53 +38,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.is_relative_to(here) and "page" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.browser)
-
-
-@dataclass
-class Server:
-    url: str
-    db: Path
-    process: subprocess.Popen[bytes]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_server(db: Path, log: Path) -> Server:
-    """Start ``streamlit run dashboard.py`` on a free loopback port and wait until it is healthy."""
-    port = _free_port()
-    env = {**os.environ, "TRACKER_DB": str(db), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--server.headless", "true", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    process = subprocess.Popen(
-        cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}"
-    # Polls the health endpoint; the limit only ends a start that never comes.
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return Server(url, db, process)
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError(f"streamlit did not answer within 120 s:\n{log.read_text()}")
-
-
-def stop_server(srv: Server) -> None:
-    """Stop a server started by start_server."""
-    srv.process.terminate()
-    srv.process.wait(timeout=60)
 
 
 def _serve(db: Path, log: Path) -> Iterator[Server]:

@@ -6,16 +6,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, Request, Route
 
-from tests.browser.conftest import Server, _free_port, wait_idle
+from tests.browser.conftest import Server, wait_idle
 from tests.conftest import ROOT
+from tests.server import free_port, wait_healthy
 from tests.test_pages import PAGES
 
 pytestmark = pytest.mark.browser
@@ -38,7 +37,7 @@ def listening_addresses(port: int) -> set[str]:
 def test_serve_listens_on_loopback_only_even_when_the_environment_asks_otherwise(
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "STREAMLIT_SERVER_ADDRESS": "0.0.0.0"}
     log = (tmp_path / "serve.log").open("wb")
     process = subprocess.Popen(
@@ -47,14 +46,7 @@ def test_serve_listens_on_loopback_only_even_when_the_environment_asks_otherwise
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        assert process.poll() is None, (tmp_path / "serve.log").read_text()
+        wait_healthy(f"http://127.0.0.1:{port}", process, tmp_path / "serve.log")
         # 0100007F is 127.0.0.1 in /proc's byte order; 0.0.0.0 would be 00000000.
         assert listening_addresses(port) == {"0100007F"}
     finally:
