@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import hashlib
 from functools import partial
+from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
+from plotly.graph_objects import Figure
 
 from experiments import compare, display, stats
 from experiments import compare_charts as cc
 from experiments import compare_learnings as cl
 from experiments import compare_view as cv
 from experiments.compare import Comparison, CycleData, MetricRow
+from experiments.db import default_target
 from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
-from views.common import attempt, enum_label, flash, lang, reported, store, tr
+from views.common import attempt, enum_label, flash, lang, reader, reported, store, tr
 
 s = store()
 st.title(tr("compare.title"))
@@ -53,6 +56,40 @@ def pick_cycles(campaign: Campaign) -> tuple[int, int, list[int], cv.Reference]:
                              key=f"compare_reference_{key}",
                              format_func=lambda r: tr(f"compare.reference.{r}"))  # fmt: skip
     return a, b, also, reference
+
+
+# The comparison and its figures are the same for every session until something is written
+# (which changes the data version): computed once per process, not on every run of the page.
+class Choice(NamedTuple):
+    """The cycles chosen on the page: what a comparison kept for every session is keyed by."""
+
+    campaign_id: str
+    baseline: int
+    compared: int
+    also: tuple[int, ...]
+    reference: cv.Reference
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def shared_view(target: str, version: str, key: Choice) -> cv.CyclesView | cv.Blocked:
+    shared = reader(target)
+    campaign = next(c for c in shared.campaigns() if str(c.id) == key.campaign_id)
+    return cv.cycles(shared, campaign, key.baseline, key.compared, key.also, key.reference)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shared_forest(target: str, version: str, key: Choice, language: str) -> Figure:
+    view = shared_view(target, version, key)
+    assert isinstance(view, cv.CyclesView)
+    return cc.forest(view.comparison, language)
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def shared_series(target: str, version: str, key: Choice, metric: str, language: str) -> Figure:
+    view = shared_view(target, version, key)
+    assert isinstance(view, cv.CyclesView)
+    starts: dict[int, object] = {c.number: c.start for c in view.data.cycles}
+    return cc.daily_series(view.data.daily(), metric, starts, language, view.colours)
 
 
 def show_context(data: CycleData) -> None:
@@ -162,7 +199,7 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
                       events=stats.MIN_EVENTS))  # fmt: skip
 
 
-def show_series(view: cv.CyclesView) -> None:
+def show_series(view: cv.CyclesView, key: Choice) -> None:
     """Show one metric day by day, each cycle a line in its own colour, aligned by day of cycle."""
     st.subheader(tr("compare.series"))
     if not view.series_metrics:
@@ -170,8 +207,7 @@ def show_series(view: cv.CyclesView) -> None:
     metric = st.selectbox(tr("compare.series_metric"), view.series_metrics,
                           key=f"compare_series_metric_{view.data.campaign.id}",
                           format_func=lambda k: display.metric_name(k, lang(), True))  # fmt: skip
-    starts: dict[int, object] = {c.number: c.start for c in view.data.cycles}
-    figure = cc.daily_series(view.data.daily(), metric, starts, lang(), view.colours)
+    figure = shared_series(default_target(), s.data_version(), key, metric, lang())
     st.plotly_chart(figure, key="compare_series")
 
 
@@ -274,7 +310,8 @@ baseline, compared, also, reference = pick_cycles(campaign)
 st.info(tr("compare.observational"), icon=":material/science:")
 
 with reported():
-    view = cv.cycles(s, campaign, baseline, compared, also, reference)
+    key = Choice(str(campaign.id), baseline, compared, tuple(also), reference)
+    view = shared_view(default_target(), s.data_version(), key)
     if isinstance(view, cv.Blocked):
         st.warning(tr(f"compare.{view}"), icon=":material/warning:")
         st.stop()
@@ -292,10 +329,11 @@ with reported():
     chart, beside = st.columns([3, 2])
     with chart:
         st.subheader(tr("compare.forest"))
-        st.plotly_chart(cc.forest(comparison, lang()), key="compare_forest")
+        forest = shared_forest(default_target(), s.data_version(), key, lang())
+        st.plotly_chart(forest, key="compare_forest")
     with beside:
         show_context(view.data)
     offer_learnings(comparison)
     offer_outcomes(comparison)
-    show_series(view)
+    show_series(view, key)
     show_variants(campaign, view.numbers, compared)
