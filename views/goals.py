@@ -8,15 +8,27 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
+from plotly.graph_objects import Figure
 
 from experiments import charts, display, goal_board, goals, overview
+from experiments.db import default_target
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
-from views.common import attempt, enum_label, flash, goal_progress, lang, reported, store, tr
+from views.common import (
+    attempt,
+    enum_label,
+    flash,
+    goal_progress,
+    lang,
+    reader,
+    reported,
+    store,
+    tr,
+)
 
 FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
           "campaign", "channel", "owner", "objective")  # fmt: skip
@@ -47,6 +59,22 @@ def progress_table(progress: list[Progress], names: dict[str, str]) -> None:
     )  # fmt: skip
 
 
+# A goal's chart and its contributions are the same for every session until something is
+# written: built once per process, data version and day (plotly figures are slow to build).
+@st.cache_resource(max_entries=64, show_spinner=False)
+def shared_chart(target: str, version: str, today: date, goal_id: str, language: str,
+                 _p: Progress) -> Figure:  # fmt: skip
+    # A leading underscore keeps the progress out of the cache key: the database, the goal,
+    # the data version and the day say which progress it is.
+    return charts.goal_chart(_p, language)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def shared_contributions(target: str, version: str, today: date, goal_id: str,
+                         _p: Progress) -> tuple[goals.Contribution, ...]:  # fmt: skip
+    return goals.contributions(reader(target), _p)
+
+
 def detail(s: Store, p: Progress, names: dict[str, str]) -> None:
     g = p.goal
     st.text(g.name)
@@ -54,13 +82,16 @@ def detail(s: Store, p: Progress, names: dict[str, str]) -> None:
         st.text(f"{tr('goals.objective')}: {g.objective}")
     st.caption(overview.explain(p, lang()))
     if p.series:
-        st.plotly_chart(charts.goal_chart(p, lang()), config=charts.CONFIG, key="goal_chart")
+        version, today = s.data_version(), date.today()
+        chart = shared_chart(default_target(), version, today, str(g.id), lang(), p)
+        st.plotly_chart(chart, config=charts.CONFIG, key="goal_chart")
     else:
         st.info(tr("goals.no_data_yet_long"), icon=":material/hourglass_empty:")
     rows = [{"campaign": c.campaign, "cycle": tr("overview.cycle_n", n=c.cycle),
              "window": f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}",
              "value": fv(p, c.value), "share": display.format_share(c.share, lang())}
-            for c in goals.contributions(s, p)]  # fmt: skip
+            for c in shared_contributions(default_target(), s.data_version(), date.today(),
+                                          str(g.id), p)]  # fmt: skip
     if rows:
         st.markdown(f"**{tr('report.contributions')}**")
         labels = {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
