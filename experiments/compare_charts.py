@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -188,6 +189,12 @@ def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
     return _layout(fig, lang, 360)
 
 
+def _variant_hover(r: VariantRate, metric: str, lang: str) -> str:
+    fv = partial(format_value, metric, lang=lang)
+    interval = f" ({fv(r.low)} – {fv(r.high)})" if r.low is not None and r.high is not None else ""
+    return f"{html.escape(r.variant)}: {fv(r.rate)}{interval}"
+
+
 def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Figure:
     """Return each variant's rate with its Wilson interval (the most shown variants first)."""
     fig = go.Figure(
@@ -198,9 +205,10 @@ def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Fi
             error_x={"type": "data", "symmetric": False, "color": BLUE,
                      "array": [(r.high or 0) - (r.rate or 0) for r in rates],
                      "arrayminus": [(r.rate or 0) - (r.low or 0) for r in rates]},
-            hovertemplate="%{y}: %{x:.2%}<extra></extra>",
+            # The display layer's own words for the rate and its interval, as in the table.
+            hovertext=[_variant_hover(r, metric, lang) for r in rates], hoverinfo="text",
         )
     )  # fmt: skip
-    fig.update_xaxes(tickformat=".2%", title=_name(metric, lang))
+    fig.update_xaxes(**display.axis(metric, lang).layout())
     fig.update_yaxes(autorange="reversed", type="category")
     return _layout(fig, lang, 120 + 26 * len(rates))

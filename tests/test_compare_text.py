@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
 
 from experiments import compare_charts as cc
-from experiments.compare import Comparison, Design, Kind, MetricRow
+from experiments import display
+from experiments.compare import Comparison, Design, Kind, MetricRow, VariantRate
 from experiments.compare_learnings import OutcomeSuggestion, Reason
 from experiments.models import Learning, Outcome, new_id
 from experiments.stats import Method, Note
@@ -151,3 +153,19 @@ def test_figures_hold_every_interval_and_series() -> None:
     assert len(figure.data) == 3  # rows without an interval have no bar to draw
     assert figure.data[0].error_x.array[0] == pytest.approx(0.27 - 0.18)
     assert figure.layout.separators == ",."
+
+
+@pytest.mark.parametrize(("lang", "hover", "tick"), [
+    ("en", "<b>Ad</b> 1: 2.50% (1.90% – 3.10%)", ".1%"),
+    ("de", "<b>Ad</b> 1: 2,50\xa0% (1,90\xa0% – 3,10\xa0%)", ".1%"),
+])  # fmt: skip
+def test_the_variant_chart_speaks_like_the_table(lang: str, hover: str, tick: str) -> None:
+    rates = [VariantRate("<b>Ad</b> 1", 25, 1000, 0.025, 0.019, 0.031)]
+    fig = cc.variant_chart(rates, "ctr", lang).to_plotly_json()
+    (trace,) = fig["data"]
+    # The same words as the table (display.format_value), the name escaped for plotly.
+    name, rest = hover.split(":", 1)
+    assert list(trace["hovertext"]) == [f"{html.escape(name)}:{rest}"]
+    assert trace["hoverinfo"] == "text"
+    assert fig["layout"]["xaxis"]["tickformat"] == tick
+    assert fig["layout"]["xaxis"]["title"]["text"] == display.metric_name("ctr", lang)
