@@ -62,7 +62,7 @@ class Detail:
 
 @dataclass(frozen=True, slots=True)
 class Total:
-    """A metric's total over the file's rows and how it was taken (sum or median)."""
+    """A metric's total over the file's rows and how it was taken (sum, median, daily mean)."""
 
     metric: str
     how: Aggregation
@@ -161,7 +161,7 @@ def totals(summary: ImportSummary) -> tuple[Total, ...]:
     return tuple(
         Total(
             metric,
-            Aggregation.MEDIAN if METRICS[metric].row_sql == "median" else Aggregation.SUM,
+            METRICS[metric].file_aggregation,
             value,
             2 if value is not None and not float(value).is_integer() else 0,
         )

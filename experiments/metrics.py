@@ -70,6 +70,23 @@ class Metric:
         return self.aggregation in (Aggregation.SUM, Aggregation.DAILY_MEAN)
 
     @property
+    def file_aggregation(self) -> Aggregation:
+        """Return how a whole file's rows of this base metric become one value (its total)."""
+        if self.unit is Unit.DURATION:
+            return Aggregation.MEDIAN
+        if self.aggregation is Aggregation.DAILY_MEAN:
+            return Aggregation.DAILY_MEAN
+        return Aggregation.SUM
+
+    def file_total_sql(self, day: str = "date") -> str:
+        """Return the SQL aggregate of a file's total: a sum, the median of reply times, or the
+        mean over the days with data of each day's sum (reach is never added across days)."""
+        if self.file_aggregation is Aggregation.DAILY_MEAN:
+            days = f"count(DISTINCT {day}) FILTER (WHERE {self.key} IS NOT NULL)"
+            return f"sum({self.key}) / nullif({days}, 0)"
+        return f"{self.row_sql}({self.key})"
+
+    @property
     def row_sql(self) -> str:
         """Return the SQL aggregate that combines the fact rows of one day (or one file)."""
         # Reply times are one value per reply or a reported average: never added up.

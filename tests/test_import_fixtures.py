@@ -27,6 +27,16 @@ GOOGLE_EN_TOTALS = {"spend": 2703.85, "impressions": 36802, "clicks": 2035, "con
 LINKEDIN_TOTALS = {"spend": 766.5, "impressions": 48502, "clicks": 370, "conversions": 4,
                    "leads": 31, "engagements": 1119}  # fmt: skip
 
+# An import's total of reach is the mean over its days of each day's reach: platforms count a
+# person once per day, so days are never added up (the stored rows still add up to the file).
+REACH_PER_DAY = {
+    "meta_en.csv": (48116 + 39740 + 7150) / 3,
+    "meta_de.csv": (27818 + 26454 + 1320) / 3,
+    "meta_de_berichtsstart.csv": (16400 + 6000) / 2,
+    "meta_de.xlsx": (27818 + 26454 + 1320) / 3,
+    "tiktok.csv": (24102 + 25670) / 2,
+}
+
 
 def skipped(summary: int = 0, totals: int = 0, preamble: int = 0, trailing: int = 0) -> dict:
     return {"summary": summary, "totals": totals, "preamble": preamble, "trailing": trailing}
@@ -84,6 +94,8 @@ def test_fixture_imports_through_the_cli(
     assert (doc["platform"], doc["encoding"], doc["rows"]) == (platform, encoding, rows)
     assert doc["skipped"] == skip
     assert (doc["date_min"], doc["date_max"]) == (first, last)
+    if "reach" in totals:
+        totals = {**totals, "reach": REACH_PER_DAY[name]}
     assert doc["totals"] == pytest.approx(totals)
     assert (doc["new_rows"], doc["replaced_rows"], doc["unchanged_rows"]) == (rows, 0, 0)
     assert doc["duplicate_of"] is None and doc["file"] == name
@@ -155,7 +167,7 @@ def test_cli_prints_a_readable_summary(db_path: Path) -> None:
         "new 4, replaced 0, unchanged 0; skipped 0 summary, 1 totals, 0 preamble, 0 trailing"
     )
     assert lines[2] == (
-        "totals: Spend €300.00, Impressions 66,610, Reach 49,772, Clicks 934, "
+        "totals: Spend €300.00, Impressions 66,610, Daily reach 24,886, Clicks 934, "
         "Conversions 32, Video views 31,520"
     )
     assert err == (

@@ -51,9 +51,12 @@ def test_upload_previews_without_writing_then_imports_and_undoes(db_path: Path) 
     assert metrics(at) == {"Data rows": "5", "New": "5", "Replaced": "0", "Unchanged": "0"}
     totals = at.table[0].value
     assert dict(zip(totals["Metric"], totals["Value"], strict=True)) == {
-        "Spend": "€2,827.61", "Impressions": "88,026", "Reach": "55,592", "Clicks": "2,317",
+        "Spend": "€2,827.61", "Impressions": "88,026", "Reach": "18,531", "Clicks": "2,317",
         "Conversions": "101",
     }  # fmt: skip
+    # Reach is the mean of the three days' reach (27,818, 26,454, 1,320), never their sum.
+    how = dict(zip(totals["Metric"], totals["Over the rows"], strict=True))
+    assert (how["Reach"], how["Spend"]) == ("Mean per day", "Sum")
     assert "Left out: 1 summary rows" in at.caption[1].value
     assert stored(db_path) == (0, [])  # the preview wrote nothing
 

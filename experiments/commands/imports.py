@@ -12,6 +12,7 @@ from experiments.errors import InvalidInput
 from experiments.i18n import t
 from experiments.importers import decoding
 from experiments.importers.registry import PLATFORMS
+from experiments.metrics import METRICS, Aggregation
 
 if TYPE_CHECKING:
     from experiments.importers.service import ImportSummary
@@ -78,8 +79,10 @@ def _print(s: ImportSummary, ctx: Context) -> None:
         f"new {s.new_rows}, replaced {s.replaced_rows}, unchanged {s.unchanged_rows}; skipped "
         + ", ".join(f"{n} {why}" for why, n in s.skipped.items())
     )
+    # Reach is a mean per day (never added across days): its name says so.
     ctx.print("totals: " + ", ".join(
-        f"{metric_name(m, 'en')} {format_value(m, v, 'en')}"
+        f"{metric_name(m, 'en', METRICS[m].file_aggregation is Aggregation.DAILY_MEAN)} "
+        f"{format_value(m, v, 'en')}"
         for m, v in s.totals.items() if v is not None
     ))  # fmt: skip
     if s.dry_run:

@@ -223,7 +223,7 @@ class FactStore(BaseStore):
             raise DuplicateKey(*row)
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
-        aggs = [f"{METRICS[m].row_sql}({m})" for m in metrics]
+        aggs = [METRICS[m].file_total_sql() for m in metrics]
         # One scan for everything; distinct key hashes (cheaper than grouping the keys) tell
         # whether a key repeats.
         row = self._one(
