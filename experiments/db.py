@@ -69,9 +69,11 @@ _LOCK = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>
 _STORAGE = re.compile(
     r"version number (?P<found>\d+), but we can only read versions between \d+ and (?P<known>\d+)"
 )
-# Only errors of reading storage: a conversion error may quote a cell that says "corrupt".
+# Only errors of reading or committing storage: a conversion error may quote a cell that says
+# "corrupt". A commit that meets a damaged block fails as a transaction error.
 _STORAGE_ERRORS = (
     duckdb.IOException,
+    duckdb.TransactionException,
     duckdb.InternalException,
     duckdb.FatalException,
     duckdb.SerializationException,

@@ -11,11 +11,13 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager, nullco
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from experiments.db import Database
+from experiments.db import Database, translate
 from experiments.errors import (
     DatabaseCorrupt,
+    DatabaseError,
     DatabaseLocked,
     DatabaseTooNew,
     DatabaseTrouble,
@@ -275,3 +277,22 @@ def test_a_damaged_table_is_named_by_check_and_reads_refer_to_check(
     assert re.fullmatch(f"error: {_pattern(message, path)}\n", stderr), stderr
     assert broken.snapshot(folder) == before
     assert not Path(out).exists()
+
+
+@pytest.mark.parametrize(
+    ("sql", "error"),
+    [("SELECT CAST('Corrupt database file: computed checksum' AS INTEGER)", DatabaseError),
+     ("SELECT * FROM no_such_table", DatabaseError)],
+)  # fmt: skip
+def test_only_storage_errors_are_taken_for_damage(
+    sql: str, error: type[Exception], tmp_path: Path
+) -> None:
+    # A cell quoted in a conversion error may say anything; only DuckDB's storage errors mean
+    # the file is damaged.
+    db = Database.open(tmp_path / "tracker.duckdb")
+    try:
+        with pytest.raises(duckdb.Error) as raised:
+            db.cursor().execute(sql)
+        assert type(translate(raised.value, db.target)) is error
+    finally:
+        db.close()

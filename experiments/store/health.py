@@ -105,12 +105,16 @@ def _inspect(conn: Connection, target: str) -> Health:
 
 
 def _version(conn: Connection, tables: tuple[TableHealth, ...]) -> int | None:
-    """Return the recorded schema version: 0 for an empty file, None when there is none."""
+    """Return the recorded schema version: 0 for an empty file, None when there is none (or it
+    cannot be read; a damaged table is then the problem reported)."""
     if not tables:
         return 0
     if not any(t.table == VERSION_TABLE and t.error is None for t in tables):
         return None
-    row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    try:
+        row = conn.execute(f"SELECT max(version) FROM {VERSION_TABLE}").fetchone()
+    except DriverError:  # a damaged table before it may have ended the connection
+        return None
     return int(row[0]) if row and row[0] is not None else 0
 
 
