@@ -260,19 +260,22 @@ def _pattern(template: str, path: Path) -> str:
 @pytest.mark.parametrize(
     ("argv", "message"),
     [(["goals"], DAMAGED_READ), (["goals", "--json"], DAMAGED_READ),
-     (["report", "--out", "{out}"], DAMAGED_READ), (["check"], DAMAGED_CHECK),
+     (["report", "--out", "{out}"], DAMAGED_READ), (["import", "{sample}"], DAMAGED_READ),
+     (["check"], DAMAGED_CHECK),
      (["check", "--json"], DAMAGED_CHECK)],
 )  # fmt: skip
 def test_a_damaged_table_is_named_by_check_and_reads_refer_to_check(
     argv: list[str], message: str, tmp_path: Path, demo_template: Path
 ) -> None:
-    # The file opens: only reading the damaged table meets the damage.
+    # The file opens: only reading the damaged table meets the damage (an import too, which
+    # reads the facts it may replace), and nothing is written.
     folder = tmp_path / "case"
     folder.mkdir()
     path = broken.damaged_table(folder / "tracker.duckdb", demo_template)
     before = broken.snapshot(folder)
     out = str(tmp_path / "report.html")
-    code, _, stderr = run_cli("--db", str(path), *[a.format(out=out) for a in argv])
+    sample = str(ROOT / "data" / "samples" / "google_ads_en.csv")
+    code, _, stderr = run_cli("--db", str(path), *[a.format(out=out, sample=sample) for a in argv])
     assert code == DatabaseCorrupt.exit_code
     assert re.fullmatch(f"error: {_pattern(message, path)}\n", stderr), stderr
     assert broken.snapshot(folder) == before
