@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from experiments.errors import DatabaseTrouble  # noqa: E402
 from experiments.i18n import LANGS  # noqa: E402
 from views.common import (  # noqa: E402
     keep_lang_in_url,
@@ -18,6 +19,8 @@ from views.common import (  # noqa: E402
     log_unexpected_error,
     relabel_selects,
     show_flash,
+    show_trouble,
+    stop_on_database_trouble,
     tr,
     warm_up,
 )
@@ -36,6 +39,8 @@ st.sidebar.selectbox(
     on_change=relabel_selects,
 )
 keep_lang_in_url()
+# A database that cannot be opened (in use, too new, damaged, not ours) is the only page shown.
+stop_on_database_trouble()
 
 # (script, title key, icon); only pages that work are listed.
 PAGES = [
@@ -57,6 +62,8 @@ page = st.navigation(pages)
 show_flash()
 try:
     page.run()
+except DatabaseTrouble as e:  # damage found by a read: what to do, instead of a reference
+    show_trouble(e)
 except Exception:  # Streamlit's rerun and stop are BaseExceptions and pass through
     # Users see a reference, never a traceback (client.showErrorDetails is "none"); the admin
     # finds the traceback under the same reference in the server log.

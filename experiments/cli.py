@@ -108,10 +108,11 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     if stderr is not None:
         ctx.stderr = stderr
     try:
-        handler: Handler = args.handler
-        return handler(args, ctx)
+        try:
+            handler: Handler = args.handler
+            return handler(args, ctx)
+        finally:
+            ctx.close()  # closing writes the log into the file, which can fail too
     except TrackerError as e:
-        print(f"error: {e}", file=ctx.stderr)
+        print(f"error: {e.for_cli()}", file=ctx.stderr)
         return e.exit_code
-    finally:
-        ctx.close()

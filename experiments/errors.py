@@ -5,11 +5,17 @@ Pages show ``str(error)``; the command line prints ``error: <message>`` and exit
 
 from __future__ import annotations
 
+import shlex
+
 
 class TrackerError(Exception):
     """Base of every error a person can act on; anything else is a bug."""
 
     exit_code = 1
+
+    def for_cli(self) -> str:
+        """Return the message as the command line prints it after ``error:``."""
+        return str(self)
 
 
 class NotFound(TrackerError):
@@ -81,3 +87,88 @@ class DuplicateKey(InvalidInput):
             "day may appear once"
         )
         self.campaign, self.variant, self.day = campaign, variant, day
+
+
+class DatabaseTrouble(TrackerError):
+    """The database cannot be opened or read as it is; nothing was written to it.
+
+    The message comes from the catalogs (``db.<area>.*``) in English and German: what happened
+    (one text per ``case``), that nothing was written, and what to do. The dashboard's advice
+    names no command-line options; ``for_cli`` gives the command line's own advice.
+    """
+
+    exit_code = 8
+    area = "trouble"
+
+    def __init__(self, path: str, case: str, **values: object) -> None:
+        self.path, self.case, self.values = str(path), case, values
+        super().__init__(self.text("en"))
+
+    def title(self, lang: str) -> str:
+        """Return the heading of the page that explains this trouble."""
+        return _text(f"db.{self.area}.title", lang)
+
+    def what(self, lang: str) -> str:
+        """Return what happened, naming the file."""
+        return _text(f"db.{self.area}.what.{self.case}", lang, path=self.path, **self.values)
+
+    def advice(self, lang: str, *, cli: bool = False) -> str:
+        """Return what to do: a case's own advice where it has one, else the area's."""
+        from experiments.i18n import catalogs
+
+        base = f"db.{self.area}.do" + ("_cli" if cli else "")
+        key = f"{base}.{self.case}" if f"{base}.{self.case}" in catalogs()["en"] else base
+        # The command line's advice may quote the path as a shell would need it.
+        return _text(key, lang, path=self.path, shell_path=shlex.quote(self.path), **self.values)
+
+    def text(self, lang: str, *, cli: bool = False) -> str:
+        """Return the whole message: what happened, nothing written, what to do."""
+        nothing = _text("db.nothing_written", lang)
+        return f"{self.what(lang)} {nothing} {self.advice(lang, cli=cli)}"
+
+    def for_cli(self) -> str:
+        """Return the message with the command line's advice (which may name --db)."""
+        return self.text("en", cli=True)
+
+
+def _text(key: str, lang: str, **values: object) -> str:
+    # The catalogs are read only when a message is made: errors.py stays free of babel at import.
+    from experiments.i18n import t
+
+    return t(key, lang, **values)
+
+
+class DatabaseLocked(DatabaseTrouble):
+    """Another process holds the database file's lock (a command still running, a dashboard)."""
+
+    exit_code = 8
+    area = "locked"
+
+
+class DatabaseTooNew(DatabaseTrouble, SchemaError):
+    """The file was written by a newer Launch & Learn (schema) or a newer DuckDB (storage)."""
+
+    exit_code = 7
+    area = "too_new"
+
+
+class DatabaseCorrupt(DatabaseTrouble):
+    """Part of the file fails DuckDB's checks (a checksum, the metadata): its data is damaged."""
+
+    exit_code = 9
+    area = "corrupt"
+
+
+class NotATrackerDatabase(DatabaseTrouble):
+    """The file is not a DuckDB database (SQLite, empty, anything else) or belongs to another
+    program."""
+
+    exit_code = 10
+    area = "not_tracker"
+
+
+class DatabaseUnreadable(DatabaseTrouble):
+    """The path cannot be opened: no permission, a folder, or a system error."""
+
+    exit_code = 11
+    area = "unreadable"

@@ -15,7 +15,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from experiments import display
-from experiments.errors import TrackerError
+from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import t
 from experiments.importers import generic, service
 from experiments.importers.decoding import MAX_FILE_BYTES
@@ -189,6 +189,8 @@ def preview(
         if platform is not None:  # a chosen platform that does not fit is an error, not a form
             return Preview(PreviewState.FAILED, error=str(e))
         return Preview(PreviewState.UNKNOWN, mapping=_form(e))
+    except DatabaseTrouble:
+        raise  # the database's own trouble, not the upload's: the page says what to do
     except TrackerError as e:
         return Preview(PreviewState.FAILED, error=str(e))
     if summary.duplicate is None:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from experiments.errors import SchemaError
+from experiments.db import corruption
+from experiments.errors import DatabaseTooNew, NotATrackerDatabase, SchemaError
 
 VERSION_TABLE = "schema_version"
 
@@ -275,13 +276,28 @@ def current_version(conn: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row and row[0] is not None else 0
 
 
+def foreign(conn: duckdb.DuckDBPyConnection) -> bool:
+    """Return True when the database holds tables but no schema version: another program's."""
+    row = conn.execute(
+        "SELECT count(*) FILTER (WHERE table_name = ?), count(*) FROM duckdb_tables() "
+        "WHERE database_name = current_database()",
+        [VERSION_TABLE],
+    ).fetchone()
+    return bool(row and row[0] == 0 and row[1] > 0)
+
+
 def migrate(
     conn: duckdb.DuckDBPyConnection,
     migrations: tuple[Migration, ...] = MIGRATIONS,
     *,
     indexes: bool = True,
+    name: str = "the database",
 ) -> list[int]:
-    """Apply the missing migrations, each in its own transaction; return their versions."""
+    """Apply the missing migrations, each in its own transaction; return their versions.
+    ``name`` is the database as messages name it (its path)."""
+    if foreign(conn):
+        # Refused before anything is created: our tables do not belong in another's file.
+        raise NotATrackerDatabase(name, "foreign")
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} "
         "(version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
@@ -289,11 +305,7 @@ def migrate(
     version = current_version(conn)
     head = migrations[-1].version if migrations else 0
     if version > head:
-        raise SchemaError(
-            f"this database has schema version {version}, newer than this version of Launch & "
-            f"Learn understands (up to {head}); update Launch & Learn (git pull, then "
-            "pip install -r requirements.txt) before opening it"
-        )
+        raise DatabaseTooNew(name, "schema", found=version, known=head)
     applied = []
     for m in migrations:
         if m.version <= version:
@@ -308,6 +320,8 @@ def migrate(
             )
         except duckdb.Error as e:
             conn.rollback()
+            if damaged := corruption(e, name, "start"):
+                raise damaged from e
             raise SchemaError(
                 f"migration {m.version} ({m.name}) failed and was rolled back: {e}"
             ) from e

@@ -102,8 +102,11 @@ def test_demo_then_list_as_a_real_process(tmp_path: Path) -> None:
 
 def test_a_folder_as_database_is_refused(tmp_path: Path) -> None:
     code, out, err = run("--db", str(tmp_path), "init")
-    assert code == 2
-    assert err == f"error: {tmp_path} is a folder; name a database file such as tracker.duckdb\n"
+    assert code == 11
+    assert err == (
+        f"error: {tmp_path} is a folder, not a database file. Nothing was written. "
+        "Name a database file with --db, such as data/tracker.duckdb.\n"
+    )
 
 
 @pytest.mark.parametrize(

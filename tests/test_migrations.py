@@ -86,12 +86,13 @@ def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
     db = Database.open(path)
     db.conn.execute("INSERT INTO schema_version VALUES (?, 'from the future', now())", [HEAD + 5])
     db.close()
-    with pytest.raises(SchemaError) as err:
+    with pytest.raises(SchemaError) as err:  # DatabaseTooNew is a SchemaError
         Database.open(path)
     assert str(err.value) == (
-        f"this database has schema version {HEAD + 5}, newer than this version of Launch & "
-        f"Learn understands (up to {HEAD}); update Launch & Learn (git pull, then "
-        "pip install -r requirements.txt) before opening it"
+        f"{path} has schema version {HEAD + 5}, but this version of Launch & Learn understands "
+        f"schema versions up to {HEAD} only. Nothing was written. Ask your admin to update "
+        "Launch & Learn (git pull, then pip install -r requirements.txt) and restart the "
+        "dashboard. The file itself is fine; keep it as it is."
     )
 
 

@@ -19,7 +19,7 @@ from streamlit.errors import StreamlitAPIException
 
 from experiments import display, goals, launch
 from experiments.db import Database, default_target
-from experiments.errors import TrackerError
+from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.goals import Progress
 from experiments.i18n import LANGS, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
@@ -32,6 +32,28 @@ T = TypeVar("T")
 def _database(target: str) -> Database:
     # One connection per process: every session and script run takes cursors from it.
     return Database.open(target)
+
+
+def stop_on_database_trouble() -> None:
+    """Open the database; when it cannot be opened, show why as the only page and stop."""
+    try:
+        _database(default_target())
+    except DatabaseTrouble as e:
+        # Not kept by the cache: the next run tries again, so closing the other program and
+        # reloading is enough.
+        show_trouble(e)
+        st.stop()
+
+
+def show_trouble(trouble: DatabaseTrouble) -> None:
+    """Show a database in trouble: its title, what happened, and what to do."""
+    logging.getLogger("launch_and_learn").warning("database trouble: %s", trouble)
+    st.title(trouble.title(lang()))
+    st.subheader(tr("db.page.what"))
+    happened = f"{trouble.what(lang())} {tr('db.nothing_written')}"
+    st.error(plain(happened), icon=":material/error:")
+    st.subheader(tr("db.page.do"))
+    st.info(plain(trouble.advice(lang())), icon=":material/build:")
 
 
 def actor() -> Actor:
@@ -149,7 +171,9 @@ def plain(text: object) -> str:
 
 def show_error(error: TrackerError | str) -> None:
     """Show a domain error's message, as text, with the error icon."""
-    st.error(plain(error), icon=":material/error:")
+    # A database in trouble says what to do in the chosen language, without command-line advice.
+    text = error.text(lang()) if isinstance(error, DatabaseTrouble) else error
+    st.error(plain(text), icon=":material/error:")
 
 
 @contextmanager

@@ -124,7 +124,7 @@ class BaseStore:
                     self._in_write = False
         except DriverError as e:
             # Rolled back already; above the store a refused write is a domain error.
-            raise translate(e) from e
+            raise translate(e, self.db.target) from e
 
     _in_write = False
 
@@ -156,25 +156,25 @@ class BaseStore:
         try:
             return self.cur.execute(sql, list(params))
         except DriverError as e:
-            raise translate(e) from e
+            raise translate(e, self.db.target) from e
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         try:
             return self.cur.execute(sql, list(params)).fetchone()
         except DriverError as e:
-            raise translate(e) from e
+            raise translate(e, self.db.target) from e
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
             return self.cur.execute(sql, list(params)).fetchall()
         except DriverError as e:
-            raise translate(e) from e
+            raise translate(e, self.db.target) from e
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         try:
             frame: pd.DataFrame = self.cur.execute(sql, list(params)).df()
         except DriverError as e:
-            raise translate(e) from e
+            raise translate(e, self.db.target) from e
         return frame
 
     def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
-from experiments.db import DriverError, driver_detail
+from experiments.db import DriverError, corruption, driver_detail
 from experiments.errors import Conflict, DuplicateKey, FileUnreadable, InvalidInput, NotFound
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import (
@@ -191,6 +191,8 @@ class FactStore(BaseStore):
                 [iid, p.platform, *params],
             )
         except DriverError as e:
+            if damaged := corruption(e, self.db.target):
+                raise damaged from e  # the database's own file failed, not the export
             # The reader refused a cell or the file's structure; the importers find the line.
             raise FileUnreadable(p.file_name, driver_detail(e)) from e
         stats = self._stats(iid, metrics)
