@@ -7,15 +7,12 @@ user text goes through ``html.escape``.
 
 from __future__ import annotations
 
-import html
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from experiments import charts, display, goals
@@ -28,6 +25,7 @@ from experiments.i18n import fmt_date, fmt_number, t, t_count
 from experiments.metrics import BASE_METRICS, DERIVED, ratio
 from experiments.models import Campaign, Comparator, Cycle, Decision, Phase
 from experiments.overview import by_attention, explain, scope_label
+from experiments.report_html import CSS, GOAL_CHART_HEIGHT, Doc, esc, grid, table
 from experiments.report_summary import Summary, summarize
 from experiments.store import Store
 
@@ -37,65 +35,6 @@ KEY_METRICS: tuple[str, ...] = (
     "roas", "engagements", "engagement_rate", "replies", "response_time_median_s",
     "replied_within_1h_share",
 )  # fmt: skip
-# Fits a card on A4 portrait with 14 mm margins; a fixed width prints like it shows.
-CHART_WIDTH = 640
-GOAL_CHART_HEIGHT = 150
-
-CSS = """
-:root { --ink:#1f2328; --muted:#57606a; --line:#d0d7de; } * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-       max-width: 760px; margin: 24px auto; padding: 0 16px; }
-h1 { font-size: 24px; margin: 0 0 4px; } h3 { font-size: 15px; margin: 18px 0 6px; }
-h2 { font-size: 18px; margin: 28px 0 8px; border-bottom: 2px solid var(--line); padding: 0 0 4px; }
-.meta, .muted, .why, .note, .arrow, table.kv td.k { color: var(--muted); }
-.why { font-size: 13px; } .note, .badge { font-size: 12px; }
-.arrow { font-weight: 600; margin: 6px 0 2px; }
-table { border-collapse: collapse; width: 100%; margin: 6px 0 12px; font-size: 13px; }
-th, td { text-align: left; padding: 4px 6px; border-bottom: 1px solid var(--line); }
-td { vertical-align: top; }
-td.num, th.num { text-align: right; white-space: nowrap; } table.kv td { border-bottom: none; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; color: #fff; }
-.badge { white-space: nowrap; }
-.goal, .cycle { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
-.goal, .cycle { margin: 10px 0; } .goal h3 { margin-top: 0; } .goal p { margin: 2px 0; }
-.goal .meta { font-size: 12px; } .goal table.kv { margin: 2px 0 4px; }
-.counts .badge { font-size: 13px; margin: 0 6px 4px 0; }
-ul.risks { margin: 4px 0 10px; padding-left: 18px; } ul.risks li { margin: 2px 0; }
-.risk { font-weight: 600; }
-p.text { white-space: pre-wrap; margin: 2px 0 6px; } figure { margin: 6px 0; }
-@page { size: A4; margin: 16mm 14mm; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  /* A heading never ends a page: it stays with the table or text below it. */
-  h1, h2, h3, p.arrow { break-after: avoid; }
-  .keep, .goal, .cycle, table, figure, tr { break-inside: avoid; }
-  .summary { break-after: page; font-size: 9.5pt; } .summary table { font-size: 9pt; }
-  .badge { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-}
-"""
-
-
-def esc(text: object) -> str:
-    """Return any value as HTML-escaped text."""
-    return html.escape("" if text is None else str(text))
-
-
-@dataclass
-class _Doc:
-    lang: str
-    parts: list[str] = field(default_factory=list)
-    charts: int = 0
-
-    def add(self, *html_parts: str) -> None:
-        self.parts.extend(html_parts)
-
-    def chart(self, fig: go.Figure) -> None:
-        self.charts += 1
-        fig.update_layout(width=CHART_WIDTH)
-        self.add("<figure>", fig.to_html(full_html=False, include_plotlyjs=False,
-                                         div_id=f"chart-{self.charts}",
-                                         config={**charts.CONFIG, "responsive": False}),
-                 "</figure>")  # fmt: skip
 
 
 def cycle_values(row: dict[str, Any]) -> dict[str, float | None]:
@@ -150,7 +89,7 @@ def _status_badge(p: Progress, lang: str) -> str:
     )
 
 
-def _summary_section(doc: _Doc, summary: Summary) -> None:
+def _summary_section(doc: Doc, summary: Summary) -> None:
     """The first page: status counts, every goal worst first, top risks, feedback answered."""
     lang = doc.lang
     doc.add("<section class='summary'>", f"<h2>{esc(t('report.summary', lang))}</h2>")
@@ -180,7 +119,7 @@ def _summary_section(doc: _Doc, summary: Summary) -> None:
         doc.add(f"<p class='muted'>{esc(t('report.no_risks', lang))}</p>")
     doc.add("</div><div class='keep'>", f"<h3>{esc(t('report.feedback_changes', lang))}</h3>")
     if summary.changes:
-        doc.add(_table(
+        doc.add(table(
             [t("mgmt.campaign", lang), t("report.feedback", lang), t("report.optimization", lang)],
             [[f"{c.campaign} · {t('overview.cycle_n', lang, n=c.cycle)}",
               f"{enum_label(c.source, lang)}: {c.feedback}",
@@ -210,7 +149,7 @@ def _summary_goals(progress: list[Progress], lang: str) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
+def _goals_section(doc: Doc, store: Store, progress: list[Progress]) -> None:
     lang = doc.lang
     doc.add(f"<h2>{esc(t('report.goals', lang))}</h2>")
     if not progress:
@@ -228,7 +167,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         )  # fmt: skip
         if g.objective:
             doc.add(f"<p class='text'>{esc(t('report.objective', lang))}: {esc(g.objective)}</p>")
-        doc.add(_grid(list(zip(
+        doc.add(grid(list(zip(
             [t("goals.actual", lang), t("goals.expected", lang), t("goals.forecast", lang),
              t("goals.progress", lang)],
             [fv(p.actual), fv(p.expected), fv(p.forecast), format_share(p.share, lang)],
@@ -241,7 +180,7 @@ def _goals_section(doc: _Doc, store: Store, progress: list[Progress]) -> None:
         doc.add("</div>")
 
 
-def _contributions(doc: _Doc, store: Store, p: Progress) -> None:
+def _contributions(doc: Doc, store: Store, p: Progress) -> None:
     rows = [c for c in goals.contributions(store, p) if c.value is not None]
     if not rows:
         return
@@ -255,31 +194,10 @@ def _contributions(doc: _Doc, store: Store, p: Progress) -> None:
             value += f" ({format_share(c.share, lang)})"
         cycle = t("overview.cycle_n", lang, n=c.cycle)
         pairs.append((cycle if one_campaign else f"{c.campaign} · {cycle}", value))
-    doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>", _grid(pairs))
+    doc.add(f"<p class='arrow'>{esc(t('report.contributions', lang))}</p>", grid(pairs))
 
 
-def _grid(pairs: list[tuple[str, str]], per_row: int = 3) -> str:
-    """Return label/value pairs as a compact table, ``per_row`` pairs to a row."""
-    rows = []
-    for i in range(0, len(pairs), per_row):
-        cells = "".join(f"<td class='k'>{esc(k)}</td><td class='num'>{esc(v)}</td>"
-                        for k, v in pairs[i : i + per_row])  # fmt: skip
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table class='kv'><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _table(head: list[str], rows: list[list[Any]], numeric: tuple[int, ...] = ()) -> str:
-    def cell(tag: str, i: int, value: Any) -> str:
-        cls = " class='num'" if i in numeric else ""
-        return f"<{tag}{cls}>{esc(value)}</{tag}>"
-
-    th = "".join(cell("th", i, h) for i, h in enumerate(head))
-    body = "".join("<tr>" + "".join(cell("td", i, v) for i, v in enumerate(r)) + "</tr>"
-                   for r in rows)  # fmt: skip
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
+def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
                    values: dict[str, float | None]) -> None:  # fmt: skip
     lang = doc.lang
     window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
@@ -291,13 +209,13 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     shown = [(metric_name(m, lang), format_value(m, values[m], lang)) for m in KEY_METRICS
              if values.get(m) is not None]  # fmt: skip
     if shown:
-        doc.add(_grid(shown))
+        doc.add(grid(shown))
     else:
         doc.add(f"<p class='muted'>{esc(t('report.no_facts', lang))}</p>")
     doc.add(f"<p class='arrow'>→ {esc(t('report.learnings', lang))}</p>")
     learnings = store.learnings(cycle_id=cycle.id)
     if learnings:
-        doc.add(_table(
+        doc.add(table(
             [t("report.learning", lang), t("report.decision", lang), t("report.outcome", lang)],
             [[x.statement, enum_label(x.decision, lang),
               enum_label(x.outcome, lang)] for x in learnings],
@@ -307,13 +225,13 @@ def _cycle_section(doc: _Doc, store: Store, campaign: Campaign, cycle: Cycle,
     doc.add("</div>")
 
 
-def _comparison(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
+def _comparison(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     doc.add("<div class='keep'>")
     _comparison_body(doc, store, campaign, cycles)
     doc.add("</div>")
 
 
-def _comparison_body(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
+def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.comparison', lang))}</h3>")
     if len(cycles) < 2:
@@ -324,7 +242,7 @@ def _comparison_body(doc: _Doc, store: Store, campaign: Campaign, cycles: list[C
     if not rows:  # no metric with data: a table of headings only says nothing
         doc.add(f"<p class='muted'>{esc(t('report.comparison_no_data', lang))}</p>")
         return
-    doc.add(_table(
+    doc.add(table(
         [t("report.metric", lang), t("overview.cycle_n", lang, n=a.number),
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
          t("report.rel_change", lang), t("report.q_value", lang)],
@@ -344,7 +262,7 @@ def _q(row: dict[str, Any], lang: str) -> str:
     return fmt_number(row["q_value"], lang, 3) + mark
 
 
-def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
+def _criticism(doc: Doc, store: Store, campaign_ids: set[Any]) -> None:
     lang = doc.lang
     doc.add(f"<h2>{esc(t('report.criticism', lang))}</h2>")
     names = {c.id: c.name for c in store.campaigns()}
@@ -352,7 +270,7 @@ def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
     if not items:
         doc.add(f"<p class='muted'>{esc(t('report.no_criticism', lang))}</p>")
         return
-    doc.add(_table(
+    doc.add(table(
         [t("mgmt.campaign", lang), t("mgmt.cycle", lang), t("mgmt.source", lang),
          t("mgmt.criticism", lang)],
         [[names.get(x.campaign_id, ""), t("overview.cycle_n", lang, n=x.cycle_number)
@@ -361,7 +279,7 @@ def _criticism(doc: _Doc, store: Store, campaign_ids: set[Any]) -> None:
     ))  # fmt: skip
 
 
-def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
+def _plan(doc: Doc, store: Store, cycles: list[Cycle]) -> None:
     """The next cycle's plan: what the latest cycle decided to change and to carry forward."""
     lang = doc.lang
     doc.add(f"<h3>{esc(t('report.next_plan', lang))}</h3>")
@@ -375,7 +293,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
     rows += [[enum_label(x.decision, lang), x.statement, ""]
              for x in store.learnings(cycle_id=latest.id) if x.decision in carried]  # fmt: skip
     if rows:
-        doc.add(_table([t("report.kind", lang), t("report.what", lang), t("report.owner", lang)],
+        doc.add(table([t("report.kind", lang), t("report.what", lang), t("report.owner", lang)],
                        rows))  # fmt: skip
     else:
         doc.add(f"<p class='muted'>{esc(t('report.plan_open', lang))}</p>")
@@ -384,7 +302,7 @@ def _plan(doc: _Doc, store: Store, cycles: list[Cycle]) -> None:
                 f"<p class='text'>{esc(latest.planned_changes)}</p>")  # fmt: skip
 
 
-def _campaign_section(doc: _Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
+def _campaign_section(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cycle]) -> None:
     lang = doc.lang
     rows = _cycle_rows(store, campaign)
     doc.add(f"<h2>{esc(campaign.name)}</h2>")
@@ -428,7 +346,7 @@ def build_report(
     as_of = min(today, end) if end else today
     chosen = resolve_campaign(store, campaign) if campaign else None
     campaigns = [chosen] if chosen else store.campaigns()
-    doc = _Doc(lang)
+    doc = Doc(lang)
     title = (
         t("report.title_campaign", lang, name=chosen.name)
         if chosen

@@ -11,7 +11,8 @@ from experiments.demo import load_demo
 from experiments.goals import Status
 from experiments.models import FeedbackKind, FeedbackSource, FeedbackStatus, Optimization, new_id
 from experiments.overview import STATUS_ORDER
-from experiments.reports import CSS, build_report
+from experiments.report_html import CSS
+from experiments.reports import build_report
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle
 
