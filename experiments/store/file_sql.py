@@ -223,10 +223,7 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
         f"{_date(plan, strict)} AS date",
     ]
     for metric, cell in plan.metrics:
-        value = value_sql(cell, plan.number_style, strict=strict)
-        if strict:
-            value = _bounded(value, metric in plan.negative)
-        exprs.append(f"{value} AS {metric}")
+        exprs.append(f"{value_sql(cell, plan.number_style, strict=strict)} AS {metric}")
     params: list[object] = []
     if plan.extra:
         exprs.append(f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}]) AS extra")
@@ -234,7 +231,16 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     else:
         exprs.append("NULL::MAP(VARCHAR, VARCHAR) AS extra")
     params.append(str(plan.body))
-    return f"SELECT {', '.join(exprs)} FROM {read_csv_sql(plan)}", params
+    select = f"SELECT {', '.join(exprs)} FROM {read_csv_sql(plan)}"
+    if not strict or not plan.metrics:
+        return select, params
+    # The bounds read each converted value by its column name in an outer query: written
+    # around the conversion itself, the CASE repeated the text-to-number conversion of every
+    # cell up to four times (DuckDB does not share expressions inside a CASE).
+    checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
+               for metric, _ in plan.metrics]  # fmt: skip
+    outer = ", ".join(["source_campaign", "variant", "date", *checked, "extra"])
+    return f"SELECT {outer} FROM ({select})", params
 
 
 def raw_sql(plan: FileImport) -> tuple[str, list[object]]:
