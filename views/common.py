@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from experiments.errors import TrackerError
 from experiments.goals import Progress
 from experiments.i18n import LANGS, fmt_date, fmt_money, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 
 T = TypeVar("T")
@@ -151,18 +151,10 @@ def tr_count(key: str, count: int, **values: object) -> str:
     return t_count(key, count, lang(), **values)
 
 
-# Streamlit renders messages as Markdown; text that quotes a file or a person is escaped.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """Return text with Markdown's special characters escaped, for st.error/st.info and labels."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def show_error(error: TrackerError | str) -> None:
     """Show a domain error's message, as text, with the error icon."""
-    st.error(plain(error), icon=":material/error:")
+    # Messages quote names and cells as they were typed; st.error would read them as Markdown.
+    st.error(escape_markdown(error), icon=":material/error:")
 
 
 @contextmanager
