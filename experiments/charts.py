@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from datetime import timedelta
 from functools import partial
 from typing import Any
@@ -26,11 +25,6 @@ PACE_COLOR = "#8c959f"
 FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=12)
 # Static charts: no mode bar (and so no link to plotly's site), no zoom to get lost in.
 CONFIG: dict[str, Any] = {"displayModeBar": False, "staticPlot": False, "responsive": True}
-
-
-def plain(text: str) -> str:
-    """Return user text for a plotly label: plotly reads tags such as <a href> in labels."""
-    return html.escape(text, quote=False)
 
 
 def sparkline(p: Progress, height: int = 70) -> go.Figure:

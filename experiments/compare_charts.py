@@ -7,7 +7,6 @@ shown through experiments.display, as everywhere else.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from functools import partial
 
@@ -19,6 +18,7 @@ from experiments.compare import Comparison, Kind, MetricRow, VariantRate
 from experiments.compare_learnings import OutcomeSuggestion
 from experiments.display import format_relative, format_value, metric_name, metric_noun
 from experiments.i18n import fmt_date, fmt_number, t
+from experiments.safe_text import escape_plotly
 
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 
@@ -192,7 +192,7 @@ def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
 def _variant_hover(r: VariantRate, metric: str, lang: str) -> str:
     fv = partial(format_value, metric, lang=lang)
     interval = f" ({fv(r.low)} – {fv(r.high)})" if r.low is not None and r.high is not None else ""
-    return f"{html.escape(r.variant)}: {fv(r.rate)}{interval}"
+    return f"{escape_plotly(r.variant)}: {fv(r.rate)}{interval}"
 
 
 def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Figure:
@@ -200,7 +200,7 @@ def variant_chart(rates: Sequence[VariantRate], metric: str, lang: str) -> go.Fi
     fig = go.Figure(
         go.Scatter(
             # Variant names come from the export: escaped, since plotly reads tags in labels.
-            x=[r.rate for r in rates], y=[html.escape(r.variant) for r in rates], mode="markers",
+            x=[r.rate for r in rates], y=[escape_plotly(r.variant) for r in rates], mode="markers",
             marker={"color": BLUE, "size": 9},
             error_x={"type": "data", "symmetric": False, "color": BLUE,
                      "array": [(r.high or 0) - (r.rate or 0) for r in rates],

@@ -15,11 +15,11 @@ from experiments import compare, display
 from experiments import compare_view as cv
 from experiments.db import Database
 from experiments.models import Actor, Decision, Outcome, Phase, Role
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from tests.apptest import app, assert_clean
 from tests.factories import make_cycle, make_learning
 from tests.test_compare import build
-from views.common import plain
 
 PAGE = "views/compare.py"
 
@@ -159,7 +159,7 @@ def test_a_viewer_cannot_accept(ws_db: Path) -> None:
     at.run()
     [b for b in at.button if b.key and b.key.startswith("suggest_accept_")][0].click().run()
     message = "vera (viewer) may not change loop data; ask an admin for one of the roles: "
-    assert [e.value for e in at.error] == [plain(message + "admin, marketer")]
+    assert [e.value for e in at.error] == [escape_markdown(message + "admin, marketer")]
     with opened(ws_db) as store:
         assert store.learnings() == []
 

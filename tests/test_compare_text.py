@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pytest
@@ -12,6 +11,7 @@ from experiments import display
 from experiments.compare import Comparison, Design, Kind, MetricRow, VariantRate
 from experiments.compare_learnings import OutcomeSuggestion, Reason
 from experiments.models import Learning, Outcome, new_id
+from experiments.safe_text import escape_plotly
 from experiments.stats import Method, Note
 
 IDS = (new_id(), new_id())
@@ -165,7 +165,7 @@ def test_the_variant_chart_speaks_like_the_table(lang: str, hover: str, tick: st
     (trace,) = fig["data"]
     # The same words as the table (display.format_value), the name escaped for plotly.
     name, rest = hover.split(":", 1)
-    assert list(trace["hovertext"]) == [f"{html.escape(name)}:{rest}"]
+    assert list(trace["hovertext"]) == [f"{escape_plotly(name)}:{rest}"]
     assert trace["hoverinfo"] == "text"
     assert fig["layout"]["xaxis"]["tickformat"] == tick
     assert fig["layout"]["xaxis"]["title"]["text"] == display.metric_name("ctr", lang)

@@ -48,7 +48,7 @@ def test_first_goal_is_created_from_the_form(db_path: Path) -> None:
          owner="Lena", objective="More shop visits")  # fmt: skip
     at.button(key="new_goal_submit").click().run()
     assert_clean(at)
-    assert [s.value for s in at.success] == ["Goal 'CTR at least 1.8 %' created."]
+    assert [shown(s.value) for s in at.success] == ["Goal 'CTR at least 1.8 %' created."]
     (g,) = stored_goals(db_path)
     assert (g.metric, g.target, g.baseline, g.period_end, g.owner) == (
         "ctr",

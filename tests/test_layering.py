@@ -32,6 +32,7 @@ FOUNDATIONS = (
     "experiments.display",
     "experiments.i18n",
     "experiments.stats",
+    "experiments.safe_text",
 )
 LAYERS = ("foundations", "store", "importers", "experiments", "views")
 

@@ -31,10 +31,10 @@ def test_the_first_run_starts_loading_the_slow_modules(demo_db: Path) -> None:
 LAUNCH = """
 import logging, sys
 logging.basicConfig(level=logging.WARNING)
-from experiments import launch
-launch.preload()
-launch.rehearse()
-print("loaded:", all(name in sys.modules for name in launch.MODULES))
+from experiments import warm
+warm.preload()
+warm.rehearse()
+print("loaded:", all(name in sys.modules for name in warm.MODULES))
 """
 
 
@@ -50,7 +50,7 @@ def test_serve_starts_the_launcher_with_local_options() -> None:
     from experiments.commands.serve import command
 
     argv, env = command("some.duckdb", 8765)
-    assert argv[1:3] == ["-m", "experiments.launch"]
+    assert argv[1:3] == ["-m", "views.launch"]
     assert argv[argv.index("--server.address") + 1] == "127.0.0.1"
     assert argv[argv.index("--server.port") + 1] == "8765"
     assert env["TRACKER_DB"] == "some.duckdb"

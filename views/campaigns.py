@@ -11,6 +11,7 @@ from experiments import loop
 from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
 from experiments.reports import build_report, report_file_name
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
@@ -162,5 +163,5 @@ if edited is not None:
     if stored is not None:
         st.session_state["_campaign_pick_next"] = str(stored.id)
         st.session_state["_brief_for"] = None
-        flash(tr("campaigns.saved", name=stored.name))
+        flash(tr("campaigns.saved", name=escape_markdown(stored.name)))
         st.rerun()

@@ -6,7 +6,6 @@ Rendering helpers only: decisions belong to experiments/, SQL to experiments/sto
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 from collections.abc import Callable, Iterator
@@ -17,12 +16,13 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from experiments import display, goals, launch
+from experiments import display, goals, warm
 from experiments.db import Database, default_target
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.goals import Progress
 from experiments.i18n import LANGS, normalise_lang, t, t_count
 from experiments.models import LOCAL_ACTOR, Actor
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 
 T = TypeVar("T")
@@ -51,9 +51,9 @@ def show_trouble(trouble: DatabaseTrouble) -> None:
     st.title(trouble.title(lang()))
     st.subheader(tr("db.page.what"))
     happened = f"{trouble.what(lang())} {tr('db.nothing_written')}"
-    st.error(plain(happened), icon=":material/error:")
+    st.error(escape_markdown(happened), icon=":material/error:")
     st.subheader(tr("db.page.do"))
-    st.info(plain(trouble.advice(lang())), icon=":material/build:")
+    st.info(escape_markdown(trouble.advice(lang())), icon=":material/build:")
 
 
 def actor() -> Actor:
@@ -90,7 +90,7 @@ def goal_progress(s: Store) -> list[Progress]:
 def _warm_up() -> threading.Thread:
     # Started by `streamlit run dashboard.py`, where nothing was loaded before the first page;
     # under `experiments serve` everything is loaded already and this returns at once.
-    thread = threading.Thread(target=launch.preload, name="warm-up", daemon=True)
+    thread = threading.Thread(target=warm.preload, name="warm-up", daemon=True)
     thread.start()
     return thread
 
@@ -160,20 +160,12 @@ def tr_count(key: str, count: int, **values: object) -> str:
     return t_count(key, count, lang(), **values)
 
 
-# Streamlit renders messages as Markdown; text that quotes a file or a person is escaped.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: object) -> str:
-    """Return text with Markdown's special characters escaped, for st.error/st.info and labels."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
-
-
 def show_error(error: TrackerError | str) -> None:
     """Show a domain error's message, as text, with the error icon."""
     # A database in trouble says what to do in the chosen language, without command-line advice.
+    # Messages quote names and cells as they were typed; st.error would read them as Markdown.
     text = error.text(lang()) if isinstance(error, DatabaseTrouble) else error
-    st.error(plain(text), icon=":material/error:")
+    st.error(escape_markdown(text), icon=":material/error:")
 
 
 @contextmanager

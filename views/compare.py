@@ -19,6 +19,7 @@ from experiments.compare import Comparison, CycleData, MetricRow
 from experiments.db import default_target
 from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
+from experiments.safe_text import escape_markdown
 from views.common import attempt, enum_label, flash, lang, reader, reported, store, tr
 
 s = store()
@@ -184,8 +185,8 @@ def show_summary(comparison: Comparison, clear: tuple[cv.Clear, ...]) -> None:
     lines = []
     for change in clear:
         arrow = "▲" if change.rising else "▼"
-        # Our own words only (metric names and numbers), so Markdown is safe here.
-        verdict = cc.verdict(change.row, comparison, lang())
+        # A verdict may name a variant, as the export spells it: escaped like any such text.
+        verdict = escape_markdown(cc.verdict(change.row, comparison, lang()))
         lines.append(f"- :{TONE_COLOUR[change.tone]}[{arrow}] {verdict}")
     st.markdown("\n".join(lines))
 

@@ -11,6 +11,7 @@ from experiments import loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
+from experiments.safe_text import escape_markdown
 from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
@@ -41,7 +42,7 @@ def focus_from_elsewhere() -> None:
 
 
 def first_cycle_form(campaign: Campaign) -> None:
-    st.info(tr("cycle.none_yet", name=campaign.name), icon=":material/flag:")
+    st.info(tr("cycle.none_yet", name=escape_markdown(campaign.name)), icon=":material/flag:")
     start, end = loop.suggested_window(None, date.today())
     with st.form("first_cycle"):
         left, right = st.columns(2)
@@ -248,7 +249,8 @@ def feedback_card(f: m.Feedback, ws: loop.Workspace) -> None:
     b.text(f.text)
     if f.kind is m.FeedbackKind.REQUEST:
         goal_name = ws.goal_names.get(f.goal_id) if f.goal_id else None
-        b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
+        b.caption(tr("cycle.serves", goal=escape_markdown(goal_name)) if goal_name
+                  else tr("cycle.no_goal"))  # fmt: skip
     c.badge(enum_label(f.status, "feedback_status"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
     following = ws.next_status.get(f.id)
     if following is not None:
@@ -286,7 +288,7 @@ def optimization_section(ws: loop.Workspace) -> None:
             for i in o.learning_ids + o.feedback_ids:
                 st.text(f"↳ {learnings.get(i) or feedback.get(i, '?')}")
             if o.owner:
-                st.caption(tr("cycle.owner", owner=o.owner))
+                st.caption(tr("cycle.owner", owner=escape_markdown(o.owner)))
 
 
 def confidence_label(level: m.Confidence | None) -> str:
@@ -325,7 +327,7 @@ def learning_card(x: Learning, ws: loop.Workspace) -> None:
         a, b = st.columns([3, 2], vertical_alignment="center")
         a.text(x.statement)
         details = [tr("cycle.confidence_is", level=confidence_label(x.confidence))]
-        details += [f"#{t}" for t in x.tags]
+        details += [escape_markdown(f"#{t}") for t in x.tags]
         a.caption(" · ".join(details))
         if x.evidence:
             a.caption(tr("cycle.evidence"))

@@ -17,6 +17,7 @@ from experiments.goals import Progress
 from experiments.i18n import fmt_date, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from views.common import (
     attempt,
@@ -220,7 +221,7 @@ with reported():
             edited = goal_form(s, f"edit_{picked}", by_id[picked].goal,
                                shown.scope_campaign_id(picked))  # fmt: skip
             if edited is not None and attempt(partial(s.update_goal, edited)) is not None:
-                flash(tr("goals.saved", name=edited.name))
+                flash(tr("goals.saved", name=escape_markdown(edited.name)))
                 st.rerun()
     else:
         st.info(tr("goals.none_yet"), icon=":material/flag:")
@@ -230,5 +231,5 @@ with reported():
         if created is not None and attempt(partial(s.add_goal, created)) is not None:
             forget("new_goal")
             st.session_state["_goal_pick_next"] = str(created.id)
-            flash(tr("goals.created", name=created.name))
+            flash(tr("goals.created", name=escape_markdown(created.name)))
             st.rerun()

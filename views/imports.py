@@ -11,7 +11,8 @@ from experiments import display
 from experiments import imports_view as iv
 from experiments.i18n import fmt_date, fmt_number
 from experiments.models import Alias, ImportRecord
-from views.common import attempt, enum_label, flash, lang, plain, show_error, store, tr
+from experiments.safe_text import escape_markdown
+from views.common import attempt, enum_label, flash, lang, show_error, store, tr
 
 PREVIEW = "import_preview"
 LAST = "import_last"
@@ -65,7 +66,7 @@ def _show_duplicate(p: iv.ImportSummary) -> None:
     assert p.duplicate is not None
     st.subheader(tr("import.preview"))
     when = fmt_date(p.duplicate.imported_at, lang())
-    st.info(tr("import.duplicate", file=plain(p.duplicate.file_name), when=when),
+    st.info(tr("import.duplicate", file=escape_markdown(p.duplicate.file_name), when=when),
             icon=":material/content_copy:")  # fmt: skip
 
 
@@ -78,11 +79,11 @@ def _show_preview(view: iv.Preview) -> None:
     for column, (label, value) in zip(st.columns(4), [*shown, ("import.date_range", dates)],
                                       strict=True):  # fmt: skip
         # The platform may be a saved mapping's name, the sheet a workbook's: escaped, as typed.
-        column.markdown(f"{tr(label)}  \n**{plain(value)}**")
+        column.markdown(f"{tr(label)}  \n**{escape_markdown(value)}**")
     _counts(p)
     st.caption(tr("import.skipped", **p.skipped))
     for notice in p.notices:
-        values = {k: plain(v) for k, v in notice.values.items()}
+        values = {k: escape_markdown(v) for k, v in notice.values.items()}
         st.warning(tr(notice.key, **values), icon=":material/warning:")
     st.markdown(f"**{tr('import.totals')}**")
     st.table(_totals(view.totals), hide_index=True)
@@ -92,7 +93,7 @@ def _show_preview(view: iv.Preview) -> None:
 
 
 def _show_last(last: iv.LastImport) -> None:
-    st.subheader(tr("import.last", file=plain(last.summary.file)))
+    st.subheader(tr("import.last", file=escape_markdown(last.summary.file)))
     _counts(last.summary)
     st.table(_totals(iv.totals(last.summary)), hide_index=True)
 
@@ -125,7 +126,7 @@ def _mapping_form(form: iv.MappingForm) -> None:
         for i, column in enumerate(form.columns):
             left, right = st.columns([2, 3])
             left.text(column.label)
-            left.caption(plain(" · ".join(column.examples)))
+            left.caption(escape_markdown(" · ".join(column.examples)))
             picked[column.label] = right.selectbox(
                 tr("import.map_column", n=i + 1), form.choices, key=f"map_col_{i}",
                 format_func=lambda target: iv.target_label(target, lang()),
@@ -140,7 +141,7 @@ def _mapping_form(form: iv.MappingForm) -> None:
             saved = attempt(save)
             if saved is not None:
                 _forget()
-                flash(tr("import.mapping_saved", name=saved.name))
+                flash(tr("import.mapping_saved", name=escape_markdown(saved.name)))
                 st.rerun()
 
 
@@ -148,7 +149,7 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
     if not names:
         return
     st.subheader(tr("import.unlinked"))
-    st.caption(tr("import.unlinked_help", platform=plain(iv.platform_title(platform))))
+    st.caption(tr("import.unlinked_help", platform=escape_markdown(iv.platform_title(platform))))
     campaigns = s.campaigns()
     for i, name in enumerate(names[:20]):
         left, mid, right, far = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
@@ -160,13 +161,19 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
                 assert target is not None
                 if attempt(partial(s.add_alias, target.id, Alias(name, platform))) is not None:
                     _forget()
-                    flash(tr("import.linked", source=plain(name), campaign=plain(target.name)))
+                    flash(
+                        tr(
+                            "import.linked",
+                            source=escape_markdown(name),
+                            campaign=escape_markdown(target.name),
+                        )
+                    )
                     st.rerun()
         if far.button(tr("import.create_campaign"), key=f"{prefix}create_{i}"):
             made = attempt(partial(s.create_campaign, name, aliases=(Alias(name, platform),)))
             if made is not None:
                 _forget()
-                flash(tr("import.created", campaign=plain(made.name)))
+                flash(tr("import.created", campaign=escape_markdown(made.name)))
                 st.rerun()
     if len(names) > 20:
         st.caption(tr("import.unlinked_more", n=len(names) - 20))
@@ -209,14 +216,14 @@ def _undo(undoable: tuple[ImportRecord, ...]) -> None:
     chosen = next((r for r in undoable if str(r.id) == st.session_state.get("undo_confirm")), None)
     if chosen is None:
         return
-    st.warning(tr("import.undo_confirm", file=plain(chosen.file_name), rows=chosen.rows),
+    st.warning(tr("import.undo_confirm", file=escape_markdown(chosen.file_name), rows=chosen.rows),
                icon=":material/undo:")  # fmt: skip
     yes, no = st.columns(2)
     if yes.button(tr("import.undo_yes"), key="undo_yes", type="primary"):
         st.session_state.pop("undo_confirm", None)
         if attempt(partial(iv.undo, s, chosen.id)) is not None:
             _forget()
-            flash(tr("import.undone", file=plain(chosen.file_name)))
+            flash(tr("import.undone", file=escape_markdown(chosen.file_name)))
             st.rerun()
     if no.button(tr("import.undo_no"), key="undo_no"):
         st.session_state.pop("undo_confirm", None)

@@ -22,6 +22,7 @@ from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.models import Alias, Comparator
 from experiments.reports import build_report, report_file_name
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from experiments.store.analytics import EXPORT_TABLES
 from views.common import (
@@ -83,7 +84,7 @@ def empty_state(s: Store) -> None:
                     )
                 )
                 if created is not None:
-                    flash(tr("overview.campaign_created", name=created.name))
+                    flash(tr("overview.campaign_created", name=escape_markdown(created.name)))
                     st.rerun()
 
 

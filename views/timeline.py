@@ -11,6 +11,7 @@ import streamlit as st
 from experiments import loop
 from experiments.i18n import fmt_date
 from experiments.models import Phase
+from experiments.safe_text import escape_plotly
 from views.common import enum_label, lang, store, tr
 
 s = store()
@@ -29,7 +30,9 @@ def figure(rows: pd.DataFrame, today: date, whole_year: bool) -> go.Figure:
             continue
         # A bar's base is its first day and its length the days it runs, end day included.
         fig.add_bar(
-            y=part["campaign"], base=pd.to_datetime(part["start"]),
+            # Campaign names on the axis: plotly would draw their tags as links and styles.
+            y=[escape_plotly(name) for name in part["campaign"]],
+            base=pd.to_datetime(part["start"]),
             x=[(e - b + timedelta(days=1)).days * 86_400_000
                for b, e in zip(part["start"], part["end"], strict=True)],
             orientation="h", name=enum_label(phase, "phase"), marker_color=color,

@@ -27,10 +27,10 @@ def register(sub: Any) -> None:
 
 def command(db_target: str, port: int) -> tuple[list[str], dict[str, str]]:
     """Return the streamlit command line and environment that serve the dashboard locally."""
-    # experiments.launch loads what the pages need before the server listens, then runs
+    # views.launch loads what the pages need before the server listens, then runs
     # Streamlit's own ``run`` command on dashboard.py with these options.
     argv = [
-        sys.executable, "-m", "experiments.launch",
+        sys.executable, "-m", "views.launch",
         "--server.address", LOCAL_ADDRESS, "--server.port", str(port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip

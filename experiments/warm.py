@@ -1,9 +1,9 @@
-"""Start the dashboard's server with what its pages need already loaded.
+"""What the dashboard's server loads and rehearses once per process, before its first visitor.
 
 ``streamlit run dashboard.py`` imports pandas, plotly, DuckDB, scipy and the rest on the first
-page a visitor opens, so the first visitor after a start waits seconds for imports. Run as
-``python -m experiments.launch <streamlit options>`` (which ``serve`` does), the server process
-loads them before it starts listening, and the first page answers as fast as later ones.
+page a visitor opens, so the first visitor after a start waits seconds for imports.
+``views/launch.py`` (which ``serve`` runs) calls ``preload`` and ``rehearse`` before the server
+listens, and the first page answers as fast as later ones.
 """
 
 from __future__ import annotations
@@ -11,11 +11,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
-import sys
 from datetime import date
-from pathlib import Path
-
-DASHBOARD = Path(__file__).resolve().parents[1] / "dashboard.py"
 
 # What the pages import; the statistics behind Compare (scipy, statsmodels), XLSX (openpyxl)
 # and the importers are the slowest.
@@ -87,16 +83,3 @@ def rehearse() -> None:
         logging.getLogger(__name__).warning("warm-up skipped", exc_info=True)
     finally:
         database.close()
-
-
-def main(options: list[str]) -> None:
-    """Preload and rehearse, then run Streamlit's own ``run`` command on the dashboard."""
-    preload()
-    rehearse()
-    from streamlit.web import cli
-
-    cli.main(["run", str(DASHBOARD), *options], prog_name="streamlit")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
