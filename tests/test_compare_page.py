@@ -14,12 +14,12 @@ from streamlit.testing.v1 import AppTest
 from experiments import compare, display
 from experiments import compare_view as cv
 from experiments.db import Database
-from experiments.models import Actor, Decision, Outcome, Phase, Role
+from experiments.models import Decision, Outcome, Phase, Role
 from experiments.store import Store
 from tests.apptest import app, assert_clean
-from tests.factories import make_cycle, make_learning
+from tests.factories import make_cycle, make_learning, session_of
 from tests.test_compare import build
-from views.common import plain
+from views.common import SESSION, plain
 
 PAGE = "views/compare.py"
 
@@ -154,8 +154,13 @@ def test_dismissing_a_suggested_learning(ws_db: Path) -> None:
 
 
 def test_a_viewer_cannot_accept(ws_db: Path) -> None:
+    db = Database.open(ws_db)
+    try:
+        signed = session_of(db, "vera", Role.VIEWER)
+    finally:
+        db.close()
     at = app(PAGE)
-    at.session_state["actor"] = Actor("vera", Role.VIEWER)
+    at.session_state[SESSION] = signed
     at.run()
     [b for b in at.button if b.key and b.key.startswith("suggest_accept_")][0].click().run()
     message = "vera (viewer) may not change loop data; ask an admin for one of the roles: "

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from experiments import loop
+from experiments import cycle_view, loop
+from experiments.db import Database
 from experiments.errors import Conflict, GateRefused, InvalidInput, NotFound, PermissionDenied
 from experiments.models import (
-    Actor,
     Decision,
     FeedbackKind,
     FeedbackSource,
@@ -23,7 +23,7 @@ from experiments.models import (
     Role,
 )
 from experiments.store import Store
-from tests.factories import make_campaign
+from tests.factories import make_campaign, signed_in
 
 TODAY = date(2026, 3, 1)
 
@@ -333,14 +333,12 @@ def test_brief_incomplete_is_reported_not_refused(store: Store) -> None:
     assert missing == ("goal", "success_measure")
 
 
-def test_writes_carry_the_acting_user_and_check_the_role(store: Store) -> None:
+def test_writes_carry_the_acting_user_and_check_the_role(db: Database, store: Store) -> None:
     _, cycle = at_phase(store, Phase.START)
-    marketer = store.as_actor(Actor("mia", Role.MARKETER))
-    assert isinstance(marketer, Store)
+    marketer = signed_in(db, "mia", Role.MARKETER)
     loop.advance(marketer, cycle.id)
     assert store.audit_log("cycle", limit=1)[0].actor == "mia"
-    viewer = store.as_actor(Actor("vic", Role.VIEWER))
-    assert isinstance(viewer, Store)
+    viewer = signed_in(db, "vic", Role.VIEWER)
     before = state(store)
     with pytest.raises(PermissionDenied) as err:
         loop.advance(viewer, cycle.id)
@@ -377,15 +375,15 @@ def test_optimization_links_learnings_and_feedback(store: Store) -> None:
 
 def test_steps_mark_done_current_and_todo(store: Store) -> None:
     _, cycle = at_phase(store, Phase.FEEDBACK)
-    states = [(s.phase, s.state) for s in loop.steps(cycle)]
+    states = [(s.phase, s.state) for s in cycle_view.steps(cycle)]
     assert states == [
         (Phase.START, "done"), (Phase.CAMPAIGN, "done"), (Phase.FEEDBACK, "current"),
         (Phase.OPTIMIZATION, "todo"), (Phase.CLOSED, "todo"),
     ]  # fmt: skip
-    assert loop.steps(cycle)[0].at is not None and loop.steps(cycle)[3].at is None
+    assert cycle_view.steps(cycle)[0].at is not None and cycle_view.steps(cycle)[3].at is None
 
 
 def test_a_closed_cycle_has_done_every_step(store: Store) -> None:
     _, cycle = closed(store)
-    assert [x.state for x in loop.steps(cycle)] == ["done"] * 5
-    assert loop.steps(cycle)[4].at is not None
+    assert [x.state for x in cycle_view.steps(cycle)] == ["done"] * 5
+    assert cycle_view.steps(cycle)[4].at is not None

@@ -23,8 +23,8 @@ from experiments.db import Database, default_target
 from experiments.errors import TrackerError
 from experiments.goals import Progress
 from experiments.i18n import LANGS, fmt_date, fmt_money, normalise_lang, t, t_count
-from experiments.models import LOCAL_ACTOR, Actor
 from experiments.store import Store
+from experiments.store.sessions import Session
 
 T = TypeVar("T")
 
@@ -35,15 +35,20 @@ def _database(target: str) -> Database:
     return Database.open(target)
 
 
-def actor() -> Actor:
-    """Return who is using the app; the local admin until team mode signs people in."""
-    value = st.session_state.get("actor")
-    return value if isinstance(value, Actor) else LOCAL_ACTOR
+# Where the sign-in step keeps the person it signed in: a Session, which only a SignIn of the
+# store makes (with the role the users table gives), so nothing else put here can act as anyone.
+SESSION = "session"
+
+
+def session() -> Session | None:
+    """Return the session of the signed-in person; None in local mode (the local admin)."""
+    value = st.session_state.get(SESSION)
+    return value if isinstance(value, Session) else None
 
 
 def store() -> Store:
-    """Return a store over a fresh cursor for this script run."""
-    return Store(_database(default_target()), actor())
+    """Return a store over a fresh cursor for this script run, acting as who signed in."""
+    return Store(_database(default_target()), session())
 
 
 def reader(target: str) -> Store:
@@ -161,8 +166,9 @@ def plain(text: object) -> str:
 
 
 def show_error(error: TrackerError | str) -> None:
-    """Show a domain error's message, as text, with the error icon."""
-    st.error(plain(error), icon=":material/error:")
+    """Show a domain error's message in the chosen language, as text, with the error icon."""
+    text = error.text(lang()) if isinstance(error, TrackerError) else error
+    st.error(plain(text), icon=":material/error:")
 
 
 @contextmanager
@@ -181,6 +187,19 @@ def attempt(action: Callable[[], T]) -> T | None:
     except TrackerError as e:
         show_error(e)
         return None
+
+
+def keep_seen(key: str, value: object) -> None:
+    """Keep what the page showed when the widget ``key`` was used (an on_click/on_change
+    callback: Streamlit runs it with the arguments of the run that drew the widget)."""
+    st.session_state[f"_seen_{key}"] = value
+
+
+def seen(key: str, shown: T) -> T:
+    """Return what the page showed when the widget ``key`` was used, else ``shown``: a write
+    checks it again, so a change someone made since is refused rather than overwritten."""
+    kept: T = st.session_state.pop(f"_seen_{key}", shown)
+    return kept
 
 
 def flash(message: str) -> None:
