@@ -23,15 +23,16 @@ from experiments.models import (
     Role,
 )
 from experiments.store import Store
+from tests import sql
 from tests.factories import make_campaign, signed_in
 
 TODAY = date(2026, 3, 1)
 
 
-def state(store: Store) -> list[Any]:
+def state(db: Database) -> list[Any]:
     """Every row of the loop's tables and the audit, to prove a refusal changed nothing."""
     return [
-        store._all(f"SELECT * FROM {table} ORDER BY ALL")
+        sql.rows(db, f"SELECT * FROM {table} ORDER BY ALL")
         for table in ("cycle", "learning", "feedback", "optimization", "audit")
     ]
 
@@ -223,17 +224,18 @@ REFUSALS = [
     ("arrange", "error", "message"), REFUSALS, ids=[case[0].__name__ for case in REFUSALS]
 )
 def test_refusal_names_the_problem_and_changes_nothing(
+    db: Database,
     store: Store,
     arrange: Callable[[Store], tuple[Act, dict[str, str]]],
     error: type[Exception],
     message: str,
 ) -> None:
     act, values = arrange(store)
-    before = state(store)
+    before = state(db)
     with pytest.raises(error) as err:
         act(store)
     assert str(err.value) == message.format(**values)
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_gate_lists_each_blocker(store: Store) -> None:
@@ -306,16 +308,16 @@ def test_restating_a_carried_learning_makes_it_the_cycles_own(store: Store) -> N
         loop.restate(store, original.id, second.id)
 
 
-def test_not_applied_needs_a_reason(store: Store) -> None:
+def test_not_applied_needs_a_reason(db: Database, store: Store) -> None:
     campaign, cycle = at_phase(store, Phase.OPTIMIZATION)
     learning = loop.add_learning(store, cycle.id, "Short copy wins")
     loop.decide(store, learning.id, Decision.CARRY_FORWARD)
     second = loop.next_start(store, campaign.id, date(2026, 4, 1), date(2026, 4, 28))
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         loop.mark_applied(store, learning.id, second.id, False, "  ")
     assert str(err.value) == "say why the learning was not applied (a short reason)"
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_a_learning_not_carried_cannot_be_marked_applied(store: Store) -> None:
@@ -339,13 +341,13 @@ def test_writes_carry_the_acting_user_and_check_the_role(db: Database, store: St
     loop.advance(marketer, cycle.id)
     assert store.audit_log("cycle", limit=1)[0].actor == "mia"
     viewer = signed_in(db, "vic", Role.VIEWER)
-    before = state(store)
+    before = state(db)
     with pytest.raises(PermissionDenied) as err:
         loop.advance(viewer, cycle.id)
     assert str(err.value) == (
         "vic (viewer) may not change loop data; ask an admin for one of the roles: admin, marketer"
     )
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_feedback_moves_forward_and_requests_name_their_goal(store: Store) -> None:

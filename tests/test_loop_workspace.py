@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from experiments import cycle_view, loop
+from experiments.db import Database
 from experiments.errors import InvalidInput
 from experiments.models import (
     Decision,
@@ -128,34 +129,36 @@ BAD = [
 
 @pytest.mark.parametrize(("applied", "reason", "message"), BAD)
 def test_a_bad_carried_result_is_named_and_writes_nothing(
-    store: Store, applied: bool | None, reason: str, message: str
+    db: Database, store: Store, applied: bool | None, reason: str, message: str
 ) -> None:
     _, second, learning = carried_into_second(store)
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         loop.record_carried_result(store, learning.id, second.id, applied, reason,
                                    Outcome.CONFIRMED)  # fmt: skip
     assert str(err.value) == message
-    assert state(store) == before
+    assert state(db) == before
 
 
-def test_a_learning_not_carried_here_is_refused_inside_the_write(store: Store) -> None:
+def test_a_learning_not_carried_here_is_refused_inside_the_write(
+    db: Database, store: Store
+) -> None:
     _, cycle = at_phase(store, Phase.OPTIMIZATION)
     learning = loop.add_learning(store, cycle.id, "Short copy wins")
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         store.record_carried_result(learning.id, cycle.id, True, "", Outcome.CONFIRMED)
     assert str(err.value) == f"learning {str(learning.id)[:8]} was not carried into cycle 1"
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_a_failure_in_the_second_half_leaves_applied_unwritten_too(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    db: Database, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Applied is written first, the outcome second: when the second half fails, neither is
     kept (before, the page wrote them in two transactions and said 'saved' after the first)."""
     _, second, learning = carried_into_second(store)
-    before = state(store)
+    before = state(db)
     real_audit = store._audit
 
     def audit_failing_on_outcome(entity: str, entity_id: object, action: str, **kw: Any) -> None:
@@ -167,7 +170,7 @@ def test_a_failure_in_the_second_half_leaves_applied_unwritten_too(
     with pytest.raises(RuntimeError, match="disk full"):
         loop.record_carried_result(store, learning.id, second.id, True, "", Outcome.CONFIRMED)
     monkeypatch.undo()
-    assert state(store) == before
+    assert state(db) == before
     stored = store.learning(learning.id)
     assert (stored.applied, stored.outcome) == (None, None)
 
