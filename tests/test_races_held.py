@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from experiments import imports_view, loop
 from experiments.db import Database
@@ -35,7 +34,6 @@ from experiments.models import (
 )
 from experiments.store import Area, Store
 from tests import sql
-from tests.apptest import app, assert_clean, shown
 from tests.races import held, hold_inside, moves, race
 from tests.test_import_semantics import FIRST
 from tests.test_loop import at_phase
@@ -298,59 +296,3 @@ def test_a_lost_race_is_a_conflict_to_its_callers() -> None:
     # Pages show it like any refusal; the command line exits with a conflict's code 4.
     error = ChangedMeanwhile("goal", name="Leads")
     assert isinstance(error, Conflict) and error.exit_code == 4
-
-
-# ---------------------------------------------------------------- the page
-
-
-def test_the_cycle_page_moves_from_the_phase_it_showed_and_says_when_that_changed(
-    db_path: Path,
-) -> None:
-    db = Database.open(db_path)
-    try:
-        _, cycle = at_phase(Store(db), Phase.START)
-    finally:
-        db.close()
-    at = app("views/cycle.py")
-    assert_clean(at)
-    # Someone else moves the cycle on while this page still shows it in start.
-    db = Database.open(db_path)
-    try:
-        loop.advance(Store(db), cycle.id)
-    finally:
-        db.close()
-    at.button(key="phase_advance").click().run()
-    assert not at.exception
-    assert [shown(e.value) for e in at.error] == [
-        "Cycle 1 of 'Spring Sale' was moved meanwhile: it is in Campaign now, no longer in "
-        "Start. Nothing was saved; reload the page and try again."
-    ]
-    db = Database.open(db_path)
-    try:
-        check = Store(db)
-        assert check.cycle(cycle.id).phase is Phase.CAMPAIGN  # moved once, not on to feedback
-        assert moves(check) == [("start", "campaign")]
-    finally:
-        db.close()
-
-
-def _german_page() -> None:
-    import streamlit as st
-
-    from experiments.errors import ChangedMeanwhile
-    from experiments.models import Phase
-    from views.common import show_error
-
-    st.session_state["lang"] = "de"
-    show_error(ChangedMeanwhile("cycle_phase", campaign="Spring Sale", number=1,
-                                seen=Phase.START, now=Phase.CAMPAIGN))  # fmt: skip
-
-
-def test_pages_show_a_lost_race_in_the_chosen_language() -> None:
-    # A German page over the same helper every page uses for a refused write.
-    at = AppTest.from_function(_german_page).run()
-    assert [shown(e.value) for e in at.error] == [
-        "Zyklus 1 von „Spring Sale“ wurde inzwischen verschoben: Er ist jetzt in der Phase "
-        "Kampagne, nicht mehr in Start. Es wurde nichts gespeichert; laden Sie die Seite neu und "
-        "versuchen Sie es erneut."
-    ]

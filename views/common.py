@@ -207,6 +207,12 @@ def flash(message: str) -> None:
     st.session_state["_flash"] = message
 
 
+def done(message: str) -> None:
+    """Keep a success message and run the page again, so it shows what was written."""
+    flash(message)
+    st.rerun()
+
+
 def show_flash() -> None:
     """Show the message kept by ``flash`` once."""
     message = st.session_state.pop("_flash", None)

@@ -11,22 +11,15 @@ from experiments import cycle_view, loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
-from views.common import attempt, enum_label, flash, keep_seen, lang, seen, store, tr, tr_count
+from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
+from views.cycle_sections import feedback_section, optimization_section
 
 s = store()
 L = lang()
 DATE_FMT = "DD.MM.YYYY" if L == "de" else "YYYY-MM-DD"
 CHOOSE = tr("cycle.choose")
-KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "request": "violet",
-              "idea": "orange"}  # fmt: skip
-STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
 STEP_STYLE = {"done": ("check_circle", "green"), "current": ("radio_button_checked", "blue"),
               "todo": ("radio_button_unchecked", "gray")}  # fmt: skip
-
-
-def done(message: str) -> None:
-    flash(message)
-    st.rerun()
 
 
 def focus_from_elsewhere() -> None:
@@ -239,79 +232,6 @@ def campaign_section(ws: cycle_view.Workspace) -> None:
         st.caption(tr("cycle.no_facts"))
 
 
-def feedback_section(ws: cycle_view.Workspace) -> None:
-    goals = ws.goal_names
-    if not ws.locked:
-        with st.form("feedback", clear_on_submit=True):
-            text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
-            a, b, c = st.columns(3)
-            sources: list[m.FeedbackSource] = list(m.FeedbackSource)
-            kinds: list[m.FeedbackKind] = list(m.FeedbackKind)
-            source = a.selectbox(tr("cycle.fb_source"), sources, key="fb_source",
-                                 format_func=lambda v: enum_label(v, "source"))  # fmt: skip
-            kind = b.selectbox(tr("cycle.fb_kind"), kinds, key="fb_kind",
-                               format_func=lambda v: enum_label(v, "feedback_kind"))  # fmt: skip
-            goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
-                               format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
-            if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
-                if attempt(lambda: loop.add_feedback(s, ws.cycle.id, source, kind, text, goal)):
-                    done(tr("cycle.saved"))
-    for f in ws.feedback:
-        with st.container(border=True):
-            feedback_card(f, ws)
-
-
-def feedback_card(f: m.Feedback, ws: cycle_view.Workspace) -> None:
-    a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
-    a.badge(enum_label(f.kind, "feedback_kind"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
-    a.caption(enum_label(f.source, "source"))
-    b.text(f.text)
-    if f.kind is m.FeedbackKind.REQUEST:
-        goal_name = ws.goal_names.get(f.goal_id) if f.goal_id else None
-        b.caption(tr("cycle.serves", goal=goal_name) if goal_name else tr("cycle.no_goal"))
-    c.badge(enum_label(f.status, "feedback_status"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
-    following = ws.next_status.get(f.id)
-    if following is not None:
-        key = f"fb_next_{str(f.id)[:8]}"
-        if c.button(tr(f"cycle.mark_{following}"), key=key, on_click=keep_seen,
-                    args=(key, f.status)):  # fmt: skip
-            shown = seen(key, f.status)
-            if attempt(lambda: loop.move_feedback(s, f.id, shown)) is not None:
-                done(tr("cycle.saved"))
-
-
-def optimization_section(ws: cycle_view.Workspace) -> None:
-    learnings = {x.id: x.statement for x in ws.carried_in + ws.own}
-    feedback = {f.id: f.text for f in ws.feedback}
-    if not ws.locked:
-        with st.form("optimization", clear_on_submit=True):
-            what = st.text_input(tr("cycle.opt_what"), key="opt_what")
-            why = st.text_area(tr("cycle.opt_why"), key="opt_why")
-            a, b, c = st.columns([2, 2, 1])
-            linked = a.multiselect(tr("cycle.opt_learnings"), list(learnings), key="opt_learnings",
-                                   format_func=lambda i: learnings[i],
-                                   placeholder=CHOOSE)  # fmt: skip
-            answers = b.multiselect(tr("cycle.opt_feedback"), list(feedback), key="opt_feedback",
-                                    format_func=lambda i: feedback[i],
-                                    placeholder=CHOOSE)  # fmt: skip
-            owner = c.text_input(tr("cycle.opt_owner"), key="opt_owner")
-            if st.form_submit_button(tr("cycle.opt_add"), type="primary"):
-                made = attempt(lambda: loop.add_optimization(
-                    s, ws.cycle.id, what, why, tuple(linked), tuple(answers), owner))  # fmt: skip
-                if made is not None:
-                    done(tr("cycle.saved"))
-    for o in ws.optimizations:
-        with st.container(border=True):
-            st.text(o.what)
-            if o.why:
-                st.caption(tr("cycle.because"))
-                st.text(o.why)
-            for i in o.learning_ids + o.feedback_ids:
-                st.text(f"↳ {learnings.get(i) or feedback.get(i, '?')}")
-            if o.owner:
-                st.caption(tr("cycle.owner", owner=o.owner))
-
-
 def confidence_label(level: m.Confidence | None) -> str:
     return tr(f"loop.confidence.{level or 'none'}")
 
@@ -458,8 +378,8 @@ match section_picker(ws):
     case Phase.CAMPAIGN.value:
         campaign_section(ws)
     case Phase.FEEDBACK.value:
-        feedback_section(ws)
+        feedback_section(s, ws)
     case Phase.OPTIMIZATION.value:
-        optimization_section(ws)
+        optimization_section(s, ws)
     case _:
         learnings_section(ws)
