@@ -23,6 +23,7 @@ class Session:
     """A signed-in person; fixed once made, and made by ``SignIn`` only."""
 
     __slots__ = ("_actor",)
+    _actor: Actor
 
     def __init__(self, actor: Actor, seal: object = None) -> None:
         if seal is not _SEAL:
@@ -38,8 +39,7 @@ class Session:
     @property
     def actor(self) -> Actor:
         """Return the signed-in person with the role the users table gives them."""
-        actor: Actor = object.__getattribute__(self, "_actor")
-        return actor
+        return self._actor
 
     def __repr__(self) -> str:
         return f"Session({self.actor.username!r}, {self.actor.role.value!r})"
