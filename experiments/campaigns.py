@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from experiments.errors import NotFound
-from experiments.models import Campaign
+from experiments.models import Alias, Campaign
 from experiments.store import Store
 
 
@@ -23,3 +23,21 @@ def resolve_campaign(store: Store, key: str | uuid.UUID) -> Campaign:
         hint = f"known campaigns: {', '.join(known)}" if known else "there are no campaigns yet"
         raise NotFound(f"no campaign named '{key}' ({hint})")
     return found
+
+
+def parse_aliases(text: str) -> tuple[Alias, ...]:
+    """Return the aliases written one per line as 'platform: name' or just 'name'."""
+    found = []
+    for line in text.splitlines():
+        platform, sep, name = line.partition(":")
+        # A platform key is one word: 'Summer Sale: Berlin' stays one name with a colon.
+        if sep and platform.strip() and name.strip() and " " not in platform.strip():
+            found.append(Alias(name.strip(), platform.strip().lower()))
+        elif line.strip():
+            found.append(Alias(line.strip()))
+    return tuple(found)
+
+
+def aliases_text(aliases: tuple[Alias, ...]) -> str:
+    """Return aliases one per line, as parse_aliases reads them."""
+    return "\n".join(f"{a.platform}: {a.name}" if a.platform else a.name for a in aliases)

@@ -20,7 +20,6 @@ from typing import Any, NoReturn, TextIO
 from experiments import commands
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
-from experiments.models import LOCAL_ACTOR
 from experiments.store import Store, to_json
 
 
@@ -46,7 +45,7 @@ class Context:
         """Open (and migrate) the database on first use."""
         if self._store is None:
             self._db = Database.open(self.db_target)
-            self._store = Store(self._db, LOCAL_ACTOR)
+            self._store = Store(self._db)  # the local admin: the command line has no sign-in
         return self._store
 
     def print(self, text: str = "") -> None:

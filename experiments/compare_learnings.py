@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from experiments import loop
 from experiments.compare import Comparison, CycleData, Design, MetricRow, document
-from experiments.models import Cycle, Learning, Outcome, Phase, new_id
+from experiments.models import Cycle, Learning, Outcome, Phase
 from experiments.store import Store, to_json
 
 # -- from numbers to learnings -----------------------------------------------------------------
@@ -70,10 +70,10 @@ def _snapshot_key(text: str | None) -> str | None:
 
 def accept(store: Store, suggestion: Suggestion, statement: str, evidence: str = "") -> Learning:
     """Store the suggestion (its statement possibly edited) as a pending learning; return it."""
-    return store.add_learning(
-        Learning(new_id(), suggestion.cycle_id, statement, evidence=evidence,
-                 evidence_snapshot=suggestion.snapshot, tags=("compare", suggestion.row.metric))
-    )  # fmt: skip
+    # Through the loop: a pending learning goes only into a cycle that is still open.
+    return loop.add_learning(store, suggestion.cycle_id, statement, evidence,
+                             ("compare", suggestion.row.metric),
+                             evidence_snapshot=suggestion.snapshot)  # fmt: skip
 
 
 def dismiss(store: Store, suggestion: Suggestion) -> str:
@@ -129,11 +129,11 @@ def _outcome(learning: Learning, comparison: Comparison) -> OutcomeSuggestion:
     return OutcomeSuggestion(learning, Outcome.CONTRADICTED, Reason.OPPOSITE_DIRECTION, metric)
 
 
-def confirm_outcome(
-    store: Store, comparison: Comparison, learning_id: uuid.UUID, outcome: Outcome
-) -> Learning:
-    """Record the outcome a person confirmed for a learning carried into the later cycle."""
-    return loop.set_outcome(store, learning_id, _later(comparison), outcome)
+def confirm_outcome(store: Store, comparison: Comparison, learning_id: uuid.UUID,
+        outcome: Outcome, seen: Learning | None = None) -> Learning:  # fmt: skip
+    """Record the outcome a person confirmed for a learning carried into the later cycle;
+    ``seen`` is the learning as the person saw it (a change made since is refused)."""
+    return loop.set_outcome(store, learning_id, _later(comparison), outcome, seen)
 
 
 # -- what was different between the cycles ------------------------------------------------------

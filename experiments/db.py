@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from experiments.errors import (
+    ChangedMeanwhile,
     ConstraintViolation,
     DatabaseCorrupt,
     DatabaseError,
@@ -154,6 +155,9 @@ def translate(error: duckdb.Error, target: str = MEMORY) -> TrackerError:
             f"the database refused the change ({detail}); someone may have changed the same data "
             "meanwhile: reload and try again"
         )
+    if isinstance(error, duckdb.TransactionException) and "conflict" in detail.lower():
+        # Two transactions wrote the same row ("Conflict on update!"): the later one lost.
+        return ChangedMeanwhile("data", detail=detail)
     if isinstance(error, duckdb.TransactionException):
         return WriteConflict(
             f"another change to the same data came first ({detail}); reload and try again"

@@ -1,11 +1,12 @@
 """The error hierarchy: each error names the problem and says what to do about it.
 
-Pages show ``str(error)``; the command line prints ``error: <message>`` and exits non-zero.
+Pages show ``error.text(lang)``; the command line prints ``error: <message>`` and exits non-zero.
 """
 
 from __future__ import annotations
 
 import shlex
+from enum import StrEnum
 
 
 class TrackerError(Exception):
@@ -15,6 +16,10 @@ class TrackerError(Exception):
 
     def for_cli(self) -> str:
         """Return the message as the command line prints it after ``error:``."""
+        return str(self)
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``; most messages exist in English only so far."""
         return str(self)
 
 
@@ -50,6 +55,26 @@ class ConstraintViolation(Conflict):
 
 class WriteConflict(Conflict):
     """Another write changed the same data at the same time; nothing was written."""
+
+
+class ChangedMeanwhile(WriteConflict):
+    """What a write rests on changed between reading it and writing: a lost race. Nothing was
+    written; the message (English and German, catalog_errors) says what changed and to reload."""
+
+    def __init__(self, what: str, **values: object) -> None:
+        self.key = f"changed.{what}"
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``, with phases and decisions named in that language."""
+        # Imported here: the catalogs and labels sit beside this module, not below it.
+        from experiments.display import enum_label
+        from experiments.i18n import t
+
+        shown = {k: enum_label(v, lang) if isinstance(v, StrEnum) else v
+                 for k, v in self.values.items()}  # fmt: skip
+        return t(self.key, lang, **shown)
 
 
 class DatabaseError(TrackerError):

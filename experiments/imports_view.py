@@ -253,9 +253,10 @@ def history(store: Store) -> History:
     return History(records, tuple(r for r in records if r.status is ImportStatus.IMPORTED))
 
 
-def undo(store: Store, import_id: uuid.UUID) -> ImportRecord:
-    """Undo an import (its facts go, what it replaced comes back); return its record."""
-    return store.undo_import(import_id)
+def undo(store: Store, import_id: uuid.UUID, seen: ImportStatus | None = None) -> ImportRecord:
+    """Undo an import (its facts go, what it replaced comes back); return its record. ``seen``
+    is the status the page showed: an import undone meanwhile is said so, not undone twice."""
+    return store.undo_import(import_id, seen)
 
 
 def save_mapping(

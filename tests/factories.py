@@ -5,21 +5,26 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from experiments.models import Campaign, Cycle, Learning, Phase, new_id
+from experiments.db import Database
+from experiments.models import Campaign, Cycle, Learning, Phase, Role, new_id
 from experiments.store import Store
+from experiments.store.sessions import Session, SignIn
+from tests.sql import row_counts
+
+__all__ = ["make_campaign", "make_cycle", "make_learning", "row_counts", "session_of", "signed_in"]
 
 
-def row_counts(store: Store) -> dict[str, int]:
-    """Return the row count of every table (not the schema record): proof that a refused or
-    rolled-back write changed nothing."""
-    tables = store.cur.execute(
-        "SELECT table_name FROM information_schema.tables "
-        "WHERE table_schema = 'main' AND table_name <> 'schema_version' ORDER BY 1"
-    ).fetchall()
-    return {
-        t: store.cur.execute(f"SELECT count(*) FROM {t}").fetchone()[0]  # type: ignore[index]
-        for (t,) in tables
-    }
+def session_of(db: Database, username: str, role: Role) -> Session:
+    """Return the session of a team member with ``role``, made the one way there is: the local
+    admin adds the user, and the sign-in path turns them into a session."""
+    if username not in {u.username for u in Store(db).users()}:
+        Store(db).add_user(username, username.title(), role)
+    return SignIn(db).member(username)
+
+
+def signed_in(db: Database, username: str, role: Role) -> Store:
+    """Return a store acting as a team member with ``role`` (see ``session_of``)."""
+    return Store(db, session_of(db, username, role))
 
 
 def make_campaign(store: Store, name: str = "Spring Sale", **brief: Any) -> Campaign:

@@ -11,15 +11,16 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare, display
+from experiments import compare, display, loop
 from experiments import compare_view as cv
 from experiments.db import Database
-from experiments.models import Actor, Decision, Outcome, Phase, Role
+from experiments.models import Decision, Outcome, Phase, Role
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
-from tests.apptest import app, assert_clean
-from tests.factories import make_cycle, make_learning
+from tests.apptest import app, assert_clean, shown
+from tests.factories import make_cycle, make_learning, session_of
 from tests.test_compare import build
+from views.common import SESSION
 
 PAGE = "views/compare.py"
 
@@ -154,8 +155,13 @@ def test_dismissing_a_suggested_learning(ws_db: Path) -> None:
 
 
 def test_a_viewer_cannot_accept(ws_db: Path) -> None:
+    db = Database.open(ws_db)
+    try:
+        signed = session_of(db, "vera", Role.VIEWER)
+    finally:
+        db.close()
     at = app(PAGE)
-    at.session_state["actor"] = Actor("vera", Role.VIEWER)
+    at.session_state[SESSION] = signed
     at.run()
     [b for b in at.button if b.key and b.key.startswith("suggest_accept_")][0].click().run()
     message = "vera (viewer) may not change loop data; ask an admin for one of the roles: "
@@ -184,6 +190,27 @@ def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> 
     assert [s.value for s in at.success] == ["Outcome saved."]
     with opened(ws_db) as store:
         assert store.learning(learning.id).outcome is Outcome.CONFIRMED
+
+
+def test_an_outcome_someone_changed_meanwhile_is_refused_not_overwritten(ws_db: Path) -> None:
+    with opened(ws_db) as store:
+        campaign = store.campaign_by_name("Spring Sale")
+        first, second = store.cycles(campaign.id)
+        snapshot = json.dumps({"metrics": [{"metric": "ctr", "abs_change": 0.003}]})
+        learning = make_learning(store, first, "Short headlines lift CTR",
+                                 decision=Decision.CARRY_FORWARD, carried_into_id=second.id,
+                                 evidence_snapshot=snapshot)  # fmt: skip
+    at = app(PAGE)
+    assert_clean(at)
+    with opened(ws_db) as store:  # someone else judges it while the page shows it unjudged
+        loop.set_outcome(store, learning.id, second.id, Outcome.CONTRADICTED)
+    at.button(key=f"outcome_confirm_{learning.id}").click().run()
+    assert [shown(e.value) for e in at.error] == [
+        "The learning 'Short headlines lift CTR' was changed meanwhile by someone else. Nothing "
+        "was saved; reload the page to see the change and enter yours again."
+    ]
+    with opened(ws_db) as store:
+        assert store.learning(learning.id).outcome is Outcome.CONTRADICTED
 
 
 def test_variants_of_a_cycle_are_compared_as_randomized(ws_db: Path) -> None:

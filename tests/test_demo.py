@@ -19,7 +19,6 @@ from experiments.errors import Conflict, PermissionDenied
 from experiments.metrics import metric_keys
 from experiments.models import (
     PHASE_ORDER,
-    Actor,
     Comparator,
     Decision,
     FeedbackKind,
@@ -33,7 +32,8 @@ from experiments.models import (
     new_id,
 )
 from experiments.store import Store
-from tests.factories import make_campaign
+from tests import sql
+from tests.factories import make_campaign, signed_in
 from tests.factories import row_counts as counts
 
 TODAY = date(2026, 5, 20)
@@ -49,15 +49,16 @@ def demo(store: Store) -> dict[str, Any]:
     return load_demo(store, TODAY)
 
 
-def cycle_facts(store: Store) -> pd.DataFrame:
+def cycle_facts(db: Database) -> pd.DataFrame:
     """Every fact with the cycle it belongs to: its campaign's aliases, inside the window."""
-    return store.cur.execute(
+    return sql.frame(
+        db,
         "SELECT cy.id AS cycle_id, c.name AS campaign, cy.number, f.* FROM cycle cy "
         "JOIN campaign c ON c.id = cy.campaign_id "
         "JOIN campaign_alias a ON a.campaign_id = c.id "
         "JOIN metric_fact f ON lower(f.source_campaign) = lower(a.name) "
-        "AND f.platform = a.platform AND f.date BETWEEN cy.start_date AND cy.end_date"
-    ).df()
+        "AND f.platform = a.platform AND f.date BETWEEN cy.start_date AND cy.end_date",
+    )
 
 
 def days(start: date, end: date) -> set[date]:
@@ -84,17 +85,19 @@ def test_the_cli_demo_command_prints_what_it_loaded(tmp_path: Path) -> None:
     assert json.loads(out.getvalue()) == EXPECTED
 
 
-def snapshot(store: Store) -> dict[str, Any]:
+def snapshot(store: Store, db: Database) -> dict[str, Any]:
     """Everything a person sees of the demo, without the random ids."""
-    facts = store.cur.execute(
+    facts = sql.rows(
+        db,
         "SELECT * EXCLUDE (import_id) FROM metric_fact ORDER BY platform, source_campaign, "
-        "variant, date"
-    ).fetchall()
-    totals = store.cur.execute(
+        "variant, date",
+    )
+    totals = sql.rows(
+        db,
         "SELECT platform, sum(spend), sum(impressions), sum(clicks), sum(conversions), "
         "sum(revenue), sum(leads), sum(engagements), sum(replies), median(response_time_s) "
-        "FROM metric_fact GROUP BY platform ORDER BY platform"
-    ).fetchall()
+        "FROM metric_fact GROUP BY platform ORDER BY platform",
+    )
     names = {c.id: c.name for c in store.campaigns()}
     numbers = {c.id: (names[c.campaign_id], c.number) for c in store.cycles()}
     learnings = sorted(
@@ -125,7 +128,7 @@ def test_the_same_day_gives_identical_data() -> None:
         db = Database.open(":memory:")
         store = Store(db)
         load_demo(store, TODAY)
-        loaded.append(snapshot(store))
+        loaded.append(snapshot(store, db))
         db.close()
     assert loaded[0] == loaded[1]
     assert len(loaded[0]["facts"]) == 533
@@ -141,27 +144,29 @@ def add_goal(store: Store) -> None:
     ids=["a campaign", "a goal", "the demo itself"],
 )
 def test_refuses_a_non_empty_database_and_writes_nothing(
-    store: Store, prepare: Callable[[Store], object]
+    db: Database, store: Store, prepare: Callable[[Store], object]
 ) -> None:
     prepare(store)
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(Conflict) as refused:
         load_demo(store, TODAY)
     assert str(refused.value) == NOT_EMPTY
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 def test_a_failure_halfway_leaves_the_database_empty(db: Database) -> None:
     # A marketer may write campaigns, goals and the loop, but not imports: the demo fails at
     # its very last step, the facts, and everything before must be rolled back with it.
-    marketer = Store(db, Actor("mia", Role.MARKETER))
+    marketer = signed_in(db, "mia", Role.MARKETER)
+    before = counts(db)  # the user and the audit of adding them, nothing else
+    assert sum(before.values()) == 2
     with pytest.raises(PermissionDenied) as refused:
         load_demo(marketer, TODAY)
     assert str(refused.value) == (
         "mia (marketer) may not change import data; ask an admin for one of the roles: "
         "admin, analyst"
     )
-    assert set(counts(marketer).values()) == {0}
+    assert counts(db) == before
 
 
 def test_each_campaign_has_a_complete_brief_and_its_goals(store: Store, demo: object) -> None:
@@ -304,24 +309,29 @@ def test_optimizations_link_learnings_and_feedback_of_their_cycle(
     assert any(o.learning_ids and o.feedback_ids for o in linked)
 
 
-def test_every_day_of_every_cycle_has_facts_up_to_today(store: Store, demo: object) -> None:
-    facts = cycle_facts(store)
+def test_every_day_of_every_cycle_has_facts_up_to_today(
+    db: Database, store: Store, demo: object
+) -> None:
+    facts = cycle_facts(db)
     for cycle in store.cycles():
         assert cycle.start and cycle.end
         got = set(facts.loc[facts["cycle_id"] == cycle.id, "date"].dt.date)
         assert got == days(cycle.start, min(cycle.end, TODAY)), (cycle.number, cycle.phase)
 
 
-def test_every_fact_belongs_to_one_campaign_through_its_aliases(store: Store, demo: object) -> None:
-    matches = store.cur.execute(
+def test_every_fact_belongs_to_one_campaign_through_its_aliases(
+    db: Database, store: Store, demo: object
+) -> None:
+    matches = sql.rows(
+        db,
         "SELECT f.platform, f.source_campaign, count(DISTINCT a.campaign_id) FROM metric_fact f "
         "LEFT JOIN campaign_alias a ON lower(a.name) = lower(f.source_campaign) "
-        "AND a.platform = f.platform GROUP BY ALL"
-    ).fetchall()
+        "AND a.platform = f.platform GROUP BY ALL",
+    )
     assert len(matches) == 6
     assert {n for _, _, n in matches} == {1}
     # Windows do not overlap, so each fact lands in exactly one cycle of its campaign.
-    assert len(cycle_facts(store)) == store.fact_count()
+    assert len(cycle_facts(db)) == store.fact_count()
 
 
 @pytest.mark.parametrize(
@@ -334,9 +344,9 @@ def test_every_fact_belongs_to_one_campaign_through_its_aliases(store: Store, de
     ],
 )
 def test_each_platform_reports_its_metrics_and_leaves_the_rest_null(
-    store: Store, demo: object, platform: str, reported: set[str]
+    db: Database, store: Store, demo: object, platform: str, reported: set[str]
 ) -> None:
-    facts = store.cur.execute("SELECT * FROM metric_fact WHERE platform = ?", [platform]).df()
+    facts = sql.frame(db, "SELECT * FROM metric_fact WHERE platform = ?", [platform])
     for metric in ("spend", "impressions", "reach", "clicks", "conversions", "leads", "revenue",
                    "engagements", "replies", "replied_within_1h", "response_time_s"):  # fmt: skip
         filled = int(facts[metric].notna().sum())
@@ -349,11 +359,12 @@ def test_each_platform_reports_its_metrics_and_leaves_the_rest_null(
                                                   facts["date"].max().date())  # fmt: skip
 
 
-def test_meta_has_two_creatives_every_day(store: Store, demo: object) -> None:
-    rows = store.cur.execute(
+def test_meta_has_two_creatives_every_day(db: Database, store: Store, demo: object) -> None:
+    rows = sql.rows(
+        db,
         "SELECT variant, count(*), count(DISTINCT date) FROM metric_fact "
-        "WHERE platform = 'meta' GROUP BY variant ORDER BY variant"
-    ).fetchall()
+        "WHERE platform = 'meta' GROUP BY variant ORDER BY variant",
+    )
     assert rows == [("Creative A", 82, 82), ("Creative B", 82, 82)]
 
 
@@ -362,8 +373,8 @@ def rate(facts: pd.DataFrame, campaign: str, numerator: str, denominator: str) -
     return sums[numerator] / sums[denominator]
 
 
-def test_applied_learnings_show_in_the_numbers(store: Store, demo: object) -> None:
-    facts = cycle_facts(store)
+def test_applied_learnings_show_in_the_numbers(db: Database, store: Store, demo: object) -> None:
+    facts = cycle_facts(db)
     meta = facts[facts["platform"] == "meta"]
     ctr = rate(meta, "Spring Sale", "clicks", "impressions")
     # Price-first creatives (carried from cycle 1, applied in cycle 2): CTR up by about a fifth.
@@ -376,24 +387,26 @@ def test_applied_learnings_show_in_the_numbers(store: Store, demo: object) -> No
     assert median.is_monotonic_decreasing
 
 
-def test_weekdays_shape_the_daily_numbers(store: Store, demo: object) -> None:
-    linkedin = store.cur.execute(
+def test_weekdays_shape_the_daily_numbers(db: Database, store: Store, demo: object) -> None:
+    linkedin = sql.rows(
+        db,
         "SELECT isodow(date) > 5 AS weekend, avg(impressions) FROM metric_fact "
-        "WHERE platform = 'linkedin' GROUP BY ALL"
-    ).fetchall()
+        "WHERE platform = 'linkedin' GROUP BY ALL",
+    )
     by_weekend = dict(linkedin)
     assert by_weekend[True] < 0.6 * by_weekend[False]
     reply_time = dict(
-        store.cur.execute(
+        sql.rows(
+            db,
             "SELECT isodow(date) > 5, median(response_time_s) FROM metric_fact "
-            "WHERE platform = 'social_inbox' GROUP BY ALL"
-        ).fetchall()
+            "WHERE platform = 'social_inbox' GROUP BY ALL",
+        )
     )
     assert reply_time[True] > 1.3 * reply_time[False]
 
 
-def test_planned_budgets_match_the_spend(store: Store, demo: object) -> None:
-    facts = cycle_facts(store)
+def test_planned_budgets_match_the_spend(db: Database, store: Store, demo: object) -> None:
+    facts = cycle_facts(db)
     spend = facts.groupby("cycle_id")["spend"].sum()
     for cycle in store.cycles():
         if cycle.phase is Phase.CLOSED and cycle.id in spend and spend[cycle.id] > 0:

@@ -17,15 +17,19 @@ SNAPSHOT = Path(__file__).resolve().parent / "schema_snapshot.txt"
 
 
 @pytest.fixture
-def lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Store:
+def lake_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
     monkeypatch.setenv("TRACKER_DATA_PATH", str(tmp_path / "data"))
-    db = Database.open(f"ducklake:{tmp_path / 'catalog.ducklake'}")
-    return Store(db)
+    return Database.open(f"ducklake:{tmp_path / 'catalog.ducklake'}")
 
 
-def test_migrations_build_the_same_schema_on_ducklake(lake: Store) -> None:
-    assert current_version(lake.cur) == HEAD
-    assert schema_snapshot(lake.cur) == SNAPSHOT.read_text()
+@pytest.fixture
+def lake(lake_db: Database) -> Store:
+    return Store(lake_db)
+
+
+def test_migrations_build_the_same_schema_on_ducklake(lake_db: Database) -> None:
+    assert current_version(lake_db.cursor()) == HEAD
+    assert schema_snapshot(lake_db.cursor()) == SNAPSHOT.read_text()
 
 
 def test_store_works_on_ducklake_and_checks_uniqueness_itself(lake: Store) -> None:

@@ -17,9 +17,11 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from experiments.db import Database
 from experiments.errors import Conflict
 from experiments.models import Alias, Campaign, Cycle, ImportRecord, Phase, new_id
 from experiments.store import Store
+from tests import sql
 from tests.factories import make_cycle
 
 START, END = date(2026, 3, 1), date(2026, 3, 10)
@@ -175,11 +177,11 @@ def test_an_open_window_reaches_the_last_fact(
 
 @caller
 def test_an_alias_platform_stored_in_another_case_still_matches(
-    store: Store, seen: Callable[[Store, Campaign, Cycle], Seen]
+    db: Database, store: Store, seen: Callable[[Store, Campaign, Cycle], Seen]
 ) -> None:
     campaign, cycle = campaign_with_cycle(store, "Spring Sale", [Alias("promo", "meta")])
     # A row written before alias platforms were stored as lower-case registry keys.
-    store.cur.execute("UPDATE campaign_alias SET platform = 'Meta'")
+    sql.execute(db, "UPDATE campaign_alias SET platform = 'Meta'")
     add_facts(store, [("meta", "promo"), ("tiktok", "promo")])
     spend, facts, _ = seen(store, campaign, cycle)
     assert (spend, facts) in ((SPEND * 3, None), (SPEND * 3, 3.0))
@@ -192,9 +194,9 @@ def test_alias_platforms_are_stored_as_registry_keys(store: Store) -> None:
     assert Alias("Brand", "google_ads") in added.aliases
 
 
-def test_a_name_taken_on_a_platform_in_another_case_is_refused(store: Store) -> None:
+def test_a_name_taken_on_a_platform_in_another_case_is_refused(db: Database, store: Store) -> None:
     store.create_campaign("Spring Sale", aliases=(Alias("promo", "meta"),))
-    store.cur.execute("UPDATE campaign_alias SET platform = 'Meta'")  # an older row
+    sql.execute(db, "UPDATE campaign_alias SET platform = 'Meta'")  # an older row
     with pytest.raises(Conflict) as err:
         store.create_campaign("Autumn", aliases=(Alias("PROMO", "meta"),))
     assert str(err.value) == (

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -15,8 +17,13 @@ from tests.test_cli import run
 from tests.test_goals import add_facts, daily
 
 
-def stored(path: Path) -> Store:
-    return Store(Database.open(path))
+@contextmanager
+def stored(path: Path) -> Iterator[Store]:
+    db = Database.open(path)
+    try:
+        yield Store(db)
+    finally:
+        db.close()
 
 
 def test_goal_add_prints_the_id_and_stores_the_goal(db_path: Path) -> None:
@@ -26,17 +33,16 @@ def test_goal_add_prints_the_id_and_stores_the_goal(db_path: Path) -> None:
         "--start", "2026-03-01", "--end", "2026-03-30", "--owner", "Tobias",
     )  # fmt: skip
     assert (code, err) == (0, "")
-    store = stored(db_path)
-    (g,) = store.goals()
-    assert out == f"{g.id}\n"
-    assert (g.comparator, g.target, g.baseline, g.period_end, g.owner) == (
-        Comparator.AT_MOST,
-        3600.0,
-        5400.0,
-        date(2026, 3, 30),
-        "Tobias",
-    )
-    store.db.close()
+    with stored(db_path) as store:
+        (g,) = store.goals()
+        assert out == f"{g.id}\n"
+        assert (g.comparator, g.target, g.baseline, g.period_end, g.owner) == (
+            Comparator.AT_MOST,
+            3600.0,
+            5400.0,
+            date(2026, 3, 30),
+            "Tobias",
+        )
 
 
 def test_goal_add_with_a_percentage_and_a_campaign(db_path: Path) -> None:
@@ -44,12 +50,11 @@ def test_goal_add_with_a_percentage_and_a_campaign(db_path: Path) -> None:
     code, out, err = run("goal", "add", "CTR", "--metric", "ctr", "--target", "1.8%",
                          "--campaign", "spring sale", "--json")  # fmt: skip
     assert (code, err) == (0, "")
-    store = stored(db_path)
-    (g,) = store.goals()
-    assert json.loads(out) == {"id": str(g.id), "name": "CTR"}
-    assert (g.target, g.scope_kind) == (pytest.approx(0.018), ScopeKind.CAMPAIGN)
-    assert g.scope_value == str(store.campaign_by_name("Spring Sale").id)
-    store.db.close()
+    with stored(db_path) as store:
+        (g,) = store.goals()
+        assert json.loads(out) == {"id": str(g.id), "name": "CTR"}
+        assert (g.target, g.scope_kind) == (pytest.approx(0.018), ScopeKind.CAMPAIGN)
+        assert g.scope_value == str(store.campaign_by_name("Spring Sale").id)
 
 
 @pytest.mark.parametrize(
@@ -72,9 +77,8 @@ def test_goal_add_refuses_bad_input(db_path: Path, argv: list[str], message: str
     code, out, err = run("goal", "add", "G", *argv)
     assert code != 0 and out == ""
     assert err.startswith(message)
-    store = stored(db_path)
-    assert store.goals() == []
-    store.db.close()
+    with stored(db_path) as store:
+        assert store.goals() == []
 
 
 def test_goals_json_has_the_documented_shape(db_path: Path) -> None:

@@ -140,7 +140,9 @@ def test_changes_since_lists_closed_cycles_decisions_and_imports(store: Store) -
                      phase_changed_at={"closed": datetime(2026, 3, 2, 9)})  # fmt: skip
     make_cycle(store, c, 2, phase=Phase.START, start=day(29), end=day(30),
                phase_changed_at={"start": datetime(2026, 3, 3, 9)})  # fmt: skip
-    store.decide_learning(make_learning(store, old, "Short copy wins").id, Decision.DROP)
+    # Decided while the cycle was open: a closed cycle takes no pending learning.
+    make_learning(store, old, "Short copy wins", decision=Decision.DROP,
+                  decided_at=datetime(2026, 3, 2, 8))  # fmt: skip
     add_facts(store, daily(1, clicks=1))
     everything = store.changes_since(datetime(2026, 3, 1))
     assert sorted(c.kind for c in everything) == [

@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 
 from experiments.cli import main
+from experiments.db import Database
 from experiments.errors import ImportFormatError
 from experiments.importers import service
 from experiments.store import Store
+from tests import sql
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad"
@@ -106,9 +108,9 @@ def content(source: Path | bytes) -> bytes:
     return source.read_bytes() if isinstance(source, Path) else source
 
 
-def state(store: Store) -> dict[str, list[str]]:
+def state(db: Database) -> dict[str, list[str]]:
     """Every row of every table an import could touch."""
-    return {t: sorted(map(repr, store.cur.execute(f"SELECT * FROM {t}").fetchall()))
+    return {t: sorted(map(repr, sql.rows(db, f"SELECT * FROM {t}")))
             for t in TABLES}  # fmt: skip
 
 
@@ -126,13 +128,18 @@ def test_there_are_at_least_fifteen_bad_inputs() -> None:
 @pytest.mark.parametrize(("name", "source", "options", "message"),
                          [c[1:] for c in CASES], ids=[c[0] for c in CASES])  # fmt: skip
 def test_bad_file_gets_its_message_and_writes_nothing(
-    filled: Store, name: str, source: Path | bytes, options: dict[str, Any], message: str
+    db: Database,
+    filled: Store,
+    name: str,
+    source: Path | bytes,
+    options: dict[str, Any],
+    message: str,
 ) -> None:
-    before = state(filled)
+    before = state(db)
     with pytest.raises(ImportFormatError) as caught:
         service.run(filled, content(source), name, **options)
     assert str(caught.value) == message
-    assert state(filled) == before
+    assert state(db) == before
 
 
 @pytest.mark.parametrize(("name", "source", "options", "message"),

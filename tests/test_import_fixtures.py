@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from experiments.db import Database
 from experiments.importers import service
 from experiments.importers.plan import prepare
 from experiments.store import Store
+from tests import sql
 from tests.cli_runner import run_cli as cli
 from tests.conftest import FIXTURES
 
@@ -105,51 +107,51 @@ def test_fixture_imports_through_the_cli(
 @pytest.mark.parametrize(("name", "rows", "totals"), [(c[0], c[3], c[7]) for c in CASES],
                          ids=[c[0] for c in CASES])  # fmt: skip
 def test_stored_facts_sum_to_the_file_totals(
-    store: Store, name: str, rows: int, totals: dict[str, float]
+    db: Database, store: Store, name: str, rows: int, totals: dict[str, float]
 ) -> None:
     summary = service.run(store, (FIXTURES / name).read_bytes(), name)
     assert store.fact_count() == rows
     for metric, expected in totals.items():
         agg = "median" if metric == "response_time_s" else "sum"
-        row = store.cur.execute(f"SELECT {agg}({metric}) FROM metric_fact").fetchone()
+        row = sql.one(db, f"SELECT {agg}({metric}) FROM metric_fact")
         assert row is not None and row[0] == pytest.approx(expected), metric
     assert store.import_record(summary.import_id or "").rows == rows
 
 
-def test_text_is_stored_as_it_came(store: Store) -> None:
+def test_text_is_stored_as_it_came(db: Database, store: Store) -> None:
     service.run(store, (FIXTURES / "meta_en.csv").read_bytes(), "meta_en.csv")
-    names = [r[0] for r in store.cur.execute(
-        "SELECT DISTINCT source_campaign FROM metric_fact ORDER BY 1").fetchall()]  # fmt: skip
+    names = [r[0] for r in sql.rows(db, "SELECT DISTINCT source_campaign FROM metric_fact ORDER BY 1")]  # fmt: skip
     # A formula, a leading '+', a comma in quotes and a name starting with 'Total' are all data.
     assert names == ["+20% Sale", "=SUM(A1)", "Spring Sale", "Totally Fresh, Autumn"]
 
 
-def test_missing_values_are_null_never_zero(store: Store) -> None:
+def test_missing_values_are_null_never_zero(db: Database, store: Store) -> None:
     service.run(store, (FIXTURES / "meta_de.csv").read_bytes(), "meta_de.csv")
-    rows = store.cur.execute(
+    rows = sql.rows(
+        db,
         "SELECT source_campaign, date, conversions FROM metric_fact "
-        "WHERE conversions IS NULL ORDER BY date"
-    ).fetchall()
+        "WHERE conversions IS NULL ORDER BY date",
+    )
     assert [(c, d.isoformat(), v) for c, d, v in rows] == [
         ("Herbst-Deal 5 € Rabatt", "2026-11-02", None),  # '-' in the export
         ("Größe; Passform", "2026-11-04", None),  # an empty cell
     ]
 
 
-def test_variants_join_ad_set_and_ad(store: Store) -> None:
+def test_variants_join_ad_set_and_ad(db: Database, store: Store) -> None:
     service.run(store, (FIXTURES / "meta_de_berichtsstart.csv").read_bytes(), "m.csv")
-    variants = [r[0] for r in store.cur.execute(
-        "SELECT variant FROM metric_fact ORDER BY variant").fetchall()]  # fmt: skip
+    variants = [r[0] for r in sql.rows(db, "SELECT variant FROM metric_fact ORDER BY variant")]  # fmt: skip
     assert variants == ["Frauen 18–34 / Video A", "Frauen 18–34 / Video B",
                         "Männer 18–34 / Video A"]  # fmt: skip
 
 
-def test_unmapped_columns_are_kept_as_extra_values(store: Store) -> None:
+def test_unmapped_columns_are_kept_as_extra_values(db: Database, store: Store) -> None:
     service.run(store, (FIXTURES / "linkedin.csv").read_bytes(), "linkedin.csv")
-    extra = store.cur.execute(
+    extra = sql.one(
+        db,
         "SELECT extra FROM metric_fact WHERE source_campaign = 'Fachkräfte Technik' "
-        "ORDER BY date LIMIT 1"
-    ).fetchone()
+        "ORDER BY date LIMIT 1",
+    )
     assert extra is not None
     assert extra[0] == {"Account Name": "Gartenwelt GmbH", "Campaign Group Name":
                         "Employer Branding", "Campaign ID": "612345679", "Currency": "EUR"}  # fmt: skip

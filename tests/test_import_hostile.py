@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from experiments.db import Database
 from experiments.errors import ImportFormatError
 from experiments.importers import service, workbook_limits
 from experiments.importers.decoding import MB
 from experiments.store import Store
 from tests import hostile_files as hf
+from tests import sql
 from tests.conftest import FIXTURES, ROOT
 
 CSV_TODO = "save the sheet as CSV UTF-8 in Excel and import that: CSV files have no such limit"
@@ -79,12 +81,12 @@ def test_column_numbers(column: tuple[str, int]) -> None:
     assert workbook_limits.column_number(column[0].encode()) == column[1]
 
 
-def test_import_of_the_sparse_grid_writes_nothing(store: Store) -> None:
+def test_import_of_the_sparse_grid_writes_nothing(db: Database, store: Store) -> None:
     service.run(store, (FIXTURES / "google_ads_de.csv").read_bytes(), "google_ads_de.csv")
-    before = store.cur.execute("SELECT count(*) FROM metric_fact").fetchone()
+    before = sql.one(db, "SELECT count(*) FROM metric_fact")
     with pytest.raises(ImportFormatError, match="spans 1,048,576 rows"):
         service.run(store, hf.sparse_grid(), "grid.xlsx")
-    assert store.cur.execute("SELECT count(*) FROM metric_fact").fetchone() == before
+    assert sql.one(db, "SELECT count(*) FROM metric_fact") == before
 
 
 def test_command_line_refuses_the_sparse_grid_without_dying(tmp_path: Path) -> None:
@@ -146,16 +148,14 @@ TEXT_CASES: list[tuple[str, bytes, str]] = [
 @pytest.mark.parametrize(("data", "message"), [c[1:] for c in TEXT_CASES],
                          ids=[c[0] for c in TEXT_CASES])  # fmt: skip
 def test_hostile_text_file_gets_its_message_and_writes_nothing(
-    store: Store, data: bytes, message: str
+    db: Database, store: Store, data: bytes, message: str
 ) -> None:
     service.run(store, (FIXTURES / "google_ads_de.csv").read_bytes(), "google_ads_de.csv")
-    before = store.cur.execute("SELECT count(*), sum(impressions) FROM metric_fact").fetchone()
+    before = sql.one(db, "SELECT count(*), sum(impressions) FROM metric_fact")
     with pytest.raises(ImportFormatError) as caught:
         service.run(store, data, "bad.csv")
     assert str(caught.value) == message
-    assert store.cur.execute("SELECT count(*), sum(impressions) FROM metric_fact").fetchone() == (
-        before
-    )
+    assert sql.one(db, "SELECT count(*), sum(impressions) FROM metric_fact") == (before)
 
 
 def test_mac_csv_with_cr_line_endings_imports(store: Store) -> None:
@@ -184,9 +184,9 @@ def test_random_bytes_get_a_message_not_a_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr and len(done.stderr) < 400
 
 
-def test_a_file_wholly_in_windows_1252_still_imports(store: Store) -> None:
+def test_a_file_wholly_in_windows_1252_still_imports(db: Database, store: Store) -> None:
     data = (HEADER + "2026-11-01,Frühjahr €,100,5,1.50,1\n").encode("cp1252")
     result = service.run(store, data, "german_excel.csv")
     assert result.rows == 1
-    names = store.cur.execute("SELECT DISTINCT source_campaign FROM metric_fact").fetchall()
+    names = sql.rows(db, "SELECT DISTINCT source_campaign FROM metric_fact")
     assert names == [("Frühjahr €",)]

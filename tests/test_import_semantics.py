@@ -12,9 +12,11 @@ from experiments.errors import Conflict, InvalidInput, PermissionDenied
 from experiments.importers import generic, service
 from experiments.importers.plan import UnknownExport
 from experiments.importers.values import NumberStyle
-from experiments.models import Actor, Alias, Role
+from experiments.models import Alias, Role
 from experiments.store import Store
+from tests import sql
 from tests.conftest import FIXTURES
+from tests.factories import signed_in
 
 HEADER = "Campaign name,Ad group name,Date,Cost,Impressions,Clicks (destination),Conversions"
 REACH_HEADER = "Campaign name,Ad group name,Date,Cost,Reach,Clicks (destination)"
@@ -24,12 +26,13 @@ def tiktok(*rows: str, header: str = HEADER) -> bytes:
     return ("\n".join((header, *rows)) + "\n").encode()
 
 
-def facts(store: Store) -> list[tuple[object, ...]]:
+def facts(db: Database) -> list[tuple[object, ...]]:
     """The facts in place, without their import ids."""
-    return store.cur.execute(
+    return sql.rows(
+        db,
         "SELECT variant, date, spend, impressions, reach, clicks, conversions FROM metric_fact "
-        "ORDER BY variant, date, spend NULLS FIRST"
-    ).fetchall()
+        "ORDER BY variant, date, spend NULLS FIRST",
+    )
 
 
 def d(day: int) -> date:
@@ -53,11 +56,13 @@ def test_same_bytes_twice_is_a_duplicate_and_writes_nothing(store: Store) -> Non
     assert len(store.imports()) == 1 and store.fact_count() == 3
 
 
-def test_overlapping_export_replaces_what_it_covers_and_counts_rows(store: Store) -> None:
+def test_overlapping_export_replaces_what_it_covers_and_counts_rows(
+    db: Database, store: Store
+) -> None:
     service.run(store, FIRST, "first.csv")
     later = service.run(store, LATER, "later.csv")
     assert (later.new_rows, later.replaced_rows, later.unchanged_rows) == (1, 1, 1)
-    assert facts(store) == [
+    assert facts(db) == [
         ("A", d(5), 10.0, 1000.0, None, 10.0, 1.0),
         ("A", d(6), 25.0, 2500.0, None, 25.0, 2.0),
         ("A", d(7), 40.0, 4000.0, None, 40.0, 4.0),
@@ -67,11 +72,11 @@ def test_overlapping_export_replaces_what_it_covers_and_counts_rows(store: Store
     assert (record.new_rows, record.replaced_rows, record.unchanged_rows) == (1, 1, 1)
 
 
-def test_later_export_keeps_the_metrics_it_does_not_have(store: Store) -> None:
+def test_later_export_keeps_the_metrics_it_does_not_have(db: Database, store: Store) -> None:
     service.run(store, FIRST, "first.csv")
     service.run(store, tiktok("X,A,2026-10-06,21,900,22", header=REACH_HEADER), "reach.csv")
     # Spend and clicks of the 6th now come from the later file; impressions and conversions stay.
-    assert facts(store) == [
+    assert facts(db) == [
         ("A", d(5), 10.0, 1000.0, None, 10.0, 1.0),
         ("A", d(6), None, 2000.0, None, None, 2.0),
         ("A", d(6), 21.0, None, 900.0, 22.0, None),
@@ -91,14 +96,14 @@ def test_other_platforms_are_never_replaced(store: Store) -> None:
     assert store.fact_count() == 4
 
 
-def test_undo_removes_the_facts_and_gives_back_what_it_replaced(store: Store) -> None:
+def test_undo_removes_the_facts_and_gives_back_what_it_replaced(db: Database, store: Store) -> None:
     service.run(store, FIRST, "first.csv")
-    before = facts(store)
+    before = facts(db)
     later = service.run(store, LATER, "later.csv")
     undone = store.undo_import(later.import_id or "")
     assert undone.status == "undone"
-    assert facts(store) == before
-    assert store.cur.execute("SELECT count(*) FROM metric_fact_replaced").fetchone() == (0,)
+    assert facts(db) == before
+    assert sql.one(db, "SELECT count(*) FROM metric_fact_replaced") == (0,)
     entry = store.audit_log("import")[0]
     assert (entry.actor, entry.entity_id, entry.action) == ("local", later.import_id, "undo")
     with pytest.raises(Conflict, match=r"was already undone$"):
@@ -106,14 +111,16 @@ def test_undo_removes_the_facts_and_gives_back_what_it_replaced(store: Store) ->
 
 
 @pytest.mark.parametrize("order", ["newest first", "oldest first"])
-def test_undo_in_any_order_after_partial_replacements(store: Store, order: str) -> None:
+def test_undo_in_any_order_after_partial_replacements(
+    db: Database, store: Store, order: str
+) -> None:
     first = service.run(store, FIRST, "first.csv")
     spend = service.run(store, tiktok("X,A,2026-10-06,99,1,1,1"), "spend.csv")
     reach = service.run(store, tiktok("X,A,2026-10-06,7,500,9", header=REACH_HEADER), "r.csv")
     ids = [spend.import_id, reach.import_id]
     for iid in ids[::-1] if order == "newest first" else ids:
         store.undo_import(iid or "")
-    assert facts(store) == [
+    assert facts(db) == [
         ("A", d(5), 10.0, 1000.0, None, 10.0, 1.0),
         ("A", d(6), 20.0, 2000.0, None, 20.0, 2.0),
         ("B", d(5), 30.0, 3000.0, None, 30.0, 3.0),
@@ -130,16 +137,14 @@ def test_undone_file_can_be_imported_again(store: Store) -> None:
     assert [r.status for r in store.imports()] == ["imported", "undone"]
 
 
-def test_only_analysts_and_admins_import_or_undo(store: Store) -> None:
+def test_only_analysts_and_admins_import_or_undo(db: Database, store: Store) -> None:
     first = service.run(store, FIRST, "first.csv")
-    marketer = store.as_actor(Actor("mia", Role.MARKETER))
-    assert isinstance(marketer, Store)
+    marketer = signed_in(db, "mia", Role.MARKETER)
     with pytest.raises(PermissionDenied, match=r"^mia \(marketer\) may not change import data"):
         service.run(marketer, LATER, "later.csv")
     with pytest.raises(PermissionDenied):
         marketer.undo_import(first.import_id or "")
-    analyst = store.as_actor(Actor("ana", Role.ANALYST))
-    assert isinstance(analyst, Store)
+    analyst = signed_in(db, "ana", Role.ANALYST)
     assert service.run(analyst, LATER, "later.csv").new_rows == 1
     assert analyst.imports()[0].actor == "ana"
 
@@ -250,7 +255,7 @@ def test_import_replace_and_undo_on_a_ducklake_catalog(
         assert (later.new_rows, later.replaced_rows, later.unchanged_rows) == (1, 1, 1)
         assert service.run(lake, FIRST, "again.csv").duplicate_of == first.import_id
         lake.undo_import(later.import_id or "")
-        assert facts(lake) == [
+        assert facts(db) == [
             ("A", d(5), 10.0, 1000.0, None, 10.0, 1.0),
             ("A", d(6), 20.0, 2000.0, None, 20.0, 2.0),
             ("B", d(5), 30.0, 3000.0, None, 30.0, 3.0),

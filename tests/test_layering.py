@@ -255,3 +255,50 @@ def test_the_importer_check_sees_an_internal_import(tmp_path: Path) -> None:
         "experiments.importers", "experiments.importers.generic", "experiments.importers.plan",
         "experiments.importers.plan.UnknownExport",
     ]  # fmt: skip
+
+
+# The code that signs people in: outside the store, the only code that may hold a SignIn (the
+# capability that makes sessions). Local mode has no sign-in; team mode's lives here.
+SIGN_IN_PATH = ("views/common.py",)
+# What only the store's own modules touch: the seal of sessions and a store's private parts
+# (an object's own private attributes, ``self._db``, are its business).
+STORE_PRIVATE = re.compile(
+    r"\b_SEAL\b|(?<!self)\._(cur|db|exec|changed|audit|actor|session|in_write)\b"
+)
+
+
+def sign_in_reach(path: Path) -> list[str]:
+    """Return what a module uses of the sign-in capability or of a store's private parts."""
+    found = sorted(m for m in imported_names(path) if m.endswith(".SignIn"))
+    found += sorted({m.group(0) for m in STORE_PRIVATE.finditer(path.read_text("utf-8"))})
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    python_files("experiments", "views", "dashboard.py"),
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_only_the_sign_in_path_makes_sessions_and_nothing_reaches_past_the_store(
+    path: Path,
+) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    if relative.startswith("experiments/store/"):
+        return
+    reach = sign_in_reach(path)
+    if relative in SIGN_IN_PATH:
+        reach = [r for r in reach if not r.endswith(".SignIn")]
+    assert reach == []
+
+
+def test_the_sign_in_check_sees_a_session_maker_and_a_private_cursor(tmp_path: Path) -> None:
+    # Guard against a check that cannot fail: a page that made its own sessions or ran SQL on
+    # a store's cursor is caught.
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from experiments.store.sessions import SignIn, _SEAL\n"
+        "rows = store._cur.execute('SELECT 1').fetchall()\n"
+        "store._audit('campaign', 1, 'forged')\n",
+        encoding="utf-8",
+    )
+    assert sign_in_reach(page) == ["experiments.store.sessions.SignIn", "._audit", "._cur", "_SEAL"]

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from experiments import loop
+from experiments import cycle_view, loop
+from experiments.db import Database
 from experiments.errors import Conflict, GateRefused, InvalidInput, NotFound, PermissionDenied
 from experiments.models import (
-    Actor,
     Decision,
     FeedbackKind,
     FeedbackSource,
@@ -23,15 +23,16 @@ from experiments.models import (
     Role,
 )
 from experiments.store import Store
-from tests.factories import make_campaign
+from tests import sql
+from tests.factories import make_campaign, signed_in
 
 TODAY = date(2026, 3, 1)
 
 
-def state(store: Store) -> list[Any]:
+def state(db: Database) -> list[Any]:
     """Every row of the loop's tables and the audit, to prove a refusal changed nothing."""
     return [
-        store._all(f"SELECT * FROM {table} ORDER BY ALL")
+        sql.rows(db, f"SELECT * FROM {table} ORDER BY ALL")
         for table in ("cycle", "learning", "feedback", "optimization", "audit")
     ]
 
@@ -223,17 +224,18 @@ REFUSALS = [
     ("arrange", "error", "message"), REFUSALS, ids=[case[0].__name__ for case in REFUSALS]
 )
 def test_refusal_names_the_problem_and_changes_nothing(
+    db: Database,
     store: Store,
     arrange: Callable[[Store], tuple[Act, dict[str, str]]],
     error: type[Exception],
     message: str,
 ) -> None:
     act, values = arrange(store)
-    before = state(store)
+    before = state(db)
     with pytest.raises(error) as err:
         act(store)
     assert str(err.value) == message.format(**values)
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_gate_lists_each_blocker(store: Store) -> None:
@@ -306,16 +308,16 @@ def test_restating_a_carried_learning_makes_it_the_cycles_own(store: Store) -> N
         loop.restate(store, original.id, second.id)
 
 
-def test_not_applied_needs_a_reason(store: Store) -> None:
+def test_not_applied_needs_a_reason(db: Database, store: Store) -> None:
     campaign, cycle = at_phase(store, Phase.OPTIMIZATION)
     learning = loop.add_learning(store, cycle.id, "Short copy wins")
     loop.decide(store, learning.id, Decision.CARRY_FORWARD)
     second = loop.next_start(store, campaign.id, date(2026, 4, 1), date(2026, 4, 28))
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         loop.mark_applied(store, learning.id, second.id, False, "  ")
     assert str(err.value) == "say why the learning was not applied (a short reason)"
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_a_learning_not_carried_cannot_be_marked_applied(store: Store) -> None:
@@ -333,21 +335,19 @@ def test_brief_incomplete_is_reported_not_refused(store: Store) -> None:
     assert missing == ("goal", "success_measure")
 
 
-def test_writes_carry_the_acting_user_and_check_the_role(store: Store) -> None:
+def test_writes_carry_the_acting_user_and_check_the_role(db: Database, store: Store) -> None:
     _, cycle = at_phase(store, Phase.START)
-    marketer = store.as_actor(Actor("mia", Role.MARKETER))
-    assert isinstance(marketer, Store)
+    marketer = signed_in(db, "mia", Role.MARKETER)
     loop.advance(marketer, cycle.id)
     assert store.audit_log("cycle", limit=1)[0].actor == "mia"
-    viewer = store.as_actor(Actor("vic", Role.VIEWER))
-    assert isinstance(viewer, Store)
-    before = state(store)
+    viewer = signed_in(db, "vic", Role.VIEWER)
+    before = state(db)
     with pytest.raises(PermissionDenied) as err:
         loop.advance(viewer, cycle.id)
     assert str(err.value) == (
         "vic (viewer) may not change loop data; ask an admin for one of the roles: admin, marketer"
     )
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_feedback_moves_forward_and_requests_name_their_goal(store: Store) -> None:
@@ -377,15 +377,15 @@ def test_optimization_links_learnings_and_feedback(store: Store) -> None:
 
 def test_steps_mark_done_current_and_todo(store: Store) -> None:
     _, cycle = at_phase(store, Phase.FEEDBACK)
-    states = [(s.phase, s.state) for s in loop.steps(cycle)]
+    states = [(s.phase, s.state) for s in cycle_view.steps(cycle)]
     assert states == [
         (Phase.START, "done"), (Phase.CAMPAIGN, "done"), (Phase.FEEDBACK, "current"),
         (Phase.OPTIMIZATION, "todo"), (Phase.CLOSED, "todo"),
     ]  # fmt: skip
-    assert loop.steps(cycle)[0].at is not None and loop.steps(cycle)[3].at is None
+    assert cycle_view.steps(cycle)[0].at is not None and cycle_view.steps(cycle)[3].at is None
 
 
 def test_a_closed_cycle_has_done_every_step(store: Store) -> None:
     _, cycle = closed(store)
-    assert [x.state for x in loop.steps(cycle)] == ["done"] * 5
-    assert loop.steps(cycle)[4].at is not None
+    assert [x.state for x in cycle_view.steps(cycle)] == ["done"] * 5
+    assert cycle_view.steps(cycle)[4].at is not None

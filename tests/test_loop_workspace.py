@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from experiments import loop
+from experiments import cycle_view, loop
+from experiments.db import Database
 from experiments.errors import InvalidInput
 from experiments.models import (
     Decision,
@@ -35,7 +36,7 @@ def carried_into_second(store: Store, decision: Decision = Decision.CARRY_FORWAR
 
 
 def test_workspace_of_a_campaign_without_cycles_is_none(store: Store) -> None:
-    assert loop.workspace(store, make_campaign(store).id, None, TODAY) is None
+    assert cycle_view.workspace(store, make_campaign(store).id, None, TODAY) is None
 
 
 def test_workspace_holds_what_the_cycle_page_shows(store: Store) -> None:
@@ -51,7 +52,7 @@ def test_workspace_holds_what_the_cycle_page_shows(store: Store) -> None:
     loop.add_optimization(store, cycle.id, "Shorter copy")
     store.update_cycle(replace(store.cycle(cycle.id), budget=2000.0))
 
-    ws = loop.workspace(store, campaign.id, None, TODAY)
+    ws = cycle_view.workspace(store, campaign.id, None, TODAY)
     assert ws is not None
     assert (ws.cycle.id, ws.locked, ws.back_to, ws.forward_to, ws.can_turn) == (
         cycle.id, False, Phase.FEEDBACK, None, True
@@ -74,22 +75,22 @@ def test_workspace_of_a_closed_cycle_is_read_only_and_shows_earlier_criticism(
     campaign, cycle = at_phase(store, Phase.OPTIMIZATION)
     loop.add_feedback(store, cycle.id, FeedbackSource.DMS, FeedbackKind.CRITICISM, "Too loud")
     second = loop.next_start(store, campaign.id, date(2026, 4, 1), date(2026, 4, 28))
-    old = loop.workspace(store, campaign.id, 1, TODAY)
+    old = cycle_view.workspace(store, campaign.id, 1, TODAY)
     assert old is not None
     assert (old.locked, old.back_to, old.forward_to, old.can_turn, old.opening_tab) == (
         True, None, None, False, "learnings"
     )  # fmt: skip
     assert old.earlier_criticism == ()
-    new = loop.workspace(store, campaign.id, None, TODAY)
+    new = cycle_view.workspace(store, campaign.id, None, TODAY)
     assert new is not None and new.cycle.id == second.id
     assert [(f.text, n) for f, n in new.earlier_criticism] == [("Too loud", 1)]
     # A number the campaign does not have falls back to the current cycle.
-    assert loop.workspace(store, campaign.id, 9, TODAY).cycle.id == second.id  # type: ignore[union-attr]
+    assert cycle_view.workspace(store, campaign.id, 9, TODAY).cycle.id == second.id  # type: ignore[union-attr]
 
 
 def test_workspace_marks_retest_learnings_restatable_in_an_open_cycle(store: Store) -> None:
     campaign, second, learning = carried_into_second(store, Decision.RETEST)
-    ws = loop.workspace(store, campaign.id, second.number, TODAY)
+    ws = cycle_view.workspace(store, campaign.id, second.number, TODAY)
     assert ws is not None and ws.restatable == frozenset({learning.id})
     assert [x.id for x in ws.carried_in] == [learning.id]
 
@@ -128,46 +129,48 @@ BAD = [
 
 @pytest.mark.parametrize(("applied", "reason", "message"), BAD)
 def test_a_bad_carried_result_is_named_and_writes_nothing(
-    store: Store, applied: bool | None, reason: str, message: str
+    db: Database, store: Store, applied: bool | None, reason: str, message: str
 ) -> None:
     _, second, learning = carried_into_second(store)
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         loop.record_carried_result(store, learning.id, second.id, applied, reason,
                                    Outcome.CONFIRMED)  # fmt: skip
     assert str(err.value) == message
-    assert state(store) == before
+    assert state(db) == before
 
 
-def test_a_learning_not_carried_here_is_refused_inside_the_write(store: Store) -> None:
+def test_a_learning_not_carried_here_is_refused_inside_the_write(
+    db: Database, store: Store
+) -> None:
     _, cycle = at_phase(store, Phase.OPTIMIZATION)
     learning = loop.add_learning(store, cycle.id, "Short copy wins")
-    before = state(store)
+    before = state(db)
     with pytest.raises(InvalidInput) as err:
         store.record_carried_result(learning.id, cycle.id, True, "", Outcome.CONFIRMED)
     assert str(err.value) == f"learning {str(learning.id)[:8]} was not carried into cycle 1"
-    assert state(store) == before
+    assert state(db) == before
 
 
 def test_a_failure_in_the_second_half_leaves_applied_unwritten_too(
-    store: Store, monkeypatch: pytest.MonkeyPatch
+    db: Database, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Applied is written first, the outcome second: when the second half fails, neither is
     kept (before, the page wrote them in two transactions and said 'saved' after the first)."""
     _, second, learning = carried_into_second(store)
-    before = state(store)
-    real_audit = store.audit
+    before = state(db)
+    real_audit = store._audit
 
     def audit_failing_on_outcome(entity: str, entity_id: object, action: str, **kw: Any) -> None:
         if action == "outcome":
             raise RuntimeError("disk full")
         real_audit(entity, entity_id, action, **kw)
 
-    monkeypatch.setattr(store, "audit", audit_failing_on_outcome)
+    monkeypatch.setattr(store, "_audit", audit_failing_on_outcome)
     with pytest.raises(RuntimeError, match="disk full"):
         loop.record_carried_result(store, learning.id, second.id, True, "", Outcome.CONFIRMED)
     monkeypatch.undo()
-    assert state(store) == before
+    assert state(db) == before
     stored = store.learning(learning.id)
     assert (stored.applied, stored.outcome) == (None, None)
 
@@ -181,6 +184,6 @@ def test_workspace_budget_used_is_the_window_spend_over_the_budget(store: Store)
                                       budget=1000.0)  # fmt: skip
     add_facts(store, daily(5, spend=50.0))  # 1–5 March inside the window
     add_facts(store, daily(2, first=29, spend=400.0), source="SPR")  # after the window
-    ws = loop.workspace(store, campaign.id, cycle.number, TODAY)
+    ws = cycle_view.workspace(store, campaign.id, cycle.number, TODAY)
     assert ws is not None
     assert (ws.spent, ws.budget_used) == (pytest.approx(250.0), pytest.approx(0.25))

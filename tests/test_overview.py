@@ -113,7 +113,9 @@ def loop(store: Store) -> Store:
     make_learning(store, one, "Short copy wins", decision=Decision.CARRY_FORWARD,
                   carried_into_id=two.id, applied=True, outcome=Outcome.CONFIRMED)  # fmt: skip
     make_learning(store, one, "Blue beats green", decision=Decision.CARRY_FORWARD)
-    store.decide_learning(make_learning(store, one, "Video is too slow").id, Decision.DROP)
+    # Decided before the cycle closed: a closed cycle takes no pending learning.
+    make_learning(store, one, "Video is too slow", decision=Decision.DROP,
+                  decided_at=datetime(2026, 3, 5, 17))  # fmt: skip
     store.add_feedback(one.id, FeedbackSource.COMMENTS, FeedbackKind.CRITICISM, "=too loud")
     store.add_feedback(two.id, FeedbackSource.REVIEWS, FeedbackKind.PRAISE, "lovely")
     add_facts(store, daily(10, spend=10))

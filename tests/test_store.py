@@ -27,7 +27,6 @@ from experiments.errors import (
 )
 from experiments.importers.plan import prepare
 from experiments.models import (
-    Actor,
     Alias,
     Comparator,
     Decision,
@@ -46,8 +45,9 @@ from experiments.models import (
     new_id,
 )
 from experiments.store import Area, Store
+from tests import sql
 from tests.conftest import FIXTURES
-from tests.factories import make_campaign, make_cycle, make_learning
+from tests.factories import make_campaign, make_cycle, make_learning, signed_in
 from tests.factories import row_counts as counts
 
 
@@ -80,7 +80,7 @@ def test_campaign_create_read_update(store: Store) -> None:
         "spring search": "Spring Sale 2026",
     }
     actions = [r.action for r in store.audit_log("campaign")]
-    assert sorted(actions) == ["create", "update"]
+    assert sorted(actions) == ["aliases", "create", "update"]  # aliases: audited on their own
 
 
 def test_incomplete_brief_names_what_is_missing(store: Store) -> None:
@@ -102,15 +102,15 @@ BAD_CAMPAIGNS = [
 
 @pytest.mark.parametrize(("fields", "error", "message"), BAD_CAMPAIGNS)
 def test_bad_campaign_is_refused_whole(
-    store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
+    db: Database, store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
 ) -> None:
     make_campaign(store, "Taken", aliases=(Alias("taken_meta"),))
-    before = counts(store)
+    before = counts(db)
     name = fields.pop("name")
     with pytest.raises(error) as err:
         store.create_campaign(name, **fields)
     assert str(err.value) == message
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 def test_unknown_campaign(store: Store) -> None:
@@ -145,15 +145,15 @@ BAD_CYCLES = [
 
 @pytest.mark.parametrize(("fields", "error", "message"), BAD_CYCLES)
 def test_bad_cycle_is_refused_whole(
-    store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
+    db: Database, store: Store, fields: dict[str, Any], error: type[TrackerError], message: str
 ) -> None:
     c = make_campaign(store)
     make_cycle(store, c, number=1)
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(error) as err:
         make_cycle(store, c, **{"number": 2, **fields})
     assert str(err.value) == message
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 def test_feedback_and_optimization(store: Store) -> None:
@@ -178,24 +178,24 @@ def test_feedback_and_optimization(store: Store) -> None:
     ("text", "message"),
     [("", "the feedback text must not be empty"), ("   ", "the feedback text must not be empty")],
 )
-def test_empty_feedback_is_refused(store: Store, text: str, message: str) -> None:
+def test_empty_feedback_is_refused(db: Database, store: Store, text: str, message: str) -> None:
     cy = make_cycle(store, make_campaign(store))
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(InvalidInput, match=f"^{message}$"):
         store.add_feedback(cy.id, FeedbackSource.DMS, FeedbackKind.QUESTION, text)
-    assert counts(store) == before
+    assert counts(db) == before
 
 
-def test_optimization_with_unknown_feedback_writes_nothing(store: Store) -> None:
+def test_optimization_with_unknown_feedback_writes_nothing(db: Database, store: Store) -> None:
     cy = make_cycle(store, make_campaign(store))
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(
         NotFound, match="^no feedback with id 00000000-0000-0000-0000-000000000009$"
     ):
         store.add_optimization(
             Optimization(new_id(), cy.id, "Do it", feedback_ids=(uuid.UUID(int=9),))
         )
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 def test_learning_create_read_update_decide(store: Store) -> None:
@@ -244,15 +244,17 @@ BAD_GOALS = [
 
 
 @pytest.mark.parametrize(("fields", "message"), BAD_GOALS)
-def test_bad_goal_is_refused_whole(store: Store, fields: dict[str, Any], message: str) -> None:
-    before = counts(store)
+def test_bad_goal_is_refused_whole(
+    db: Database, store: Store, fields: dict[str, Any], message: str
+) -> None:
+    before = counts(db)
     with pytest.raises(InvalidInput) as err:
         make_goal(store, **fields)
     assert str(err.value).startswith(message)
-    assert counts(store) == before
+    assert counts(db) == before
 
 
-def test_facts_are_stored_with_their_import(store: Store) -> None:
+def test_facts_are_stored_with_their_import(db: Database, store: Store) -> None:
     frame = pd.DataFrame(
         {"platform": ["meta"] * 2, "source_campaign": ["SPR26"] * 2, "variant": [None, "B"],
          "date": [date(2026, 3, 1), date(2026, 3, 2)], "spend": [10.5, None],
@@ -264,17 +266,15 @@ def test_facts_are_stored_with_their_import(store: Store) -> None:
     )  # fmt: skip
     stored = store.insert_facts(record, frame)
     assert stored == record and store.fact_count() == 2
-    rows = store.cur.execute(
-        "SELECT variant, spend, clicks, impressions FROM metric_fact ORDER BY date"
-    ).fetchall()
+    rows = sql.rows(db, "SELECT variant, spend, clicks, impressions FROM metric_fact ORDER BY date")
     # An empty cell stays missing: NULL, never 0.
     assert rows == [("", 10.5, 3.0, None), ("B", None, 4.0, None)]
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(Conflict, match="^these bytes were imported before \\(meta.csv\\)$"):
         store.insert_facts(replace(record, id=new_id()), frame)
     with pytest.raises(InvalidInput, match="^not canonical metrics: likes$"):
         store.insert_facts(replace(record, id=new_id(), sha256="y"), frame.assign(likes=1))
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 def test_users(store: Store) -> None:
@@ -288,26 +288,24 @@ def test_users(store: Store) -> None:
     ("role", "allowed"),
     [(Role.VIEWER, False), (Role.ANALYST, False), (Role.MARKETER, True), (Role.ADMIN, True)],
 )
-def test_every_write_checks_the_role(store: Store, role: Role, allowed: bool) -> None:
-    other = store.as_actor(Actor("sam", role))
-    assert isinstance(other, Store)
+def test_every_write_checks_the_role(db: Database, store: Store, role: Role, allowed: bool) -> None:
+    other = signed_in(db, "sam", role)
     if allowed:
         assert other.create_campaign("Allowed").name == "Allowed"
         assert store.audit_log("campaign")[0].actor == "sam"
         return
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(PermissionDenied) as err:
         other.create_campaign("Refused")
     assert str(err.value) == (
         f"sam ({role.value}) may not change campaign data; ask an admin for one of the roles: "
         "admin, marketer"
     )
-    assert counts(store) == before
+    assert counts(db) == before
 
 
-def test_viewer_cannot_import(store: Store) -> None:
-    viewer = store.as_actor(Actor("vic", Role.VIEWER))
-    assert isinstance(viewer, Store)
+def test_viewer_cannot_import(db: Database) -> None:
+    viewer = signed_in(db, "vic", Role.VIEWER)
     with pytest.raises(PermissionDenied, match="^vic \\(viewer\\) may not change import data"):
         viewer.insert_facts(
             ImportRecord(new_id(), "f", "s", "meta", "vic", datetime(2026, 1, 1), 0, 0, 0, 0, 0,
@@ -320,15 +318,16 @@ def test_viewer_cannot_import(store: Store) -> None:
     ("role", "allowed"),
     [(Role.VIEWER, False), (Role.ANALYST, True), (Role.MARKETER, True), (Role.ADMIN, True)],
 )
-def test_analysts_may_link_platform_names(store: Store, role: Role, allowed: bool) -> None:
+def test_analysts_may_link_platform_names(
+    db: Database, store: Store, role: Role, allowed: bool
+) -> None:
     campaign = make_campaign(store, "Spring Sale", aliases=(Alias("SPR26_Meta", "meta"),))
-    other = store.as_actor(Actor("ana", role))
-    assert isinstance(other, Store)
-    before = counts(store)
+    other = signed_in(db, "ana", role)
+    before = counts(db)
     if not allowed:
         with pytest.raises(PermissionDenied, match="^ana \\(viewer\\) may not change alias data"):
             other.add_alias(campaign.id, Alias("Spring Search", "google_ads"))
-        assert counts(store) == before
+        assert counts(db) == before
         return
     linked = other.add_alias(campaign.id, Alias(" Spring Search ", "google_ads"))
     assert Alias("Spring Search", "google_ads") in linked.aliases
@@ -343,16 +342,16 @@ def test_analysts_may_link_platform_names(store: Store, role: Role, allowed: boo
     )
 
 
-def test_a_platform_name_belongs_to_one_campaign(store: Store) -> None:
+def test_a_platform_name_belongs_to_one_campaign(db: Database, store: Store) -> None:
     make_campaign(store, "Spring Sale", aliases=(Alias("SPR26_Meta", "meta"),))
     autumn = make_campaign(store, "Autumn")
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(Conflict) as err:
         store.add_alias(autumn.id, Alias("spr26_meta", "meta"))
     assert str(err.value) == (
         "the platform name 'spr26_meta' already belongs to campaign 'Spring Sale'; remove it there first"
     )
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 # ---------------------------------------------------------------- driver errors at the boundary
@@ -363,7 +362,7 @@ def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
 ) -> None:
     # The store's unit of work reads the users (its snapshot), then another writer commits the
     # same username: the store's own check cannot see it, the database's unique index refuses.
-    before = counts(store)
+    before = counts(db)
     with pytest.raises(ConstraintViolation) as err, store.write(Area.USER):
         assert store.users() == []
         db.cursor().execute("INSERT INTO app_user VALUES ('sam', 'Sam', 'viewer', now())")
@@ -375,7 +374,7 @@ def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
     )
     assert isinstance(err.value.__cause__, duckdb.ConstraintException)
     # Only the other writer's row is there: the store wrote neither the user nor its audit.
-    assert counts(store) == {**before, "app_user": 1}
+    assert counts(db) == {**before, "app_user": 1}
     assert store.users() == [User("sam", "Sam", Role.VIEWER)]
 
 
@@ -423,18 +422,18 @@ def test_the_scratch_connection_answers_with_domain_errors() -> None:
 GOOGLE_ADS = b"Day,Campaign,Impr.,Cost\n2026-03-01,Spring,100,12.50\n2026-03-02,Spring,1x0,3.00\n"
 
 
-def test_a_file_the_reader_refuses_writes_nothing(store: Store) -> None:
-    before = counts(store)
+def test_a_file_the_reader_refuses_writes_nothing(db: Database, store: Store) -> None:
+    before = counts(db)
     with prepare(GOOGLE_ADS, "ads.csv") as p, pytest.raises(FileUnreadable) as err:
         store.import_file(p.read_plan())
     assert err.value.detail == "Conversion Error: Could not convert string '1x0' to DOUBLE"
     assert str(err.value).startswith("ads.csv: the file could not be read (Conversion Error")
-    assert counts(store) == before
+    assert counts(db) == before
 
 
-def test_two_rows_with_one_key_write_nothing(store: Store) -> None:
+def test_two_rows_with_one_key_write_nothing(db: Database, store: Store) -> None:
     data = b"Day,Campaign,Impr.,Cost\n2026-03-01,Spring,100,12.50\n2026-03-01,Spring,90,3.00\n"
-    before = counts(store)
+    before = counts(db)
     with prepare(data, "ads.csv") as p, pytest.raises(DuplicateKey) as err:
         store.import_file(p.read_plan())
     assert (err.value.campaign, err.value.variant, err.value.day) == (
@@ -446,7 +445,7 @@ def test_two_rows_with_one_key_write_nothing(store: Store) -> None:
         "two rows of the file are for campaign 'Spring' and day 2026-03-01; each campaign, "
         "variant and day may appear once"
     )
-    assert counts(store) == before
+    assert counts(db) == before
 
 
 @pytest.mark.parametrize(
@@ -470,13 +469,13 @@ def test_two_rows_with_one_key_write_nothing(store: Store) -> None:
     ],
 )  # fmt: skip
 def test_the_store_refuses_a_plan_it_cannot_read_safely(
-    store: Store, change: Any, message: str
+    db: Database, store: Store, change: Any, message: str
 ) -> None:
-    before = counts(store)
+    before = counts(db)
     with prepare((FIXTURES / "meta_en.csv").read_bytes(), "meta_en.csv") as p:
         plan = p.read_plan()
         assert store.import_file(plan, dry_run=True).rows > 0  # the plan as prepared is fine
         with pytest.raises(InvalidInput) as err:
             store.import_file(change(plan))
     assert str(err.value) == message
-    assert counts(store) == before
+    assert counts(db) == before

@@ -8,11 +8,11 @@ from functools import partial
 import streamlit as st
 
 from experiments import loop
+from experiments.campaigns import aliases_text, parse_aliases
 from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
 from experiments.reports import build_report, report_file_name
 from experiments.safe_text import escape_markdown
-from experiments.store import Store
 from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
@@ -30,8 +30,10 @@ def fill(campaign: Campaign | None) -> None:
     c = campaign or Campaign(new_id(), "")
     values = (c.name, c.status, c.audience, list(c.goal_ids), c.relationship_focus, c.budget,
               c.people_hours, c.competitive_context, c.success_measure, list(c.channels),
-              list(c.stakeholders), loop.aliases_text(c.aliases))  # fmt: skip
+              list(c.stakeholders), aliases_text(c.aliases))  # fmt: skip
     st.session_state.update({f"brief_{k}": v for k, v in zip(FIELDS, values, strict=True)})
+    # The campaign as the form shows it: a save refuses what someone changed since.
+    st.session_state["_brief_seen"] = campaign
 
 
 def brief_form(campaign: Campaign | None) -> Campaign | None:
@@ -96,7 +98,7 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
         base, name=name, status=CampaignStatus(status), audience=audience,
         goal_ids=tuple(goal_ids), relationship_focus=focus, budget=budget, people_hours=hours,
         competitive_context=competition, success_measure=success, channels=tuple(channels),
-        stakeholders=tuple(stakeholders), aliases=loop.parse_aliases(aliases),
+        stakeholders=tuple(stakeholders), aliases=parse_aliases(aliases),
     )  # fmt: skip
 
 
@@ -113,10 +115,10 @@ def summary(campaign: Campaign) -> None:
                       end=fmt_date(current.end, L)))  # fmt: skip
     label = tr("campaigns.open_cycle") if current else tr("campaigns.plan_cycle")
     go, download = st.columns([1, 1])
-    db, who, name = s.db, s.actor, campaign.name
+    again, name = s.fresh, campaign.name
     download.download_button(
         tr("report.download"), key="campaign_report", icon=":material/download:",
-        data=lambda: build_report(Store(db, who), name, lang=L),
+        data=lambda: build_report(again(), name, lang=L),
         file_name=report_file_name(name, None, None), mime="text/html", on_click="ignore",
     )  # fmt: skip
     if go.button(label, key="to_cycle", icon=":material/autorenew:"):
@@ -158,8 +160,9 @@ if campaign is not None:
 
 edited = brief_form(campaign)
 if edited is not None:
-    save = s.update_campaign if campaign else s.add_campaign
-    stored = attempt(partial(save, edited))
+    seen = st.session_state.get("_brief_seen")
+    save = partial(s.update_campaign, edited, seen) if campaign else partial(s.add_campaign, edited)
+    stored = attempt(save)
     if stored is not None:
         st.session_state["_campaign_pick_next"] = str(stored.id)
         st.session_state["_brief_for"] = None

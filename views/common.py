@@ -21,9 +21,9 @@ from experiments.db import Database, default_target
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.goals import Progress
 from experiments.i18n import LANGS, normalise_lang, t, t_count
-from experiments.models import LOCAL_ACTOR, Actor
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
+from experiments.store.sessions import Session
 
 T = TypeVar("T")
 
@@ -56,15 +56,20 @@ def show_trouble(trouble: DatabaseTrouble) -> None:
     st.info(escape_markdown(trouble.advice(lang())), icon=":material/build:")
 
 
-def actor() -> Actor:
-    """Return who is using the app; the local admin until team mode signs people in."""
-    value = st.session_state.get("actor")
-    return value if isinstance(value, Actor) else LOCAL_ACTOR
+# Where the sign-in step keeps the person it signed in: a Session, which only a SignIn of the
+# store makes (with the role the users table gives), so nothing else put here can act as anyone.
+SESSION = "session"
+
+
+def session() -> Session | None:
+    """Return the session of the signed-in person; None in local mode (the local admin)."""
+    value = st.session_state.get(SESSION)
+    return value if isinstance(value, Session) else None
 
 
 def store() -> Store:
-    """Return a store over a fresh cursor for this script run."""
-    return Store(_database(default_target()), actor())
+    """Return a store over a fresh cursor for this script run, acting as who signed in."""
+    return Store(_database(default_target()), session())
 
 
 def reader(target: str) -> Store:
@@ -161,10 +166,9 @@ def tr_count(key: str, count: int, **values: object) -> str:
 
 
 def show_error(error: TrackerError | str) -> None:
-    """Show a domain error's message, as text, with the error icon."""
-    # A database in trouble says what to do in the chosen language, without command-line advice.
+    """Show a domain error's message in the chosen language, as text, with the error icon."""
     # Messages quote names and cells as they were typed; st.error would read them as Markdown.
-    text = error.text(lang()) if isinstance(error, DatabaseTrouble) else error
+    text = error.text(lang()) if isinstance(error, TrackerError) else error
     st.error(escape_markdown(text), icon=":material/error:")
 
 
@@ -186,9 +190,28 @@ def attempt(action: Callable[[], T]) -> T | None:
         return None
 
 
+def keep_seen(key: str, value: object) -> None:
+    """Keep what the page showed when the widget ``key`` was used (an on_click/on_change
+    callback: Streamlit runs it with the arguments of the run that drew the widget)."""
+    st.session_state[f"_seen_{key}"] = value
+
+
+def seen(key: str, shown: T) -> T:
+    """Return what the page showed when the widget ``key`` was used, else ``shown``: a write
+    checks it again, so a change someone made since is refused rather than overwritten."""
+    kept: T = st.session_state.pop(f"_seen_{key}", shown)
+    return kept
+
+
 def flash(message: str) -> None:
     """Keep a success message to show after the rerun that a write triggers."""
     st.session_state["_flash"] = message
+
+
+def done(message: str) -> None:
+    """Keep a success message and run the page again, so it shows what was written."""
+    flash(message)
+    st.rerun()
 
 
 def show_flash() -> None:

@@ -20,7 +20,18 @@ from experiments.db import default_target
 from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
 from experiments.safe_text import escape_markdown
-from views.common import attempt, enum_label, flash, lang, reader, reported, store, tr
+from views.common import (
+    attempt,
+    enum_label,
+    flash,
+    keep_seen,
+    lang,
+    reader,
+    reported,
+    seen,
+    store,
+    tr,
+)
 
 s = store()
 st.title(tr("compare.title"))
@@ -291,8 +302,11 @@ def offer_outcomes(comparison: Comparison) -> None:
                                     index=options.index(sug.outcome),
                                     key=f"outcome_{sug.learning.id}",
                                     format_func=lambda o: tr(f"compare.outcome.{o}"))  # fmt: skip
-            if right.button(tr("compare.confirm"), key=f"outcome_confirm_{sug.learning.id}"):
-                confirm = partial(cl.confirm_outcome, s, comparison, sug.learning.id, chosen)
+            key = f"outcome_confirm_{sug.learning.id}"
+            if right.button(tr("compare.confirm"), key=key, on_click=keep_seen,
+                            args=(key, sug.learning)):  # fmt: skip
+                confirm = partial(cl.confirm_outcome, s, comparison, sug.learning.id, chosen,
+                                  seen(key, sug.learning))  # fmt: skip
                 if attempt(confirm) is not None:
                     flash(tr("compare.outcome_saved"))
                     st.rerun()

@@ -7,27 +7,20 @@ from datetime import date
 
 import streamlit as st
 
-from experiments import loop
+from experiments import cycle_view, loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
 from experiments.safe_text import escape_markdown
-from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
+from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
+from views.cycle_sections import feedback_section, optimization_section
 
 s = store()
 L = lang()
 DATE_FMT = "DD.MM.YYYY" if L == "de" else "YYYY-MM-DD"
 CHOOSE = tr("cycle.choose")
-KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "request": "violet",
-              "idea": "orange"}  # fmt: skip
-STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
 STEP_STYLE = {"done": ("check_circle", "green"), "current": ("radio_button_checked", "blue"),
               "todo": ("radio_button_unchecked", "gray")}  # fmt: skip
-
-
-def done(message: str) -> None:
-    flash(message)
-    st.rerun()
 
 
 def focus_from_elsewhere() -> None:
@@ -61,8 +54,8 @@ def first_cycle_form(campaign: Campaign) -> None:
 
 
 def stepper(cycle: Cycle) -> None:
-    cols = st.columns(len(loop.steps(cycle)))
-    for col, step in zip(cols, loop.steps(cycle), strict=True):
+    cols = st.columns(len(cycle_view.steps(cycle)))
+    for col, step in zip(cols, cycle_view.steps(cycle), strict=True):
         label = enum_label(step.phase, "phase")
         if step.phase is Phase.CLOSED and step.state != "done":
             label = tr("cycle.step_next")
@@ -72,7 +65,7 @@ def stepper(cycle: Cycle) -> None:
         col.caption(fmt_date(step.at.date(), L) if step.at and step.state != "todo" else "\u00a0")
 
 
-def next_start_dialog(ws: loop.Workspace) -> None:
+def next_start_dialog(ws: cycle_view.Workspace) -> None:
     cycle = ws.cycle
     st.subheader(tr("cycle.next_title", n=cycle.number, m=cycle.number + 1))
     if ws.blockers:
@@ -98,9 +91,12 @@ def next_start_dialog(ws: loop.Workspace) -> None:
                            help=tr("cycle.next_changes_hint"))  # fmt: skip
     budget = st.number_input(tr("cycle.budget"), min_value=0.0, value=cycle.budget, step=100.0,
                              key="ns_budget")  # fmt: skip
-    if st.button(tr("cycle.next_confirm", m=cycle.number + 1), key="ns_confirm", type="primary"):
+    if st.button(tr("cycle.next_confirm", m=cycle.number + 1), key="ns_confirm", type="primary",
+                 on_click=keep_seen, args=("ns_confirm", cycle.id)):  # fmt: skip
+        closing = seen("ns_confirm", cycle.id)
         made = attempt(lambda: loop.next_start(s, ws.campaign.id, first, last, hypothesis,
-                                               planned_changes=changes, budget=budget))  # fmt: skip
+                                               planned_changes=changes, budget=budget,
+                                               closing=closing))  # fmt: skip
         if made is not None:
             st.session_state.pop("ask_next", None)
             st.session_state["_cycle_number_next"] = made.number
@@ -111,7 +107,7 @@ def forget_dialog() -> None:
     st.session_state.pop("ask_next", None)
 
 
-def actions(ws: loop.Workspace) -> None:
+def actions(ws: cycle_view.Workspace) -> None:
     cycle = ws.cycle
     if ws.locked:
         st.info(tr("cycle.closed_note", n=cycle.number), icon=":material/lock:")
@@ -119,14 +115,18 @@ def actions(ws: loop.Workspace) -> None:
     row = st.container(horizontal=True)
     if ws.back_to is not None:
         to = enum_label(ws.back_to, "phase")
-        if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:"):
-            if attempt(lambda: loop.step_back(s, cycle.id)) is not None:
+        if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:",
+                      on_click=keep_seen, args=("phase_back", cycle.phase)):  # fmt: skip
+            shown = seen("phase_back", cycle.phase)
+            if attempt(lambda: loop.step_back(s, cycle.id, shown)) is not None:
                 done(tr("cycle.moved", phase=to))
     if ws.forward_to is not None:
         to = enum_label(ws.forward_to, "phase")
         if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
-                      icon=":material/arrow_forward:"):  # fmt: skip
-            if attempt(lambda: loop.advance(s, cycle.id)) is not None:
+                      icon=":material/arrow_forward:", on_click=keep_seen,
+                      args=("phase_advance", cycle.phase)):  # fmt: skip
+            shown = seen("phase_advance", cycle.phase)
+            if attempt(lambda: loop.advance(s, cycle.id, shown)) is not None:
                 done(tr("cycle.moved", phase=to))
     if ws.can_turn:
         if ws.pending:
@@ -140,13 +140,28 @@ def actions(ws: loop.Workspace) -> None:
             dialog(next_start_dialog)(ws)
 
 
+def fill_plan(cycle: Cycle) -> None:
+    """Put a cycle's plan into the plan and go-live forms, once per cycle and after a save."""
+    if st.session_state.get("_plan_for") == str(cycle.id):
+        return
+    st.session_state.update(
+        _plan_for=str(cycle.id), plan_hypothesis=cycle.hypothesis,
+        plan_changes=cycle.planned_changes, plan_start=cycle.start, plan_end=cycle.end,
+        plan_budget=cycle.budget, live_what=cycle.went_live, live_channels=list(cycle.channels),
+        # The cycle as the forms show it: a save refuses a plan someone changed since.
+        _plan_seen=cycle,
+    )  # fmt: skip
+
+
+def save_plan(edited: Cycle) -> None:
+    shown = st.session_state.get("_plan_seen")
+    if attempt(lambda: loop.save_plan(s, edited, shown)) is not None:
+        st.session_state.pop("_plan_for", None)
+        done(tr("cycle.saved"))
+
+
 def plan_section(cycle: Cycle, locked: bool) -> None:
-    if st.session_state.get("_plan_for") != str(cycle.id):
-        st.session_state.update(
-            _plan_for=str(cycle.id), plan_hypothesis=cycle.hypothesis,
-            plan_changes=cycle.planned_changes, plan_start=cycle.start, plan_end=cycle.end,
-            plan_budget=cycle.budget,
-        )  # fmt: skip
+    fill_plan(cycle)
     with st.form("plan"):
         hypothesis = st.text_area(tr("cycle.hypothesis"), key="plan_hypothesis", disabled=locked)
         changes = st.text_area(tr("cycle.changes"), key="plan_changes", disabled=locked)
@@ -156,13 +171,11 @@ def plan_section(cycle: Cycle, locked: bool) -> None:
         budget = c.number_input(tr("cycle.budget"), min_value=0.0, step=100.0, key="plan_budget",
                                 disabled=locked)  # fmt: skip
         if st.form_submit_button(tr("cycle.save_plan"), disabled=locked):
-            edited = replace(cycle, hypothesis=hypothesis, planned_changes=changes, start=first,
-                             end=last, budget=budget)  # fmt: skip
-            if attempt(lambda: loop.save_plan(s, edited)) is not None:
-                done(tr("cycle.saved"))
+            save_plan(replace(cycle, hypothesis=hypothesis, planned_changes=changes, start=first,
+                              end=last, budget=budget))  # fmt: skip
 
 
-def carried_in(ws: loop.Workspace) -> None:
+def carried_in(ws: cycle_view.Workspace) -> None:
     st.subheader(tr("cycle.carried_in"))
     if not ws.carried_in:
         st.caption(tr("cycle.nothing_carried"))
@@ -171,7 +184,7 @@ def carried_in(ws: loop.Workspace) -> None:
             carried_card(x, ws)
 
 
-def carried_card(x: Learning, ws: loop.Workspace) -> None:
+def carried_card(x: Learning, ws: cycle_view.Workspace) -> None:
     st.text(x.statement)
     st.caption(tr("cycle.from_cycle", n=ws.numbers.get(x.cycle_id, 0),
                   decision=enum_label(x.decision, "decision")))  # fmt: skip
@@ -184,9 +197,11 @@ def carried_card(x: Learning, ws: loop.Workspace) -> None:
     outcomes = [None, *m.Outcome]
     outcome = c.selectbox(tr("cycle.outcome"), outcomes, index=outcomes.index(x.outcome),
                           key=f"outcome_{k}", format_func=outcome_label)  # fmt: skip
-    if d.button(tr("cycle.save"), key=f"apply_save_{k}"):
+    if d.button(tr("cycle.save"), key=f"apply_save_{k}", on_click=keep_seen,
+                args=(f"apply_save_{k}", x)):  # fmt: skip
+        shown = seen(f"apply_save_{k}", x)
         if attempt(lambda: loop.record_carried_result(
-                s, x.id, ws.cycle.id, applied, reason, outcome)) is not None:  # fmt: skip
+                s, x.id, ws.cycle.id, applied, reason, outcome, shown)) is not None:  # fmt: skip
             done(tr("cycle.saved"))
     if x.id in ws.restatable:
         if st.button(tr("cycle.restate"), key=f"restate_{k}", icon=":material/replay:"):
@@ -194,22 +209,20 @@ def carried_card(x: Learning, ws: loop.Workspace) -> None:
                 done(tr("cycle.saved"))
 
 
-def campaign_section(ws: loop.Workspace) -> None:
+def campaign_section(ws: cycle_view.Workspace) -> None:
     cycle, locked = ws.cycle, ws.locked
     live_at = cycle.phase_changed_at.get(Phase.CAMPAIGN.value)
     st.caption(tr("cycle.live_since", when=fmt_date(live_at.date(), L)) if live_at
                else tr("cycle.not_live"))  # fmt: skip
     options = sorted(set(ws.campaign.channels) | set(cycle.channels))
+    fill_plan(cycle)
     with st.form("live"):
-        went_live = st.text_area(tr("cycle.went_live"), cycle.went_live, key="live_what",
-                                 disabled=locked)  # fmt: skip
-        channels = st.multiselect(tr("cycle.channels"), options, list(cycle.channels),
-                                  key="live_channels", accept_new_options=True,
-                                  disabled=locked, placeholder=CHOOSE)  # fmt: skip
+        went_live = st.text_area(tr("cycle.went_live"), key="live_what", disabled=locked)
+        channels = st.multiselect(tr("cycle.channels"), options, key="live_channels",
+                                  accept_new_options=True, disabled=locked,
+                                  placeholder=CHOOSE)  # fmt: skip
         if st.form_submit_button(tr("cycle.save"), disabled=locked):
-            edited = replace(cycle, went_live=went_live, channels=tuple(channels))
-            if attempt(lambda: loop.save_plan(s, edited)) is not None:
-                done(tr("cycle.saved"))
+            save_plan(replace(cycle, went_live=went_live, channels=tuple(channels)))
     a, b, c = st.columns(3)
     a.metric(tr("cycle.planned_spend"), fmt_money(cycle.budget, L))
     b.metric(tr("cycle.actual_spend"), fmt_money(ws.spent, L))
@@ -220,77 +233,6 @@ def campaign_section(ws: loop.Workspace) -> None:
         st.caption(tr("cycle.no_facts"))
 
 
-def feedback_section(ws: loop.Workspace) -> None:
-    goals = ws.goal_names
-    if not ws.locked:
-        with st.form("feedback", clear_on_submit=True):
-            text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
-            a, b, c = st.columns(3)
-            sources: list[m.FeedbackSource] = list(m.FeedbackSource)
-            kinds: list[m.FeedbackKind] = list(m.FeedbackKind)
-            source = a.selectbox(tr("cycle.fb_source"), sources, key="fb_source",
-                                 format_func=lambda v: enum_label(v, "source"))  # fmt: skip
-            kind = b.selectbox(tr("cycle.fb_kind"), kinds, key="fb_kind",
-                               format_func=lambda v: enum_label(v, "feedback_kind"))  # fmt: skip
-            goal = c.selectbox(tr("cycle.fb_goal"), [None, *goals], key="fb_goal",
-                               format_func=lambda g: goals.get(g, tr("cycle.no_goal")))  # fmt: skip
-            if st.form_submit_button(tr("cycle.fb_add"), type="primary"):
-                if attempt(lambda: loop.add_feedback(s, ws.cycle.id, source, kind, text, goal)):
-                    done(tr("cycle.saved"))
-    for f in ws.feedback:
-        with st.container(border=True):
-            feedback_card(f, ws)
-
-
-def feedback_card(f: m.Feedback, ws: loop.Workspace) -> None:
-    a, b, c = st.columns([1, 4, 2], vertical_alignment="center")
-    a.badge(enum_label(f.kind, "feedback_kind"), color=KIND_COLOR[f.kind])  # type: ignore[arg-type]
-    a.caption(enum_label(f.source, "source"))
-    b.text(f.text)
-    if f.kind is m.FeedbackKind.REQUEST:
-        goal_name = ws.goal_names.get(f.goal_id) if f.goal_id else None
-        b.caption(tr("cycle.serves", goal=escape_markdown(goal_name)) if goal_name
-                  else tr("cycle.no_goal"))  # fmt: skip
-    c.badge(enum_label(f.status, "feedback_status"), color=STATUS_COLOR[f.status])  # type: ignore[arg-type]
-    following = ws.next_status.get(f.id)
-    if following is not None:
-        if c.button(tr(f"cycle.mark_{following}"), key=f"fb_next_{str(f.id)[:8]}"):
-            if attempt(lambda: loop.move_feedback(s, f.id)) is not None:
-                done(tr("cycle.saved"))
-
-
-def optimization_section(ws: loop.Workspace) -> None:
-    learnings = {x.id: x.statement for x in ws.carried_in + ws.own}
-    feedback = {f.id: f.text for f in ws.feedback}
-    if not ws.locked:
-        with st.form("optimization", clear_on_submit=True):
-            what = st.text_input(tr("cycle.opt_what"), key="opt_what")
-            why = st.text_area(tr("cycle.opt_why"), key="opt_why")
-            a, b, c = st.columns([2, 2, 1])
-            linked = a.multiselect(tr("cycle.opt_learnings"), list(learnings), key="opt_learnings",
-                                   format_func=lambda i: learnings[i],
-                                   placeholder=CHOOSE)  # fmt: skip
-            answers = b.multiselect(tr("cycle.opt_feedback"), list(feedback), key="opt_feedback",
-                                    format_func=lambda i: feedback[i],
-                                    placeholder=CHOOSE)  # fmt: skip
-            owner = c.text_input(tr("cycle.opt_owner"), key="opt_owner")
-            if st.form_submit_button(tr("cycle.opt_add"), type="primary"):
-                made = attempt(lambda: loop.add_optimization(
-                    s, ws.cycle.id, what, why, tuple(linked), tuple(answers), owner))  # fmt: skip
-                if made is not None:
-                    done(tr("cycle.saved"))
-    for o in ws.optimizations:
-        with st.container(border=True):
-            st.text(o.what)
-            if o.why:
-                st.caption(tr("cycle.because"))
-                st.text(o.why)
-            for i in o.learning_ids + o.feedback_ids:
-                st.text(f"↳ {learnings.get(i) or feedback.get(i, '?')}")
-            if o.owner:
-                st.caption(tr("cycle.owner", owner=escape_markdown(o.owner)))
-
-
 def confidence_label(level: m.Confidence | None) -> str:
     return tr(f"loop.confidence.{level or 'none'}")
 
@@ -299,7 +241,7 @@ def outcome_label(outcome: m.Outcome | None) -> str:
     return enum_label(outcome or "none", "outcome")
 
 
-def learnings_section(ws: loop.Workspace) -> None:
+def learnings_section(ws: cycle_view.Workspace) -> None:
     if not ws.locked:
         with st.form("learning", clear_on_submit=True):
             text = st.text_input(tr("cycle.learn_text"), key="learn_text")
@@ -322,7 +264,7 @@ def learnings_section(ws: loop.Workspace) -> None:
             st.success(tr("cycle.all_decided"), icon=":material/task_alt:")
 
 
-def learning_card(x: Learning, ws: loop.Workspace) -> None:
+def learning_card(x: Learning, ws: cycle_view.Workspace) -> None:
     with st.container(border=True):
         a, b = st.columns([3, 2], vertical_alignment="center")
         a.text(x.statement)
@@ -347,16 +289,18 @@ def decision_control(x: Learning, key: str, locked: bool) -> None:
     choice = st.segmented_control(
         tr("cycle.decision"), options, default=current, key=key,
         format_func=lambda d: enum_label(d, "decision"), disabled=locked,
+        on_change=keep_seen, args=(key, x.decision),
     )  # fmt: skip
     if x.decision is Decision.PENDING:
         st.badge(enum_label("pending", "decision"), color="orange", icon=":material/pending:")
     if choice is not None and choice != x.decision and not locked:
-        if attempt(lambda: loop.decide(s, x.id, Decision(choice))) is not None:
+        shown = seen(key, x.decision)
+        if attempt(lambda: loop.decide(s, x.id, Decision(choice), shown)) is not None:
             done(tr("cycle.decided", decision=enum_label(choice, "decision")))
 
 
 def tab_label(tab: str) -> str:
-    if tab != loop.LEARNINGS_TAB:
+    if tab != cycle_view.LEARNINGS_TAB:
         return enum_label(tab, "phase")
     return tr("cycle.learnings_tab", count=len(ws.pending)) if ws.pending else tr("cycle.learnings")
 
@@ -365,7 +309,7 @@ def option_label(c: Cycle) -> str:
     return tr("cycle.option", n=c.number, phase=enum_label(c.phase, "phase"))
 
 
-def cycle_picker(ws: loop.Workspace) -> None:
+def cycle_picker(ws: cycle_view.Workspace) -> None:
     """Draw the cycle select; a label that changed (a phase moved) is redrawn in the browser."""
     by_number = {c.number: c for c in ws.cycles}
     labels = tuple(option_label(c) for c in ws.cycles)
@@ -382,16 +326,16 @@ def cycle_picker(ws: loop.Workspace) -> None:
     )  # fmt: skip
 
 
-def section_picker(ws: loop.Workspace) -> str:
+def section_picker(ws: cycle_view.Workspace) -> str:
     """Draw the section tabs as a keyed control, so a rerun (a learning added) keeps the tab."""
     here = (str(ws.cycle.id), ws.cycle.phase.value)
     # Another cycle, or this one in another phase, opens on the tab of its phase.
     if st.session_state.get("_tab_for") != here or st.session_state.get("cycle_tab") is None:
         st.session_state["_tab_for"] = here
         st.session_state["cycle_tab"] = ws.opening_tab
-    chosen = st.segmented_control(tr("cycle.section"), loop.TABS, key="cycle_tab", required=True,
-                                  format_func=tab_label, label_visibility="collapsed",
-                                  width="stretch")  # fmt: skip
+    chosen = st.segmented_control(tr("cycle.section"), cycle_view.TABS, key="cycle_tab",
+                                  required=True, format_func=tab_label,
+                                  label_visibility="collapsed", width="stretch")  # fmt: skip
     return chosen or ws.opening_tab
 
 
@@ -409,7 +353,7 @@ campaign = campaigns[chosen]
 if campaign.missing_essentials():
     missing = ", ".join(tr(f"brief.{m}") for m in campaign.missing_essentials())
     st.warning(tr("overview.brief_incomplete", missing=missing), icon=":material/warning:")
-found = loop.workspace(s, campaign.id, st.session_state.get("cycle_number"), date.today())
+found = cycle_view.workspace(s, campaign.id, st.session_state.get("cycle_number"), date.today())
 if found is None:
     first_cycle_form(campaign)
     st.stop()
@@ -435,8 +379,8 @@ match section_picker(ws):
     case Phase.CAMPAIGN.value:
         campaign_section(ws)
     case Phase.FEEDBACK.value:
-        feedback_section(ws)
+        feedback_section(s, ws)
     case Phase.OPTIMIZATION.value:
-        optimization_section(ws)
+        optimization_section(s, ws)
     case _:
         learnings_section(ws)

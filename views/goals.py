@@ -106,6 +106,9 @@ def goal_form(s: Store, prefix: str, goal: Goal | None, scoped: str | None = Non
     they describe on submit."""
     g = goal or Goal(new_id(), "", "clicks", Comparator.AT_LEAST, 0.0)
     k = {f: f"{prefix}_{f}" for f in FIELDS}
+    # The goal as the fields were first filled (they keep what was typed across reruns): a
+    # save refuses what someone changed since.
+    st.session_state.setdefault(f"_seen_{prefix}", goal)
     keys = list(metric_keys())
     campaigns = {str(c.id): c.name for c in s.campaigns()}
     name = st.text_input(tr("goals.name"), value=g.name, key=k["name"])
@@ -197,6 +200,15 @@ def _required(value: float | None) -> float:
 def forget(prefix: str) -> None:
     for f in FIELDS:
         st.session_state.pop(f"{prefix}_{f}", None)
+    st.session_state.pop(f"_seen_{prefix}", None)
+
+
+def save_edit(s: Store, prefix: str, edited: Goal) -> Goal | None:
+    """Save an edited goal against the goal its form was filled from; None when refused."""
+    stored = attempt(partial(s.update_goal, edited, st.session_state.get(f"_seen_{prefix}")))
+    if stored is not None:
+        st.session_state.pop(f"_seen_{prefix}", None)  # the fields now show the stored goal
+    return stored
 
 
 s = store()
@@ -220,7 +232,7 @@ with reported():
         with edit:
             edited = goal_form(s, f"edit_{picked}", by_id[picked].goal,
                                shown.scope_campaign_id(picked))  # fmt: skip
-            if edited is not None and attempt(partial(s.update_goal, edited)) is not None:
+            if edited is not None and save_edit(s, f"edit_{picked}", edited) is not None:
                 flash(tr("goals.saved", name=escape_markdown(edited.name)))
                 st.rerun()
     else:

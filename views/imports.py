@@ -221,7 +221,7 @@ def _undo(undoable: tuple[ImportRecord, ...]) -> None:
     yes, no = st.columns(2)
     if yes.button(tr("import.undo_yes"), key="undo_yes", type="primary"):
         st.session_state.pop("undo_confirm", None)
-        if attempt(partial(iv.undo, s, chosen.id)) is not None:
+        if attempt(partial(iv.undo, s, chosen.id, chosen.status)) is not None:
             _forget()
             flash(tr("import.undone", file=escape_markdown(chosen.file_name)))
             st.rerun()

@@ -223,7 +223,7 @@ def changes(s: Store) -> None:
 
 def downloads(s: Store) -> None:
     st.subheader(tr("mgmt.meeting"))
-    db, who, language = s.db, s.actor, lang()
+    again, language = s.fresh, lang()
     left, right = st.columns(2)
     with left:
         names = [c.name for c in s.campaigns()]
@@ -236,7 +236,7 @@ def downloads(s: Store) -> None:
         file_name = report_file_name(choice or None, start, end)
         st.download_button(
             tr("report.download"), key="download_report", icon=":material/download:",
-            data=lambda: build_report(Store(db, who), choice or None, start, end, language),
+            data=lambda: build_report(again(), choice or None, start, end, language),
             file_name=file_name, mime="text/html", on_click="ignore", type="primary",
         )  # fmt: skip
         # The name is a slug of our own ([a-z0-9-]), so it is safe in a caption.
@@ -247,7 +247,7 @@ def downloads(s: Store) -> None:
         a, b = st.columns(2)
 
         def export_file(fmt: str) -> bytes:
-            return export_bytes(Store(db, who), chosen, fmt)
+            return export_bytes(again(), chosen, fmt)
 
         for col, fmt in ((a, "csv"), (b, "xlsx")):
             col.download_button(

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from experiments import loop
+from experiments import cycle_view
 from experiments.i18n import fmt_date
 from experiments.models import Phase
 from experiments.safe_text import escape_plotly
@@ -66,7 +66,7 @@ def open_cycle(cycle_id: str) -> None:
 
 
 st.title(tr("timeline.title"))
-rows = pd.DataFrame(loop.timeline_rows(s))
+rows = pd.DataFrame(cycle_view.timeline_rows(s))
 if rows.empty:
     st.info(tr("timeline.empty"), icon=":material/calendar_month:")
     st.stop()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from experiments import loop
+from experiments import cycle_view, loop
 from experiments.cli import Context, iso_date
 from experiments.errors import InvalidInput, NotFound
 from experiments.models import Decision
@@ -95,7 +95,7 @@ def cycle_next(args: argparse.Namespace, ctx: Context) -> int:
 
 def cycle_show(args: argparse.Namespace, ctx: Context) -> int:
     campaign = ctx.store.campaign_by_name(args.campaign)
-    doc = loop.cycle_document(ctx.store, campaign, args.cycle)
+    doc = cycle_view.cycle_document(ctx.store, campaign, args.cycle)
     if args.json:
         ctx.print_json(doc)
         return 0

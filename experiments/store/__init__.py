@@ -4,6 +4,8 @@ Methods return models (frozen dataclasses of models.py), or DataFrames where a c
 frame (daily series, tables), never cursors or tuples. Every write checks the actor's role, runs
 in one transaction under the process-wide write lock, and is audited. A driver error never
 leaves the store: it comes out as a named domain error (errors.py), raised from the original.
+A store hands out no cursor and acts as the local admin or as the person of a Session, which
+only the sign-in path's SignIn makes (sessions.py).
 The store imports nothing from the importers; they hand it typed values (models.FileImport).
 """
 

@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from experiments.db import Connection, Database, DriverError, translate
 from experiments.errors import InvalidInput, NotFound, PermissionDenied
 from experiments.models import LOCAL_ACTOR, Actor, AuditEntry, Role, new_id
+from experiments.store.sessions import Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -93,30 +94,43 @@ def parse_uuid(value: str | uuid.UUID, what: str) -> uuid.UUID:
 
 
 class BaseStore:
-    """Holds the cursor of one unit of work; every SQL statement of the app runs through here."""
+    """Holds the cursor of one unit of work; every SQL statement of the app runs through here.
 
-    def __init__(self, db: Database, actor: Actor = LOCAL_ACTOR) -> None:
-        self.db = db
-        self.cur: Connection = db.cursor()
-        self.actor = actor
+    Nothing of it leads round its checks: the database and the cursor are private, statements
+    that change data run only inside ``write`` (which checks the role), the audit is written only
+    there, and who the store acts as is fixed when it is made: the local admin, or the person a
+    ``Session`` of the sign-in path names.
+    """
 
-    def as_actor(self, actor: Actor) -> BaseStore:
-        """Return a store over the same database acting as someone else."""
-        return type(self)(self.db, actor)
+    def __init__(self, db: Database, session: Session | None = None) -> None:
+        self._db = db
+        self._cur: Connection = db.cursor()
+        self._session = session
+        self._actor = LOCAL_ACTOR if session is None else session.actor
+
+    @property
+    def actor(self) -> Actor:
+        """Return who this store acts as (whose role every write checks)."""
+        return self._actor
+
+    def fresh(self) -> Self:
+        """Return a store over a new cursor acting as the same person (for work done later,
+        such as a download built when it is clicked)."""
+        return type(self)(self._db, self._session)
 
     @contextmanager
     def write(self, area: Area) -> Iterator[None]:
         """Check the actor may write ``area`` and run the block as one transaction."""
-        if self.actor.role not in WRITERS[area]:
+        if self._actor.role not in WRITERS[area]:
             raise PermissionDenied(
-                f"{self.actor.username} ({self.actor.role}) may not change {area} data; "
+                f"{self._actor.username} ({self._actor.role}) may not change {area} data; "
                 f"ask an admin for one of the roles: {', '.join(sorted(WRITERS[area]))}"
             )
         if self._in_write:
             yield
             return
         try:
-            with self.db.transaction(self.cur):
+            with self._db.transaction(self._cur):
                 self._in_write = True
                 try:
                     yield
@@ -124,11 +138,31 @@ class BaseStore:
                     self._in_write = False
         except DriverError as e:
             # Rolled back already; above the store a refused write is a domain error.
-            raise translate(e, self.db.target) from e
+            raise translate(e, self._db.target) from e
 
     _in_write = False
 
-    def audit(
+    def _inside_write(self) -> None:
+        # The one door for changes: a statement that writes outside ``write`` would skip the
+        # role check and the transaction, so it is refused however it was reached.
+        if not self._in_write:
+            raise PermissionDenied(
+                f"{self._actor.username} ({self._actor.role}) may change data only through the "
+                "store's write methods, which check the role and record the change"
+            )
+
+    def _exec(self, sql: str, params: Sequence[object] = ()) -> Connection:
+        """Run one statement that changes data; only inside ``write``."""
+        self._inside_write()
+        return self._cur.execute(sql, list(params))
+
+    def _changed(self, sql: str, params: Sequence[object] = ()) -> int:
+        """Run an UPDATE (only inside ``write``) and return how many rows it changed."""
+        # The count, not RETURNING: DuckLake tables do not support RETURNING on updates.
+        row = self._exec(sql, params).fetchone()
+        return int(row[0]) if row else 0
+
+    def _audit(
         self,
         entity: str,
         entity_id: object,
@@ -136,13 +170,13 @@ class BaseStore:
         before: Any = None,
         after: Any = None,
     ) -> None:
-        """Record who changed what; call inside ``write`` so it commits with the change."""
-        self.cur.execute(
+        """Record who changed what; only inside ``write``, so it commits with the change."""
+        self._exec(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 new_id(),
                 now(),
-                self.actor.username,
+                self._actor.username,
                 entity,
                 str(entity_id),
                 action,
@@ -154,27 +188,27 @@ class BaseStore:
     def _run(self, sql: str, params: Sequence[object] = ()) -> Connection:
         """Run one statement; a driver error comes out as a domain error."""
         try:
-            return self.cur.execute(sql, list(params))
+            return self._cur.execute(sql, list(params))
         except DriverError as e:
-            raise translate(e, self.db.target) from e
+            raise translate(e, self._db.target) from e
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         try:
-            return self.cur.execute(sql, list(params)).fetchone()
+            return self._cur.execute(sql, list(params)).fetchone()
         except DriverError as e:
-            raise translate(e, self.db.target) from e
+            raise translate(e, self._db.target) from e
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
-            return self.cur.execute(sql, list(params)).fetchall()
+            return self._cur.execute(sql, list(params)).fetchall()
         except DriverError as e:
-            raise translate(e, self.db.target) from e
+            raise translate(e, self._db.target) from e
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         try:
-            frame: pd.DataFrame = self.cur.execute(sql, list(params)).df()
+            frame: pd.DataFrame = self._cur.execute(sql, list(params)).df()
         except DriverError as e:
-            raise translate(e, self.db.target) from e
+            raise translate(e, self._db.target) from e
         return frame
 
     def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:

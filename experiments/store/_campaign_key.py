@@ -21,22 +21,22 @@ def campaign_id_by_key(store: BaseStore, key: str | uuid.UUID | None) -> uuid.UU
     """Return the id of the campaign a key (id or name, any case) names, or None."""
     if key is None or not str(key).strip():
         return None
-    row = store.cur.execute(CAMPAIGN_BY_KEY, [str(key), str(key)]).fetchone()
+    row = store._one(CAMPAIGN_BY_KEY, [str(key), str(key)])
     return None if row is None else row[0]
 
 
 def link_goal(store: BaseStore, campaign_id: uuid.UUID, goal_id: uuid.UUID) -> None:
     """Add a goal to a campaign brief's goal ids (once); call inside a write."""
-    row = store.cur.execute(
+    row = store._one(
         "SELECT list_contains(goal_ids, ?) FROM campaign WHERE id = ?", [goal_id, campaign_id]
-    ).fetchone()
+    )
     if row is None or row[0]:
         return
-    store.cur.execute(
+    store._exec(
         "UPDATE campaign SET goal_ids = list_append(goal_ids, ?) WHERE id = ?",
         [goal_id, campaign_id],
     )
-    store.audit("campaign", campaign_id, "link_goal", after={"goal_id": goal_id})
+    store._audit("campaign", campaign_id, "link_goal", after={"goal_id": goal_id})
 
 
 def adopt_goals(store: BaseStore, campaign_id: uuid.UUID, name: str) -> None:
@@ -45,13 +45,11 @@ def adopt_goals(store: BaseStore, campaign_id: uuid.UUID, name: str) -> None:
     A goal may name a campaign before the campaign exists (the demo and briefs create goals
     first); kept by name it would lose its campaign on a rename. Call inside the campaign's write.
     """
-    rows = store.cur.execute(
+    rows = store._all(
         "SELECT id FROM goal WHERE scope_kind = 'campaign' AND lower(scope_value) = lower(?)",
         [name],
-    ).fetchall()
+    )
     for (goal_id,) in rows:
-        store.cur.execute(
-            "UPDATE goal SET scope_value = ? WHERE id = ?", [str(campaign_id), goal_id]
-        )
-        store.audit("goal", goal_id, "rescope", after={"scope_value": str(campaign_id)})
+        store._exec("UPDATE goal SET scope_value = ? WHERE id = ?", [str(campaign_id), goal_id])
+        store._audit("goal", goal_id, "rescope", after={"scope_value": str(campaign_id)})
         link_goal(store, campaign_id, goal_id)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from experiments.errors import Conflict, InvalidInput, NotFound
+from experiments.errors import ChangedMeanwhile, Conflict, InvalidInput, NotFound
 from experiments.models import (
     Alias,
     Campaign,
@@ -132,12 +132,20 @@ class CampaignStore(BaseStore):
                 )
 
     def _write_aliases(self, campaign_id: uuid.UUID, aliases: Sequence[Alias]) -> None:
-        self.cur.execute("DELETE FROM campaign_alias WHERE campaign_id = ?", [campaign_id])
-        for alias in aliases:
-            self.cur.execute(
-                "INSERT INTO campaign_alias VALUES (?, ?, ?)",
-                [campaign_id, alias.platform, alias.name],
-            )
+        """Replace a campaign's platform names; checked and audited like any other write."""
+        with self.write(Area.ALIAS):
+            before = self._aliases(campaign_id)
+            if set(before) == set(aliases):
+                return
+            self._check_aliases_free(campaign_id, aliases)
+            self._exec("DELETE FROM campaign_alias WHERE campaign_id = ?", [campaign_id])
+            for alias in aliases:
+                self._exec(
+                    "INSERT INTO campaign_alias VALUES (?, ?, ?)",
+                    [campaign_id, alias.platform, alias.name],
+                )
+            after = self._aliases(campaign_id)
+            self._audit("campaign", campaign_id, "aliases", before=before, after=after)
 
     def _normalise(self, campaign: Campaign) -> Campaign:
         name = require_text(campaign.name, "the campaign name")
@@ -173,8 +181,7 @@ class CampaignStore(BaseStore):
         with self.write(Area.CAMPAIGN):
             self._check_name_free(c.name)
             self._check_goals_exist(c.goal_ids)
-            self._check_aliases_free(c.id, c.aliases)
-            self.cur.execute(
+            self._exec(
                 "INSERT INTO campaign VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     c.id, c.name, c.status.value, list(c.channels), c.audience, list(c.goal_ids),
@@ -186,7 +193,7 @@ class CampaignStore(BaseStore):
             self._write_aliases(c.id, c.aliases)
             adopt_goals(self, c.id, c.name)
             stored = self.campaign(c.id)
-            self.audit("campaign", c.id, "create", after=stored)
+            self._audit("campaign", c.id, "create", after=stored)
         return stored
 
     def create_campaign(self, name: str, **brief: Any) -> Campaign:
@@ -195,15 +202,17 @@ class CampaignStore(BaseStore):
         alias_objs = tuple(a if isinstance(a, Alias) else Alias(str(a)) for a in aliases)
         return self.add_campaign(Campaign(id=new_id(), name=name, aliases=alias_objs, **brief))
 
-    def update_campaign(self, campaign: Campaign) -> Campaign:
-        """Save an edited campaign (brief and aliases); return it as stored."""
+    def update_campaign(self, campaign: Campaign, seen: Campaign | None = None) -> Campaign:
+        """Save an edited campaign (brief and aliases); return it as stored. With ``seen`` (the
+        campaign as the editor loaded it) a change someone made since is refused, not lost."""
         c = self._normalise(campaign)
         with self.write(Area.CAMPAIGN):
             before = self.campaign(c.id)
+            if seen is not None and before != seen:
+                raise ChangedMeanwhile("campaign", name=seen.name)
             self._check_name_free(c.name, except_id=c.id)
             self._check_goals_exist(c.goal_ids)
-            self._check_aliases_free(c.id, c.aliases)
-            self.cur.execute(
+            self._exec(
                 "UPDATE campaign SET name = ?, status = ?, channels = ?, audience = ?, "
                 "goal_ids = ?, relationship_focus = ?, budget = ?, people_hours = ?, "
                 "competitive_context = ?, success_measure = ?, stakeholders = ?, updated_at = ? "
@@ -218,7 +227,7 @@ class CampaignStore(BaseStore):
             self._write_aliases(c.id, c.aliases)
             adopt_goals(self, c.id, c.name)
             stored = self.campaign(c.id)
-            self.audit("campaign", c.id, "update", before=before, after=stored)
+            self._audit("campaign", c.id, "update", before=before, after=stored)
         return stored
 
     def add_alias(self, campaign_id: uuid.UUID, alias: Alias) -> Campaign:
@@ -232,11 +241,9 @@ class CampaignStore(BaseStore):
             ):
                 return before
             self._check_aliases_free(before.id, [Alias(name, platform)])
-            self.cur.execute(
-                "INSERT INTO campaign_alias VALUES (?, ?, ?)", [before.id, platform, name]
-            )
+            self._exec("INSERT INTO campaign_alias VALUES (?, ?, ?)", [before.id, platform, name])
             stored = self.campaign(before.id)
-            self.audit("campaign", before.id, "alias", before=before, after=stored)
+            self._audit("campaign", before.id, "alias", before=before, after=stored)
         return stored
 
     def alias_map(self) -> dict[str, str]:

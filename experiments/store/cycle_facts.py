@@ -91,7 +91,7 @@ GROUP BY f.variant, c.s, f.date ORDER BY f.variant, f.date"""
         with self.write(Area.LOOP):
             if self._one("SELECT 1 FROM cycle WHERE id = ?", [cycle_id]) is None:
                 raise NotFound(f"no cycle with id {cycle_id}")
-            self.audit("learning_suggestion", cycle_id, "dismiss", after=suggestion)
+            self._audit("learning_suggestion", cycle_id, "dismiss", after=suggestion)
 
     def dismissed_suggestions(self, cycle_id: uuid.UUID) -> list[str]:
         """Return the audit records (JSON text) of the suggestions dismissed for a cycle."""

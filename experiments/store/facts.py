@@ -15,7 +15,14 @@ from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any
 
 from experiments.db import DriverError, corruption, driver_detail
-from experiments.errors import Conflict, DuplicateKey, FileUnreadable, InvalidInput, NotFound
+from experiments.errors import (
+    ChangedMeanwhile,
+    Conflict,
+    DuplicateKey,
+    FileUnreadable,
+    InvalidInput,
+    NotFound,
+)
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import (
     ColumnRole,
@@ -120,11 +127,11 @@ class FactStore(BaseStore):
                 raise Conflict(f"these bytes were imported before ({record.file_name})")
             self._insert_record(record)
             self._insert_frame(record.id, facts, metrics)
-            self.audit("import", record.id, "create", after=record)
+            self._audit("import", record.id, "create", after=record)
         return self.import_record(record.id)
 
     def _insert_record(self, record: ImportRecord) -> None:
-        self.cur.execute(
+        self._exec(
             f"INSERT INTO import ({_IMPORT_COLS}) VALUES ({', '.join('?' * 14)})",
             # ImportRecord lists its fields in the order of _IMPORT_COLS.
             [getattr(record, f.name) for f in fields(record)],
@@ -144,15 +151,15 @@ class FactStore(BaseStore):
                 *(f"CAST({m} AS DOUBLE)" for m in metrics),
             )
         )
-        self.cur.register("incoming_facts", facts)
+        self._cur.register("incoming_facts", facts)
         try:
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO metric_fact (import_id, {cols}) "
                 f"SELECT ?, {select} FROM incoming_facts",
                 [import_id],
             )
         finally:
-            self.cur.unregister("incoming_facts")
+            self._cur.unregister("incoming_facts")
 
     def fact_count(self) -> int:
         """Return how many metric facts are stored."""
@@ -186,12 +193,12 @@ class FactStore(BaseStore):
         metrics = tuple(m for m, _ in p.metrics)
         cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
         try:
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
                 [iid, p.platform, *params],
             )
         except DriverError as e:
-            if damaged := corruption(e, self.db.target):
+            if damaged := corruption(e, self._db.target):
                 raise damaged from e  # the database's own file failed, not the export
             # The reader refused a cell or the file's structure; the importers find the line.
             raise FileUnreadable(p.file_name, driver_detail(e)) from e
@@ -202,13 +209,13 @@ class FactStore(BaseStore):
             *counts, p.skipped_rows, stats.date_min, stats.date_max, DONE,
         )  # fmt: skip
         self._insert_record(record)
-        self.audit("import", iid, "create", after=record)
+        self._audit("import", iid, "create", after=record)
         first = None
         if preview_rows:
             shown = ", ".join((*_KEY, *metrics))
-            first = self.cur.execute(
+            first = self._frame(
                 f"SELECT {shown} FROM metric_fact WHERE import_id = ? LIMIT ?", [iid, preview_rows]
-            ).df()
+            )
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
             stats.without_campaign, self._unlinked(iid), first,
@@ -268,7 +275,7 @@ class FactStore(BaseStore):
             [*args, iid],
         )
         assert row is not None
-        self.cur.execute(
+        self._exec(
             f"INSERT INTO metric_fact_replaced SELECT ?, {', '.join('o.' + c for c in _FACT_NAMES)}"
             " FROM metric_fact o WHERE o.platform = ? AND o.import_id <> ? AND o.date BETWEEN ? "
             f"AND ? AND ({covered}) AND EXISTS (SELECT 1 FROM metric_fact n WHERE "
@@ -276,7 +283,7 @@ class FactStore(BaseStore):
             [iid, *args, iid],
         )
         nulls = ", ".join(f"{m} = NULL" for m in metrics)
-        self.cur.execute(
+        self._exec(
             f"UPDATE metric_fact SET {nulls} WHERE {scope} AND EXISTS (SELECT 1 FROM "
             f"metric_fact n WHERE n.import_id = ? AND {_same_key('n', 'metric_fact')})",
             [*args, iid],
@@ -287,7 +294,7 @@ class FactStore(BaseStore):
     def _drop_emptied(self, replaced_by: uuid.UUID) -> None:
         # A fact row whose every metric went to a later import is no fact any more.
         empty = " AND ".join(f"f.{m} IS NULL" for m in BASE_METRICS)
-        self.cur.execute(
+        self._exec(
             f"DELETE FROM metric_fact f WHERE {empty} AND EXISTS (SELECT 1 FROM "
             "metric_fact_replaced r WHERE r.replaced_by = ? AND r.import_id = f.import_id "
             f"AND r.platform = f.platform AND {_same_key('r', 'f')})",
@@ -312,28 +319,38 @@ class FactStore(BaseStore):
 
     # ------------------------------------------------------------------ undo
 
-    def undo_import(self, import_id: uuid.UUID | str) -> ImportRecord:
-        """Remove an import's facts, give back what it replaced, mark it undone; return it."""
+    def undo_import(
+        self, import_id: uuid.UUID | str, seen: ImportStatus | None = None
+    ) -> ImportRecord:
+        """Remove an import's facts, give back what it replaced, mark it undone; return it.
+        ``seen`` is the status the caller saw: an import undone since is a change made
+        meanwhile, not a second undo."""
         with self.write(Area.IMPORT):
             before = self.import_record(import_id)
-            if before.status != DONE:
+            if before.status != DONE and seen is not DONE:
                 raise Conflict(f"import {before.id} ({before.file_name}) was already undone")
             iid = before.id
-            self.cur.execute("DELETE FROM metric_fact WHERE import_id = ?", [iid])
-            self.cur.execute("DELETE FROM metric_fact_replaced WHERE import_id = ?", [iid])
+            # The status first, and only from 'imported': one undo wins, a second writes nothing.
+            taken = self._changed(
+                "UPDATE import SET status = ? WHERE id = ? AND status = ?",
+                [UNDONE, iid, DONE],
+            )
+            if not taken:
+                raise ChangedMeanwhile("import", file=before.file_name)
+            self._exec("DELETE FROM metric_fact WHERE import_id = ?", [iid])
+            self._exec("DELETE FROM metric_fact_replaced WHERE import_id = ?", [iid])
             self._hand_over(iid)
             self._restore(iid)
-            self.cur.execute("DELETE FROM metric_fact_replaced WHERE replaced_by = ?", [iid])
-            self.cur.execute("UPDATE import SET status = ? WHERE id = ?", [UNDONE, iid])
+            self._exec("DELETE FROM metric_fact_replaced WHERE replaced_by = ?", [iid])
             after = self.import_record(iid)
-            self.audit("import", iid, "undo", before=before, after=after)
+            self._audit("import", iid, "undo", before=before, after=after)
         return after
 
     def _hand_over(self, replaced_by: uuid.UUID) -> None:
         # Values the undone import had replaced and another import in place covers now stay
         # replaced, by that import: undoing it later gives them back.
         both = " OR ".join(f"(r.{m} IS NOT NULL AND f.{m} IS NOT NULL)" for m in BASE_METRICS)
-        self.cur.execute(
+        self._exec(
             f"INSERT INTO metric_fact_replaced SELECT f.import_id, "
             f"{', '.join('r.' + c for c in _FACT_NAMES)} FROM metric_fact_replaced r "
             f"JOIN metric_fact f ON f.platform = r.platform AND {_same_key('f', 'r')} "
@@ -348,7 +365,7 @@ class FactStore(BaseStore):
         back = ", ".join(
             f"CASE WHEN coalesce(h.{m}, 0) = 0 THEN r.{m} END AS {m}" for m in BASE_METRICS
         )
-        self.cur.execute(
+        self._exec(
             f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
             f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
             f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, r.extra "
@@ -358,12 +375,12 @@ class FactStore(BaseStore):
         )
         same = f"f.import_id = x.import_id AND f.platform = x.platform AND {_same_key('f', 'x')}"
         fill = ", ".join(f"{m} = coalesce(f.{m}, x.{m})" for m in BASE_METRICS)
-        self.cur.execute(f"UPDATE metric_fact f SET {fill} FROM fact_restore x WHERE {same}")
-        self.cur.execute(
+        self._exec(f"UPDATE metric_fact f SET {fill} FROM fact_restore x WHERE {same}")
+        self._exec(
             f"INSERT INTO metric_fact ({_FACT_COLS}) SELECT * FROM fact_restore x "
             f"WHERE NOT EXISTS (SELECT 1 FROM metric_fact f WHERE {same})"
         )
-        self.cur.execute("DROP TABLE fact_restore")
+        self._exec("DROP TABLE fact_restore")
 
     # ------------------------------------------------------------------ saved mappings
 
@@ -391,11 +408,11 @@ class FactStore(BaseStore):
                 if other.signature() == mapping.signature():
                     raise Conflict(f"the mapping '{other.name}' already has this header")
             options = {"number_style": str(mapping.number_style), "day_first": mapping.day_first}
-            self.cur.execute(
+            self._exec(
                 "INSERT INTO column_mapping VALUES (?, ?, ?, ?, ?, ?)",
                 [mapping.id, name, _json(list(mapping.header)), _json(dict(mapping.columns)),
                  _json(options), now()],
             )  # fmt: skip
             stored = next(m for m in self.mappings() if m.id == mapping.id)
-            self.audit("column_mapping", mapping.id, "create", after=stored)
+            self._audit("column_mapping", mapping.id, "create", after=stored)
         return stored

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
-from experiments.errors import Conflict, InvalidInput, NotFound
+from experiments.errors import ChangedMeanwhile, Conflict, InvalidInput, NotFound
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind
 from experiments.store._base import Area, BaseStore, check_window, now, parse_uuid, require_text
@@ -122,7 +122,7 @@ class GoalStore(BaseStore):
         with self.write(Area.GOAL):
             self._check_goal_name_free(g.name)
             g = self._scope_campaign(g)
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO goal ({_GOAL_COLS}, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [g.id, g.name, g.metric, g.comparator.value, g.target, g.baseline,
@@ -131,17 +131,20 @@ class GoalStore(BaseStore):
             )  # fmt: skip
             self._link_to_brief(g)
             stored = self.goal(g.id)
-            self.audit("goal", g.id, "create", after=stored)
+            self._audit("goal", g.id, "create", after=stored)
         return stored
 
-    def update_goal(self, goal: Goal) -> Goal:
-        """Save an edited goal; return it as stored."""
+    def update_goal(self, goal: Goal, seen: Goal | None = None) -> Goal:
+        """Save an edited goal; return it as stored. With ``seen`` (the goal as the editor
+        loaded it) a change someone made since is refused, not lost."""
         g = _normalise(goal)
         with self.write(Area.GOAL):
             before = self.goal(g.id)
+            if seen is not None and before != seen:
+                raise ChangedMeanwhile("goal", name=seen.name)
             self._check_goal_name_free(g.name, except_id=g.id)
             g = self._scope_campaign(g)
-            self.cur.execute(
+            self._exec(
                 "UPDATE goal SET name = ?, metric = ?, comparator = ?, target = ?, baseline = ?, "
                 "period_start = ?, period_end = ?, scope_kind = ?, scope_value = ?, owner = ?, "
                 "objective = ?, updated_at = ? WHERE id = ?",
@@ -151,5 +154,5 @@ class GoalStore(BaseStore):
             )  # fmt: skip
             self._link_to_brief(g)
             stored = self.goal(g.id)
-            self.audit("goal", g.id, "update", before=before, after=stored)
+            self._audit("goal", g.id, "update", before=before, after=stored)
         return stored

@@ -1,35 +1,33 @@
-"""Cycles and what happens in them: feedback, optimizations and learnings.
+"""Cycles and what happens in them: feedback and optimizations (learnings: learnings.py).
 
 The store keeps the data whole (ids exist, numbers unique, windows ordered); the rules of the
 loop itself (which phase may follow which, the gate before the next start) live in loop.py.
+A move takes the state the caller checked (``expected``/``seen``) and makes the change only
+from that state, inside the write transaction: a change made meanwhile is refused with
+ChangedMeanwhile, and the move is neither made twice nor recorded as a no-op.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from experiments.errors import Conflict, InvalidInput, NotFound
+from experiments.errors import ChangedMeanwhile, Conflict, InvalidInput, NotFound
 from experiments.models import (
-    Confidence,
     Cycle,
-    Decision,
     Feedback,
     FeedbackKind,
     FeedbackSource,
     FeedbackStatus,
-    Learning,
     OpenCriticism,
     Optimization,
     OptimizationStatus,
-    Outcome,
     Phase,
     new_id,
 )
-from experiments.store._base import Area, BaseStore, check_window, now, parse_uuid, require_text
+from experiments.store._base import Area, check_window, now, parse_uuid, require_text
+from experiments.store.learnings import LearningStore
 
 _CYCLE_COLS = (
     "id, campaign_id, number, phase, start_date, end_date, hypothesis, planned_changes, budget, "
@@ -39,10 +37,6 @@ _CYCLE_COLS = (
 _PHASE_COLUMNS = {p: f"{p.value}_at" for p in Phase}
 _FEEDBACK_COLS = "id, cycle_id, source, kind, text, status, goal_id, optimization_id, created_at"
 _OPT_COLS = "id, cycle_id, what, why, learning_ids, feedback_ids, owner, status, created_at"
-_LEARNING_COLS = (
-    "id, cycle_id, statement, evidence, evidence_snapshot, confidence, tags, decision, "
-    "carried_into_id, applied, applied_reason, outcome, created_at, decided_at"
-)
 
 
 def _cycle(row: tuple[Any, ...]) -> Cycle:
@@ -53,6 +47,12 @@ def _cycle(row: tuple[Any, ...]) -> Cycle:
         previous_id=row[9], went_live=row[10], channels=tuple(row[11]),
         phase_changed_at=stamps, created_at=row[17],
     )  # fmt: skip
+
+
+def plan_of(cycle: Cycle) -> tuple[object, ...]:
+    """Return what an editor of a cycle's plan may change, to tell whether it changed."""
+    return (cycle.start, cycle.end, cycle.hypothesis, cycle.planned_changes, cycle.budget,
+            cycle.went_live, cycle.channels)  # fmt: skip
 
 
 def _feedback(row: tuple[Any, ...]) -> Feedback:
@@ -71,21 +71,7 @@ def _optimization(row: tuple[Any, ...]) -> Optimization:
     )  # fmt: skip
 
 
-def _learning(row: tuple[Any, ...]) -> Learning:
-    return Learning(
-        id=row[0], cycle_id=row[1], statement=row[2], evidence=row[3],
-        evidence_snapshot=row[4], confidence=Confidence(row[5]) if row[5] else None,
-        tags=tuple(row[6]), decision=Decision(row[7]), carried_into_id=row[8], applied=row[9],
-        applied_reason=row[10], outcome=Outcome(row[11]) if row[11] else None,
-        created_at=row[12], decided_at=row[13],
-    )  # fmt: skip
-
-
-def _tags(tags: Sequence[str]) -> list[str]:
-    return list(dict.fromkeys(t.strip().lower() for t in tags if t.strip()))
-
-
-class LoopStore(BaseStore):
+class LoopStore(LearningStore):
     # -- cycles ---------------------------------------------------------------------------
 
     def cycle(self, cycle_id: uuid.UUID | str) -> Cycle:
@@ -133,7 +119,7 @@ class LoopStore(BaseStore):
             stamps = [cycle.phase_changed_at.get(p.value) for p in Phase]
             if stamps[list(Phase).index(cycle.phase)] is None:
                 stamps[list(Phase).index(cycle.phase)] = now()
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO cycle ({_CYCLE_COLS}) VALUES "
                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -144,17 +130,21 @@ class LoopStore(BaseStore):
                 ],
             )  # fmt: skip
             stored = self.cycle(cycle.id)
-            self.audit("cycle", cycle.id, "create", after=stored)
+            self._audit("cycle", cycle.id, "create", after=stored)
         return stored
 
-    def update_cycle(self, cycle: Cycle) -> Cycle:
-        """Save the editable fields of a cycle (plan, window, budget, what went live)."""
+    def update_cycle(self, cycle: Cycle, seen: Cycle | None = None) -> Cycle:
+        """Save the editable fields of a cycle (plan, window, budget, what went live). With
+        ``seen`` (the cycle as the editor loaded it) a plan changed since is refused, not lost."""
         check_window(cycle.start, cycle.end)
         if cycle.budget is not None and cycle.budget < 0:
             raise InvalidInput(f"the cycle budget must not be negative (got {cycle.budget:g})")
         with self.write(Area.LOOP):
             before = self.cycle(cycle.id)
-            self.cur.execute(
+            if seen is not None and plan_of(before) != plan_of(seen):
+                name, number, _ = self._cycle_state(before.id)
+                raise ChangedMeanwhile("cycle", campaign=name, number=number)
+            self._exec(
                 "UPDATE cycle SET start_date = ?, end_date = ?, hypothesis = ?, "
                 "planned_changes = ?, budget = ?, went_live = ?, channels = ? WHERE id = ?",
                 [
@@ -164,25 +154,49 @@ class LoopStore(BaseStore):
                 ],
             )  # fmt: skip
             stored = self.cycle(cycle.id)
-            self.audit("cycle", cycle.id, "update", before=before, after=stored)
+            self._audit("cycle", cycle.id, "update", before=before, after=stored)
         return stored
 
-    def set_phase(
-        self, cycle_id: uuid.UUID, phase: Phase, at: datetime | None = None, action: str = "phase"
-    ) -> Cycle:
-        """Move a cycle to ``phase`` and stamp when; loop.py decides whether the move is allowed."""
+    def set_phase(self, cycle_id: uuid.UUID, phase: Phase, at: datetime | None = None,
+            action: str = "phase", expected: Phase | None = None) -> Cycle:  # fmt: skip
+        """Move a cycle to ``phase`` from ``expected`` (the phase the caller checked; default:
+        as stored) and stamp when; loop.py decides whether the move is allowed."""
         with self.write(Area.LOOP):
             before = self.cycle(cycle_id)
+            seen = before.phase if expected is None else expected
             column = _PHASE_COLUMNS[phase]
-            self.cur.execute(
-                f"UPDATE cycle SET phase = ?, {column} = ? WHERE id = ?",
-                [phase.value, at or now(), cycle_id],
+            # Only from the phase checked: the database refuses to make one move twice, so a
+            # lost race neither writes a no-op entry nor overwrites the stamp of the winner.
+            moved = self._changed(
+                f"UPDATE cycle SET phase = ?, {column} = ? WHERE id = ? AND phase = ?",
+                [phase.value, at or now(), cycle_id, seen.value],
             )
+            if not moved:
+                name, number, _ = self._cycle_state(cycle_id)
+                raise ChangedMeanwhile(
+                    "cycle_phase", campaign=name, number=number, seen=seen, now=before.phase
+                )
             stored = self.cycle(cycle_id)
-            self.audit(
+            self._audit(
                 "cycle", cycle_id, action, before={"phase": before.phase}, after={"phase": phase}
             )
         return stored
+
+    def record_next_start(self, closed: Cycle, opened: Cycle) -> None:
+        """Record in the audit that a campaign's loop turned from ``closed`` to ``opened``."""
+        with self.write(Area.LOOP):
+            # Only a turn that happened is recorded: the audit is no place for claims.
+            if self.cycle(closed.id).phase is not Phase.CLOSED or (
+                self.cycle(opened.id).previous_id != closed.id
+            ):
+                raise InvalidInput(
+                    f"cycle {opened.number} does not follow the closed cycle {closed.number}; "
+                    "only the next start records a turn of the loop"
+                )
+            self._audit(
+                "campaign", closed.campaign_id, "next_start",
+                before={"cycle": closed.number}, after={"cycle": opened.number},
+            )  # fmt: skip
 
     # -- feedback -------------------------------------------------------------------------
 
@@ -216,20 +230,20 @@ class LoopStore(BaseStore):
         fid = new_id()
         stamp = at or now()
         with self.write(Area.LOOP):
-            self.cycle(cycle_id)
+            self._cycle_state(cycle_id)
             if (
                 goal_id is not None
                 and self._one("SELECT 1 FROM goal WHERE id = ?", [goal_id]) is None
             ):
                 raise NotFound(f"no goal with id {goal_id}")
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO feedback ({_FEEDBACK_COLS}, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [fid, cycle_id, source.value, kind.value, body, FeedbackStatus.OPEN.value,
                  goal_id, None, stamp, stamp],
             )  # fmt: skip
             stored = self.feedback_item(fid)
-            self.audit("feedback", fid, "create", after=stored)
+            self._audit("feedback", fid, "create", after=stored)
         return stored
 
     def set_feedback_status(
@@ -237,17 +251,23 @@ class LoopStore(BaseStore):
         feedback_id: uuid.UUID,
         status: FeedbackStatus,
         optimization_id: uuid.UUID | None = None,
+        expected: FeedbackStatus | None = None,
     ) -> Feedback:
-        """Change a feedback item's status (and the optimization that addressed it)."""
+        """Change a feedback item's status (and the optimization that addressed it) from
+        ``expected`` (the status the caller saw; default: as stored)."""
         with self.write(Area.LOOP):
             before = self.feedback_item(feedback_id)
+            seen = before.status if expected is None else expected
             opt = optimization_id if optimization_id is not None else before.optimization_id
-            self.cur.execute(
-                "UPDATE feedback SET status = ?, optimization_id = ?, updated_at = ? WHERE id = ?",
-                [status.value, opt, now(), feedback_id],
+            moved = self._changed(
+                "UPDATE feedback SET status = ?, optimization_id = ?, updated_at = ? "
+                "WHERE id = ? AND status = ?",
+                [status.value, opt, now(), feedback_id, seen.value],
             )
+            if not moved:
+                raise ChangedMeanwhile("feedback", seen=seen, now=before.status)
             stored = self.feedback_item(feedback_id)
-            self.audit("feedback", feedback_id, "status", before=before, after=stored)
+            self._audit("feedback", feedback_id, "status", before=before, after=stored)
         return stored
 
     def open_criticism(self) -> list[OpenCriticism]:
@@ -281,13 +301,13 @@ class LoopStore(BaseStore):
         """Record what changes next and why; the feedback it answers becomes addressed."""
         what = require_text(opt.what, "what changes")
         with self.write(Area.LOOP):
-            self.cycle(opt.cycle_id)
+            self._cycle_state(opt.cycle_id)
             for lid in opt.learning_ids:
                 self.learning(lid)
             for fid in opt.feedback_ids:
                 self.feedback_item(fid)
             stamp = opt.created_at or now()
-            self.cur.execute(
+            self._exec(
                 f"INSERT INTO optimization ({_OPT_COLS}, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [opt.id, opt.cycle_id, what, opt.why.strip(), list(opt.learning_ids),
@@ -297,124 +317,5 @@ class LoopStore(BaseStore):
                 if self.feedback_item(fid).status is FeedbackStatus.OPEN:
                     self.set_feedback_status(fid, FeedbackStatus.ADDRESSED, opt.id)
             stored = self.optimization(opt.id)
-            self.audit("optimization", opt.id, "create", after=stored)
+            self._audit("optimization", opt.id, "create", after=stored)
         return stored
-
-    # -- learnings ------------------------------------------------------------------------
-
-    def learning(self, learning_id: uuid.UUID | str) -> Learning:
-        """Return one learning by id (a unique prefix of at least 6 characters also works)."""
-        text = str(learning_id).strip()
-        if isinstance(learning_id, uuid.UUID) or len(text) == 36:
-            lid = parse_uuid(learning_id, "learning")
-            row = self._one(f"SELECT {_LEARNING_COLS} FROM learning WHERE id = ?", [lid])
-        else:
-            if len(text) < 6:
-                raise NotFound(f"no learning with id '{text}' (give at least 6 characters)")
-            rows = self._all(
-                f"SELECT {_LEARNING_COLS} FROM learning WHERE CAST(id AS VARCHAR) LIKE ? LIMIT 2",
-                [text.lower() + "%"],
-            )
-            if len(rows) > 1:
-                raise InvalidInput(f"the id '{text}' fits several learnings; give more characters")
-            row = rows[0] if rows else None
-        if row is None:
-            raise NotFound(f"no learning with id '{text}'")
-        return _learning(row)
-
-    def learnings(
-        self, cycle_id: uuid.UUID | None = None, carried_into: uuid.UUID | None = None
-    ) -> list[Learning]:
-        """Return learnings of a cycle, or those carried into a cycle, or all; oldest first."""
-        where, params = "", []
-        if cycle_id is not None:
-            where, params = "WHERE cycle_id = ?", [cycle_id]
-        elif carried_into is not None:
-            where, params = "WHERE carried_into_id = ?", [carried_into]
-        rows = self._all(
-            f"SELECT {_LEARNING_COLS} FROM learning {where} ORDER BY created_at, id", params
-        )
-        return [_learning(r) for r in rows]
-
-    def add_learning(self, learning: Learning) -> Learning:
-        """Store a learning of a cycle (decision pending unless given); return it."""
-        statement = require_text(learning.statement, "the learning")
-        with self.write(Area.LOOP):
-            self.cycle(learning.cycle_id)
-            stamp = learning.created_at or now()
-            self.cur.execute(
-                f"INSERT INTO learning ({_LEARNING_COLS}, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    learning.id, learning.cycle_id, statement, learning.evidence.strip(),
-                    learning.evidence_snapshot,
-                    learning.confidence.value if learning.confidence else None,
-                    _tags(learning.tags), learning.decision.value, learning.carried_into_id,
-                    learning.applied, learning.applied_reason.strip(),
-                    learning.outcome.value if learning.outcome else None, stamp,
-                    learning.decided_at, stamp,
-                ],
-            )  # fmt: skip
-            stored = self.learning(learning.id)
-            self.audit("learning", learning.id, "create", after=stored)
-        return stored
-
-    def update_learning(self, learning: Learning, action: str = "update") -> Learning:
-        """Save every field of an edited learning; return it as stored."""
-        statement = require_text(learning.statement, "the learning")
-        with self.write(Area.LOOP):
-            before = self.learning(learning.id)
-            decided_at = before.decided_at
-            if learning.decision is not before.decision:
-                decided_at = None if learning.decision is Decision.PENDING else now()
-            self.cur.execute(
-                "UPDATE learning SET statement = ?, evidence = ?, evidence_snapshot = ?, "
-                "confidence = ?, tags = ?, decision = ?, decided_at = ?, carried_into_id = ?, "
-                "applied = ?, applied_reason = ?, outcome = ?, updated_at = ? WHERE id = ?",
-                [
-                    statement, learning.evidence.strip(), learning.evidence_snapshot,
-                    learning.confidence.value if learning.confidence else None,
-                    _tags(learning.tags), learning.decision.value, decided_at,
-                    learning.carried_into_id, learning.applied, learning.applied_reason.strip(),
-                    learning.outcome.value if learning.outcome else None, now(), learning.id,
-                ],
-            )  # fmt: skip
-            stored = self.learning(learning.id)
-            self.audit("learning", learning.id, action, before=before, after=stored)
-        return stored
-
-    def record_carried_result(
-        self,
-        learning_id: uuid.UUID | str,
-        cycle_id: uuid.UUID,
-        applied: bool,
-        reason: str,
-        outcome: Outcome | None,
-    ) -> Learning:
-        """Record in one transaction whether a carried learning was applied and its outcome."""
-        with self.write(Area.LOOP):
-            # Read inside the write: the learning may have been carried elsewhere meanwhile.
-            before = self.learning(learning_id)
-            if before.carried_into_id != cycle_id:
-                number = self.cycle(cycle_id).number
-                raise InvalidInput(
-                    f"learning {str(before.id)[:8]} was not carried into cycle {number}"
-                )
-            self.cur.execute(
-                "UPDATE learning SET applied = ?, applied_reason = ?, updated_at = ? WHERE id = ?",
-                [applied, reason.strip(), now(), before.id],
-            )
-            marked = self.learning(before.id)
-            self.audit("learning", before.id, "apply", before=before, after=marked)
-            self.cur.execute(
-                "UPDATE learning SET outcome = ?, updated_at = ? WHERE id = ?",
-                [outcome.value if outcome else None, now(), before.id],
-            )
-            stored = self.learning(before.id)
-            self.audit("learning", before.id, "outcome", before=marked, after=stored)
-        return stored
-
-    def decide_learning(self, learning_id: uuid.UUID | str, decision: Decision) -> Learning:
-        """Record the decision on a learning; return it."""
-        learning = replace(self.learning(learning_id), decision=decision)
-        return self.update_learning(learning, action="decide")

@@ -28,10 +28,10 @@ class UserStore(BaseStore):
         with self.write(Area.USER):
             if self._one("SELECT 1 FROM app_user WHERE username = ?", [name]):
                 raise Conflict(f"a user '{name}' already exists")
-            self.cur.execute(
+            self._exec(
                 "INSERT INTO app_user VALUES (?, ?, ?, ?)",
                 [name, display_name.strip() or name, role.value, now()],
             )
             stored = self.user(name)
-            self.audit("user", name, "create", after=stored)
+            self._audit("user", name, "create", after=stored)
         return stored

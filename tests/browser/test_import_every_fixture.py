@@ -33,6 +33,7 @@ def disjoint_groups(names: list[str]) -> dict[str, int]:
     """Give each fixture the first group whose files it shares no fact key with: imported into
     that group's database, all its rows are new."""
     stores: list[Store] = []
+    databases: list[Database] = []
     group: dict[str, int] = {}
     try:
         for name in names:
@@ -44,12 +45,13 @@ def disjoint_groups(names: list[str]) -> dict[str, int]:
                     group[name] = i
                     break
             else:
-                stores.append(Store(Database.open(":memory:")))
+                databases.append(Database.open(":memory:"))
+                stores.append(Store(databases[-1]))
                 service.run(stores[-1], data, name)
                 group[name] = len(stores) - 1
     finally:
-        for store in stores:
-            store.db.close()
+        for database in databases:
+            database.close()
     return group
 
 

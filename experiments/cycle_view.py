@@ -1,0 +1,178 @@
+"""How a cycle is shown: the cycle page's workspace, its phase stepper, the timeline's bars and
+the document of 'cycle show'.
+
+The page reads a ``Workspace`` and renders it; the rules behind each field (which phase comes
+next, what blocks the next start, what is carried) are loop.py's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from experiments.errors import NotFound
+from experiments.loop import (
+    BACK,
+    CARRIED,
+    FORWARD,
+    LAST_OPEN_PHASE,
+    Blocker,
+    blockers,
+    current_cycle,
+    inputs,
+    next_feedback_status,
+    planned_from,
+    suggested_window,
+)
+from experiments.models import (
+    Campaign,
+    Cycle,
+    Decision,
+    Feedback,
+    FeedbackStatus,
+    Learning,
+    Optimization,
+    Phase,
+)
+from experiments.store import Store
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One phase in a cycle's stepper: done, current or to come, and when it was entered."""
+
+    phase: Phase
+    state: str  # "done", "current" or "todo"
+    at: datetime | None
+
+
+def steps(cycle: Cycle) -> list[Step]:
+    """Return the stepper of a cycle: every phase with its state and when it was entered."""
+    order = list(FORWARD) + [LAST_OPEN_PHASE, Phase.CLOSED]
+    # A closed cycle has been through every step, the next start included.
+    here = len(order) if cycle.phase is Phase.CLOSED else order.index(cycle.phase)
+    return [
+        Step(p, "done" if i < here else "current" if i == here else "todo",
+             cycle.phase_changed_at.get(p.value))
+        for i, p in enumerate(order)
+    ]  # fmt: skip
+
+
+# The cycle page's tabs: one per open phase, then the cycle's learnings.
+LEARNINGS_TAB = "learnings"
+TABS: tuple[str, ...] = (*(p.value for p in (*FORWARD, LAST_OPEN_PHASE)), LEARNINGS_TAB)
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    """Everything the cycle page shows of one cycle: the page reads it and renders, no rules."""
+
+    campaign: Campaign
+    cycles: tuple[Cycle, ...]
+    cycle: Cycle
+    locked: bool  # a closed cycle is read-only
+    numbers: Mapping[uuid.UUID, int]  # cycle id → number, for learnings from or into cycles
+    own: tuple[Learning, ...]  # the cycle's own learnings
+    carried_in: tuple[Learning, ...]  # learnings carried into this cycle (its inputs)
+    restatable: frozenset[uuid.UUID]  # carried learnings that may be recorded again to retest
+    feedback: tuple[Feedback, ...]
+    next_status: Mapping[uuid.UUID, FeedbackStatus]  # feedback id → the status it moves on to
+    optimizations: tuple[Optimization, ...]
+    goal_names: Mapping[uuid.UUID, str]
+    pending: tuple[Learning, ...]  # own learnings still waiting for a decision
+    blockers: tuple[Blocker, ...]  # why the next start would be refused now
+    carried: tuple[Learning, ...]  # own learnings going into the next cycle
+    dropped: int  # own learnings staying behind
+    earlier_criticism: tuple[tuple[Feedback, int], ...]  # open criticism of earlier cycles
+    spent: float | None  # spend of the campaign's facts inside the window
+    budget_used: float | None  # spent / budget, where both are known
+    back_to: Phase | None  # where a step back leads (None: no step back)
+    forward_to: Phase | None  # where a step forward leads (None: the next start is next)
+    opening_tab: str  # the phase the cycle is in; a closed cycle opens on what it learned
+    next_window: tuple[date, date]
+    next_changes: str  # the next cycle's planned changes, from this cycle's optimizations
+
+    @property
+    def can_turn(self) -> bool:
+        """Return True when the next start is the step to offer (the last open phase)."""
+        return not self.locked and self.forward_to is None
+
+
+def workspace(
+    store: Store, campaign_id: uuid.UUID, number: int | None, today: date
+) -> Workspace | None:
+    """Return the cycle page's view of cycle ``number`` (default: the current one), or None
+    when the campaign has no cycle yet."""
+    campaign = store.campaign(campaign_id)
+    cycles = tuple(store.cycles(campaign.id))
+    if not cycles:
+        return None
+    by_number = {c.number: c for c in cycles}
+    cycle = by_number.get(number) if number is not None else None
+    cycle = cycle or current_cycle(store, campaign.id) or cycles[-1]
+    locked = cycle.phase is Phase.CLOSED
+    own = tuple(store.learnings(cycle_id=cycle.id))
+    carried_in = tuple(inputs(store, cycle))
+    feedback = tuple(store.feedback(cycle.id))
+    optimizations = tuple(store.optimizations(cycle.id))
+    found = tuple(blockers(store, cycle))
+    carried = tuple(x for x in own if x.decision in CARRIED)
+    spent = store.campaign_spend(campaign.id, cycle.start, cycle.end)
+    earlier = tuple(
+        (c.feedback, c.cycle_number)
+        for c in store.open_criticism()
+        if c.campaign_id == campaign.id and c.cycle_number < cycle.number
+    )
+    return Workspace(
+        campaign=campaign, cycles=cycles, cycle=cycle, locked=locked,
+        numbers={c.id: c.number for c in cycles}, own=own, carried_in=carried_in,
+        restatable=frozenset(
+            x.id for x in carried_in if x.decision is Decision.RETEST and not locked
+        ),
+        feedback=feedback,
+        next_status={f.id: s for f in feedback if (s := next_feedback_status(f)) is not None},
+        optimizations=optimizations, goal_names={g.id: g.name for g in store.goals()},
+        pending=tuple(x for x in own if x.decision is Decision.PENDING), blockers=found,
+        carried=carried, dropped=len(own) - len(carried), earlier_criticism=earlier,
+        spent=spent,
+        budget_used=spent / cycle.budget if spent is not None and cycle.budget else None,
+        back_to=None if locked else BACK.get(cycle.phase),
+        forward_to=None if locked else FORWARD.get(cycle.phase),
+        opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
+        next_window=suggested_window(cycle, today), next_changes=planned_from(optimizations),
+    )  # fmt: skip
+
+
+def cycle_document(store: Store, campaign: Campaign, number: int | None = None) -> dict[str, Any]:
+    """Return a cycle as the JSON document of 'cycle show': its own and its carried learnings."""
+    cycle = (
+        store.cycle_by_number(campaign.id, number) if number else current_cycle(store, campaign.id)
+    )
+    if cycle is None:
+        raise NotFound(f"'{campaign.name}' has no cycle yet; start one with 'cycle start'")
+    numbers = {c.id: c.number for c in store.cycles(campaign.id)}
+    rows = [(x, numbers.get(x.cycle_id)) for x in inputs(store, cycle)]
+    rows += [(x, None) for x in store.learnings(cycle_id=cycle.id)]
+    return {
+        "campaign": campaign.name, "number": cycle.number, "phase": cycle.phase.value,
+        "start": cycle.start, "end": cycle.end, "hypothesis": cycle.hypothesis,
+        "learnings": [
+            {"id": str(x.id), "text": x.statement, "decision": x.decision.value,
+             "carried_from": origin, "outcome": x.outcome.value if x.outcome else None}
+            for x, origin in rows
+        ],
+    }  # fmt: skip
+
+
+def timeline_rows(store: Store) -> list[dict[str, Any]]:
+    """Return every cycle with a window as a timeline bar: campaign, number, phase, dates, id."""
+    names = {c.id: c.name for c in store.campaigns()}
+    return [
+        {"campaign": names[c.campaign_id], "number": c.number, "phase": c.phase.value,
+         "start": c.start, "end": c.end, "id": str(c.id)}
+        for c in store.cycles()
+        if c.start is not None and c.end is not None and c.campaign_id in names
+    ]  # fmt: skip
