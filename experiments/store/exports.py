@@ -36,14 +36,22 @@ class _Export:
     """A table people can export: its columns (SQL expression, label) and where rows come from."""
 
     columns: tuple[tuple[str, str], ...]
-    source: str  # FROM … ORDER BY …
+    source: str  # FROM … (joins)
+    order: str  # ORDER BY …
+    # Where the rows are counted, when a join that adds no rows can be left out (the overview
+    # counts the facts on every run: 80 ms with the join at 2 M facts, under 5 ms without).
+    counted: str = ""
 
     def sql(self, values: tuple[str, ...] | None = None) -> str:
         """Return the statement, each column's expression replaced by ``values`` if given."""
         exprs = values or tuple(e for e, _ in self.columns)
         labels = (label for _, label in self.columns)
         select = ", ".join(f"{e} AS {_quoted(a)}" for e, a in zip(exprs, labels, strict=True))
-        return f"SELECT {select} {self.source}"
+        return f"SELECT {select} {self.source} {self.order}"
+
+    def count_sql(self) -> str:
+        """Return the statement that counts the rows (without sorting them first)."""
+        return f"SELECT count(*) {self.counted or self.source}"
 
 
 def _quoted(name: str) -> str:
@@ -71,14 +79,15 @@ _EXPORTS: dict[str, _Export] = {
                  "c.competitive_context", "c.success_measure",
                  "array_to_string(c.stakeholders, ', ') AS stakeholders", _ALIASES,
                  "c.created_at"),
-        "FROM campaign c ORDER BY lower(c.name)",
+        "FROM campaign c", "ORDER BY lower(c.name)",
     ),
     "cycles": _Export(
         _columns("c.name AS campaign", "cy.number AS cycle", "cy.phase", "cy.start_date",
                  "cy.end_date", "cy.hypothesis", "cy.planned_changes", "cy.budget",
                  "cy.went_live", "array_to_string(cy.channels, ', ') AS channels", "cy.start_at",
                  "cy.closed_at"),
-        "FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id ORDER BY lower(c.name), cy.number",
+        "FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id",
+        "ORDER BY lower(c.name), cy.number",
     ),
     "learnings": _Export(
         _columns("c.name AS campaign", "cy.number AS cycle", "l.statement", "l.evidence",
@@ -86,7 +95,7 @@ _EXPORTS: dict[str, _Export] = {
                  "l.decided_at", "nx.number AS carried_into_cycle", "l.applied",
                  "l.applied_reason", "l.outcome"),
         "FROM learning l JOIN cycle cy ON cy.id = l.cycle_id "
-        "JOIN campaign c ON c.id = cy.campaign_id LEFT JOIN cycle nx ON nx.id = l.carried_into_id "
+        "JOIN campaign c ON c.id = cy.campaign_id LEFT JOIN cycle nx ON nx.id = l.carried_into_id",
         "ORDER BY lower(c.name), cy.number, l.created_at",
     ),
     "goals": _Export(
@@ -94,14 +103,15 @@ _EXPORTS: dict[str, _Export] = {
                  "g.period_end", "g.scope_kind", "coalesce(c.name, g.scope_value) AS scope",
                  "g.owner", "g.objective"),
         "FROM goal g LEFT JOIN campaign c "
-        "ON g.scope_kind = 'campaign' AND CAST(c.id AS VARCHAR) = g.scope_value "
+        "ON g.scope_kind = 'campaign' AND CAST(c.id AS VARCHAR) = g.scope_value",
         "ORDER BY lower(g.name)",
     ),
     "facts": _Export(
         _columns("f.platform", "f.source_campaign", "f.variant", "f.date",
                  *(f"f.{m}" for m in BASE_METRICS), "i.file_name AS import_file"),
-        "FROM metric_fact f LEFT JOIN import i ON i.id = f.import_id "
+        "FROM metric_fact f LEFT JOIN import i ON i.id = f.import_id",
         "ORDER BY f.date, f.platform, f.source_campaign, f.variant",
+        counted="FROM metric_fact f",
     ),
 }  # fmt: skip
 EXPORT_TABLES: tuple[str, ...] = tuple(_EXPORTS)
@@ -153,7 +163,7 @@ class ExportStore(BaseStore):
 
     def export_count(self, table: str) -> int:
         """Return how many rows an export of the table has."""
-        row = self._one(f"SELECT count(*) FROM ({self._export(table).sql()})")
+        row = self._one(self._export(table).count_sql())
         return int(row[0]) if row else 0
 
     def export_table(self, table: str) -> pd.DataFrame:
@@ -191,7 +201,7 @@ class ExportStore(BaseStore):
             return export.sql(values)
         # The byte order mark that tells Excel the file is UTF-8 rides on the first label.
         (first, label), *rest = export.columns
-        return _Export(((first, _BOM + label), *rest), export.source).sql(values)
+        return _Export(((first, _BOM + label), *rest), export.source, export.order).sql(values)
 
     def copy_export_csv(self, table: str, path: Path) -> int:
         """Write an exportable table as formula-safe CSV (UTF-8 with BOM, CRLF) to ``path``,
