@@ -197,3 +197,22 @@ class DatabaseUnreadable(DatabaseTrouble):
 
     exit_code = 11
     area = "unreadable"
+
+
+class FileWriteError(InvalidInput):
+    """A file could not be written to the end; ``reason`` is why (a full disk, a size limit)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the file could not be written ({reason})")
+        self.reason = reason
+
+
+class ExportTooLarge(InvalidInput):
+    """A table has more rows than one Excel sheet holds."""
+
+    def __init__(self, table: str, rows: int, limit: int) -> None:
+        super().__init__(
+            f"{table} has {rows:,} rows, more than one Excel sheet holds ({limit:,} below the "
+            "header); export it as .csv instead"
+        )
+        self.table, self.rows, self.limit = table, rows, limit

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from experiments import display
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import t
-from experiments.importers import generic, service
+from experiments.importers import gaps, generic, service
 from experiments.importers.decoding import MAX_FILE_BYTES
+from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.importers.plan import Notice, UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.service import ImportSummary, Progress
@@ -29,14 +30,17 @@ if TYPE_CHECKING:
     from experiments.store import Store
 
 __all__ = [
-    "MAX_FILE_BYTES", "NUMBER_STYLES", "Detail", "History", "ImportSummary", "JustImported",
-    "LastImport", "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress",
-    "Total", "details", "history", "is_workbook", "last_import", "platform_choices",
-    "platform_title", "preview", "run_import", "save_mapping", "target_label", "totals", "undo",
-    "upload_key",
+    "BLANK_LINE_CHOICES", "MAX_FILE_BYTES", "NUMBER_STYLES", "BlankLines", "Detail", "History",
+    "ImportSummary", "JustImported", "LastImport", "MappingColumn", "MappingForm", "Notice",
+    "Preview", "PreviewState", "Progress", "Total", "details", "history", "is_workbook",
+    "last_import", "platform_choices", "platform_title", "preview", "run_import", "save_mapping",
+    "target_label", "totals", "undo", "upload_key",
 ]  # fmt: skip
 
 NUMBER_STYLES: tuple[NumberStyle, ...] = tuple(NumberStyle)
+# What a person can choose when rows of the same table go on below a blank line.
+BLANK_LINE_CHOICES: tuple[BlankLines, ...] = (BlankLines.PAST, BlankLines.STOP)
+_BLANK_LINE_NOTICES = ("import.warn.blank_lines_past", "import.warn.blank_lines_stop")
 _WORKBOOK_SUFFIXES = (".xlsx",)
 _DELIMITERS = {",": "import.delim.comma", ";": "import.delim.semicolon", "\t": "import.delim.tab"}
 
@@ -48,6 +52,7 @@ class PreviewState(StrEnum):
     DUPLICATE = "duplicate"  # the same bytes are in place from an earlier import
     JUST_IMPORTED = "just_imported"  # this very upload was just imported: say so, once
     UNKNOWN = "unknown"  # no platform or saved mapping knows its header: map it
+    BLANK_LINES = "blank_lines"  # rows go on below a blank line: all rows, or those above it?
     FAILED = "failed"  # the file cannot be read; the message says why
 
 
@@ -105,6 +110,9 @@ class Preview:
     totals: tuple[Total, ...] = ()
     mapping: MappingForm | None = None
     error: str | None = None
+    # Blank lines inside the data: the first one and the rows below it, for the choice.
+    blank_lines: Mapping[str, object] | None = None
+    notices: tuple[Notice, ...] = ()  # the warnings about the file besides the blank lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,12 +187,17 @@ def preview(
     upload_id: str,
     just_imported: JustImported | None = None,
     rows: int = 10,
+    blank_lines: BlankLines | None = None,
 ) -> Preview:
-    """Return the dry run of an upload: nothing is written."""
+    """Return the dry run of an upload: nothing is written. ``blank_lines`` is the choice made
+    for rows below a blank line inside the data (None: not made yet)."""
     try:
         summary = service.run(
-            store, data, name, platform=platform, sheet=sheet, dry_run=True, preview_rows=rows
-        )
+            store, data, name, platform=platform, sheet=sheet, dry_run=True, preview_rows=rows,
+            blank_lines=blank_lines or BlankLines.REFUSE,
+        )  # fmt: skip
+    except BlankLinesInData as e:
+        return Preview(PreviewState.BLANK_LINES, blank_lines=gaps.where(e.gap))
     except UnknownExport as e:
         if platform is not None:  # a chosen platform that does not fit is an error, not a form
             return Preview(PreviewState.FAILED, error=str(e))
@@ -194,7 +207,11 @@ def preview(
     except TrackerError as e:
         return Preview(PreviewState.FAILED, error=str(e))
     if summary.duplicate is None:
-        return Preview(PreviewState.READY, summary, details(summary), totals(summary))
+        gap = None if summary.gap is None else gaps.where(summary.gap)
+        # The page asks about the blank lines itself, above the preview.
+        notices = tuple(n for n in summary.notices if n.key not in _BLANK_LINE_NOTICES)
+        return Preview(PreviewState.READY, summary, details(summary), totals(summary),
+                       blank_lines=gap, notices=notices)  # fmt: skip
     state = (
         PreviewState.JUST_IMPORTED
         if just_imported is not None
@@ -227,9 +244,11 @@ def run_import(
     sheet: str | None,
     upload_id: str,
     progress: Progress | None = None,
+    blank_lines: BlankLines | None = None,
 ) -> JustImported:
     """Import an upload in one transaction; return it, remembered with the upload it came from."""
-    summary = service.run(store, data, name, platform=platform, sheet=sheet, progress=progress)
+    summary = service.run(store, data, name, platform=platform, sheet=sheet, progress=progress,
+                          blank_lines=blank_lines or BlankLines.REFUSE)  # fmt: skip
     return JustImported(upload_id, summary)
 
 

@@ -28,13 +28,14 @@ def _just_imported() -> iv.JustImported | None:
 
 
 def _preview(data: bytes, name: str, upload_id: str, platform: str | None,
-             sheet: str | None) -> iv.Preview:  # fmt: skip
+             sheet: str | None, blank_lines: iv.BlankLines | None) -> iv.Preview:  # fmt: skip
     """Return the dry run of the upload, kept per upload, file and choice across reruns."""
-    key = iv.upload_key(data, name, upload_id, platform, sheet)
+    key = iv.upload_key(data, name, upload_id, platform, sheet, blank_lines)
     cached = st.session_state.get(PREVIEW)
     if cached is None or cached[0] != key:
         result = iv.preview(s, data, name, platform=platform, sheet=sheet, upload_id=upload_id,
-                            just_imported=_just_imported())  # fmt: skip
+                            just_imported=_just_imported(),
+                            blank_lines=blank_lines)  # fmt: skip
         st.session_state[PREVIEW] = (key, result)
         cached = st.session_state[PREVIEW]
     preview: iv.Preview = cached[1]
@@ -82,7 +83,7 @@ def _show_preview(view: iv.Preview) -> None:
         column.markdown(f"{tr(label)}  \n**{escape_markdown(value)}**")
     _counts(p)
     st.caption(tr("import.skipped", **p.skipped))
-    for notice in p.notices:
+    for notice in view.notices:
         values = {k: escape_markdown(v) for k, v in notice.values.items()}
         st.warning(tr(notice.key, **values), icon=":material/warning:")
     st.markdown(f"**{tr('import.totals')}**")
@@ -98,14 +99,24 @@ def _show_last(last: iv.LastImport) -> None:
     st.table(_totals(iv.totals(last.summary)), hide_index=True)
 
 
-def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: str | None) -> None:
+def _blank_lines(view: iv.Preview, key: str) -> None:
+    """Ask what to import when rows of the same table go on below a blank line."""
+    where = view.blank_lines or {}
+    st.warning(tr("import.blank_lines", **where), icon=":material/warning:")
+    st.radio(tr("import.blank_lines.choice", **where), iv.BLANK_LINE_CHOICES, key=key, index=None,
+             format_func=lambda c: tr(f"import.blank_lines.{c}", **where))  # fmt: skip
+
+
+def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: str | None,
+         blank_lines: iv.BlankLines | None) -> None:  # fmt: skip
     bar = st.progress(0.0, text=tr("import.step.read"))
 
     def progress(share: float, step: str) -> None:
         bar.progress(share, text=tr(f"import.step.{step}"))
 
     done = attempt(partial(iv.run_import, s, data, name, platform=platform, sheet=sheet,
-                           upload_id=upload_id, progress=progress))  # fmt: skip
+                           upload_id=upload_id, progress=progress,
+                           blank_lines=blank_lines))  # fmt: skip
     if done is not None:
         _forget()
         # Remembered so that the rerun, with the same upload still in the uploader, shows it as
@@ -259,7 +270,12 @@ if uploaded is not None and iv.is_workbook(uploaded.name):
 view: iv.Preview | None = None
 if uploaded is not None:
     data = uploaded.getvalue()
-    view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet)
+    # Per upload: a new file asks again. Read before the radio is drawn: the preview needs it.
+    blank_key = f"import_blank_lines_{uploaded.file_id}"
+    chosen: iv.BlankLines | None = st.session_state.get(blank_key)
+    view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
+    if view.blank_lines is not None:
+        _blank_lines(view, blank_key)
     if view.state is iv.PreviewState.UNKNOWN:
         assert view.mapping is not None
         st.warning(tr("import.unknown", line=view.mapping.line), icon=":material/help:")
@@ -274,7 +290,7 @@ if uploaded is not None:
         _show_preview(view)
         st.caption(tr("import.nothing_written"))
         if st.button(tr("import.run"), key="import_run", type="primary"):
-            _run(data, uploaded.name, uploaded.file_id, platform, sheet)
+            _run(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
         _unlinked(view.summary.unlinked, view.summary.platform, "preview_")
 
 last = attempt(partial(iv.last_import, s, _just_imported(), view))

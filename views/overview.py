@@ -17,14 +17,14 @@ from experiments import charts, display, overview
 from experiments import welcome as welcome_view
 from experiments.db import default_target
 from experiments.demo import load_demo
-from experiments.exports import MIME, export_bytes
+from experiments.exports import export_bytes, offer
 from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.models import Alias, Comparator
 from experiments.reports import build_report, report_file_name
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
-from experiments.store.analytics import EXPORT_TABLES
+from experiments.store.exports import EXPORT_TABLES
 from views.common import (
     attempt,
     enum_label,
@@ -244,17 +244,25 @@ def downloads(s: Store) -> None:
     with right:
         chosen = st.selectbox(tr("export.table"), EXPORT_TABLES, key="export_table",
                               format_func=lambda n: t(f"export.table.{n}", language))  # fmt: skip
-        a, b = st.columns(2)
+        # Said here, before the click: what goes wrong while a download is made reaches only
+        # the server log, the page learns nothing of it.
+        what = offer(s, chosen)
 
         def export_file(fmt: str) -> bytes:
             return export_bytes(again(), chosen, fmt)
 
-        for col, fmt in ((a, "csv"), (b, "xlsx")):
+        for col, d in zip(st.columns(len(what.downloads)), what.downloads, strict=True):
             col.download_button(
-                tr(f"export.download_{fmt}"), key=f"download_{fmt}", icon=":material/table:",
-                data=partial(export_file, fmt),
-                file_name=f"{chosen}.{fmt}", mime=MIME[fmt], on_click="ignore",
+                tr(f"export.download_{d.fmt}"), key=f"download_{d.fmt}", icon=":material/table:",
+                data=partial(export_file, d.fmt), file_name=d.file_name, mime=d.mime,
+                on_click="ignore", disabled=d.refusal is not None,
             )  # fmt: skip
+        for d in what.downloads:
+            if d.refusal is not None:
+                st.warning(tr("export.too_many_rows", table=t(f"export.table.{chosen}", language),
+                              rows=fmt_number(d.refusal.rows, language),
+                              limit=fmt_number(d.refusal.limit, language)),
+                           icon=":material/warning:")  # fmt: skip
         st.caption(tr("export.help"))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.cli import Context
-from experiments.store.analytics import EXPORT_TABLES
+from experiments.store.exports import EXPORT_TABLES
 
 
 def register(sub: Any) -> None:

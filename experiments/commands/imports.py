@@ -28,6 +28,15 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--sheet", help="the workbook sheet to read (default: the first export found)")
     p.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    gap = p.add_mutually_exclusive_group()
+    gap.add_argument(
+        "--past-blank-lines", dest="blank_lines", action="store_const", const="past",
+        help="when rows of the same table follow a blank line inside the data, import them too",
+    )  # fmt: skip
+    gap.add_argument(
+        "--stop-at-blank-line", dest="blank_lines", action="store_const", const="stop",
+        help="when rows of the same table follow a blank line, import only the rows above it",
+    )  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=import_file)
 
@@ -44,6 +53,7 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
     """Import (or check) one file and print its summary; return the exit code."""
     # Imported here: every command module is loaded for each CLI call, the reader only for this.
     from experiments.importers import service
+    from experiments.importers.gaps import BlankLines
 
     path = Path(args.file)
     summary = service.run(
@@ -54,6 +64,7 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
         sheet=args.sheet,
         dry_run=args.dry_run,
         source=path,
+        blank_lines=BlankLines(args.blank_lines or BlankLines.REFUSE),
     )
     if args.json:
         ctx.print_json(summary.as_json())

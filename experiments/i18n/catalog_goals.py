@@ -170,6 +170,7 @@ EN = {
     "export.download_csv": "CSV",
     "export.download_xlsx": "Excel (XLSX)",
     "export.help": "Text that starts like a formula (=, +, -, @) gets a leading apostrophe, so a spreadsheet never runs it.",
+    "export.too_many_rows": "The table “{table}” has {rows} rows, more than one Excel sheet holds ({limit} below the header), so it cannot be downloaded as Excel. Download it as CSV instead: a CSV file has no row limit (Excel opens only its first {limit} rows, Power Query or a database reads them all).",
 }
 
 DE = {
@@ -342,4 +343,5 @@ DE = {
     "export.download_csv": "CSV",
     "export.download_xlsx": "Excel (XLSX)",
     "export.help": "Text, der wie eine Formel beginnt (=, +, -, @), bekommt ein Apostroph vorangestellt, damit eine Tabellenkalkulation ihn nie ausführt.",
+    "export.too_many_rows": "Die Tabelle „{table}“ hat {rows} Zeilen, mehr als ein Excel-Tabellenblatt fasst ({limit} unter der Kopfzeile), daher ist kein Excel-Download möglich. Laden Sie die Tabelle stattdessen als CSV herunter: Eine CSV-Datei hat keine Zeilengrenze (Excel öffnet nur ihre ersten {limit} Zeilen, Power Query oder eine Datenbank lesen alle).",
 }

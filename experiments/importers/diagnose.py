@@ -69,7 +69,7 @@ def _walk(p: Prepared) -> tuple[array[int], ImportFormatError | None]:
                     "parts as separate files",
                     line=line,
                 )
-            line = p.table.first_line + reader.line_num
+            line = p.table.file_line(reader.line_num + 1)
 
 
 def _name(delimiter: str) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 from types import TracebackType
 
 from experiments.errors import ImportFormatError
-from experiments.importers import decoding, registry, tables, values, workbook
+from experiments.importers import decoding, gaps, registry, tables, values, workbook
+from experiments.importers.gaps import BlankLines
 from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
@@ -89,6 +90,9 @@ class Prepared:
     body: Path
     # Lines of ``body`` above the first data row (an export read where it lies).
     skip: int = 0
+    # Blank lines inside the data with more rows of the table below them, and what was chosen.
+    gap: tables.Gap | None = None
+    blank_lines: BlankLines = BlankLines.REFUSE
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -226,10 +230,12 @@ def prepare(
     max_bytes: int = decoding.MAX_FILE_BYTES,
     sha256: str | None = None,
     source: Path | None = None,
+    blank_lines: BlankLines = BlankLines.REFUSE,
 ) -> Prepared:
     """Return the plan for importing a file; raise ImportFormatError, or UnknownExport for a
     header that neither a platform nor a saved mapping knows. ``source`` is where ``data``
-    lies on disk, if it does."""
+    lies on disk, if it does; ``blank_lines`` says what to do when rows of the same table go
+    on below a blank line (by default: raise BlankLinesInData)."""
     decoding.check_container(data, name, max_bytes)
     candidates, override = _identify(name, platform, mappings)
     identify = _matcher(candidates, override)
@@ -246,13 +252,18 @@ def prepare(
     table = tables.locate(text, name, header, dialect, campaign)
     sample = _sample(text, table, name)
     style, columns, notices = _formats(sample, columns, dialect, plat)
+    gap = tables.continuation(text, table, dialect, gaps.fits(columns, style))
+    if gap is not None:
+        table, key = gaps.choose(name, table, gap, blank_lines)
+        notices += (Notice(key, gaps.where(gap)),)
     if encoding == "ISO-8859-1":
         notices += (Notice("import.warn.latin1"),)
     body, skip, tmp = _body(text, table, encoding, source)
     return Prepared(
         file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
         encoding=encoding, sheet=sheet, platform=plat, dialect=dialect, table=table,
-        columns=columns, number_style=style, notices=notices, body=body, skip=skip, _tmp=tmp,
+        columns=columns, number_style=style, notices=notices, body=body, skip=skip, gap=gap,
+        blank_lines=blank_lines, _tmp=tmp,
     )  # fmt: skip
 
 
@@ -261,16 +272,18 @@ def _body(
 ) -> tuple[Path, int, tempfile.TemporaryDirectory[str] | None]:
     # A UTF-8 file on disk whose table runs to its end is read where it lies, lines above the
     # table skipped; anything else gets its data rows written out as UTF-8 (no copy of 80 MB
-    # otherwise).
+    # otherwise), part after part when blank lines inside the data are gaps.
     rest = bytes(memoryview(text)[table.end :])
     if source is not None and encoding.startswith("UTF-8") and not table.totals:
-        if not rest.strip(b"\r\n"):
+        if not rest.strip(b"\r\n") and not table.parts:
             return source, table.first_line - 1, None
     tmp = tempfile.TemporaryDirectory(prefix="import-")
     body = Path(tmp.name) / "rows.csv"
+    parts = [(part.start, part.end) for part in table.parts] or [(table.start, table.end)]
     with body.open("wb") as f:
-        f.write(memoryview(text)[table.start : table.end])
-        f.write(b"\n")
+        for start, end in parts:
+            f.write(memoryview(text)[start:end])
+            f.write(b"\n")
     return body, 0, tmp
 
 
@@ -345,7 +358,7 @@ def _sample(text: bytes | memoryview, table: tables.Table, name: str) -> list[li
     try:
         return [row for _, row in zip(range(SAMPLE_ROWS), rows, strict=False)]
     except csv.Error as e:
-        raise tables.unreadable_row(name, table.first_line + rows.line_num - 1, e) from None
+        raise tables.unreadable_row(name, table.file_line(rows.line_num), e) from None
 
 
 def _formats(

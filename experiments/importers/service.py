@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.errors import DuplicateKey, FileUnreadable
 from experiments.importers import decoding, diagnose
+from experiments.importers.gaps import BlankLines
 from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import platform_title
+from experiments.importers.tables import Gap
 from experiments.models import FactWrite, ImportRecord
 
 if TYPE_CHECKING:
@@ -49,6 +51,10 @@ class ImportSummary:
     without_campaign: int = 0
     first_rows: pd.DataFrame | None = field(default=None, compare=False)
     duplicate: ImportRecord | None = None
+    # Blank lines inside the data with rows of the same table below them: where, and whether
+    # the rows below were read (past) or left out (stop).
+    gap: Gap | None = None
+    blank_lines: BlankLines = BlankLines.REFUSE
 
     @property
     def platform_title(self) -> str:
@@ -76,7 +82,16 @@ class ImportSummary:
             "sheet": self.sheet,
             "unlinked_campaigns": list(self.unlinked),
             "warnings": [n.key for n in self.notices],
+            "blank_lines": self._blank_lines_json(),
         }
+
+    def _blank_lines_json(self) -> dict[str, Any] | None:
+        # The blank lines inside the data, the lines of the rows below them, and whether read.
+        if self.gap is None:
+            return None
+        rows = [self.gap.first_line, self.gap.last_line]
+        read = self.blank_lines is BlankLines.PAST
+        return {"lines": list(self.gap.blank_lines), "rows_below": rows, "read": read}
 
 
 def _duplicate(record: ImportRecord, name: str, dry_run: bool) -> ImportSummary:
@@ -110,12 +125,14 @@ def run(
     max_bytes: int = decoding.MAX_FILE_BYTES,
     progress: Progress | None = None,
     source: Path | None = None,
+    blank_lines: BlankLines = BlankLines.REFUSE,
 ) -> ImportSummary:
     """Import (or, with dry_run, only check) one file; return its summary.
 
     The same bytes as an earlier import are reported as its duplicate and nothing is written.
     ``source`` is the file's path when it lies on disk (the CLI); a UTF-8 export is then read
-    where it lies instead of being copied.
+    where it lies instead of being copied. ``blank_lines`` says whether rows of the same table
+    below a blank line are read; by default such a file is refused (BlankLinesInData).
     """
     report = progress or (lambda share, step: None)
     decoding.check_container(data, name, max_bytes)
@@ -126,7 +143,7 @@ def run(
     report(0.1, "read")
     with prepare(
         data, name, platform=platform, mappings=store.mappings(), sheet=sheet,
-        max_bytes=max_bytes, sha256=sha256, source=source,
+        max_bytes=max_bytes, sha256=sha256, source=source, blank_lines=blank_lines,
     ) as p:  # fmt: skip
         report(0.3, "write")
         try:
@@ -152,5 +169,5 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
         replaced_rows=w.replaced_rows, unchanged_rows=w.unchanged_rows, duplicate_of=None,
         dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
         notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
-        first_rows=w.first_rows,
+        first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines,
     )  # fmt: skip

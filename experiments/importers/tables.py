@@ -2,6 +2,11 @@
 
 Only the head and the tail of a file are read line by line here; the body is located with one
 regular-expression search for the blank line that ends the table, so a large file costs one scan.
+
+A blank line usually ends the table (a second table follows: chart data, a totals block). But a
+file someone edited may have a blank line *inside* its data, and then stopping there drops the
+rows below it without a word. ``continuation`` looks below the blank line: rows of the same shape
+and kinds of values are the same table going on, and the person chooses what to import.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from experiments.errors import ImportFormatError
@@ -48,6 +53,52 @@ class Table:
     summary: int
     totals: int
     trailing: int
+    # The parts of the data when blank lines inside it are read as gaps (empty: one part,
+    # from ``start`` to ``end``); ``start`` and ``end`` then span them all.
+    parts: tuple[Part, ...] = ()
+
+    def file_line(self, body_line: int) -> int:
+        """Return the file's line number of line ``body_line`` (1-based) of the data rows as
+        they are read: the parts one after the other, without the blank lines between them."""
+        before = 0
+        for part in self.parts[:-1]:
+            if body_line <= before + part.lines:
+                break
+            before += part.lines
+        else:
+            part = self.parts[-1] if self.parts else Part(0, 0, self.first_line, 0)
+        return part.first_line + body_line - before - 1
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A run of data lines without a blank line in it."""
+
+    start: int
+    end: int
+    first_line: int
+    lines: int
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Blank lines inside the data, with more rows of the same table below them."""
+
+    blank_lines: tuple[int, ...]  # their line numbers
+    above: Part  # the rows above the first blank line
+    parts: tuple[Part, ...]  # the rows below them, up to where the table really ends
+    totals: int  # totals rows below the last part
+    trailing: int  # lines with text after the table
+
+    @property
+    def first_line(self) -> int:
+        """Return the first line of rows below the first blank line."""
+        return self.parts[0].first_line
+
+    @property
+    def last_line(self) -> int:
+        """Return the last line of the table read past its blank lines."""
+        return self.parts[-1].first_line + self.parts[-1].lines - 1
 
 
 class UnknownHeader(Exception):
@@ -185,15 +236,123 @@ def locate(
     )
 
 
+def _blank_line(delimiter: str) -> re.Pattern[bytes]:
+    # A blank line, or one of only delimiters and spaces (as Excel writes empty rows).
+    return re.compile(rb"\n[ \t\r" + re.escape(delimiter.encode()) + rb"]*(?:\n|\Z)")
+
+
 def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[int, int]:
-    # A blank line (or one of only delimiters, as Excel writes empty rows) ends the table.
-    blank = re.compile(rb"\n[ \t\r" + re.escape(delimiter.encode()) + rb"]*(?:\n|\Z)")
-    found = blank.search(text, max(start - 1, 0)) if start < len(text) else None
+    # The first blank line ends the table; the lines with text below it are counted.
+    found = _blank_line(delimiter).search(text, max(start - 1, 0)) if start < len(text) else None
     if found is None:
         return len(text), 0
-    rest = bytes(text[found.end() :])
-    trailing = sum(1 for line in rest.decode("utf-8", "replace").splitlines() if not _blank(line))
-    return found.start(), trailing
+    return found.start(), _trailing(text, found.end())
+
+
+def _trailing(text: bytes | memoryview, offset: int) -> int:
+    rest = bytes(text[offset:]).decode("utf-8", "replace")
+    return sum(1 for line in rest.splitlines() if not _blank(line))
+
+
+def _open_quote(text: bytes | memoryview, start: int, end: int) -> bool:
+    # An odd number of quotes: a quoted cell is still open where the part ends. (A quote inside
+    # an unquoted cell, as in 5" screens, makes this say so wrongly; then the table ends at the
+    # blank line, as it always did.)
+    return bytes(text[start:end]).count(b'"') % 2 == 1
+
+
+def _lines_in(text: bytes | memoryview, start: int, end: int) -> int:
+    return bytes(text[start:end]).count(b"\n") + 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Below:
+    """What follows the blank lines below a part: where, from which line, and those blank lines."""
+
+    offset: int
+    line: int
+    blank_lines: tuple[int, ...]
+
+
+def _below(text: bytes | memoryview, end: int, last_line: int, delimiter: str) -> _Below:
+    """Skip the blank lines after the part that ends at ``end`` (its newline) on ``last_line``."""
+    filler = b" \t\r" + delimiter.encode()
+    pos, line, blanks = end + 1, last_line + 1, []
+    while pos < len(text):
+        chunk = bytes(text[pos : pos + (1 << 16)])
+        nl = chunk.find(b"\n")
+        content = chunk if nl < 0 else chunk[:nl]
+        if content.strip(filler) or (nl < 0 and pos + len(chunk) < len(text)):
+            break  # a line with text (or one longer than 64 KB: not blank)
+        blanks.append(line)
+        pos, line = pos + len(content) + 1, line + 1
+    return _Below(pos, line, tuple(blanks))
+
+
+def _same_table(
+    text: bytes | memoryview, offset: int, table: Table, dialect: Dialect,
+    fits: Callable[[list[str]], bool],
+) -> bool:  # fmt: skip
+    """Return True when the first lines at ``offset`` are rows like the table's own."""
+    header = [normalise(c) for c in table.header]
+    rows = []
+    for _, _, _, line in head_lines(text[offset:], 5):
+        if _blank(line):
+            break
+        rows.append(split(line, table.delimiter))
+    return bool(rows) and all(
+        len(cells) == len(header)
+        and [normalise(c) for c in cells] != header  # the header again: a second report
+        and not dialect.is_totals(cells[0])  # a totals block
+        and not cells[0].lstrip().startswith("#")  # comment lines of another report
+        and fits(cells)
+        for cells in rows
+    )
+
+
+def continuation(
+    text: bytes | memoryview, table: Table, dialect: Dialect, fits: Callable[[list[str]], bool]
+) -> Gap | None:
+    """Return the blank lines inside the table and the rows below them, when the lines after a
+    blank line are more rows of the same table: as many cells as the header, no totals, and
+    values ``fits`` accepts (the first five lines of each part are checked). None when the table
+    really ends at its first blank line: nothing follows, or another table does."""
+    if table.totals or table.end >= len(text):  # rows below a totals row are another table
+        return None
+    text = memoryview(text)
+    if _open_quote(text, table.start, table.end):
+        return None  # the blank line is inside a quoted cell: the reader says what is wrong
+    above = Part(table.start, table.end, table.first_line, _lines_in(text, table.start, table.end))
+    last_line = above.first_line + above.lines - 1
+    end, blanks, parts = table.end, list[int](), list[Part]()
+    blank = _blank_line(table.delimiter)
+    while end < len(text):
+        below = _below(text, end, last_line, table.delimiter)
+        if below.offset >= len(text) or not _same_table(text, below.offset, table, dialect, fits):
+            break
+        found = blank.search(text, below.offset - 1)
+        end = len(text) if found is None else found.start()
+        if _open_quote(text, below.offset, end):
+            return None
+        parts.append(Part(below.offset, end, below.line, _lines_in(text, below.offset, end)))
+        blanks.extend(below.blank_lines)
+        last_line = below.line + parts[-1].lines - 1
+    if not parts:
+        return None
+    last = parts[-1]
+    cut, totals = _strip_totals(text, last.start, last.end, table.delimiter, dialect)
+    parts[-1] = Part(last.start, cut, last.first_line, _lines_in(text, last.start, cut))
+    found = blank.search(text, last.end) if last.end < len(text) else None
+    trailing = 0 if found is None else _trailing(text, found.end())
+    return Gap(tuple(blanks), above, tuple(parts), totals, trailing)
+
+
+def past_blank_lines(table: Table, gap: Gap) -> Table:
+    """Return the table read past its blank lines: the gap's rows belong to it."""
+    return replace(
+        table, end=gap.parts[-1].end, totals=gap.totals, trailing=gap.trailing,
+        parts=(gap.above, *gap.parts),
+    )  # fmt: skip
 
 
 def _strip_totals(

@@ -108,6 +108,11 @@ def _parses(text: str, fmt: str) -> bool:
     return True
 
 
+def parses_date(text: str, fmt: str) -> bool:
+    """Return True when ``text`` is a date in ``fmt``."""
+    return _parses(text, fmt)
+
+
 def choose_date_format(samples: Iterable[str], day_first: bool) -> str:
     """Return the first date format that reads the most sample values (all, in a good file)."""
     values = [s.strip() for s in samples if not is_missing(s)]

@@ -15,6 +15,7 @@ from experiments.store._base import WRITERS, Area, to_json
 from experiments.store.analytics import AnalyticsStore
 from experiments.store.campaigns import CampaignStore
 from experiments.store.cycle_facts import CycleFactStore
+from experiments.store.exports import ExportStore
 from experiments.store.facts import FactStore
 from experiments.store.goals import GoalStore
 from experiments.store.library import LibraryFilter, LibraryStore
@@ -28,6 +29,7 @@ class Store(
     GoalStore,
     FactStore,
     AnalyticsStore,
+    ExportStore,
     CycleFactStore,
     LibraryStore,
     UserStore,
