@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import math
+from datetime import date, timedelta
 from functools import partial
 from typing import Any
 
@@ -27,23 +28,40 @@ FONT = dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", siz
 CONFIG: dict[str, Any] = {"displayModeBar": False, "staticPlot": False, "responsive": True}
 
 
-def sparkline(p: Progress, height: int = 70) -> go.Figure:
-    """Return a tiny line of the goal's running value with its target as a dotted line."""
-    data, shapes = [], []
-    if p.series:
-        days, values = zip(*p.series, strict=True)
-        line = dict(color=STATUS_COLORS[p.status], width=2)
-        data.append(go.Scatter(x=days, y=values, mode="lines", line=line, hoverinfo="skip"))
-        # The target across the whole width; built in one go (add_hline costs as much as the
-        # rest of the figure, and the overview draws one sparkline per goal).
-        dotted = dict(color=TARGET_COLOR, width=1, dash="dot")
-        shapes.append(dict(type="line", xref="paper", x0=0, x1=1, yref="y", y0=p.goal.target,
-                           y1=p.goal.target, line=dotted))  # fmt: skip
-    return go.Figure(data=data, layout=dict(
-        height=height, margin=dict(l=0, r=0, t=4, b=4), showlegend=False,
-        paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-        xaxis=dict(visible=False), yaxis=dict(visible=False), shapes=shapes,
-    ))  # fmt: skip
+def sparkline(p: Progress, width: int = 240, height: int = 56) -> str | None:
+    """Return the goal's running value as a small SVG line, its target dotted across; None
+    without data.
+
+    An image, not a plotly figure: the overview shows one per goal, and eight plotly charts
+    cost the browser more than the rest of the page. Only numbers and our colours go into it.
+    """
+    points = [(day, v) for day, v in p.series if math.isfinite(v)]
+    if not points:
+        return None
+    target = p.goal.target
+    low = min([v for _, v in points] + [target])
+    high = max([v for _, v in points] + [target])
+    span, pad = (high - low) or 1.0, 4.0
+    first, days = points[0][0], max((points[-1][0] - points[0][0]).days, 1)
+
+    def x(day: date) -> float:
+        return (day - first).days / days * width
+
+    def y(value: float) -> float:
+        return pad + (high - value) / span * (height - 2 * pad)
+
+    color = STATUS_COLORS[p.status]
+    line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in points)
+    mark = (f'<polyline points="{line}" fill="none" stroke="{color}" stroke-width="2" '
+            'stroke-linejoin="round"/>' if len(points) > 1
+            else f'<circle cx="{x(points[0][0]):.1f}" cy="{y(points[0][1]):.1f}" r="2.5" '
+                 f'fill="{color}"/>')  # fmt: skip
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" preserveAspectRatio="none">'
+        f'<line x1="0" y1="{y(target):.1f}" x2="{width}" y2="{y(target):.1f}" '
+        f'stroke="{TARGET_COLOR}" stroke-width="1" stroke-dasharray="2 3"/>{mark}</svg>'
+    )
 
 
 def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:

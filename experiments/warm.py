@@ -70,7 +70,7 @@ def rehearse() -> None:
         store = Store(database)
         demo.load_demo(store)
         for p in goals.progress(store, date.today()):
-            charts.sparkline(p).to_plotly_json()
+            charts.sparkline(p)
             charts.goal_chart(p, "en").to_plotly_json()
         overview.spend_rows(store)
         overview.campaign_rows(store)

@@ -10,7 +10,6 @@ from functools import partial
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from experiments import charts, display, overview
@@ -89,10 +88,11 @@ def empty_state(s: Store) -> None:
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def sparklines(target: str, version: str, today: date) -> dict[Any, go.Figure]:
-    """Return each goal's sparkline, built once per data version and day (plotly is slow)."""
+def sparklines(target: str, version: str, today: date) -> dict[Any, str]:
+    """Return each goal's sparkline (an SVG), drawn once per data version and day."""
     progress = shared_progress(target, version, today)
-    return {p.goal.id: charts.sparkline(p, height=56) for p in progress if p.series}
+    drawn = {p.goal.id: charts.sparkline(p) for p in progress}
+    return {goal: svg for goal, svg in drawn.items() if svg is not None}
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -101,7 +101,7 @@ def spend_per_cycle(target: str, version: str) -> list[dict[str, Any]]:
     return overview.spend_rows(reader(target))
 
 
-def goal_card(p: Progress, names: dict[str, str], spark: go.Figure | None) -> None:
+def goal_card(p: Progress, names: dict[str, str], spark: str | None) -> None:
     g, fv = p.goal, partial(display.format_value, p.goal.metric, lang=lang())
     with st.container(border=True):
         color, icon = BADGES[p.status]
@@ -112,14 +112,14 @@ def goal_card(p: Progress, names: dict[str, str], spark: go.Figure | None) -> No
         # The bar stops at 100 %; its text says the real share, as the report does.
         st.progress(min(max(p.share or 0.0, 0.0), 1.0), text=display.format_share(p.share, lang()))
         if spark is not None:
-            st.plotly_chart(spark, config=charts.CONFIG, key=f"spark_{g.id}")
+            st.image(spark, width="stretch")
         st.caption(overview.explain(p, lang()))
         st.text(
             f"{display.metric_name(g.metric, lang())} · {overview.scope_label(p, names, lang())}"
         )
 
 
-def goals_grid(s: Store, progress: list[Progress], sparks: dict[Any, go.Figure]) -> None:
+def goals_grid(s: Store, progress: list[Progress], sparks: dict[Any, str]) -> None:
     counts = overview.status_counts(progress)
     for col, (status, n) in zip(st.columns(len(counts)), counts.items(), strict=True):
         col.metric(enum_label(status.value, "goal_status"), n)
