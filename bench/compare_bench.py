@@ -35,16 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from experiments.db import Connection, Database  # noqa: E402
-from experiments.models import (  # noqa: E402
-    Alias,
-    Comparator,
-    Cycle,
-    Goal,
-    ImportRecord,
-    Phase,
-    ScopeKind,
-    new_id,
-)
+from experiments.import_models import ImportRecord  # noqa: E402
+from experiments.models import Alias, Comparator, Cycle, Goal, Phase, ScopeKind, new_id  # noqa: E402
 from experiments.store import Store  # noqa: E402
 from experiments.store._base import now  # noqa: E402
 

@@ -28,14 +28,13 @@ from experiments.demo_data import (
     Stream,
 )
 from experiments.errors import Conflict
+from experiments.import_models import ImportRecord, ImportStatus
 from experiments.models import (
     PHASE_ORDER,
     Campaign,
     Cycle,
     Decision,
     Goal,
-    ImportRecord,
-    ImportStatus,
     Learning,
     Optimization,
     OptimizationStatus,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from experiments import display
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import t
+from experiments.import_models import ImportRecord, ImportStatus, NumberStyle, SavedMapping
 from experiments.importers import gaps, generic, service
 from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.gaps import BlankLines, BlankLinesInData
@@ -24,7 +25,6 @@ from experiments.importers.plan import Notice, UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.service import ImportSummary, Progress
 from experiments.metrics import METRICS, Aggregation
-from experiments.models import ImportRecord, ImportStatus, NumberStyle, SavedMapping
 
 if TYPE_CHECKING:
     from experiments.store import Store

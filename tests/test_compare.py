@@ -18,17 +18,8 @@ from statsmodels.stats.proportion import proportions_ztest
 from experiments import compare, compare_learnings
 from experiments.db import Database
 from experiments.errors import InvalidInput, NotFound
-from experiments.models import (
-    Alias,
-    Campaign,
-    Cycle,
-    Decision,
-    ImportRecord,
-    Learning,
-    Outcome,
-    Phase,
-    new_id,
-)
+from experiments.import_models import ImportRecord
+from experiments.models import Alias, Campaign, Cycle, Decision, Learning, Outcome, Phase, new_id
 from experiments.stats import Method, Note
 from experiments.store import Store
 from tests.cli_runner import run_cli as cli

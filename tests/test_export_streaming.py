@@ -22,7 +22,8 @@ import experiments.exports as exports
 from experiments.db import Database
 from experiments.errors import ExportTooLarge
 from experiments.exports import XLSX_MAX_ROWS, csv_bytes, export_bytes, write_xlsx
-from experiments.models import ImportRecord, new_id
+from experiments.import_models import ImportRecord
+from experiments.models import new_id
 from experiments.store import Store
 from experiments.store.exports import EXPORT_TABLES
 from tests.apptest import app

@@ -19,7 +19,8 @@ import pytest
 
 from experiments.db import Database
 from experiments.errors import Conflict
-from experiments.models import Alias, Campaign, Cycle, ImportRecord, Phase, new_id
+from experiments.import_models import ImportRecord
+from experiments.models import Alias, Campaign, Cycle, Phase, new_id
 from experiments.store import Store
 from tests import sql
 from tests.factories import make_cycle

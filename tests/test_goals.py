@@ -11,7 +11,8 @@ import pytest
 
 from experiments import goals
 from experiments.goals import Status
-from experiments.models import Alias, Comparator, Goal, ImportRecord, ScopeKind, new_id
+from experiments.import_models import ImportRecord
+from experiments.models import Alias, Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle
 

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from experiments import imports_view as iv
 from experiments.db import Database
-from experiments.models import ImportRecord
+from experiments.import_models import ImportRecord
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.conftest import FIXTURES

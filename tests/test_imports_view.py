@@ -7,8 +7,8 @@ import pytest
 
 from experiments import imports_view as iv
 from experiments.errors import InvalidInput
+from experiments.import_models import ImportStatus
 from experiments.metrics import Aggregation
-from experiments.models import ImportStatus
 from experiments.store import Store
 from tests.conftest import FIXTURES
 

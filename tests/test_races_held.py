@@ -18,6 +18,7 @@ import pytest
 from experiments import imports_view, loop
 from experiments.db import Database
 from experiments.errors import ChangedMeanwhile, Conflict, TrackerError
+from experiments.import_models import ImportStatus
 from experiments.importers import service
 from experiments.models import (
     CampaignStatus,
@@ -27,7 +28,6 @@ from experiments.models import (
     FeedbackSource,
     FeedbackStatus,
     Goal,
-    ImportStatus,
     Outcome,
     Phase,
     new_id,

@@ -25,6 +25,7 @@ from experiments.errors import (
     TrackerError,
     WriteConflict,
 )
+from experiments.import_models import ImportRecord
 from experiments.importers.plan import prepare
 from experiments.models import (
     Alias,
@@ -34,7 +35,6 @@ from experiments.models import (
     FeedbackSource,
     FeedbackStatus,
     Goal,
-    ImportRecord,
     OpenCriticism,
     Optimization,
     Outcome,

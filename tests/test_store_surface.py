@@ -15,12 +15,12 @@ import pytest
 
 from experiments.db import Database
 from experiments.errors import NotFound, PermissionDenied
+from experiments.import_models import ColumnRole, ImportRecord, NumberStyle, SavedMapping
 from experiments.importers import service
 from experiments.models import (
     LOCAL_ACTOR,
     Actor,
     Alias,
-    ColumnRole,
     Comparator,
     Cycle,
     Decision,
@@ -28,13 +28,10 @@ from experiments.models import (
     FeedbackSource,
     FeedbackStatus,
     Goal,
-    ImportRecord,
-    NumberStyle,
     Optimization,
     Outcome,
     Phase,
     Role,
-    SavedMapping,
     new_id,
 )
 from experiments.store import Store

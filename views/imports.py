@@ -10,7 +10,8 @@ import streamlit as st
 from experiments import display
 from experiments import imports_view as iv
 from experiments.i18n import fmt_date, fmt_number
-from experiments.models import Alias, ImportRecord
+from experiments.import_models import ImportRecord
+from experiments.models import Alias
 from experiments.safe_text import escape_markdown
 from views.common import attempt, enum_label, flash, lang, show_error, store, tr
 

@@ -14,12 +14,12 @@ from array import array
 
 from experiments.db import Connection, scratch
 from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError
+from experiments.import_models import FileImport
+from experiments.import_models import header_key as normalise
 from experiments.importers import tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind
-from experiments.models import FileImport
-from experiments.models import header_key as normalise
 from experiments.store import file_sql
 
 

@@ -14,9 +14,9 @@ from enum import StrEnum
 from typing import Protocol
 
 from experiments.errors import ImportFormatError
+from experiments.import_models import NumberStyle
 from experiments.importers import decoding, tables, values
 from experiments.importers.registry import DATE, Kind
-from experiments.models import NumberStyle
 
 
 class BlankLines(StrEnum):

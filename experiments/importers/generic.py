@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from experiments.errors import InvalidInput
+from experiments.import_models import NumberStyle, SavedMapping
 from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
@@ -14,7 +15,7 @@ from experiments.importers.registry import (
     mapping_targets,
 )
 from experiments.metrics import BASE_METRICS
-from experiments.models import NumberStyle, SavedMapping, new_id
+from experiments.models import new_id
 
 KEEP = ""  # not mapped: the column is kept in the facts' extra values
 IGNORE = DERIVED  # not kept at all

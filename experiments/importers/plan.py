@@ -18,6 +18,7 @@ from pathlib import Path
 from types import TracebackType
 
 from experiments.errors import ImportFormatError
+from experiments.import_models import CellRead, FileImport, NumberStyle, SavedMapping, header_key
 from experiments.importers import decoding, gaps, registry, tables, values, workbook
 from experiments.importers.gaps import BlankLines
 from experiments.importers.registry import (
@@ -32,7 +33,6 @@ from experiments.importers.registry import (
     Platform,
 )
 from experiments.metrics import BASE_METRICS
-from experiments.models import CellRead, FileImport, NumberStyle, SavedMapping, header_key
 
 SAMPLE_ROWS = 500
 EXTRA = "extra"

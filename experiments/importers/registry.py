@@ -13,9 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from experiments.import_models import (
+    GENERIC_PREFIX,
+    CellKind,
+    ColumnRole,
+    NumberStyle,
+    SavedMapping,
+)
+from experiments.import_models import header_key as normalise
 from experiments.metrics import BASE_METRICS
-from experiments.models import GENERIC_PREFIX, CellKind, ColumnRole, NumberStyle, SavedMapping
-from experiments.models import header_key as normalise
 
 # Roles a column can play besides carrying a base metric.
 DATE, DATE_END, CAMPAIGN, VARIANT = (

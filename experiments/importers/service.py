@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments.errors import DuplicateKey, FileUnreadable
+from experiments.import_models import FactWrite, ImportRecord
 from experiments.importers import decoding, diagnose
 from experiments.importers.gaps import BlankLines
 from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import platform_title
 from experiments.importers.tables import Gap
-from experiments.models import FactWrite, ImportRecord
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -18,9 +18,9 @@ from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from experiments.errors import ImportFormatError
+from experiments.import_models import header_key as normalise
 from experiments.importers.decoding import fail
 from experiments.importers.registry import Dialect
-from experiments.models import header_key as normalise
 
 DELIMITERS = (";", "\t", ",")
 HEAD_LINES = 100

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from datetime import datetime
 
-from experiments.models import NumberStyle
+from experiments.import_models import NumberStyle
 from experiments.store.file_sql import (
     CLOCK,
     DATE_FORMATS,

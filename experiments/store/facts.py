@@ -23,8 +23,7 @@ from experiments.errors import (
     InvalidInput,
     NotFound,
 )
-from experiments.metrics import BASE_METRICS, METRICS
-from experiments.models import (
+from experiments.import_models import (
     ColumnRole,
     FactWrite,
     FileImport,
@@ -32,8 +31,9 @@ from experiments.models import (
     ImportStatus,
     NumberStyle,
     SavedMapping,
-    new_id,
 )
+from experiments.metrics import BASE_METRICS, METRICS
+from experiments.models import new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
 from experiments.store._facts_scope import alias_matches
 from experiments.store.file_sql import check, select_sql

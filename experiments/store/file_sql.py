@@ -13,8 +13,8 @@ tolerant form (a bad cell becomes NULL, used by the importers to find the cell f
 from __future__ import annotations
 
 from experiments.errors import InvalidInput
+from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle
 from experiments.metrics import BASE_METRICS
-from experiments.models import CellKind, CellRead, FileImport, NumberStyle
 
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
 # Cells that mean "no value" in real exports. Missing is NULL, never 0.

@@ -1,0 +1,163 @@
+"""What an import reads and writes: how an export's columns read, the plan the store loads a
+file by, a saved column mapping, and the record and totals of an import."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class NumberStyle(StrEnum):
+    DE = "de"  # 1.234,56 — decimal comma, thousands dots
+    EN = "en"  # 1,234.56 — decimal point, thousands commas
+
+
+class ColumnRole(StrEnum):
+    """What a column of an export is when it carries no metric."""
+
+    DATE = "date"
+    DATE_END = "date_end"
+    CAMPAIGN = "campaign"
+    VARIANT = "variant"
+
+
+class CellKind(StrEnum):
+    """How the cells of an export column are read."""
+
+    TEXT = "text"
+    DATE = "date"
+    NUMBER = "number"
+    DURATION = "duration"
+    SHARE = "share"
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"  # its facts are in place
+    UNDONE = "undone"  # its facts were removed; the record stays
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    id: uuid.UUID
+    file_name: str
+    sha256: str
+    platform: str
+    actor: str
+    imported_at: datetime
+    rows: int
+    new_rows: int
+    replaced_rows: int
+    unchanged_rows: int
+    skipped_rows: int
+    date_min: date | None
+    date_max: date | None
+    status: ImportStatus
+
+
+# Facts imported through a saved mapping carry the platform key "generic:<mapping name>".
+GENERIC_PREFIX = "generic:"
+
+
+_CURRENCY_SUFFIX = re.compile(r"\s*\([A-Z]{3}\)\s*$")
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def header_key(label: str) -> str:
+    """Return a header label as it is compared: trimmed, case-folded, without '(EUR)'."""
+    text = label.replace("\ufeff", "").strip()
+    text = _CURRENCY_SUFFIX.sub("", text)
+    return _SPACES.sub(" ", text).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class SavedMapping:
+    """A generic export's column mapping, saved once and recognised by its header next time."""
+
+    id: uuid.UUID
+    name: str
+    header: tuple[str, ...]
+    columns: Mapping[str, str]
+    number_style: NumberStyle
+    day_first: bool = True
+    created_at: datetime | None = None
+
+    @property
+    def key(self) -> str:
+        """Return the platform key facts imported through this mapping carry."""
+        return f"{GENERIC_PREFIX}{self.name}"
+
+    def signature(self) -> tuple[str, ...]:
+        """Return the normalised header this mapping recognises."""
+        return tuple(header_key(h) for h in self.header)
+
+
+@dataclass(frozen=True, slots=True)
+class FactWrite:
+    """What the store wrote for an export file (or, in a dry run, would write)."""
+
+    import_id: uuid.UUID | None
+    rows: int = 0
+    new_rows: int = 0
+    replaced_rows: int = 0
+    unchanged_rows: int = 0
+    date_min: date | None = None
+    date_max: date | None = None
+    totals: dict[str, float | None] = field(default_factory=dict)
+    without_campaign: int = 0
+    unlinked: tuple[str, ...] = ()
+    first_rows: pd.DataFrame | None = None
+    duplicate_of: ImportRecord | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CellRead:
+    """How one column of an export file becomes a value: its position and how its text reads."""
+
+    index: int
+    kind: CellKind
+    date_format: str | None = None
+    # The cells carry currency signs, percent signs or spaces around the number.
+    strip: bool = False
+    # A share (87,5 % of the replies) is stored as a count: the share times this column.
+    share_of: CellRead | None = None
+
+    @property
+    def ref(self) -> str:
+        """Return the column's name in the CSV scan: c0, c1, …"""
+        return f"c{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """An export file ready for the store: where its data rows lie and how each column reads."""
+
+    file_name: str
+    sha256: str
+    platform: str
+    # A UTF-8 file of data rows, ``skip`` lines above the first one, ``width`` fields each.
+    body: Path
+    skip: int
+    delimiter: str
+    width: int
+    number_style: NumberStyle
+    campaign: CellRead
+    variants: tuple[CellRead, ...]
+    date: CellRead
+    date_end: CellRead | None
+    # (base metric, its column) in metric_fact's column order; extra: (header label, column).
+    metrics: tuple[tuple[str, CellRead], ...]
+    extra: tuple[tuple[str, CellRead], ...] = ()
+    skipped_rows: int = 0
+    # Metrics the platform really reports below zero; every other value must be 0 or more.
+    negative: frozenset[str] = frozenset()
