@@ -274,17 +274,30 @@ def _body(
     # table skipped; anything else gets its data rows written out as UTF-8 (no copy of 80 MB
     # otherwise), part after part when blank lines inside the data are gaps.
     rest = bytes(memoryview(text)[table.end :])
-    if source is not None and encoding.startswith("UTF-8") and not table.totals:
+    parts = [(part.start, part.end) for part in table.parts] or [(table.start, table.end)]
+    mixed = any(_mixed_line_ends(memoryview(text)[start:end]) for start, end in parts)
+    if source is not None and encoding.startswith("UTF-8") and not table.totals and not mixed:
         if not rest.strip(b"\r\n") and not table.parts:
             return source, table.first_line - 1, None
     tmp = tempfile.TemporaryDirectory(prefix="import-")
     body = Path(tmp.name) / "rows.csv"
-    parts = [(part.start, part.end) for part in table.parts] or [(table.start, table.end)]
     with body.open("wb") as f:
         for start, end in parts:
-            f.write(memoryview(text)[start:end])
+            rows = memoryview(text)[start:end]
+            if mixed:  # the part ends before the LF of its last row's CRLF
+                f.write((bytes(rows) + b"\n").replace(b"\r\n", b"\n"))
+                continue
+            f.write(rows)
             f.write(b"\n")
     return body, 0, tmp
+
+
+def _mixed_line_ends(rows: memoryview) -> bool:
+    # Excel on Windows ends rows with CRLF but writes a line break typed into a cell as a bare
+    # LF; DuckDB's strict reader takes one kind of line end, so such rows are given LF only.
+    data = bytes(rows)
+    crlf = data.count(b"\r\n")
+    return 0 < crlf < data.count(b"\n")
 
 
 def _unknown(

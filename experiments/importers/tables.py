@@ -241,9 +241,41 @@ def _blank_line(delimiter: str) -> re.Pattern[bytes]:
     return re.compile(rb"\n[ \t\r" + re.escape(delimiter.encode()) + rb"]*(?:\n|\Z)")
 
 
+def _quoting(delimiter: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
+    # Text with every quoted cell closed in it (a quote opens a cell only at its start, as the
+    # csv reader has it; one inside an unquoted cell, as in 5" screens, is a character), and the
+    # rest of a quoted cell up to its closing quote ('""' is a quote inside it).
+    sep = rb"\n" + re.escape(delimiter.encode())
+    rest = rb'(?:[^"]++|"")*+"'
+    at_start, inside = rb"(?<![^" + sep + rb"])", rb"(?<=[^" + sep + rb"])"
+    closed = rb'(?:[^"]++|' + at_start + rb'"' + rest + rb"|" + inside + rb'")*+'
+    return re.compile(closed), re.compile(rest)
+
+
+def next_blank(text: bytes | memoryview, pos: int, delimiter: str) -> re.Match[bytes] | None:
+    """Return the first blank line at or after ``pos`` that is not inside a quoted cell (a Meta
+    ad body may hold blank lines); None when there is none, or a quote opened before it is never
+    closed (the table runs on, and the reader says where the quote is missing)."""
+    blank = _blank_line(delimiter)
+    closed, rest = _quoting(delimiter)
+    while pos < len(text):
+        found = blank.search(text, pos)
+        if found is None or found.end() >= len(text):
+            return found  # none, or only the file's last line break: the table ends anyway
+        inside = closed.match(text, pos, found.start())
+        if inside is None or inside.end() == found.start():
+            return found
+        end = rest.match(text, inside.end() + 1)  # the cell opened there and holds the line
+        if end is None:
+            return None
+        pos = end.end()
+    return None
+
+
 def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[int, int]:
-    # The first blank line ends the table; the lines with text below it are counted.
-    found = _blank_line(delimiter).search(text, max(start - 1, 0)) if start < len(text) else None
+    # The first blank line outside quotes ends the table; the lines with text below it are
+    # counted.
+    found = next_blank(text, max(start - 1, 0), delimiter) if start < len(text) else None
     if found is None:
         return len(text), 0
     return found.start(), _trailing(text, found.end())
@@ -252,13 +284,6 @@ def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[in
 def _trailing(text: bytes | memoryview, offset: int) -> int:
     rest = bytes(text[offset:]).decode("utf-8", "replace")
     return sum(1 for line in rest.splitlines() if not _blank(line))
-
-
-def _open_quote(text: bytes | memoryview, start: int, end: int) -> bool:
-    # An odd number of quotes: a quoted cell is still open where the part ends. (A quote inside
-    # an unquoted cell, as in 5" screens, makes this say so wrongly; then the table ends at the
-    # blank line, as it always did.)
-    return bytes(text[start:end]).count(b'"') % 2 == 1
 
 
 def _lines_in(text: bytes | memoryview, start: int, end: int) -> int:
@@ -320,20 +345,15 @@ def continuation(
     if table.totals or table.end >= len(text):  # rows below a totals row are another table
         return None
     text = memoryview(text)
-    if _open_quote(text, table.start, table.end):
-        return None  # the blank line is inside a quoted cell: the reader says what is wrong
     above = Part(table.start, table.end, table.first_line, _lines_in(text, table.start, table.end))
     last_line = above.first_line + above.lines - 1
     end, blanks, parts = table.end, list[int](), list[Part]()
-    blank = _blank_line(table.delimiter)
     while end < len(text):
         below = _below(text, end, last_line, table.delimiter)
         if below.offset >= len(text) or not _same_table(text, below.offset, table, dialect, fits):
             break
-        found = blank.search(text, below.offset - 1)
+        found = next_blank(text, below.offset - 1, table.delimiter)
         end = len(text) if found is None else found.start()
-        if _open_quote(text, below.offset, end):
-            return None
         parts.append(Part(below.offset, end, below.line, _lines_in(text, below.offset, end)))
         blanks.extend(below.blank_lines)
         last_line = below.line + parts[-1].lines - 1
@@ -342,7 +362,7 @@ def continuation(
     last = parts[-1]
     cut, totals = _strip_totals(text, last.start, last.end, table.delimiter, dialect)
     parts[-1] = Part(last.start, cut, last.first_line, _lines_in(text, last.start, cut))
-    found = blank.search(text, last.end) if last.end < len(text) else None
+    found = next_blank(text, last.end, table.delimiter) if last.end < len(text) else None
     trailing = 0 if found is None else _trailing(text, found.end())
     return Gap(tuple(blanks), above, tuple(parts), totals, trailing)
 
