@@ -17,8 +17,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from experiments.errors import ImportFormatError
-from experiments.importers import decoding, gaps, registry, tables, values, workbook
+from experiments.errors import ImportFormatError, ImportRefused
+from experiments.importers import (
+    decoding,
+    gaps,
+    refusals,
+    registry,
+    tables,
+    values,
+    workbook,
+)
 from experiments.importers.gaps import BlankLines
 from experiments.importers.registry import (
     CAMPAIGN,
@@ -39,14 +47,21 @@ EXTRA = "extra"
 
 
 class UnknownExport(ImportFormatError):
-    """No platform or saved mapping knows the header; carries the columns for a mapping form."""
+    """No platform or saved mapping knows the header; carries the columns for a mapping form,
+    and the precise refusal when the header is a platform's but for its date or campaign."""
 
     def __init__(
-        self, message: str, header: tables.Header[None], examples: list[list[str]]
-    ) -> None:
-        super().__init__(message)
+        self, message: str, header: tables.Header[None], examples: list[list[str]],
+        refusal: ImportRefused | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message if refusal is None else str(refusal))
         self.header = header
         self.examples = examples
+        self.refusal = refusal
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang`` (the refusal's; the general one is English only)."""
+        return str(self) if self.refusal is None else self.refusal.text(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +258,16 @@ def prepare(
     try:
         header = tables.find_header(text, identify)
     except tables.UnknownHeader as e:
-        raise _unknown(name, text, e.header, platform) from None
+        lacks = refusals.lacking(name, e.header, candidates, override)
+        if override and lacks is not None:
+            raise lacks from None  # a named platform gets no mapping form
+        raise _unknown(name, text, e.header, lacks) from None
     assert header.match is not None
     plat, dialect = header.match
     columns = _columns(header.cells, plat, dialect)
     _require(columns, name, header.line, plat)
     campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
+    refusals.no_data(text, name, header, dialect, campaign)
     table = tables.locate(text, name, header, dialect, campaign)
     sample = _sample(text, table, name)
     style, columns, notices = _formats(sample, columns, dialect, plat)
@@ -301,7 +320,7 @@ def _mixed_line_ends(rows: memoryview) -> bool:
 
 
 def _unknown(
-    name: str, text: bytes | memoryview, header: tables.Header[None], platform: str | None
+    name: str, text: bytes | memoryview, header: tables.Header[None], lacks: ImportRefused | None
 ) -> UnknownExport:
     rows = [
         r
@@ -310,16 +329,12 @@ def _unknown(
     ]
     shown = ", ".join(decoding.quote(c, 40) for c in header.cells[:8] if c.strip())
     more = " …" if len(header.cells) > 8 else ""
-    if platform is not None:
-        what = f"the header ({shown}{more}) lacks the date and campaign columns of {platform}"
-        todo = "check that the file is an export of that platform, or choose another one"
-    else:
-        what = f"no platform or saved mapping knows this header ({shown}{more})"
-        todo = (
-            "map its columns once on the import page (the mapping is saved), or name the "
-            f"platform with --platform ({', '.join(PLATFORMS)})"
-        )
-    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows)
+    what = f"no platform or saved mapping knows this header ({shown}{more})"
+    todo = (
+        "map its columns once on the import page (the mapping is saved), or name the "
+        f"platform with --platform ({', '.join(PLATFORMS)})"
+    )
+    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows, lacks)
 
 
 def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Column, ...]:
@@ -344,14 +359,7 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
 
 def _require(columns: Sequence[Column], name: str, line: int, plat: Platform) -> None:
     targets = {c.target for c in columns}
-    for role, what in ((DATE, "a date column"), (CAMPAIGN, "a campaign column")):
-        if role not in targets:
-            raise decoding.fail(
-                name,
-                f"the header has no {what} that {plat.title} exports have",
-                "export the report with the campaign name and a breakdown by day",
-                line=line,
-            )
+    refusals.require_roles(name, line, plat, targets)
     if not targets & set(BASE_METRICS):
         raise decoding.fail(
             name,

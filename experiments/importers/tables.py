@@ -151,7 +151,8 @@ def head_lines(
     return out
 
 
-def _blank(line: str) -> bool:
+def blank(line: str) -> bool:
+    """Return True for a line of only spaces, tabs and delimiters."""
     return not line.strip(" \t\r;,")
 
 
@@ -159,7 +160,7 @@ def find_header(text: bytes | memoryview, identify: Callable[[list[str]], T | No
     """Return the first line any platform, saved mapping or override recognises as its header."""
     lines = head_lines(text)
     for number, start, end, line in lines:
-        if _blank(line) or line.lstrip().startswith("#"):
+        if blank(line) or line.lstrip().startswith("#"):
             continue
         for delimiter in DELIMITERS:
             cells = split(line, delimiter)
@@ -176,7 +177,7 @@ def _guess_header(lines: list[tuple[int, int, int, str]]) -> Header[None]:
     rows = [
         (n, s, e, line)
         for n, s, e, line in lines
-        if not _blank(line) and not line.lstrip().startswith("#")
+        if not blank(line) and not line.lstrip().startswith("#")
     ]
     for i, (number, start, end, line) in enumerate(rows):
         for delimiter in DELIMITERS:
@@ -188,7 +189,8 @@ def _guess_header(lines: list[tuple[int, int, int, str]]) -> Header[None]:
     return Header(number, start, end, ",", (line,), None)
 
 
-def _is_summary(cells: list[str], dialect: Dialect, campaign_index: int | None) -> bool:
+def is_summary(cells: list[str], dialect: Dialect, campaign_index: int | None) -> bool:
+    """Return True for a totals row, or the account's summary row without a campaign name."""
     if cells and dialect.is_totals(cells[0]):
         return True
     if dialect.summary_without_campaign and campaign_index is not None:
@@ -206,10 +208,10 @@ def locate(
     """Return the data rows below ``header``, leaving out (and counting) summary and totals rows
     and whatever follows the blank line that ends the table."""
     text = memoryview(text)
-    preamble = sum(1 for n, _, _, line in head_lines(text, header.line - 1) if not _blank(line))
+    preamble = sum(1 for n, _, _, line in head_lines(text, header.line - 1) if not blank(line))
     start, summary = header.end + 1, 0
     for _, _, e, line in head_lines(text[start:], 5):
-        if _blank(line) or not _is_summary(split(line, header.delimiter), dialect, campaign_index):
+        if blank(line) or not is_summary(split(line, header.delimiter), dialect, campaign_index):
             break
         start, summary = start + e + 1, summary + 1
     end, trailing = _table_end(text, start, header.delimiter)
@@ -256,10 +258,10 @@ def next_blank(text: bytes | memoryview, pos: int, delimiter: str) -> re.Match[b
     """Return the first blank line at or after ``pos`` that is not inside a quoted cell (a Meta
     ad body may hold blank lines); None when there is none, or a quote opened before it is never
     closed (the table runs on, and the reader says where the quote is missing)."""
-    blank = _blank_line(delimiter)
+    pattern = _blank_line(delimiter)
     closed, rest = _quoting(delimiter)
     while pos < len(text):
-        found = blank.search(text, pos)
+        found = pattern.search(text, pos)
         if found is None or found.end() >= len(text):
             return found  # none, or only the file's last line break: the table ends anyway
         inside = closed.match(text, pos, found.start())
@@ -283,7 +285,7 @@ def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[in
 
 def _trailing(text: bytes | memoryview, offset: int) -> int:
     rest = bytes(text[offset:]).decode("utf-8", "replace")
-    return sum(1 for line in rest.splitlines() if not _blank(line))
+    return sum(1 for line in rest.splitlines() if not blank(line))
 
 
 def _lines_in(text: bytes | memoryview, start: int, end: int) -> int:
@@ -322,7 +324,7 @@ def _same_table(
     header = [normalise(c) for c in table.header]
     rows = []
     for _, _, _, line in head_lines(text[offset:], 5):
-        if _blank(line):
+        if blank(line):
             break
         rows.append(split(line, table.delimiter))
     return bool(rows) and all(
