@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from experiments.errors import ImportFormatError, ImportRefused
 from experiments.importers import (
     decoding,
     gaps,
@@ -28,6 +27,7 @@ from experiments.importers import (
     workbook,
 )
 from experiments.importers.gaps import BlankLines
+from experiments.importers.refusals import UnknownExport as UnknownExport
 from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
@@ -44,24 +44,6 @@ from experiments.models import CellRead, FileImport, NumberStyle, SavedMapping, 
 
 SAMPLE_ROWS = 500
 EXTRA = "extra"
-
-
-class UnknownExport(ImportFormatError):
-    """No platform or saved mapping knows the header; carries the columns for a mapping form,
-    and the precise refusal when the header is a platform's but for its date or campaign."""
-
-    def __init__(
-        self, message: str, header: tables.Header[None], examples: list[list[str]],
-        refusal: ImportRefused | None = None,
-    ) -> None:  # fmt: skip
-        super().__init__(message if refusal is None else str(refusal))
-        self.header = header
-        self.examples = examples
-        self.refusal = refusal
-
-    def text(self, lang: str) -> str:
-        """Return the message in ``lang`` (the refusal's; the general one is English only)."""
-        return str(self) if self.refusal is None else self.refusal.text(lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +243,7 @@ def prepare(
         lacks = refusals.lacking(name, e.header, candidates, override)
         if override and lacks is not None:
             raise lacks from None  # a named platform gets no mapping form
-        raise _unknown(name, text, e.header, lacks) from None
+        raise refusals.unknown(name, text, e.header, lacks) from None
     assert header.match is not None
     plat, dialect = header.match
     columns = _columns(header.cells, plat, dialect)
@@ -317,24 +299,6 @@ def _mixed_line_ends(rows: memoryview) -> bool:
     data = bytes(rows)
     crlf = data.count(b"\r\n")
     return 0 < crlf < data.count(b"\n")
-
-
-def _unknown(
-    name: str, text: bytes | memoryview, header: tables.Header[None], lacks: ImportRefused | None
-) -> UnknownExport:
-    rows = [
-        r
-        for _, _, _, line in tables.head_lines(memoryview(text)[header.end + 1 :], 5)
-        if (r := tables.split(line, header.delimiter))
-    ]
-    shown = ", ".join(decoding.quote(c, 40) for c in header.cells[:8] if c.strip())
-    more = " …" if len(header.cells) > 8 else ""
-    what = f"no platform or saved mapping knows this header ({shown}{more})"
-    todo = (
-        "map its columns once on the import page (the mapping is saved), or name the "
-        f"platform with --platform ({', '.join(PLATFORMS)})"
-    )
-    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows, lacks)
 
 
 def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Column, ...]:

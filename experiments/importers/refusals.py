@@ -1,7 +1,9 @@
-"""Precise refusals: an export without data, a header that lacks only its date or campaign column.
+"""Refusals of a file for what its header or its rows are: a header nobody knows (a mapping
+form follows), and the precise ones: an export without data, a header that lacks only its date
+or its campaign column.
 
-Each says in English and German (``import.refuse.*`` in catalog_import) which file, what exactly
-is wrong and what to do, instead of the general "no platform knows this header".
+The precise ones say in English and German (``import.refuse.*`` in catalog_import) which file
+and line, what exactly is wrong and what to do, instead of "no platform knows this header".
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from experiments.errors import ImportRefused
+from experiments.errors import ImportFormatError, ImportRefused
 from experiments.importers import decoding, tables
-from experiments.importers.registry import CAMPAIGN, DATE, Dialect, Platform
+from experiments.importers.registry import CAMPAIGN, DATE, PLATFORMS, Dialect, Platform
 from experiments.models import header_key
 
 # What platforms write in place of the rows when a report has none: Meta "No data available."
@@ -19,6 +21,41 @@ from experiments.models import header_key
 NO_DATA = frozenset({"no data available", "keine daten verfügbar", "no data", "keine daten"})
 _ROLES = {DATE: "date", CAMPAIGN: "campaign"}
 T = TypeVar("T")
+
+
+class UnknownExport(ImportFormatError):
+    """No platform or saved mapping knows the header; carries the columns for a mapping form,
+    and the precise refusal when the header is a platform's but for its date or campaign."""
+
+    def __init__(
+        self, message: str, header: tables.Header[None], examples: list[list[str]],
+        refusal: ImportRefused | None = None,
+    ) -> None:  # fmt: skip
+        super().__init__(message if refusal is None else str(refusal))
+        self.header = header
+        self.examples = examples
+        self.refusal = refusal
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang`` (the refusal's; the general one is English only)."""
+        return str(self) if self.refusal is None else self.refusal.text(lang)
+
+
+def unknown(
+    name: str, text: bytes | memoryview, header: tables.Header[None], lacks: ImportRefused | None
+) -> UnknownExport:
+    """Return the error for a header nobody knows, with its first rows for a mapping form."""
+    rows = [
+        r
+        for _, _, _, line in tables.head_lines(memoryview(text)[header.end + 1 :], 5)
+        if (r := tables.split(line, header.delimiter))
+    ]
+    what = f"no platform or saved mapping knows this header ({_shown(header.cells)})"
+    todo = (
+        "map its columns once on the import page (the mapping is saved), or name the "
+        f"platform with --platform ({', '.join(PLATFORMS)})"
+    )
+    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows, lacks)
 
 
 def _marker(line: str, delimiter: str) -> str | None:

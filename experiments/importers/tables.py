@@ -1,7 +1,8 @@
 """Finding the table inside an export: title lines above it, summary and totals rows, its end.
 
-Only the head and the tail of a file are read line by line here; the body is located with one
-regular-expression search for the blank line that ends the table, so a large file costs one scan.
+Only the head and the tail of a file are read line by line here; the body is located with
+regular-expression searches for the blank line that ends the table, outside quotes: a quoted cell
+(a Meta ad's text) may hold blank lines of its own. A file without a blank line costs one scan.
 
 A blank line usually ends the table (a second table follows: chart data, a totals block). But a
 file someone edited may have a blank line *inside* its data, and then stopping there drops the
