@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from experiments.errors import ImportFormatError
 from experiments.importers import service
+from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.conftest import FIXTURES
@@ -112,3 +113,18 @@ def test_a_header_without_its_campaign_column_says_so_above_the_mapping_form(
     # The columns can still be mapped once, if another column names the campaign.
     assert at.text_input(key="map_name") is not None
     assert stored(db_path) == (0, [])
+
+
+def test_rows_with_ad_texts_below_a_blank_line_are_asked_about(store: Store) -> None:
+    # A blank line outside quotes after the second ad (line 11); the row below it starts with a
+    # quoted text over four lines: still a row of the same table, not another table.
+    text = (FIXTURES / "meta_en_bodies.csv").read_bytes()
+    gap = text.replace(b"\n2026-11-10,", b"\n\n2026-11-10,", 1)
+    with pytest.raises(BlankLinesInData) as caught:
+        service.run(store, gap, "gap.csv", dry_run=True)
+    assert (caught.value.gap.blank_lines, caught.value.gap.first_line,
+            caught.value.gap.last_line) == ((11,), 12, 19)  # fmt: skip
+    past = service.run(store, gap, "gap.csv", dry_run=True, blank_lines=BlankLines.PAST)
+    stop = service.run(store, gap, "gap.csv", dry_run=True, blank_lines=BlankLines.STOP)
+    assert (past.rows, past.totals["spend"]) == (5, pytest.approx(571.3))
+    assert (stop.rows, stop.totals["spend"]) == (2, pytest.approx(218.8))

@@ -13,6 +13,7 @@ and kinds of values are the same table going on, and the person chooses what to 
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -317,17 +318,30 @@ def _below(text: bytes | memoryview, end: int, last_line: int, delimiter: str) -
     return _Below(pos, line, tuple(blanks))
 
 
+def _first_rows(text: bytes | memoryview, offset: int, delimiter: str) -> list[list[str]]:
+    # Up to five rows before the next blank line, read as the csv reader reads them: a quoted
+    # cell may go on over several lines. A row the 64 KB window cuts off is left out.
+    window = bytes(text[offset : offset + (1 << 16)]).decode("utf-8", "replace")
+    cut = offset + (1 << 16) < len(text)
+    reader = csv.reader(io.StringIO(window), delimiter=delimiter)
+    rows: list[list[str]] = []
+    try:
+        for cells in reader:
+            if not "".join(cells).strip(" \t\r") or len(rows) == 5:
+                return rows
+            rows.append(cells)
+    except csv.Error:  # a quoted cell the window cuts off
+        return rows
+    return rows[:-1] if cut else rows
+
+
 def _same_table(
     text: bytes | memoryview, offset: int, table: Table, dialect: Dialect,
     fits: Callable[[list[str]], bool],
 ) -> bool:  # fmt: skip
-    """Return True when the first lines at ``offset`` are rows like the table's own."""
+    """Return True when the first rows at ``offset`` are rows like the table's own."""
     header = [normalise(c) for c in table.header]
-    rows = []
-    for _, _, _, line in head_lines(text[offset:], 5):
-        if blank(line):
-            break
-        rows.append(split(line, table.delimiter))
+    rows = _first_rows(text, offset, table.delimiter)
     return bool(rows) and all(
         len(cells) == len(header)
         and [normalise(c) for c in cells] != header  # the header again: a second report
