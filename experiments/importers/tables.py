@@ -13,13 +13,12 @@ and kinds of values are the same table going on, and the person chooses what to 
 from __future__ import annotations
 
 import csv
-import io
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from experiments.errors import ImportFormatError
+from experiments.importers import quoted
 from experiments.importers.decoding import fail
 from experiments.importers.registry import Dialect
 from experiments.models import header_key as normalise
@@ -240,46 +239,10 @@ def locate(
     )
 
 
-def _blank_line(delimiter: str) -> re.Pattern[bytes]:
-    # A blank line, or one of only delimiters and spaces (as Excel writes empty rows).
-    return re.compile(rb"\n[ \t\r" + re.escape(delimiter.encode()) + rb"]*(?:\n|\Z)")
-
-
-def _quoting(delimiter: str) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    # Text with every quoted cell closed in it (a quote opens a cell only at its start, as the
-    # csv reader has it; one inside an unquoted cell, as in 5" screens, is a character), and the
-    # rest of a quoted cell up to its closing quote ('""' is a quote inside it).
-    sep = rb"\n" + re.escape(delimiter.encode())
-    rest = rb'(?:[^"]++|"")*+"'
-    at_start, inside = rb"(?<![^" + sep + rb"])", rb"(?<=[^" + sep + rb"])"
-    closed = rb'(?:[^"]++|' + at_start + rb'"' + rest + rb"|" + inside + rb'")*+'
-    return re.compile(closed), re.compile(rest)
-
-
-def next_blank(text: bytes | memoryview, pos: int, delimiter: str) -> re.Match[bytes] | None:
-    """Return the first blank line at or after ``pos`` that is not inside a quoted cell (a Meta
-    ad body may hold blank lines); None when there is none, or a quote opened before it is never
-    closed (the table runs on, and the reader says where the quote is missing)."""
-    pattern = _blank_line(delimiter)
-    closed, rest = _quoting(delimiter)
-    while pos < len(text):
-        found = pattern.search(text, pos)
-        if found is None or found.end() >= len(text):
-            return found  # none, or only the file's last line break: the table ends anyway
-        inside = closed.match(text, pos, found.start())
-        if inside is None or inside.end() == found.start():
-            return found
-        end = rest.match(text, inside.end() + 1)  # the cell opened there and holds the line
-        if end is None:
-            return None
-        pos = end.end()
-    return None
-
-
 def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[int, int]:
     # The first blank line outside quotes ends the table; the lines with text below it are
     # counted.
-    found = next_blank(text, max(start - 1, 0), delimiter) if start < len(text) else None
+    found = quoted.next_blank(text, max(start - 1, 0), delimiter) if start < len(text) else None
     if found is None:
         return len(text), 0
     return found.start(), _trailing(text, found.end())
@@ -318,30 +281,13 @@ def _below(text: bytes | memoryview, end: int, last_line: int, delimiter: str) -
     return _Below(pos, line, tuple(blanks))
 
 
-def _first_rows(text: bytes | memoryview, offset: int, delimiter: str) -> list[list[str]]:
-    # Up to five rows before the next blank line, read as the csv reader reads them: a quoted
-    # cell may go on over several lines. A row the 64 KB window cuts off is left out.
-    window = bytes(text[offset : offset + (1 << 16)]).decode("utf-8", "replace")
-    cut = offset + (1 << 16) < len(text)
-    reader = csv.reader(io.StringIO(window), delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for cells in reader:
-            if not "".join(cells).strip(" \t\r") or len(rows) == 5:
-                return rows
-            rows.append(cells)
-    except csv.Error:  # a quoted cell the window cuts off
-        return rows
-    return rows[:-1] if cut else rows
-
-
 def _same_table(
     text: bytes | memoryview, offset: int, table: Table, dialect: Dialect,
     fits: Callable[[list[str]], bool],
 ) -> bool:  # fmt: skip
     """Return True when the first rows at ``offset`` are rows like the table's own."""
     header = [normalise(c) for c in table.header]
-    rows = _first_rows(text, offset, table.delimiter)
+    rows = quoted.first_rows(text, offset, table.delimiter)
     return bool(rows) and all(
         len(cells) == len(header)
         and [normalise(c) for c in cells] != header  # the header again: a second report
@@ -369,7 +315,7 @@ def continuation(
         below = _below(text, end, last_line, table.delimiter)
         if below.offset >= len(text) or not _same_table(text, below.offset, table, dialect, fits):
             break
-        found = next_blank(text, below.offset - 1, table.delimiter)
+        found = quoted.next_blank(text, below.offset - 1, table.delimiter)
         end = len(text) if found is None else found.start()
         parts.append(Part(below.offset, end, below.line, _lines_in(text, below.offset, end)))
         blanks.extend(below.blank_lines)
@@ -379,7 +325,7 @@ def continuation(
     last = parts[-1]
     cut, totals = _strip_totals(text, last.start, last.end, table.delimiter, dialect)
     parts[-1] = Part(last.start, cut, last.first_line, _lines_in(text, last.start, cut))
-    found = next_blank(text, last.end, table.delimiter) if last.end < len(text) else None
+    found = quoted.next_blank(text, last.end, table.delimiter) if last.end < len(text) else None
     trailing = 0 if found is None else _trailing(text, found.end())
     return Gap(tuple(blanks), above, tuple(parts), totals, trailing)
 
