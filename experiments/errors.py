@@ -91,6 +91,25 @@ class ImportFormatError(InvalidInput):
     """A file cannot be imported; the message names file, line and column."""
 
 
+class ImportRefused(ImportFormatError):
+    """A file refused for a reason the catalogs name in English and German (``import.refuse.*``
+    in catalog_import): where (the file, and its line), what is wrong, and what to do."""
+
+    def __init__(self, case: str, file: str, line: int | None = None, **values: object) -> None:
+        self.key = f"import.refuse.{case}"
+        self.file, self.line, self.values = file, line, values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        from experiments.i18n import t
+
+        where = self.file if self.line is None else t(
+            "import.refuse.where", lang, file=self.file, line=self.line
+        )  # fmt: skip
+        return t(self.key, lang, where=where, **self.values)
+
+
 class FileUnreadable(ImportFormatError):
     """DuckDB's CSV reader refused an export file; ``detail`` is its reason, for the diagnosis."""
 

@@ -110,6 +110,9 @@ class Preview:
     totals: tuple[Total, ...] = ()
     mapping: MappingForm | None = None
     error: str | None = None
+    # The error itself, for its message in the page's language (and, for a header that lacks
+    # only its date or campaign column, the reason shown above the mapping form).
+    problem: TrackerError | None = None
     # Blank lines inside the data: the first one and the rows below it, for the choice.
     blank_lines: Mapping[str, object] | None = None
     notices: tuple[Notice, ...] = ()  # the warnings about the file besides the blank lines
@@ -200,12 +203,12 @@ def preview(
         return Preview(PreviewState.BLANK_LINES, blank_lines=gaps.where(e.gap))
     except UnknownExport as e:
         if platform is not None:  # a chosen platform that does not fit is an error, not a form
-            return Preview(PreviewState.FAILED, error=str(e))
-        return Preview(PreviewState.UNKNOWN, mapping=_form(e))
+            return Preview(PreviewState.FAILED, error=str(e), problem=e)
+        return Preview(PreviewState.UNKNOWN, mapping=_form(e), problem=e.refusal)
     except DatabaseTrouble:
         raise  # the database's own trouble, not the upload's: the page says what to do
     except TrackerError as e:
-        return Preview(PreviewState.FAILED, error=str(e))
+        return Preview(PreviewState.FAILED, error=str(e), problem=e)
     if summary.duplicate is None:
         gap = None if summary.gap is None else gaps.where(summary.gap)
         # The page asks about the blank lines itself, above the preview.

@@ -89,6 +89,50 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
     ("reply time that is no duration", "bad_duration.csv", BAD / "bad_duration.csv", {},
      "bad_duration.csv, line 3, column 5: 'soon' in 'Median reply time' is not a duration — "
      "write it like 1h 23m, 4m 53s, 45s or 01:23:45"),
+    # A date range without delivery; the German Meta text and the Google Ads layout are
+    # inferred (see build_fixtures.py).
+    ("no data: Meta", "meta_no_data_en.csv", BAD / "meta_no_data_en.csv", {},
+     "meta_no_data_en.csv, line 2: this export contains no data (the platform wrote “No data "
+     "available.” where the rows would be) — choose a date range with delivery and export the "
+     "report again"),
+    ("no data: Meta in German", "meta_no_data_de.csv", BAD / "meta_no_data_de.csv", {},
+     "meta_no_data_de.csv, line 2: this export contains no data (the platform wrote “Keine Daten "
+     "verfügbar.” where the rows would be) — choose a date range with delivery and export the "
+     "report again"),
+    ("no data: Google Ads with its totals", "google_ads_no_data.csv",
+     BAD / "google_ads_no_data.csv", {},
+     "google_ads_no_data.csv, line 4: this export contains no data (the platform wrote “No "
+     "data” where the rows would be) — choose a date range with delivery and export the report "
+     "again"),
+    ("only the campaign column missing", "meta_without_campaign.csv",
+     BAD / "meta_without_campaign.csv", {},
+     "meta_without_campaign.csv, line 1: the header has the columns of a Meta Ads Manager "
+     "export, but no campaign column — export the report again with the campaign name as a "
+     "column"),
+    ("only the campaign column of the named platform missing", "meta_without_campaign.csv",
+     BAD / "meta_without_campaign.csv", {"platform": "meta"},
+     "meta_without_campaign.csv, line 1: the header (Ad set name, Reporting starts, Reporting "
+     "ends, Amount spent (EUR), Impressions, Reach, Link clicks) lacks the campaign column of "
+     "meta — export the report again with the campaign name as a column, or check that the file "
+     "is an export of that platform"),
+    ("no dates: Google Ads without the Day segment", "google_ads_without_day.csv",
+     BAD / "google_ads_without_day.csv", {},
+     "google_ads_without_day.csv, line 3: the header has the columns of a Google Ads export, but "
+     "no date column — add the Day segment (Google Ads: Segment → Time → Day; Meta: Breakdown → "
+     "By time → Day) or a date range (Meta: Reporting starts and Reporting ends) to the report "
+     "and export it again"),
+    ("no dates of the named platform", "google_ads_without_day.csv",
+     BAD / "google_ads_without_day.csv", {"platform": "google_ads"},
+     "google_ads_without_day.csv, line 3: the header (Campaign, Currency code, Cost, Impr., "
+     "Clicks, Conversions) lacks the date column of google_ads — add the Day segment or a date "
+     "range to the report and export it again, or check that the file is an export of that "
+     "platform"),
+    ("no dates: a recognised header without its date column", "social_inbox_without_date.csv",
+     BAD / "social_inbox_without_date.csv", {},
+     "social_inbox_without_date.csv, line 1: the header has the columns of a Social inbox team "
+     "report export, but no date column — add the Day segment (Google Ads: Segment → Time → "
+     "Day; Meta: Breakdown → By time → Day) or a date range (Meta: Reporting starts and "
+     "Reporting ends) to the report and export it again"),
     ("workbook without a usable sheet", "no_usable_sheet.xlsx", BAD / "no_usable_sheet.xlsx",
      {}, "no_usable_sheet.xlsx: no sheet of the workbook has any cells — open the workbook and "
      "check that the export is on its first sheet"),

@@ -38,6 +38,11 @@ def lines(*parts: list[str] | str) -> str:
     return "\n".join(out) + "\n"
 
 
+def quoted(row: str) -> str:
+    """Return the row with its campaign name in quotes and a blank line inside it (two lines more)."""
+    return row.replace("Autumn Garden", '"Autumn\n\nGarden"', 1)
+
+
 REFUSAL = (
     f"{NAME}, line 54: a blank line stands inside the data: lines 55–104 below it look like more "
     "rows of the same table (as many columns, the same kinds of values) — add --past-blank-lines "
@@ -67,6 +72,15 @@ CASES: list[tuple[str, str, tuple[tuple[int, ...], int, int] | int]] = [
      lines(TITLE, HEADER, ROWS[:50], "", *[r.replace("10.00", "ten") for r in ROWS[50:]]), 50),
     ("a comment block after the blank line",
      lines(TITLE, HEADER, ROWS[:50], "", "# Downloaded by the analyst", *ROWS[50:]), 50),
+    ("a blank line in quotes above the gap",
+     lines(TITLE, HEADER, ROWS[:10], quoted(ROWS[10]), ROWS[11:50], "", ROWS[50:], TOTAL),
+     ((56,), 57, 106)),
+    ("a blank line in quotes below the gap",
+     lines(TITLE, HEADER, ROWS[:50], "", ROWS[50:60], quoted(ROWS[60]), ROWS[61:], TOTAL),
+     ((54,), 55, 106)),
+    ("a blank line in quotes, then chart data after a real blank line",
+     lines(TITLE, HEADER, ROWS[:10], quoted(ROWS[10]), ROWS[11:50], "", "Day,Clicks",
+           "2026-09-01,15"), 50),
     ("blank lines only at the end", lines(TITLE, HEADER, ROWS, TOTAL, "", "", ""), 100),
     ("Excel rows of commas only at the end", lines(TITLE, HEADER, ROWS, ",,,,,,,", ",,,,,,,"),
      100),
@@ -94,23 +108,23 @@ def test_rows_below_a_blank_line_are_asked_about_only_when_they_continue_the_tab
     past, stop = dry_run(store, text, BlankLines.PAST), dry_run(store, text, BlankLines.STOP)
     assert (past.rows, past.totals["clicks"], past.skipped["totals"]) == (100, 5050, 1)
     assert (stop.rows, stop.totals["clicks"], stop.skipped["totals"]) == (50, 1275, 0)
-    assert stop.skipped["trailing"] == 51  # the rows below and the total, as before
+    # The lines with text below the first blank line, as before: 50 rows and the total (and
+    # the second line of a name that holds a blank line).
+    below = [line for line in text.splitlines()[blank[0] :] if line.strip()]
+    assert stop.skipped["trailing"] == len(below) >= 51
     assert [n.key for n in past.notices if "blank" in n.key] == ["import.warn.blank_lines_past"]
     assert [n.key for n in stop.notices if "blank" in n.key] == ["import.warn.blank_lines_stop"]
 
 
 @pytest.mark.parametrize("choice", list(BlankLines))
 def test_a_blank_line_inside_a_quoted_cell_is_no_gap(store: Store, choice: BlankLines) -> None:
-    # Not read past, and not asked about: the cell would lose its blank line. The reader's own
-    # message stays (a blank line inside quotes is not read yet).
-    quoted = LINES[:53] + [ROWS[50].replace("Autumn Garden", '"Autumn', 1), 'Garden"' +
-                           ROWS[51].removeprefix("Autumn Garden")] + LINES[56:]  # fmt: skip
-    quoted[53:55] = [quoted[53], "", quoted[54]]
-    with pytest.raises(ImportFormatError) as caught:
-        dry_run(store, lines(quoted), choice)
-    assert str(caught.value).startswith(
-        f"{NAME}, line 54: a quoted field starts on this line and its closing quote is missing"
-    )
+    # Row 51's campaign name holds a blank line, in quotes: the table goes on through it, whole,
+    # and nothing is asked about (before, the table ended inside the cell).
+    text = lines(TITLE, HEADER, ROWS[:50], quoted(ROWS[50]), ROWS[51:], TOTAL)
+    summary = dry_run(store, text, choice)
+    assert (summary.rows, summary.totals["clicks"], summary.gap) == (100, 5050, None)
+    assert summary.skipped == {"summary": 0, "totals": 1, "preamble": 2, "trailing": 0}
+    assert not [n.key for n in summary.notices if "blank" in n.key]
 
 
 # (case, the line whose cell is broken, the message's start)

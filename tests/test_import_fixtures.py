@@ -37,6 +37,8 @@ REACH_PER_DAY = {
     "meta_de_berichtsstart.csv": (16400 + 6000) / 2,
     "meta_de.xlsx": (27818 + 26454 + 1320) / 3,
     "tiktok.csv": (24102 + 25670) / 2,
+    "meta_en_bodies.csv": (8100 + 6400 + 9300 + 4020 + 3300) / 2,
+    "meta_de_anzeigentext.csv": (8100 + 6400 + 3300) / 2,
 }
 
 
@@ -75,6 +77,13 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("mailchimp.csv", "mailchimp", "UTF-8", 3, skipped(), "2026-10-27", "2026-11-05",
      {"recipients": 27210, "deliveries": 26963, "opens": 12332, "clicks": 2115,
       "unsubscribes": 63, "conversions": 126, "revenue": 6255.5}),
+    # Ad texts in quotes with line breaks and blank lines inside: the table goes on through them.
+    ("meta_en_bodies.csv", "meta", "UTF-8 with BOM", 5, skipped(summary=1), "2026-11-09",
+     "2026-11-10", {"spend": 571.3, "impressions": 41250, "reach": 31120, "clicks": 902,
+                    "conversions": 47}),
+    ("meta_de_anzeigentext.csv", "meta", "Windows-1252", 3, skipped(), "2026-11-09",
+     "2026-11-10", {"spend": 336.1, "impressions": 23250, "reach": 17800, "clicks": 525,
+                    "conversions": 21}),
     # Reply times: the median of 4980 s, 293 s, 45 s and 136800 s; the empty one is missing.
     ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
      {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
@@ -197,3 +206,21 @@ def test_utf8_export_on_disk_is_read_where_it_lies(name: str, in_place: bool, sk
     path = FIXTURES / name
     with prepare(path.read_bytes(), name, source=path) as p:
         assert (p.body == path, p.skip) == (in_place, skip)
+
+
+@pytest.mark.parametrize(("name", "ad", "body"), [
+    ("meta_en_bodies.csv", "Video B",
+     '"Best boots I ever had" – Anna, Hamburg\n\n\nFree returns for 30 days.'),
+    ("meta_en_bodies.csv", "Single image", "Total comfort.\n\nTotal: 0 cold days this winter."),
+    # Saved again by German Excel: CRLF between rows, a bare LF inside the cell.
+    ("meta_de_anzeigentext.csv", "Karussell A",
+     "Kalte Füße?\n\nUnsere Stiefel halten warm – bis -20 °C.\nJetzt für 89 € sichern."),
+])  # fmt: skip
+def test_ad_text_with_blank_lines_is_stored_whole(
+    db: Database, store: Store, name: str, ad: str, body: str
+) -> None:
+    service.run(store, (FIXTURES / name).read_bytes(), name)
+    found = sql.rows(db, "SELECT extra FROM metric_fact WHERE variant LIKE ? ORDER BY date",
+                     [f"% / {ad}"])  # fmt: skip
+    assert found and {next(v for k, v in row[0].items() if k in ("Body", "Anzeigentext"))
+                      for row in found} == {body}  # fmt: skip

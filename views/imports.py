@@ -279,10 +279,12 @@ if uploaded is not None:
         _blank_lines(view, blank_key)
     if view.state is iv.PreviewState.UNKNOWN:
         assert view.mapping is not None
+        if view.problem is not None:  # a platform's header but for its date or campaign column
+            show_error(view.problem)
         st.warning(tr("import.unknown", line=view.mapping.line), icon=":material/help:")
         _mapping_form(view.mapping)
     elif view.state is iv.PreviewState.FAILED:
-        show_error(str(view.error))
+        show_error(view.problem or str(view.error))
     elif view.state is iv.PreviewState.DUPLICATE:
         assert view.summary is not None
         _show_duplicate(view.summary)

@@ -17,10 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from experiments.errors import ImportFormatError
 from experiments.import_models import CellRead, FileImport, NumberStyle, SavedMapping, header_key
-from experiments.importers import decoding, gaps, registry, tables, values, workbook
+from experiments.importers import (
+    decoding,
+    gaps,
+    refusals,
+    registry,
+    tables,
+    values,
+    workbook,
+)
 from experiments.importers.gaps import BlankLines
+from experiments.importers.refusals import UnknownExport as UnknownExport
 from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
@@ -36,17 +44,6 @@ from experiments.metrics import BASE_METRICS
 
 SAMPLE_ROWS = 500
 EXTRA = "extra"
-
-
-class UnknownExport(ImportFormatError):
-    """No platform or saved mapping knows the header; carries the columns for a mapping form."""
-
-    def __init__(
-        self, message: str, header: tables.Header[None], examples: list[list[str]]
-    ) -> None:
-        super().__init__(message)
-        self.header = header
-        self.examples = examples
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,12 +240,16 @@ def prepare(
     try:
         header = tables.find_header(text, identify)
     except tables.UnknownHeader as e:
-        raise _unknown(name, text, e.header, platform) from None
+        lacks = refusals.lacking(name, e.header, candidates, override)
+        if override and lacks is not None:
+            raise lacks from None  # a named platform gets no mapping form
+        raise refusals.unknown(name, text, e.header, lacks) from None
     assert header.match is not None
     plat, dialect = header.match
     columns = _columns(header.cells, plat, dialect)
     _require(columns, name, header.line, plat)
     campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
+    refusals.no_data(text, name, header, dialect, campaign)
     table = tables.locate(text, name, header, dialect, campaign)
     sample = _sample(text, table, name)
     style, columns, notices = _formats(sample, columns, dialect, plat)
@@ -274,39 +275,30 @@ def _body(
     # table skipped; anything else gets its data rows written out as UTF-8 (no copy of 80 MB
     # otherwise), part after part when blank lines inside the data are gaps.
     rest = bytes(memoryview(text)[table.end :])
-    if source is not None and encoding.startswith("UTF-8") and not table.totals:
+    parts = [(part.start, part.end) for part in table.parts] or [(table.start, table.end)]
+    mixed = any(_mixed_line_ends(memoryview(text)[start:end]) for start, end in parts)
+    if source is not None and encoding.startswith("UTF-8") and not table.totals and not mixed:
         if not rest.strip(b"\r\n") and not table.parts:
             return source, table.first_line - 1, None
     tmp = tempfile.TemporaryDirectory(prefix="import-")
     body = Path(tmp.name) / "rows.csv"
-    parts = [(part.start, part.end) for part in table.parts] or [(table.start, table.end)]
     with body.open("wb") as f:
         for start, end in parts:
-            f.write(memoryview(text)[start:end])
+            rows = memoryview(text)[start:end]
+            if mixed:  # the part ends before the LF of its last row's CRLF
+                f.write((bytes(rows) + b"\n").replace(b"\r\n", b"\n"))
+                continue
+            f.write(rows)
             f.write(b"\n")
     return body, 0, tmp
 
 
-def _unknown(
-    name: str, text: bytes | memoryview, header: tables.Header[None], platform: str | None
-) -> UnknownExport:
-    rows = [
-        r
-        for _, _, _, line in tables.head_lines(memoryview(text)[header.end + 1 :], 5)
-        if (r := tables.split(line, header.delimiter))
-    ]
-    shown = ", ".join(decoding.quote(c, 40) for c in header.cells[:8] if c.strip())
-    more = " …" if len(header.cells) > 8 else ""
-    if platform is not None:
-        what = f"the header ({shown}{more}) lacks the date and campaign columns of {platform}"
-        todo = "check that the file is an export of that platform, or choose another one"
-    else:
-        what = f"no platform or saved mapping knows this header ({shown}{more})"
-        todo = (
-            "map its columns once on the import page (the mapping is saved), or name the "
-            f"platform with --platform ({', '.join(PLATFORMS)})"
-        )
-    return UnknownExport(f"{name}, line {header.line}: {what} — {todo}", header, rows)
+def _mixed_line_ends(rows: memoryview) -> bool:
+    # Excel on Windows ends rows with CRLF but writes a line break typed into a cell as a bare
+    # LF; DuckDB's strict reader takes one kind of line end, so such rows are given LF only.
+    data = bytes(rows)
+    crlf = data.count(b"\r\n")
+    return 0 < crlf < data.count(b"\n")
 
 
 def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Column, ...]:
@@ -331,14 +323,7 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
 
 def _require(columns: Sequence[Column], name: str, line: int, plat: Platform) -> None:
     targets = {c.target for c in columns}
-    for role, what in ((DATE, "a date column"), (CAMPAIGN, "a campaign column")):
-        if role not in targets:
-            raise decoding.fail(
-                name,
-                f"the header has no {what} that {plat.title} exports have",
-                "export the report with the campaign name and a breakdown by day",
-                line=line,
-            )
+    refusals.require_roles(name, line, plat, targets)
     if not targets & set(BASE_METRICS):
         raise decoding.fail(
             name,

@@ -1,7 +1,8 @@
 """Finding the table inside an export: title lines above it, summary and totals rows, its end.
 
-Only the head and the tail of a file are read line by line here; the body is located with one
-regular-expression search for the blank line that ends the table, so a large file costs one scan.
+Only the head and the tail of a file are read line by line here; the body is located with
+regular-expression searches for the blank line that ends the table, outside quotes: a quoted cell
+(a Meta ad's text) may hold blank lines of its own. A file without a blank line costs one scan.
 
 A blank line usually ends the table (a second table follows: chart data, a totals block). But a
 file someone edited may have a blank line *inside* its data, and then stopping there drops the
@@ -12,13 +13,13 @@ and kinds of values are the same table going on, and the person chooses what to 
 from __future__ import annotations
 
 import csv
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
 
 from experiments.errors import ImportFormatError
 from experiments.import_models import header_key as normalise
+from experiments.importers import quoted
 from experiments.importers.decoding import fail
 from experiments.importers.registry import Dialect
 
@@ -151,7 +152,8 @@ def head_lines(
     return out
 
 
-def _blank(line: str) -> bool:
+def blank(line: str) -> bool:
+    """Return True for a line of only spaces, tabs and delimiters."""
     return not line.strip(" \t\r;,")
 
 
@@ -159,7 +161,7 @@ def find_header(text: bytes | memoryview, identify: Callable[[list[str]], T | No
     """Return the first line any platform, saved mapping or override recognises as its header."""
     lines = head_lines(text)
     for number, start, end, line in lines:
-        if _blank(line) or line.lstrip().startswith("#"):
+        if blank(line) or line.lstrip().startswith("#"):
             continue
         for delimiter in DELIMITERS:
             cells = split(line, delimiter)
@@ -176,7 +178,7 @@ def _guess_header(lines: list[tuple[int, int, int, str]]) -> Header[None]:
     rows = [
         (n, s, e, line)
         for n, s, e, line in lines
-        if not _blank(line) and not line.lstrip().startswith("#")
+        if not blank(line) and not line.lstrip().startswith("#")
     ]
     for i, (number, start, end, line) in enumerate(rows):
         for delimiter in DELIMITERS:
@@ -188,7 +190,8 @@ def _guess_header(lines: list[tuple[int, int, int, str]]) -> Header[None]:
     return Header(number, start, end, ",", (line,), None)
 
 
-def _is_summary(cells: list[str], dialect: Dialect, campaign_index: int | None) -> bool:
+def is_summary(cells: list[str], dialect: Dialect, campaign_index: int | None) -> bool:
+    """Return True for a totals row, or the account's summary row without a campaign name."""
     if cells and dialect.is_totals(cells[0]):
         return True
     if dialect.summary_without_campaign and campaign_index is not None:
@@ -206,10 +209,10 @@ def locate(
     """Return the data rows below ``header``, leaving out (and counting) summary and totals rows
     and whatever follows the blank line that ends the table."""
     text = memoryview(text)
-    preamble = sum(1 for n, _, _, line in head_lines(text, header.line - 1) if not _blank(line))
+    preamble = sum(1 for n, _, _, line in head_lines(text, header.line - 1) if not blank(line))
     start, summary = header.end + 1, 0
     for _, _, e, line in head_lines(text[start:], 5):
-        if _blank(line) or not _is_summary(split(line, header.delimiter), dialect, campaign_index):
+        if blank(line) or not is_summary(split(line, header.delimiter), dialect, campaign_index):
             break
         start, summary = start + e + 1, summary + 1
     end, trailing = _table_end(text, start, header.delimiter)
@@ -236,14 +239,10 @@ def locate(
     )
 
 
-def _blank_line(delimiter: str) -> re.Pattern[bytes]:
-    # A blank line, or one of only delimiters and spaces (as Excel writes empty rows).
-    return re.compile(rb"\n[ \t\r" + re.escape(delimiter.encode()) + rb"]*(?:\n|\Z)")
-
-
 def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[int, int]:
-    # The first blank line ends the table; the lines with text below it are counted.
-    found = _blank_line(delimiter).search(text, max(start - 1, 0)) if start < len(text) else None
+    # The first blank line outside quotes ends the table; the lines with text below it are
+    # counted.
+    found = quoted.next_blank(text, max(start - 1, 0), delimiter) if start < len(text) else None
     if found is None:
         return len(text), 0
     return found.start(), _trailing(text, found.end())
@@ -251,14 +250,7 @@ def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[in
 
 def _trailing(text: bytes | memoryview, offset: int) -> int:
     rest = bytes(text[offset:]).decode("utf-8", "replace")
-    return sum(1 for line in rest.splitlines() if not _blank(line))
-
-
-def _open_quote(text: bytes | memoryview, start: int, end: int) -> bool:
-    # An odd number of quotes: a quoted cell is still open where the part ends. (A quote inside
-    # an unquoted cell, as in 5" screens, makes this say so wrongly; then the table ends at the
-    # blank line, as it always did.)
-    return bytes(text[start:end]).count(b'"') % 2 == 1
+    return sum(1 for line in rest.splitlines() if not blank(line))
 
 
 def _lines_in(text: bytes | memoryview, start: int, end: int) -> int:
@@ -293,13 +285,9 @@ def _same_table(
     text: bytes | memoryview, offset: int, table: Table, dialect: Dialect,
     fits: Callable[[list[str]], bool],
 ) -> bool:  # fmt: skip
-    """Return True when the first lines at ``offset`` are rows like the table's own."""
+    """Return True when the first rows at ``offset`` are rows like the table's own."""
     header = [normalise(c) for c in table.header]
-    rows = []
-    for _, _, _, line in head_lines(text[offset:], 5):
-        if _blank(line):
-            break
-        rows.append(split(line, table.delimiter))
+    rows = quoted.first_rows(text, offset, table.delimiter)
     return bool(rows) and all(
         len(cells) == len(header)
         and [normalise(c) for c in cells] != header  # the header again: a second report
@@ -320,20 +308,15 @@ def continuation(
     if table.totals or table.end >= len(text):  # rows below a totals row are another table
         return None
     text = memoryview(text)
-    if _open_quote(text, table.start, table.end):
-        return None  # the blank line is inside a quoted cell: the reader says what is wrong
     above = Part(table.start, table.end, table.first_line, _lines_in(text, table.start, table.end))
     last_line = above.first_line + above.lines - 1
     end, blanks, parts = table.end, list[int](), list[Part]()
-    blank = _blank_line(table.delimiter)
     while end < len(text):
         below = _below(text, end, last_line, table.delimiter)
         if below.offset >= len(text) or not _same_table(text, below.offset, table, dialect, fits):
             break
-        found = blank.search(text, below.offset - 1)
+        found = quoted.next_blank(text, below.offset - 1, table.delimiter)
         end = len(text) if found is None else found.start()
-        if _open_quote(text, below.offset, end):
-            return None
         parts.append(Part(below.offset, end, below.line, _lines_in(text, below.offset, end)))
         blanks.extend(below.blank_lines)
         last_line = below.line + parts[-1].lines - 1
@@ -342,7 +325,7 @@ def continuation(
     last = parts[-1]
     cut, totals = _strip_totals(text, last.start, last.end, table.delimiter, dialect)
     parts[-1] = Part(last.start, cut, last.first_line, _lines_in(text, last.start, cut))
-    found = blank.search(text, last.end) if last.end < len(text) else None
+    found = quoted.next_blank(text, last.end, table.delimiter) if last.end < len(text) else None
     trailing = 0 if found is None else _trailing(text, found.end())
     return Gap(tuple(blanks), above, tuple(parts), totals, trailing)
 
