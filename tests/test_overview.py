@@ -23,7 +23,7 @@ from experiments.models import (
 from experiments.store import Store
 from tests.apptest import app, assert_clean
 from tests.factories import make_campaign, make_cycle, make_learning
-from tests.test_goals import add_facts, daily, day, goal
+from tests.test_goals import NOISY_WEEKS, add_facts, daily, day, goal
 
 
 @pytest.mark.parametrize(
@@ -70,9 +70,12 @@ def test_parse_number_refuses_words(text: str) -> None:
         ({}, date(2026, 2, 20), "The period starts on Mar 1, 2026."),
         ({"metric": "leads"}, day(10), "No Leads data in this period and scope yet; it appears "
          "with the first import that brings it."),
-        ({}, day(10), "On pace (expected by today: 100) · trend points to 300 by Mar 30, 2026"),
+        ({}, day(10), "On pace (expected by today: 100) · forecast 300 by Mar 30, 2026"),
         ({"target": 400.0, "baseline": 250.0}, day(10), "Behind pace (expected by today: 133) "
-         "· trend points to 300 by Mar 30, 2026 · baseline 250"),
+         "· forecast 300 by Mar 30, 2026 · baseline 250"),
+        ({}, day(5), "Too early to judge: 5 of 7 days with data so far; the status is judged "
+         "from a full week of data on, when each weekday can count · On pace (expected by "
+         "today: 50) · forecast 300 by Mar 30, 2026"),
         ({"target": 80.0}, day(10), "Target reached; a running total cannot fall back."),
         ({"target": 120.0, "period_end": day(10)}, day(20),
          "The period ended on Mar 10, 2026 · missed the target by 20"),
@@ -83,6 +86,22 @@ def test_explain_says_why(store: Store, fields: dict[str, object], today: date, 
     add_facts(store, daily(10, clicks=10))
     p = goals.goal_progress(store, store.add_goal(goal(**fields)), today)
     assert overview.explain(p, "en") == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "forecast 276 by Mar 30, 2026 (95 % range 256 to 296)"),
+        ("de", "Prognose 276 bis 30.03.2026 (95-%-Bereich 256 bis 296)"),
+    ],
+)
+def test_explain_gives_the_forecast_range(store: Store, lang: str, text: str) -> None:
+    # Two weeks that vary around a weekly pattern (tests/test_goals.py works out the interval).
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, NOISY_WEEKS)
+    p = goals.goal_progress(store, store.add_goal(goal(target=280.0)), day(14))
+    assert p.status is Status.AT_RISK
+    assert overview.explain(p, lang).endswith(text)
 
 
 def test_scope_label_names_the_campaign(store: Store) -> None:
@@ -100,7 +119,7 @@ def test_goals_needing_attention_come_first(store: Store) -> None:
     assert [p.goal.name for p in ordered] == ["a off track", "b on track", "c achieved"]
     assert overview.status_counts(ordered) == {
         Status.OFF_TRACK: 1, Status.AT_RISK: 0, Status.ON_TRACK: 1, Status.ACHIEVED: 1,
-        Status.NO_DATA: 0,
+        Status.TOO_EARLY: 0, Status.NO_DATA: 0,
     }  # fmt: skip
 
 
