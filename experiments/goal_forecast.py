@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from scipy import stats
 
@@ -90,3 +91,67 @@ class Forecast:
     def too_early(self) -> bool:
         """True before the first full week of days with data: the forecast is not judged yet."""
         return self.days < FULL_WEEK
+
+
+def _ahead(dates: Sequence[date], origin: date, end: int) -> list[int]:
+    """Return the weekdays of the days after the last day with data up to day ``end``."""
+    last = max((d - origin).days for d in dates)
+    return [(origin + timedelta(days=i)).weekday() for i in range(last + 1, end + 1)]
+
+
+def _rate(dates: Sequence[date], values: Sequence[float], origin: date, end: int) -> RunRate:
+    return run_rate([d.weekday() for d in dates], values, _ahead(dates, origin, end))
+
+
+def total(dates: Sequence[date], values: Sequence[float], origin: date, end: int) -> Forecast:
+    """Return the forecast of a running total at day ``end`` (days counted from ``origin``)."""
+    actual = float(sum(values))
+    r = _rate(dates, values, origin, end)
+    value = actual + r.future
+    # A running total cannot fall below what it has reached.
+    return Forecast(value, max(value - r.half_width, actual), value + r.half_width, len(dates))
+
+
+def ratio_of_sums(dates: Sequence[date], numerators: Sequence[float],
+                  denominators: Sequence[float], factor: float, origin: date,
+                  end: int) -> Forecast:  # fmt: skip
+    """Return factor · (projected numerator sum) / (projected denominator sum) at day ``end``.
+
+    Delta method for the interval: the error of the projected ratio R is that of the projected
+    sum of z = numerator − R·denominator over the days ahead, divided by the projected divisor.
+    """
+    num = float(sum(numerators)) + _rate(dates, numerators, origin, end).future
+    den = float(sum(denominators)) + _rate(dates, denominators, origin, end).future
+    r = num / den
+    z = [float(n) - r * float(d) for n, d in zip(numerators, denominators, strict=True)]
+    spread = _rate(dates, z, origin, end).half_width / den
+    return Forecast(factor * r, factor * (r - spread), factor * (r + spread), len(dates))
+
+
+def blended(dates: Sequence[date], values: Sequence[float], counted: float, actual: float,
+            origin: date, end: int) -> Forecast:  # fmt: skip
+    """Return a reply-time forecast: the actual blended with the mean of the days ahead.
+
+    The actual (a median or 90th percentile of the ``counted`` replies so far) and the days
+    ahead's mean daily value are weighted by their number of replies (the days ahead expected
+    at the rate so far); the interval is the days ahead's, scaled by their weight.
+    """
+    ahead = _ahead(dates, origin, end)
+    if not ahead:
+        return Forecast(actual, actual, actual, len(dates))
+    r = _rate(dates, values, origin, end)
+    expected_n = counted / len(dates) * len(ahead)
+    weight = expected_n / (counted + expected_n)
+    value = (1 - weight) * actual + weight * r.future / len(ahead)
+    spread = weight * r.half_width / len(ahead)
+    return Forecast(value, value - spread, value + spread, len(dates))
+
+
+def daily_mean(dates: Sequence[date], values: Sequence[float], origin: date,
+               end: int) -> Forecast:  # fmt: skip
+    """Return the mean over the days with data and the days ahead, those projected."""
+    r = _rate(dates, values, origin, end)
+    count = len(dates) + len(_ahead(dates, origin, end))
+    value = (float(sum(values)) + r.future) / count
+    spread = r.half_width / count
+    return Forecast(value, value - spread, value + spread, len(dates))

@@ -45,13 +45,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 import pandas as pd
 
+from experiments import goal_forecast
 from experiments.campaigns import find_campaign
-from experiments.goal_forecast import Forecast, RunRate, run_rate
+from experiments.goal_forecast import Forecast
 from experiments.metrics import Aggregation, derived, inputs, ratio
 from experiments.metrics import metric as entry
 from experiments.models import Campaign, Comparator, Goal, ReplyTimes, ScopeKind
@@ -151,21 +152,6 @@ class _Window:
     end: int | None  # index of the period end, None for an open period
 
 
-def _weekdays(frame: pd.DataFrame) -> list[int]:
-    return [d.weekday() for d in frame["date"]]
-
-
-def _ahead(frame: pd.DataFrame, w: _Window) -> list[int]:
-    """Return the weekdays of the days after the last day with data up to the period end."""
-    assert w.end is not None
-    last = max((d - w.origin).days for d in frame["date"])
-    return [(w.origin + timedelta(days=i)).weekday() for i in range(last + 1, w.end + 1)]
-
-
-def _rate(frame: pd.DataFrame, column: str, w: _Window) -> RunRate:
-    return run_rate(_weekdays(frame), list(frame[column]), _ahead(frame, w))
-
-
 def _total(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, Forecast | None]:
     days = _valid(frame, metric)
     if not len(days):
@@ -173,11 +159,7 @@ def _total(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, 
     actual = float(days[metric].sum())
     if w.end is None:
         return actual, None
-    r = _rate(days, metric, w)
-    value = actual + r.future
-    # A running total cannot fall below what it has reached.
-    return actual, Forecast(value, max(value - r.half_width, actual), value + r.half_width,
-                            len(days))  # fmt: skip
+    return actual, goal_forecast.total(list(days["date"]), list(days[metric]), w.origin, w.end)
 
 
 def _ratio(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, Forecast | None]:
@@ -186,19 +168,13 @@ def _ratio(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, 
     days = _valid(frame, d.numerator, d.denominator)
     if not len(days):
         return None, None
-    num, den = float(days[d.numerator].sum()), float(days[d.denominator].sum())
-    actual = ratio(num, den, d.factor)
+    actual = ratio(float(days[d.numerator].sum()), float(days[d.denominator].sum()), d.factor)
     if w.end is None or actual is None:
         return actual, None
-    num_f = num + _rate(days, d.numerator, w).future
-    den_f = den + _rate(days, d.denominator, w).future
-    # Delta method: the error of the projected ratio R is that of the projected sum of
-    # z = numerator − R·denominator over the remaining days, divided by the projected divisor.
-    r = num_f / den_f
-    z = days[d.numerator].astype(float) - r * days[d.denominator].astype(float)
-    spread = run_rate(_weekdays(days), list(z), _ahead(days, w)).half_width / den_f
-    return actual, Forecast(d.factor * r, d.factor * (r - spread), d.factor * (r + spread),
-                            len(days))  # fmt: skip
+    return actual, goal_forecast.ratio_of_sums(
+        list(days["date"]), list(days[d.numerator]), list(days[d.denominator]), d.factor,
+        w.origin, w.end,
+    )  # fmt: skip
 
 
 def _response(frame: pd.DataFrame, metric: str, actual: float | None,
@@ -207,18 +183,8 @@ def _response(frame: pd.DataFrame, metric: str, actual: float | None,
     days = _valid(frame, column)
     if actual is None or w.end is None or not len(days):
         return None
-    ahead = _ahead(days, w)
-    if not ahead:
-        return Forecast(actual, actual, actual, len(days))
-    r = _rate(days, column, w)
-    counted = float(days["response_n"].sum())
-    expected_n = counted / len(days) * len(ahead)
-    # The actual (a median or 90th percentile of the replies so far) blended with the mean of
-    # the days ahead, each weighted by its number of replies; the interval is the days ahead's.
-    weight = expected_n / (counted + expected_n)
-    value = (1 - weight) * actual + weight * r.future / len(ahead)
-    spread = weight * r.half_width / len(ahead)
-    return Forecast(value, value - spread, value + spread, len(days))
+    return goal_forecast.blended(list(days["date"]), list(days[column]),
+                            float(days["response_n"].sum()), actual, w.origin, w.end)  # fmt: skip
 
 
 def _daily_mean(frame: pd.DataFrame, key: str,
@@ -229,11 +195,7 @@ def _daily_mean(frame: pd.DataFrame, key: str,
     actual = float(days[key].mean())
     if w.end is None:
         return actual, None
-    r = _rate(days, key, w)
-    count = len(days) + len(_ahead(days, w))
-    value = (float(days[key].sum()) + r.future) / count
-    return actual, Forecast(value, value - r.half_width / count, value + r.half_width / count,
-                            len(days))  # fmt: skip
+    return actual, goal_forecast.daily_mean(list(days["date"]), list(days[key]), w.origin, w.end)
 
 
 def measure(
