@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -196,7 +196,8 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     texts = [x.value for x in at.text]
     assert progress and all(p.goal.name in texts for p in progress)
     counts = {m.label: int(m.value) for m in at.metric if m.label in {
-        "Off track", "At risk", "On track", "Achieved", "No data yet"}}  # fmt: skip
+        "Off track", "At risk", "On track", "Achieved", "Too early to judge",
+        "No data yet"}}  # fmt: skip
     assert sum(counts.values()) == len(progress)
     assert counts["On track"] == sum(p.status is Status.ON_TRACK for p in progress)
     assert [x.value for x in at.subheader] == [
@@ -208,6 +209,34 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     assert sorted(frames[0]["Campaign"]) == sorted(names)
     keys = [b.key for b in at.get("download_button")]
     assert keys == ["download_report", "download_csv", "download_xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "why"),
+    [
+        ("en", "Too early to judge", "Too early to judge: 3 of 7 days with data so far; the "
+         "status is judged from a full week of data on, when each weekday can count"),
+        ("de", "Zu früh für ein Urteil", "Zu früh für ein Urteil: bisher 3 von 7 Tagen mit "
+         "Daten; der Status wird ab einer vollen Woche mit Daten beurteilt, wenn jeder "
+         "Wochentag zählen kann"),
+    ],
+)  # fmt: skip
+def test_a_goal_in_its_first_week_is_too_early_on_the_page(
+    db_path: Path, lang: str, label: str, why: str
+) -> None:
+    # Three days of clicks far below the pace: the first days are not judged, in either language.
+    first = date.today() - timedelta(days=2)
+    db = Database.open(db_path)
+    store = Store(db)
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, [{"date": first + timedelta(days=i), "clicks": 1} for i in range(3)])
+    store.add_goal(goal(period_start=first, period_end=first + timedelta(days=29)))
+    db.close()
+    at = app("views/overview.py")
+    at.sidebar.selectbox(key="lang").set_value(lang).run()
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}[label] == "1"
+    assert any(c.value.startswith(why) for c in at.caption)
 
 
 def test_changes_since_follows_the_chosen_day(demo_db: Path) -> None:
