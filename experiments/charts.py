@@ -20,6 +20,7 @@ STATUS_COLORS: dict[Status, str] = {
     Status.AT_RISK: "#bf8700",
     Status.OFF_TRACK: "#cf222e",
     Status.NO_DATA: "#8c959f",
+    Status.TOO_EARLY: "#6e7781",
 }
 TARGET_COLOR = "#57606a"
 PACE_COLOR = "#8c959f"

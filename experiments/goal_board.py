@@ -16,6 +16,7 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.OFF_TRACK,
     Status.AT_RISK,
     Status.NO_DATA,
+    Status.TOO_EARLY,
     Status.ON_TRACK,
     Status.ACHIEVED,
 )

@@ -13,14 +13,17 @@ How a goal is read depends on its metric's kind:
 
 Which kind a metric is comes from its aggregation in the registry (metrics.py).
 
-Forecast for the period end: an ordinary least-squares line through the *daily* values so far
-(one point: a flat line), projected over the days from the last day with data to the period end
-(negative projections count as 0). Totals add the projection to the actual. Ratios project their
+Forecast for the period end: the weekday run-rate (experiments/goal_forecast.py): each day
+still to come is projected by the mean of the days so far on the same weekday, with a 95 %
+prediction interval from the day-to-day variation of the weekday-adjusted values. Totals add the
+projection to the actual (the interval's lower end never below the actual). Ratios project their
 numerator and denominator separately and divide the projected sums, so the forecast is the
-cumulative ratio at the period end, not the last day's ratio. Reply times blend the actual with
-the projected daily values, weighted by the number of replies expected. A daily mean averages
-the days so far with the line's values for the days still to come. Days without facts are left
-out of the fit (imports lag; a missing day is not a zero day).
+cumulative ratio at the period end, not the last day's ratio; its interval is the delta method's
+(the projected sum of numerator − forecast·denominator over the days ahead, divided by the
+projected denominator). Reply times blend the actual with the mean of the projected days,
+weighted by the number of replies expected. A daily mean averages the days so far with the
+projected days. Days without facts are left out (imports lag; a missing day is not a zero day);
+the days from the last day with data to the period end are the days projected.
 
 Status rule (``meets(v)`` is ``v >= target`` for at_least, ``v <= target`` for at_most):
 
@@ -28,22 +31,28 @@ Status rule (``meets(v)`` is ``v >= target`` for at_least, ``v <= target`` for a
 2. the period is over → ``achieved`` if the actual meets the target, else ``off_track``;
 3. a total can only grow: at_least already met → ``achieved``; at_most already exceeded →
    ``off_track`` (the allowance is used up for good);
-4. otherwise two checks — *on pace* (the actual meets the pace line by today; true without a
-   pace line) and *forecast* (the forecast meets the target; without a forecast, the actual
-   must) — both → ``on_track``, one → ``at_risk``, neither → ``off_track``.
+4. an open period (no forecast): ``on_track`` if the actual meets the target, else ``at_risk``;
+5. fewer than 7 days with data (the first full week, which shows each weekday once) →
+   ``too_early``: the forecast is shown but not judged;
+6. the forecast meets the target → ``on_track``; the target lies outside the forecast's 95 %
+   interval on the wrong side (above its upper end for at_least, below its lower end for
+   at_most) → ``off_track``; otherwise (inside the interval, the point misses) → ``at_risk``.
+   The pace line is shown beside the status but does not decide it: a weekly-seasonal series is
+   behind a straight pace line on every quiet weekday.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
-import numpy as np
 import pandas as pd
 
+from experiments import goal_forecast
 from experiments.campaigns import find_campaign
+from experiments.goal_forecast import Forecast
 from experiments.metrics import Aggregation, derived, inputs, ratio
 from experiments.metrics import metric as entry
 from experiments.models import Campaign, Comparator, Goal, ReplyTimes, ScopeKind
@@ -56,6 +65,7 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     NO_DATA = "no_data"
+    TOO_EARLY = "too_early"
 
 
 class Kind(StrEnum):
@@ -105,6 +115,9 @@ class Progress:
     # The campaign the goal's scope names (resolved once, by id or name); None when not scoped
     # to a campaign or when the campaign does not exist (yet).
     campaign: Campaign | None = None
+    # The forecast's 95 % prediction interval (None without a forecast or after the period).
+    forecast_low: float | None = None
+    forecast_high: float | None = None
 
 
 def metric_kind(key: str) -> Kind:
@@ -132,27 +145,6 @@ def _valid(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
     return frame.dropna(subset=list(columns)) if len(frame) else frame
 
 
-def _fit(days: Sequence[int], values: Sequence[float]) -> tuple[float, float]:
-    """Return intercept and slope of the least-squares line (a flat line for one point)."""
-    if len(days) == 1 or len(set(days)) == 1:
-        return float(np.mean(values)), 0.0
-    slope, intercept = np.polyfit(np.asarray(days, float), np.asarray(values, float), 1)
-    return float(intercept), float(slope)
-
-
-def _project(days: Sequence[int], values: Sequence[float], last: int, end: int) -> float:
-    """Return the sum of the fitted daily values over days last+1 … end, negatives as 0."""
-    if not len(days) or end <= last:
-        return 0.0
-    a, b = _fit(days, values)
-    future = np.arange(last + 1, end + 1, dtype=float)
-    return float(np.clip(a + b * future, 0, None).sum())
-
-
-def _day_index(frame: pd.DataFrame, origin: date) -> list[int]:
-    return [(d - origin).days for d in frame["date"]]
-
-
 @dataclass(frozen=True, slots=True)
 class _Window:
     origin: date
@@ -160,60 +152,50 @@ class _Window:
     end: int | None  # index of the period end, None for an open period
 
 
-def _total(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, float | None]:
+def _total(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, Forecast | None]:
     days = _valid(frame, metric)
     if not len(days):
         return None, None
     actual = float(days[metric].sum())
     if w.end is None:
         return actual, None
-    idx = _day_index(days, w.origin)
-    return actual, actual + _project(idx, list(days[metric]), max(idx), w.end)
+    return actual, goal_forecast.total(list(days["date"]), list(days[metric]), w.origin, w.end)
 
 
-def _ratio(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, float | None]:
+def _ratio(frame: pd.DataFrame, metric: str, w: _Window) -> tuple[float | None, Forecast | None]:
     d = derived(metric)
     assert d is not None
     days = _valid(frame, d.numerator, d.denominator)
     if not len(days):
         return None, None
-    num, den = float(days[d.numerator].sum()), float(days[d.denominator].sum())
-    actual = ratio(num, den, d.factor)
+    actual = ratio(float(days[d.numerator].sum()), float(days[d.denominator].sum()), d.factor)
     if w.end is None or actual is None:
         return actual, None
-    idx = _day_index(days, w.origin)
-    num_f = num + _project(idx, list(days[d.numerator]), max(idx), w.end)
-    den_f = den + _project(idx, list(days[d.denominator]), max(idx), w.end)
-    return actual, ratio(num_f, den_f, d.factor)
+    return actual, goal_forecast.ratio_of_sums(
+        list(days["date"]), list(days[d.numerator]), list(days[d.denominator]), d.factor,
+        w.origin, w.end,
+    )  # fmt: skip
 
 
-def _response(frame: pd.DataFrame, metric: str, actual: float | None, w: _Window) -> float | None:
+def _response(frame: pd.DataFrame, metric: str, actual: float | None,
+              w: _Window) -> Forecast | None:  # fmt: skip
     column = _RESPONSE[metric][0]
     days = _valid(frame, column)
     if actual is None or w.end is None or not len(days):
         return None
-    idx = _day_index(days, w.origin)
-    last = max(idx)
-    if w.end <= last:
-        return actual
-    a, b = _fit(idx, list(days[column]))
-    future = np.clip(a + b * np.arange(last + 1, w.end + 1, dtype=float), 0, None)
-    counted = float(days["response_n"].sum())
-    expected_n = counted / len(days) * len(future)
-    return (counted * actual + expected_n * float(future.mean())) / (counted + expected_n)
+    return goal_forecast.blended(list(days["date"]), list(days[column]),
+                            float(days["response_n"].sum()), actual, w.origin, w.end)  # fmt: skip
 
 
-def _daily_mean(frame: pd.DataFrame, key: str, w: _Window) -> tuple[float | None, float | None]:
+def _daily_mean(frame: pd.DataFrame, key: str,
+                w: _Window) -> tuple[float | None, Forecast | None]:  # fmt: skip
     days = _valid(frame, key)
     if not len(days):
         return None, None
     actual = float(days[key].mean())
     if w.end is None:
         return actual, None
-    idx = _day_index(days, w.origin)
-    future = max(w.end - max(idx), 0)
-    projected = _project(idx, list(days[key]), max(idx), w.end)
-    return actual, (float(days[key].sum()) + projected) / (len(days) + future)
+    return actual, goal_forecast.daily_mean(list(days["date"]), list(days[key]), w.origin, w.end)
 
 
 def measure(
@@ -221,7 +203,7 @@ def measure(
     frame: pd.DataFrame,
     response: ReplyTimes,
     w: _Window,
-) -> tuple[float | None, float | None]:
+) -> tuple[float | None, Forecast | None]:
     """Return the actual and the period-end forecast of a goal's metric over a daily frame."""
     kind = metric_kind(goal.metric)
     if kind is Kind.DAILY_MEAN:
@@ -297,8 +279,8 @@ def share_of_target(goal: Goal, actual: float | None) -> float | None:
     return goal.target / actual if actual else 1.0
 
 
-def judge(goal: Goal, as_of_over: bool, actual: float | None, expected: float | None,
-          forecast: float | None) -> Status:  # fmt: skip
+def judge(goal: Goal, as_of_over: bool, actual: float | None,
+          forecast: Forecast | None) -> Status:  # fmt: skip
     """Return the status by the rule in this module's docstring."""
     if actual is None:
         return Status.NO_DATA
@@ -310,11 +292,14 @@ def judge(goal: Goal, as_of_over: bool, actual: float | None, expected: float | 
             return Status.ACHIEVED
         if not met and goal.comparator is Comparator.AT_MOST:
             return Status.OFF_TRACK
-    on_pace = expected is None or meets(actual, expected, goal.comparator)
-    heading = meets(forecast, goal.target, goal.comparator) if forecast is not None else met
-    if on_pace and heading:
+    if forecast is None:
+        return Status.ON_TRACK if met else Status.AT_RISK
+    if forecast.too_early:
+        return Status.TOO_EARLY
+    if meets(forecast.value, goal.target, goal.comparator):
         return Status.ON_TRACK
-    return Status.AT_RISK if on_pace or heading else Status.OFF_TRACK
+    reachable = forecast.high if goal.comparator is Comparator.AT_LEAST else forecast.low
+    return Status.AT_RISK if meets(reachable, goal.target, goal.comparator) else Status.OFF_TRACK
 
 
 def _scope(goal: Goal) -> tuple[str | None, str | None]:
@@ -351,10 +336,17 @@ def evaluate(
     return Progress(
         goal=goal, kind=metric_kind(goal.metric), as_of=as_of, actual=actual,
         share=share_of_target(goal, actual), expected=expected,
-        forecast=forecast if not over else actual,
-        status=judge(goal, over, actual, expected, forecast),
+        forecast=actual if over else (forecast.value if forecast else None),
+        forecast_low=_finite(forecast.low) if forecast and not over else None,
+        forecast_high=_finite(forecast.high) if forecast and not over else None,
+        status=judge(goal, over, actual, forecast),
         elapsed=elapsed_share(goal, as_of), series=running_series(goal.metric, frame),
     )  # fmt: skip
+
+
+def _finite(value: float) -> float | None:
+    """Return the value, or None for an interval end without bound (one day of data)."""
+    return value if math.isfinite(value) else None
 
 
 def goal_progress(store: Store, goal: Goal, today: date) -> Progress:

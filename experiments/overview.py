@@ -6,6 +6,7 @@ of them renders anything.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict
 from datetime import date, datetime, time
 from functools import partial
@@ -24,6 +25,7 @@ STATUS_ORDER: tuple[Status, ...] = (
     Status.AT_RISK,
     Status.ON_TRACK,
     Status.ACHIEVED,
+    Status.TOO_EARLY,
     Status.NO_DATA,
 )
 
@@ -110,15 +112,30 @@ def explain(p: Progress, lang: str) -> str:
     elif p.status is Status.ACHIEVED:
         parts.append(t("goals.why.reached", lang))
     else:
+        if p.status is Status.TOO_EARLY:
+            parts.append(t("goals.why.too_early", lang, days=len(p.series)))
         if p.expected is not None:
             key = "goals.why.on_pace" if _on_pace(p) else "goals.why.behind_pace"
             parts.append(t(key, lang, expected=fv(p.expected)))
         if p.forecast is not None and g.period_end is not None:
-            parts.append(t("goals.why.forecast", lang, forecast=fv(p.forecast),
-                           end=fmt_date(g.period_end, lang)))  # fmt: skip
+            parts.append(_forecast_text(p, lang))
     if g.baseline is not None:
         parts.append(t("goals.why.baseline", lang, baseline=fv(g.baseline)))
     return " · ".join(parts)
+
+
+def _forecast_text(p: Progress, lang: str) -> str:
+    """Return the forecast for the period end, with its 95 % range where it has a width."""
+    fv = partial(format_value, p.goal.metric, lang=lang)
+    assert p.goal.period_end is not None
+    end, forecast = fmt_date(p.goal.period_end, lang), fv(p.forecast)
+    low, high = p.forecast_low, p.forecast_high
+    if low is None or high is None or not math.isfinite(low) or not math.isfinite(high):
+        return t("goals.why.forecast", lang, forecast=forecast, end=end)
+    if fv(low) == fv(high):
+        return t("goals.why.forecast", lang, forecast=forecast, end=end)
+    return t("goals.why.forecast_range", lang, forecast=forecast, end=end, low=fv(low),
+             high=fv(high))  # fmt: skip
 
 
 def _on_pace(p: Progress) -> bool:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
 import pytest
+from scipy import stats
 
 from experiments import goals
 from experiments.goals import Status
@@ -57,13 +59,23 @@ def goal(**fields: Any) -> Goal:
 AT_MOST = Comparator.AT_MOST
 TEN_A_DAY = daily(10, clicks=10, spend=10)
 
+
+def weekend(n: int) -> bool:
+    """Return whether day n of March 2026 is a Saturday or a Sunday."""
+    return day(n).weekday() >= 5
+
+
+WEEKLY = daily(14, clicks=lambda i: 30 if weekend(i + 1) else 10,
+               impressions=lambda i: 1500 if weekend(i + 1) else 1000)  # fmt: skip
+
 # (id, goal fields, facts, today, status, actual, expected, forecast, share)
 CASES = [
     ("total on track", {}, TEN_A_DAY, day(10), Status.ON_TRACK, 100, 100, 300, 1 / 3),
     ("total behind pace and forecast", {"target": 400.0}, TEN_A_DAY, day(10),
      Status.OFF_TRACK, 100, 400 / 3, 300, 0.25),
-    ("total behind pace, forecast reaches it (import lag)", {}, TEN_A_DAY, day(12),
-     Status.AT_RISK, 100, 120, 300, 1 / 3),
+    # The pace line is shown but does not decide: the forecast reaches the target.
+    ("total behind pace while imports lag, forecast reaches it", {}, TEN_A_DAY, day(12),
+     Status.ON_TRACK, 100, 120, 300, 1 / 3),
     ("total met early is achieved", {"target": 80.0}, TEN_A_DAY, day(10),
      Status.ACHIEVED, 100, 80 / 3, 300, 1.25),
     ("budget at most, on pace", {"metric": "spend", "comparator": AT_MOST, "target": 310.0},
@@ -83,9 +95,10 @@ CASES = [
      {"metric": "response_time_median_s", "comparator": AT_MOST, "target": 3600.0,
       "baseline": 7200.0}, daily(10, response_time_s=3000), day(10), Status.ON_TRACK,
      3000, 6000, 3000, 7 / 6),
-    ("reply time at most, on pace but not heading there",
+    # A steady 5400 s has no spread: 3600 s lies outside its (zero-width) interval.
+    ("reply time at most, on pace but steadily above the target",
      {"metric": "response_time_median_s", "comparator": AT_MOST, "target": 3600.0,
-      "baseline": 7200.0}, daily(10, response_time_s=5400), day(10), Status.AT_RISK,
+      "baseline": 7200.0}, daily(10, response_time_s=5400), day(10), Status.OFF_TRACK,
      5400, 6000, 5400, 0.5),
     ("reply time at most, slower than the baseline",
      {"metric": "response_time_median_s", "comparator": AT_MOST, "target": 3600.0,
@@ -96,12 +109,23 @@ CASES = [
     ("baseline equal to target, below it", {"metric": "ctr", "target": 0.02, "baseline": 0.02},
      daily(10, clicks=15, impressions=1000), day(10), Status.OFF_TRACK, 0.015, 0.02, 0.015,
      0.75),
-    # A ramp is behind the straight pace line although its trend reaches the target.
-    ("forecast on a clean linear series", {"target": 465.0}, daily(10, clicks=lambda i: i + 1),
-     day(10), Status.AT_RISK, 55, 155, 465, 55 / 465),
-    ("rate forecast is the cumulative ratio", {"metric": "ctr", "target": 0.03,
-     "baseline": 0.01}, daily(10, clicks=lambda i: 10 + i, impressions=1000), day(10),
-     Status.OFF_TRACK, 0.0145, 0.01 + 0.02 / 3, 0.0245, 0.225),
+    # Weekends (March 1, 7, 8, 14, …) bring 30 clicks, weekdays 10: the 21 weekdays and 9
+    # weekend days of the period give 480, although the first days run at 16 a day.
+    ("weekly pattern projected by weekday", {"target": 480.0}, WEEKLY, day(10),
+     Status.ON_TRACK, 160, 160, 480, 1 / 3),
+    # Ten days: too few to trust the weekday-adjusted spread, so the cautious interval (the
+    # plain spread of 10s and 30s) holds 481: at risk, not off track.
+    ("weekly pattern just short of a higher target", {"target": 481.0}, WEEKLY, day(10),
+     Status.AT_RISK, 160, 481 / 3, 480, 160 / 481),
+    # Two full weeks: the pattern is exact, the interval is the point, 481 lies outside it.
+    ("exact weekly pattern short of a higher target", {"target": 481.0}, WEEKLY, day(14),
+     Status.OFF_TRACK, 220, 481 * 14 / 30, 480, 220 / 481),
+    # 480 clicks on 21·1000 + 9·1500 impressions by the period end.
+    ("rate forecast is the ratio of projected sums", {"metric": "ctr", "target": 0.03,
+     "baseline": 0.01}, WEEKLY, day(14), Status.OFF_TRACK, 220 / 16_000,
+     0.01 + 0.02 * 14 / 30, 480 / 34_500, (220 / 16_000 - 0.01) / 0.02),
+    ("too early: fewer than 7 days with data", {"target": 481.0}, daily(6, clicks=16),
+     day(6), Status.TOO_EARLY, 96, 481 / 5, 480, 96 / 481),
     ("reach is a peak, never a sum", {"metric": "reach", "target": 400.0},
      daily(10, reach=500), day(10), Status.ON_TRACK, 500, None, 500, 1.25),
     ("open period, total met", {"target": 80.0, "period_end": None}, TEN_A_DAY, day(10),
@@ -136,20 +160,73 @@ def test_progress_and_status(
 
 
 def test_rate_forecast_by_hand(store: Store) -> None:
-    # Clicks 10, 11, … 19 on 1000, 1050, … 1450 impressions over days 1 … 10 of a 30-day
-    # period. Both lines are exact, so their least-squares fits are the lines themselves:
-    # days 11 … 30 add clicks 20 … 39 and impressions 1500 … 2450. The forecast is the ratio
-    # of the projected sums: not the last day's CTR (19/1450) nor clicks over flat impressions.
+    # Two full weeks (March 1 … 14) of clicks 10 + 2·w on impressions 1000 + 100·w, w the
+    # weekday (0 Monday … 6 Sunday). Each weekday's mean is exact, so the days 15 … 30 add
+    # what their weekdays bring. March 1 … 30 has five Sundays and Mondays and four of each
+    # other weekday: Σw = 5·6 + 5·0 + 4·(1 + 2 + 3 + 4 + 5) = 90. The forecast is the ratio
+    # of the projected sums, not the last day's CTR (20/1500) nor the mean of the daily CTRs.
     make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
-    add_facts(store, daily(10, clicks=lambda i: 10 + i, impressions=lambda i: 1000 + 50 * i))
+    weekday = [day(i + 1).weekday() for i in range(14)]
+    add_facts(store, daily(14, clicks=lambda i: 10 + 2 * weekday[i],
+                           impressions=lambda i: 1000 + 100 * weekday[i]))  # fmt: skip
     g = store.add_goal(goal(metric="ctr", target=0.02, baseline=0.01))
-    clicks_so_far, impressions_so_far = sum(range(10, 20)), sum(range(1000, 1500, 50))
-    clicks_ahead, impressions_ahead = sum(range(20, 40)), sum(range(1500, 2500, 50))
-    by_hand = (clicks_so_far + clicks_ahead) / (impressions_so_far + impressions_ahead)
-    p = goals.goal_progress(store, g, day(10))
-    assert p.actual == pytest.approx(145 / 12_250)
-    assert by_hand == (145 + 590) / (12_250 + 39_500)
+    by_hand = (30 * 10 + 2 * 90) / (30 * 1000 + 100 * 90)
+    p = goals.goal_progress(store, g, day(14))
+    assert p.actual == pytest.approx((140 + 2 * 42) / (14_000 + 100 * 42))
     assert p.forecast == pytest.approx(by_hand)
+    # Both series follow the week exactly: no spread, so the interval is the point.
+    assert (p.forecast_low, p.forecast_high) == (pytest.approx(by_hand), pytest.approx(by_hand))
+
+
+@pytest.mark.parametrize(
+    ("metric", "low"),
+    # A running total never falls below what it has reached: its range starts there.
+    [("clicks", 10.0), ("ctr", None), ("reach", None), ("response_time_median_s", None)],
+)
+def test_one_day_is_too_early_and_its_range_has_no_bound(
+    store: Store, metric: str, low: float | None
+) -> None:
+    # One day cannot show how days vary: the range is left open (None, never an infinity
+    # that JSON cannot carry), and the status waits for the first full week.
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, daily(1, clicks=10, impressions=1000, reach=500, response_time_s=600))
+    g = store.add_goal(goal(metric=metric, target=0.5 if metric == "ctr" else 1e9))
+    p = goals.goal_progress(store, g, day(1))
+    assert p.forecast is not None
+    assert (p.forecast_low, p.forecast_high, p.status) == (low, None, Status.TOO_EARLY)
+
+
+# Week one: weekdays 10 clicks, weekend days 4; week two: 12 and 6. Each weekday's mean is 11 or
+# 5 and every day lies 1 from it: σ² = 14·1² / (14 days − 7 weekdays) = 2. Days 15 … 30 are 11
+# weekdays and 5 weekend days: 11·11 + 5·5 = 146 more than the 130 so far, 276. Of those 16
+# days 3 are Sundays, 3 Mondays and 2 each other weekday, each weekday seen twice:
+# var = σ²·(16 + (3² + 3² + 5·2²)/2) = 2·35 = 70; half width t(0.975, 7)·√70 ≈ 19.8.
+NOISY_WEEKS = daily(14, clicks=lambda i: (4 if weekend(i + 1) else 10) + 2 * (i // 7))
+HALF_WIDTH = float(stats.t.ppf(0.975, 7)) * math.sqrt(70)
+
+
+@pytest.mark.parametrize(
+    ("comparator", "target", "status"),
+    [
+        (Comparator.AT_LEAST, 270.0, Status.ON_TRACK),  # the forecast meets it
+        (Comparator.AT_LEAST, 280.0, Status.AT_RISK),  # inside the interval, the point misses
+        (Comparator.AT_LEAST, 300.0, Status.OFF_TRACK),  # above the interval's upper end
+        (AT_MOST, 280.0, Status.ON_TRACK),
+        (AT_MOST, 270.0, Status.AT_RISK),
+        (AT_MOST, 250.0, Status.OFF_TRACK),  # below the interval's lower end
+    ],
+)
+def test_status_uses_the_forecast_interval(
+    store: Store, comparator: Comparator, target: float, status: Status
+) -> None:
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, NOISY_WEEKS)
+    p = goals.goal_progress(store, store.add_goal(goal(comparator=comparator, target=target)),
+                            day(14))  # fmt: skip
+    assert (p.actual, p.forecast) == (130, pytest.approx(276))
+    assert p.forecast_low == pytest.approx(276 - HALF_WIDTH)
+    assert p.forecast_high == pytest.approx(276 + HALF_WIDTH)
+    assert p.status is status
 
 
 def test_series_runs_over_days_with_data(store: Store) -> None:

@@ -94,10 +94,13 @@ def test_goals_json_has_the_documented_shape(db_path: Path) -> None:
     assert (code, err) == (0, "")
     clicks, videos = json.loads(out)
     assert {k: clicks[k] for k in ("name", "metric", "comparator", "target", "actual", "progress",
-                                   "expected", "forecast", "status")} == {  # fmt: skip
+                                   "expected", "forecast", "forecast_low", "forecast_high",
+                                   "status")} == {  # fmt: skip
         "name": "Clicks", "metric": "clicks", "comparator": "at_least", "target": 300.0,
         "actual": 100.0, "progress": pytest.approx(1 / 3), "expected": pytest.approx(100.0),
-        "forecast": pytest.approx(300.0), "status": "on_track",
+        # Ten days of exactly 10 clicks: no spread, so the 95 % range is the forecast itself.
+        "forecast": pytest.approx(300.0), "forecast_low": pytest.approx(300.0),
+        "forecast_high": pytest.approx(300.0), "status": "on_track",
     }  # fmt: skip
     assert (videos["status"], videos["actual"], videos["progress"]) == ("no_data", None, None)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +23,7 @@ from experiments.models import (
 from experiments.store import Store
 from tests.apptest import app, assert_clean
 from tests.factories import make_campaign, make_cycle, make_learning
-from tests.test_goals import add_facts, daily, day, goal
+from tests.test_goals import NOISY_WEEKS, add_facts, daily, day, goal
 
 
 @pytest.mark.parametrize(
@@ -70,9 +70,12 @@ def test_parse_number_refuses_words(text: str) -> None:
         ({}, date(2026, 2, 20), "The period starts on Mar 1, 2026."),
         ({"metric": "leads"}, day(10), "No Leads data in this period and scope yet; it appears "
          "with the first import that brings it."),
-        ({}, day(10), "On pace (expected by today: 100) · trend points to 300 by Mar 30, 2026"),
+        ({}, day(10), "On pace (expected by today: 100) · forecast 300 by Mar 30, 2026"),
         ({"target": 400.0, "baseline": 250.0}, day(10), "Behind pace (expected by today: 133) "
-         "· trend points to 300 by Mar 30, 2026 · baseline 250"),
+         "· forecast 300 by Mar 30, 2026 · baseline 250"),
+        ({}, day(5), "Too early to judge: 5 of 7 days with data so far; the status is judged "
+         "from a full week of data on, when each weekday can count · On pace (expected by "
+         "today: 50) · forecast 300 by Mar 30, 2026"),
         ({"target": 80.0}, day(10), "Target reached; a running total cannot fall back."),
         ({"target": 120.0, "period_end": day(10)}, day(20),
          "The period ended on Mar 10, 2026 · missed the target by 20"),
@@ -83,6 +86,22 @@ def test_explain_says_why(store: Store, fields: dict[str, object], today: date, 
     add_facts(store, daily(10, clicks=10))
     p = goals.goal_progress(store, store.add_goal(goal(**fields)), today)
     assert overview.explain(p, "en") == text
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "forecast 276 by Mar 30, 2026 (95 % range 256 to 296)"),
+        ("de", "Prognose 276 bis 30.03.2026 (95-%-Bereich 256 bis 296)"),
+    ],
+)
+def test_explain_gives_the_forecast_range(store: Store, lang: str, text: str) -> None:
+    # Two weeks that vary around a weekly pattern (tests/test_goals.py works out the interval).
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, NOISY_WEEKS)
+    p = goals.goal_progress(store, store.add_goal(goal(target=280.0)), day(14))
+    assert p.status is Status.AT_RISK
+    assert overview.explain(p, lang).endswith(text)
 
 
 def test_scope_label_names_the_campaign(store: Store) -> None:
@@ -100,7 +119,7 @@ def test_goals_needing_attention_come_first(store: Store) -> None:
     assert [p.goal.name for p in ordered] == ["a off track", "b on track", "c achieved"]
     assert overview.status_counts(ordered) == {
         Status.OFF_TRACK: 1, Status.AT_RISK: 0, Status.ON_TRACK: 1, Status.ACHIEVED: 1,
-        Status.NO_DATA: 0,
+        Status.TOO_EARLY: 0, Status.NO_DATA: 0,
     }  # fmt: skip
 
 
@@ -177,7 +196,8 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     texts = [x.value for x in at.text]
     assert progress and all(p.goal.name in texts for p in progress)
     counts = {m.label: int(m.value) for m in at.metric if m.label in {
-        "Off track", "At risk", "On track", "Achieved", "No data yet"}}  # fmt: skip
+        "Off track", "At risk", "On track", "Achieved", "Too early to judge",
+        "No data yet"}}  # fmt: skip
     assert sum(counts.values()) == len(progress)
     assert counts["On track"] == sum(p.status is Status.ON_TRACK for p in progress)
     assert [x.value for x in at.subheader] == [
@@ -189,6 +209,34 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     assert sorted(frames[0]["Campaign"]) == sorted(names)
     keys = [b.key for b in at.get("download_button")]
     assert keys == ["download_report", "download_csv", "download_xlsx"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "why"),
+    [
+        ("en", "Too early to judge", "Too early to judge: 3 of 7 days with data so far; the "
+         "status is judged from a full week of data on, when each weekday can count"),
+        ("de", "Zu früh für ein Urteil", "Zu früh für ein Urteil: bisher 3 von 7 Tagen mit "
+         "Daten; der Status wird ab einer vollen Woche mit Daten beurteilt, wenn jeder "
+         "Wochentag zählen kann"),
+    ],
+)  # fmt: skip
+def test_a_goal_in_its_first_week_is_too_early_on_the_page(
+    db_path: Path, lang: str, label: str, why: str
+) -> None:
+    # Three days of clicks far below the pace: the first days are not judged, in either language.
+    first = date.today() - timedelta(days=2)
+    db = Database.open(db_path)
+    store = Store(db)
+    make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
+    add_facts(store, [{"date": first + timedelta(days=i), "clicks": 1} for i in range(3)])
+    store.add_goal(goal(period_start=first, period_end=first + timedelta(days=29)))
+    db.close()
+    at = app("views/overview.py")
+    at.sidebar.selectbox(key="lang").set_value(lang).run()
+    assert_clean(at)
+    assert {m.label: m.value for m in at.metric}[label] == "1"
+    assert any(c.value.startswith(why) for c in at.caption)
 
 
 def test_changes_since_follows_the_chosen_day(demo_db: Path) -> None:

@@ -43,6 +43,7 @@ BADGES: dict[Status, tuple[str, str]] = {
     Status.AT_RISK: ("orange", ":material/warning:"),
     Status.OFF_TRACK: ("red", ":material/error:"),
     Status.NO_DATA: ("gray", ":material/help:"),
+    Status.TOO_EARLY: ("gray", ":material/hourglass_top:"),
 }
 
 

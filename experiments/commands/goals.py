@@ -86,7 +86,8 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
     return {
         "name": g.name, "metric": g.metric, "comparator": g.comparator.value,
         "target": g.target, "actual": p.actual, "progress": p.share, "expected": p.expected,
-        "forecast": p.forecast, "status": p.status.value, "baseline": g.baseline,
+        "forecast": p.forecast, "forecast_low": p.forecast_low, "forecast_high": p.forecast_high,
+        "status": p.status.value, "baseline": g.baseline,
         "period_start": g.period_start, "period_end": g.period_end,
         "scope": g.scope_kind.value, "scope_value": g.scope_value, "as_of": p.as_of,
     }  # fmt: skip
