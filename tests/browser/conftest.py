@@ -171,6 +171,10 @@ def choose(page: Page, label: str, option: str) -> None:
     box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)
+    # Enter picks the highlighted option of the filtered list; pressed before the list has been
+    # filtered (a busy machine), it picks nothing, the box only shows the typed text and no run
+    # follows. So wait for the option to be listed first.
+    expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
     with rerun(page):
         box.press("Enter")
     expect(box).to_have_value(option)
