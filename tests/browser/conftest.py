@@ -163,11 +163,18 @@ def rerun(page: Page) -> Iterator[None]:
     wait_idle(page, after=before)
 
 
+def settle(page: Page) -> None:
+    """Wait until every image on the page is decoded: an image gets its height only then, and
+    the page moving under an open select box can close it before Enter picks an option."""
+    page.wait_for_function("() => [...document.images].every((image) => image.complete)")
+
+
 def choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a selectbox by typing it, as a keyboard user does, and wait for the
     script run the choice starts. (Clicking the option in the opened list missed on a busy
     machine: the list had been placed outside the viewport by a layout shift under it.)"""
     wait_idle(page)
+    settle(page)
     box = page.get_by_role("combobox", name=label, exact=True)
     box.click()
     box.fill(option)

@@ -27,7 +27,7 @@ from playwright.sync_api import Page, Request, Route, expect
 from experiments.db import Database
 from experiments.store import Store
 from tests import hostile_text
-from tests.browser.conftest import Server, rerun, start_server, stop_server, wait_idle
+from tests.browser.conftest import Server, rerun, settle, start_server, stop_server, wait_idle
 from tests.hostile_text import PIXEL_MARK, Workspace, hostile
 from tests.test_pages import PAGES
 
@@ -199,6 +199,7 @@ class Walk:
         """Choose the option of a select box that matches what is typed, as a keyboard user
         does, and wait for the run it starts."""
         wait_idle(self.page)
+        settle(self.page)
         box = self.page.get_by_role("combobox", name=label, exact=True)
         box.click()
         box.fill(typed)
