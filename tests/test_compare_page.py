@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from experiments import compare, display, loop
 from experiments import compare_view as cv
 from experiments.db import Database
-from experiments.models import Decision, Outcome, Phase, Role
+from experiments.models import Cycle, Decision, Learning, Outcome, Phase, Role
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
@@ -170,14 +170,20 @@ def test_a_viewer_cannot_accept(ws_db: Path) -> None:
         assert store.learnings() == []
 
 
-def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> None:
-    with opened(ws_db) as store:
+def carried_ctr_learning(path: Path) -> tuple[Learning, Cycle]:
+    """Carry a learning that claimed a CTR lift from Spring Sale's cycle 1 into cycle 2."""
+    with opened(path) as store:
         campaign = store.campaign_by_name("Spring Sale")
         first, second = store.cycles(campaign.id)
         snapshot = json.dumps({"metrics": [{"metric": "ctr", "abs_change": 0.003}]})
         learning = make_learning(store, first, "Short headlines lift CTR",
                                  decision=Decision.CARRY_FORWARD, carried_into_id=second.id,
                                  evidence_snapshot=snapshot)  # fmt: skip
+    return learning, second
+
+
+def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> None:
+    learning, second = carried_ctr_learning(ws_db)
     at = app(PAGE)
     assert_clean(at)
     outcome = at.selectbox(key=f"outcome_{learning.id}")
@@ -193,13 +199,7 @@ def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> 
 
 
 def test_an_outcome_someone_changed_meanwhile_is_refused_not_overwritten(ws_db: Path) -> None:
-    with opened(ws_db) as store:
-        campaign = store.campaign_by_name("Spring Sale")
-        first, second = store.cycles(campaign.id)
-        snapshot = json.dumps({"metrics": [{"metric": "ctr", "abs_change": 0.003}]})
-        learning = make_learning(store, first, "Short headlines lift CTR",
-                                 decision=Decision.CARRY_FORWARD, carried_into_id=second.id,
-                                 evidence_snapshot=snapshot)  # fmt: skip
+    learning, second = carried_ctr_learning(ws_db)
     at = app(PAGE)
     assert_clean(at)
     with opened(ws_db) as store:  # someone else judges it while the page shows it unjudged
