@@ -14,6 +14,16 @@ from typing import TYPE_CHECKING
 
 from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, normalise_lang, t
 from experiments.metrics import METRICS, Unit, metric
+from experiments.models import (
+    CampaignStatus,
+    Comparator,
+    Confidence,
+    Decision,
+    Outcome,
+    Phase,
+    RelationshipFocus,
+    ScopeKind,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,8 +33,8 @@ MINUS = "\u2212"  # a real minus sign: the same width as the plus sign in tables
 # Money is shown in the account currency until a fact's own currency is passed in.
 DEFAULT_CURRENCY = "EUR"
 
-# Which catalog group labels the values of an enum class (the class name, so this module needs
-# no import of models or goals).
+# Which catalog group labels the values of an enum class, by the class name: goals' Status
+# lives in a layer above this one.
 _ENUM_KINDS: dict[str, str] = {
     "Phase": "phase",
     "Decision": "decision",
@@ -168,6 +178,43 @@ def fact_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     names = {c: metric_name(c, lang) if c in METRICS else t(f"fact.{c}", lang) for c in frame}
     cells = {names[c]: [_cell(str(c), v, lang) for v in frame[c]] for c in frame}
     return pd.DataFrame(cells)
+
+
+def column_label(column: str, lang: str) -> str:
+    """Return an export column's header: a metric by its name (a duration says it is in
+    seconds, as its cells are), any other column from the catalog ('source_campaign' →
+    'Campaign in the file')."""
+    if column in METRICS:
+        name = metric_name(column, lang)
+        if metric(column).unit is Unit.DURATION:
+            return t("column.in_seconds", lang, name=name)
+        return name
+    return t(f"column.{column}", lang)
+
+
+# Export columns whose cells hold a code, and the catalog prefix that names each code.
+_CODED: dict[str, tuple[type[StrEnum], str]] = {
+    "status": (CampaignStatus, "enum.campaign_status"),
+    "phase": (Phase, "enum.phase"),
+    "decision": (Decision, "enum.decision"),
+    "outcome": (Outcome, "enum.outcome"),
+    "relationship_focus": (RelationshipFocus, "campaigns.focus"),
+    "confidence": (Confidence, "loop.confidence"),
+    "comparator": (Comparator, "goals.comparator"),
+    "scope_kind": (ScopeKind, "goals.scope"),
+}
+
+
+def code_labels(column: str, lang: str) -> dict[str, str]:
+    """Return how the codes of an export column read ('carry_forward' → 'Carry forward'); a
+    goal's metric column reads as metric names; an empty dict for a column of free values."""
+    if column == "metric":
+        return {key: metric_name(key, lang) for key in METRICS}
+    coded = _CODED.get(column)
+    if coded is None:
+        return {}
+    kind, prefix = coded
+    return {str(v): t(f"{prefix}.{v}", lang) for v in kind}
 
 
 # -- charts ------------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from experiments.errors import ExportTooLarge, FileWriteError, InvalidInput
 from experiments.files import write_with
+from experiments.i18n import t
 from experiments.store import Store
 from experiments.store.exports import FORMULA_STARTS
 
@@ -139,11 +140,12 @@ def _format_of(fmt: str) -> str:
     return fmt
 
 
-def _write(store: Store, table: str, fmt: str, path: Path) -> int:
+def _write(store: Store, table: str, fmt: str, path: Path, lang: str) -> int:
     if fmt == "csv":
-        return store.copy_export_csv(table, path)
-    header = [name for name, _ in store.export_columns(table)]
-    return write_xlsx(path, header, store.export_batches(table), sheet=table)
+        return store.copy_export_csv(table, path, lang=lang)
+    header = [name for name, _ in store.export_columns(table, lang)]
+    sheet = t(f"export.table.{table}", lang)
+    return write_xlsx(path, header, store.export_batches(table, lang=lang), sheet=sheet)
 
 
 def offer(store: Store, table: str) -> ExportOffer:
@@ -161,15 +163,16 @@ def offer(store: Store, table: str) -> ExportOffer:
     return ExportOffer(table, rows, tuple(downloads))
 
 
-def export_bytes(store: Store, table: str, fmt: str) -> bytes:
-    """Return one table of the tracker as CSV or XLSX bytes, made in a temporary file."""
+def export_bytes(store: Store, table: str, fmt: str, lang: str = "en") -> bytes:
+    """Return one table of the tracker as CSV or XLSX bytes, made in a temporary file, with
+    its headers and codes in ``lang``."""
     fmt = _format_of(fmt)
     if fmt == "xlsx":
         _check_fits(store.export_count(table), table)
     try:
         with tempfile.TemporaryDirectory(prefix="export-") as folder:
             path = Path(folder) / f"{table}.{fmt}"
-            _write(store, table, fmt, path)
+            _write(store, table, fmt, path, lang)
             return path.read_bytes()
     except (OSError, FileWriteError) as e:
         reason = e.reason if isinstance(e, FileWriteError) else e.strerror
@@ -179,9 +182,12 @@ def export_bytes(store: Store, table: str, fmt: str) -> bytes:
         ) from e
 
 
-def export_file(store: Store, table: str, out: Path, *, force: bool = False) -> int:
-    """Write one table to ``out`` (.csv or .xlsx by its suffix), whole or not at all; return the
-    number of rows. An existing file is replaced only with ``force``."""
+def export_file(
+    store: Store, table: str, out: Path, *, force: bool = False, lang: str = "en"
+) -> int:
+    """Write one table to ``out`` (.csv or .xlsx by its suffix), whole or not at all, headers
+    and codes in ``lang``; return the number of rows. An existing file is replaced only with
+    ``force``."""
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise InvalidInput(f"cannot tell the format of '{out.name}'; name a .csv or .xlsx file")
@@ -189,4 +195,4 @@ def export_file(store: Store, table: str, out: Path, *, force: bool = False) -> 
     store.export_columns(table)
     if fmt == "xlsx":
         _check_fits(store.export_count(table), table)
-    return write_with(out, lambda tmp: _write(store, table, fmt, tmp), force=force)
+    return write_with(out, lambda tmp: _write(store, table, fmt, tmp, lang), force=force)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from experiments.db import Database
 from experiments.errors import InvalidInput
 from experiments.exports import csv_bytes, export_bytes, safe_text, write_xlsx
 from experiments.models import Alias
@@ -54,20 +55,20 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 
 def test_csv_prefixes_injected_names(injected: Store) -> None:
     rows = csv_rows(export_bytes(injected, "campaigns", "csv"))
-    names = {r["name"] for r in rows}
+    names = {r["Name"] for r in rows}
     assert {"'" + n for n in INJECTED} <= names
     assert "Spring Sale" in names
-    aliases = {r["aliases"] for r in rows}
+    aliases = {r["Names in platform files"] for r in rows}
     assert "'=SPR()" in aliases
 
 
 def test_csv_keeps_negative_numbers_numbers(injected: Store) -> None:
     row, tabbed = csv_rows(export_bytes(injected, "facts", "csv"))
-    assert (tabbed["source_campaign"], tabbed["variant"]) == ("'\t=1+1", "'\r=2")
-    assert (row["source_campaign"], row["spend"], row["clicks"]) == ("'=SPR()", "-12.5", "3.0")
-    assert row["date"] == "2026-03-01"
+    assert (tabbed["Campaign in the file"], tabbed["Variant"]) == ("'\t=1+1", "'\r=2")
+    assert (row["Campaign in the file"], row["Spend"], row["Clicks"]) == ("'=SPR()", "-12.5", "3.0")
+    assert row["Day"] == "2026-03-01"
     (cycle,) = csv_rows(export_bytes(injected, "cycles", "csv"))
-    assert cycle["hypothesis"] == "'-shorter copy wins"
+    assert cycle["Hypothesis"] == "'-shorter copy wins"
 
 
 def test_xlsx_has_no_formula_anywhere_and_numbers_stay_numbers(injected: Store) -> None:
@@ -80,11 +81,11 @@ def test_xlsx_has_no_formula_anywhere_and_numbers_stay_numbers(injected: Store) 
     assert {"'" + n for n in INJECTED} <= set(names)
     facts = load_workbook(io.BytesIO(export_bytes(injected, "facts", "xlsx"))).active
     header = [c.value for c in facts[1]]
-    spend = facts.cell(row=2, column=header.index("spend") + 1)
+    spend = facts.cell(row=2, column=header.index("Spend") + 1)
     assert (spend.value, spend.data_type) == (-12.5, "n")
-    when = facts.cell(row=2, column=header.index("date") + 1).value
+    when = facts.cell(row=2, column=header.index("Day") + 1).value
     assert when.date() == date(2026, 3, 1)
-    tabbed = facts.cell(row=3, column=header.index("source_campaign") + 1)
+    tabbed = facts.cell(row=3, column=header.index("Campaign in the file") + 1)
     assert (tabbed.value, tabbed.data_type) == ("'\t=1+1", "s")
 
 
@@ -95,8 +96,8 @@ def test_xlsx_drops_control_characters_excel_cannot_hold(tmp_path: Path) -> None
 
 def test_csv_of_an_empty_table_has_its_header(store: Store) -> None:
     assert csv_bytes(store.export_table("goals")).decode("utf-8-sig").splitlines()[0] == (
-        "name,metric,comparator,target,baseline,period_start,period_end,scope_kind,scope,owner,"
-        "objective"
+        "Name,Metric,Comparator,Target,Baseline,Period start,Period end,Counts,"
+        "Campaign or channel,Owner,Objective"
     )
 
 
@@ -108,7 +109,7 @@ def test_cli_export_writes_csv_and_xlsx(db_path: Path, tmp_path: Path) -> None:
         f"wrote 1 rows of campaigns to {out}\n",
         "",
     )
-    assert csv_rows(out.read_bytes())[0]["name"] == "'=HYPERLINK(1)"
+    assert csv_rows(out.read_bytes())[0]["Name"] == "'=HYPERLINK(1)"
     code, text, err = run("export", "campaigns", "--out", str(tmp_path / "c.xlsx"), "--json")
     assert (code, err) == (0, "")
     assert '"rows": 1' in text
@@ -130,3 +131,47 @@ def test_cli_export_refuses_bad_input(
     code, out, err = run(*argv)
     assert (code, out, err) == (InvalidInput.exit_code, "", message)
     assert not list(tmp_path.glob("x.*"))
+
+
+# What people read in an export of the demo: headers by name and codes spelled out, in the
+# language chosen; numbers and days stay values.
+@pytest.mark.parametrize(
+    ("table", "lang", "column", "expected"),
+    [("learnings", "en", "Decision", {"Carry forward", "Drop", "Pending", "Retest"}),
+     ("learnings", "de", "Entscheidung", {"Übernehmen", "Verwerfen", "Offen", "Erneut testen"}),
+     ("cycles", "en", "Phase", {"Closed", "Feedback", "Campaign", "Optimization", "Start"}),
+     ("cycles", "de", "Phase", {"Abgeschlossen", "Feedback", "Kampagne", "Optimierung", "Start"}),
+     ("goals", "en", "Metric", {"CTR", "CPC", "CPA", "ROAS", "Engagement rate", "Leads", "Spend",
+                                "Median reply time", "Share replied within 1 h"}),
+     ("goals", "de", "Vergleich", {"mindestens", "höchstens"})],
+)  # fmt: skip
+def test_exports_name_columns_and_codes_in_the_chosen_language(
+    demo_db: Path, table: str, lang: str, column: str, expected: set[str]
+) -> None:
+    rows = csv_rows(export_bytes(Store(Database.open(demo_db)), table, "csv", lang))
+    assert {r[column] for r in rows} <= expected
+    assert len({r[column] for r in rows}) >= 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "header"),
+    [("en", ["Platform", "Campaign in the file", "Variant", "Day", "Spend", "Impressions"]),
+     ("de", ["Plattform", "Kampagne in der Datei", "Variante", "Tag", "Ausgaben", "Impressionen"])],
+)  # fmt: skip
+def test_fact_export_headers_read_as_on_the_pages(
+    demo_db: Path, lang: str, header: list[str]
+) -> None:
+    data = export_bytes(Store(Database.open(demo_db)), "facts", "xlsx", lang)
+    sheet = load_workbook(io.BytesIO(data)).active
+    names = [c.value for c in sheet[1]]
+    assert names[:6] == header
+    assert ("Reply time (s)" if lang == "en" else "Antwortzeit (s)") in names
+    assert isinstance(sheet.cell(row=2, column=5).value, float | int)
+
+
+def test_cli_export_speaks_german_when_asked(db_path: Path, tmp_path: Path) -> None:
+    assert run("campaign", "add", "Frühling")[0] == 0
+    out = tmp_path / "c.csv"
+    assert run("export", "campaigns", "--out", str(out), "--lang", "de")[0] == 0
+    (row,) = csv_rows(out.read_bytes())
+    assert (row["Name"], row["Status"]) == ("Frühling", "Aktiv")

@@ -92,10 +92,11 @@ def awkward(demo_db: Path) -> Store:
     return store
 
 
+@pytest.mark.parametrize("lang", ["en", "de"])
 @pytest.mark.parametrize("table", EXPORT_TABLES)
-def test_csv_through_copy_equals_the_dataframe_path(awkward: Store, table: str) -> None:
-    streamed = export_bytes(awkward, table, "csv")
-    assert streamed == csv_bytes(awkward.export_table(table))
+def test_csv_through_copy_equals_the_dataframe_path(awkward: Store, table: str, lang: str) -> None:
+    streamed = export_bytes(awkward, table, "csv", lang)
+    assert streamed == csv_bytes(awkward.export_table(table, lang))
     assert streamed.startswith("\ufeff".encode())
     assert streamed.count(b"\r\n") >= len(awkward.export_table(table)) + 1
 
@@ -125,11 +126,11 @@ def csv_rows(data: bytes) -> list[dict[str, str]]:
 def test_streamed_exports_are_formula_safe(store: Store, text: str, safe: str) -> None:
     add_facts(store, [{"date": day(1), "variant": text, "spend": -12.5}], source=text)
     (row,) = csv_rows(export_bytes(store, "facts", "csv"))
-    assert (row["source_campaign"], row["variant"], row["spend"]) == (safe, safe, "-12.5")
+    assert (row["Campaign in the file"], row["Variant"], row["Spend"]) == (safe, safe, "-12.5")
     sheet = load_workbook(io.BytesIO(export_bytes(store, "facts", "xlsx"))).active
     header = [c.value for c in sheet[1]]
-    cell = sheet.cell(row=2, column=header.index("source_campaign") + 1)
-    spend = sheet.cell(row=2, column=header.index("spend") + 1)
+    cell = sheet.cell(row=2, column=header.index("Campaign in the file") + 1)
+    spend = sheet.cell(row=2, column=header.index("Spend") + 1)
     # An XML reader turns a CR into a line feed; the apostrophe in front is what counts.
     expected = safe.replace("\r", "\n")
     assert (cell.value, cell.data_type, spend.value, spend.data_type) == (expected, "s", -12.5, "n")

@@ -173,10 +173,10 @@ def test_goal_export_names_the_scoped_campaign(store: Store) -> None:
     make_campaign(store, "Spring Sale")
     store.add_goal(goal(scope_kind=ScopeKind.CAMPAIGN, scope_value="spring sale"))
     frame = store.export_table("goals")
-    assert frame[["name", "scope_kind", "scope"]].values.tolist() == [
-        ["CTR at least 1.8 %", "campaign", "Spring Sale"]
+    assert frame[["Name", "Counts", "Campaign or channel"]].values.tolist() == [
+        ["CTR at least 1.8 %", "One campaign", "Spring Sale"]
     ]
-    assert frame["period_start"].tolist() == [date(2026, 3, 1)]
+    assert frame["Period start"].tolist() == [date(2026, 3, 1)]
 
 
 @pytest.mark.parametrize(

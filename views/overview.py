@@ -250,7 +250,7 @@ def downloads(s: Store) -> None:
         what = offer(s, chosen)
 
         def export_file(fmt: str) -> bytes:
-            return export_bytes(again(), chosen, fmt)
+            return export_bytes(again(), chosen, fmt, language)
 
         for col, d in zip(st.columns(len(what.downloads)), what.downloads, strict=True):
             col.download_button(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.cli import Context
+from experiments.i18n import LANGS
 from experiments.store.exports import EXPORT_TABLES
 
 
@@ -17,6 +18,8 @@ def register(sub: Any) -> None:
     p.add_argument("--out", required=True, type=Path, help="FILE.csv or FILE.xlsx")
     p.add_argument("--json", action="store_true", help='print {"table", "file", "rows"}')
     p.add_argument("--force", action="store_true", help="replace the file if it exists")
+    p.add_argument("--lang", choices=LANGS, default="en",
+                   help="language of the column headers and of codes such as phases")  # fmt: skip
     p.set_defaults(handler=export)
 
 
@@ -24,7 +27,8 @@ def export(args: argparse.Namespace, ctx: Context) -> int:
     """Run the command; return the exit code."""
     from experiments.exports import export_file  # openpyxl and pandas, only when exporting
 
-    rows = export_file(ctx.store, args.table.strip().lower(), args.out, force=args.force)
+    rows = export_file(ctx.store, args.table.strip().lower(), args.out, force=args.force,
+                       lang=args.lang)  # fmt: skip
     if args.json:
         ctx.print_json({"table": args.table, "file": str(args.out), "rows": rows})
     else:

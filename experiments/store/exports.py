@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from experiments.db import DriverError, driver_detail
+from experiments.display import code_labels, column_label
 from experiments.errors import FileWriteError, InvalidInput
 from experiments.metrics import BASE_METRICS
 from experiments.store._base import BaseStore
@@ -52,6 +53,29 @@ class _Export:
     def count_sql(self) -> str:
         """Return the statement that counts the rows (without sorting them first)."""
         return f"SELECT count(*) {self.counted or self.source}"
+
+    def read_as(self, lang: str) -> _Export:
+        """Return the export as people read it in ``lang``: each column headed by its name
+        (display.column_label) and each code spelled out ('carry_forward' → 'Carry forward');
+        numbers, days and free text stay as they are, so a spreadsheet can compute on them."""
+        columns = tuple(
+            (_spelled_out(expr, code_labels(label, lang)), column_label(label, lang))
+            for expr, label in self.columns
+        )
+        return _Export(columns, self.source, self.order, self.counted)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _spelled_out(expr: str, labels: dict[str, str]) -> str:
+    # A code the catalog does not know (a newer version's) is kept as it is, never lost.
+    if not labels:
+        return expr
+    cases = " ".join(f"WHEN {_literal(code)} THEN {_literal(label)}"
+                     for code, label in labels.items())  # fmt: skip
+    return f"CASE ({expr}) {cases} ELSE ({expr}) END"
 
 
 def _quoted(name: str) -> str:
@@ -148,17 +172,18 @@ def _sql_path(path: Path) -> str:
 
 
 class ExportStore(BaseStore):
-    def _export(self, table: str) -> _Export:
+    def _export(self, table: str, lang: str = "en") -> _Export:
         found = _EXPORTS.get(table)
         if found is None:
             raise InvalidInput(
                 f"'{table}' cannot be exported; choose one of: {', '.join(EXPORT_TABLES)}"
             )
-        return found
+        return found.read_as(lang)
 
-    def export_columns(self, table: str) -> list[tuple[str, str]]:
-        """Return the label and DuckDB type of each column of an exportable table."""
-        result = self._run(f"{self._export(table).sql()} LIMIT 0")
+    def export_columns(self, table: str, lang: str = "en") -> list[tuple[str, str]]:
+        """Return the header (in ``lang``) and DuckDB type of each column of an exportable
+        table."""
+        result = self._run(f"{self._export(table, lang).sql()} LIMIT 0")
         return [(str(d[0]), str(d[1])) for d in result.description or ()]
 
     def export_count(self, table: str) -> int:
@@ -166,11 +191,11 @@ class ExportStore(BaseStore):
         row = self._one(self._export(table).count_sql())
         return int(row[0]) if row else 0
 
-    def export_table(self, table: str) -> pd.DataFrame:
+    def export_table(self, table: str, lang: str = "en") -> pd.DataFrame:
         """Return one of the exportable tables as people read it (names, not ids), in memory."""
         import pandas as pd
 
-        result = self._run(self._export(table).sql())
+        result = self._run(self._export(table, lang).sql())
         types = {d[0]: str(d[1]) for d in result.description or ()}
         frame = result.df()
         # Days stay days, moments moments (pandas would make both Timestamps), and whole numbers
@@ -189,9 +214,9 @@ class ExportStore(BaseStore):
             frame[col] = pd.Series(values, index=frame.index, dtype=object)
         return frame
 
-    def _safe_sql(self, table: str, csv: bool) -> str:
-        export = self._export(table)
-        kinds = [kind for _, kind in self.export_columns(table)]
+    def _safe_sql(self, table: str, csv: bool, lang: str) -> str:
+        export = self._export(table, lang)
+        kinds = [kind for _, kind in self.export_columns(table, lang)]
         values = tuple(
             _csv_value_sql(expr, kind) if csv
             else _safe_text_sql(expr) if kind == "VARCHAR" else expr
@@ -203,10 +228,10 @@ class ExportStore(BaseStore):
         (first, label), *rest = export.columns
         return _Export(((first, _BOM + label), *rest), export.source, export.order).sql(values)
 
-    def copy_export_csv(self, table: str, path: Path) -> int:
+    def copy_export_csv(self, table: str, path: Path, lang: str = "en") -> int:
         """Write an exportable table as formula-safe CSV (UTF-8 with BOM, CRLF) to ``path``,
         replacing what the file held; return the number of rows."""
-        query = self._safe_sql(table, csv=True)
+        query = self._safe_sql(table, csv=True, lang=lang)
         try:
             row = self._cur.execute(
                 f"COPY ({query}) TO {_sql_path(path)} "
@@ -219,10 +244,12 @@ class ExportStore(BaseStore):
             raise FileWriteError(driver_detail(e).rsplit('": ', 1)[-1]) from e
         return int(row[0]) if row else 0
 
-    def export_batches(self, table: str, size: int = 10_000) -> Iterator[list[tuple[Any, ...]]]:
+    def export_batches(
+        self, table: str, size: int = 10_000, lang: str = "en"
+    ) -> Iterator[list[tuple[Any, ...]]]:
         """Yield the rows of an exportable table in batches, text cells formula-safe and typed
         values (numbers, dates, moments) as they are."""
-        result = self._run(self._safe_sql(table, csv=False))
+        result = self._run(self._safe_sql(table, csv=False, lang=lang))
         while True:
             try:
                 batch = result.fetchmany(size)
