@@ -10,16 +10,14 @@ import secrets
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import TypeVar
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from experiments import display, goals, warm
+from experiments import display, warm
 from experiments.db import Database, default_target
 from experiments.errors import DatabaseTrouble, TrackerError
-from experiments.goals import Progress
 from experiments.i18n import LANGS, normalise_lang, t, t_count
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
@@ -75,20 +73,6 @@ def store() -> Store:
 def reader(target: str) -> Store:
     """Return a store for reads shared by every session (in functions cached per process)."""
     return Store(_database(target))
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def shared_progress(target: str, version: str, today: date) -> list[Progress]:
-    """Return every goal's progress, computed once per process for a data version and day."""
-    # A fact query per goal, the same for every session until something is written (which
-    # changes ``version``): not worth repeating on every run of every page.
-    return goals.progress(reader(target), today)
-
-
-def goal_progress(s: Store) -> list[Progress]:
-    """Return every goal's progress today, shared by all sessions until the next write."""
-    # A copy: the kept list is shared by every session, and a page may sort what it gets.
-    return list(shared_progress(default_target(), s.data_version(), date.today()))
 
 
 @st.cache_resource(show_spinner=False)

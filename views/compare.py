@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import hashlib
 from functools import partial
-from typing import NamedTuple
 
 import pandas as pd
 import streamlit as st
-from plotly.graph_objects import Figure
 
 from experiments import compare, display, stats
 from experiments import compare_charts as cc
@@ -26,12 +24,12 @@ from views.common import (
     flash,
     keep_seen,
     lang,
-    reader,
     reported,
     seen,
     store,
     tr,
 )
+from views.shared import Choice, shared_forest, shared_series, shared_view
 
 s = store()
 st.title(tr("compare.title"))
@@ -68,40 +66,6 @@ def pick_cycles(campaign: Campaign) -> tuple[int, int, list[int], cv.Reference]:
                              key=f"compare_reference_{key}",
                              format_func=lambda r: tr(f"compare.reference.{r}"))  # fmt: skip
     return a, b, also, reference
-
-
-# The comparison and its figures are the same for every session until something is written
-# (which changes the data version): computed once per process, not on every run of the page.
-class Choice(NamedTuple):
-    """The cycles chosen on the page: what a comparison kept for every session is keyed by."""
-
-    campaign_id: str
-    baseline: int
-    compared: int
-    also: tuple[int, ...]
-    reference: cv.Reference
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def shared_view(target: str, version: str, key: Choice) -> cv.CyclesView | cv.Blocked:
-    shared = reader(target)
-    campaign = next(c for c in shared.campaigns() if str(c.id) == key.campaign_id)
-    return cv.cycles(shared, campaign, key.baseline, key.compared, key.also, key.reference)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def shared_forest(target: str, version: str, key: Choice, language: str) -> Figure:
-    view = shared_view(target, version, key)
-    assert isinstance(view, cv.CyclesView)
-    return cc.forest(view.comparison, language)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def shared_series(target: str, version: str, key: Choice, metric: str, language: str) -> Figure:
-    view = shared_view(target, version, key)
-    assert isinstance(view, cv.CyclesView)
-    starts: dict[int, object] = {c.number: c.start for c in view.data.cycles}
-    return cc.daily_series(view.data.daily(), metric, starts, language, view.colours)
 
 
 def show_context(data: CycleData) -> None:

@@ -8,9 +8,8 @@ from functools import partial
 
 import pandas as pd
 import streamlit as st
-from plotly.graph_objects import Figure
 
-from experiments import charts, display, goal_board, goals, overview
+from experiments import charts, display, goal_board, overview
 from experiments.db import default_target
 from experiments.errors import InvalidInput
 from experiments.goals import Progress
@@ -23,13 +22,12 @@ from views.common import (
     attempt,
     enum_label,
     flash,
-    goal_progress,
     lang,
-    reader,
     reported,
     store,
     tr,
 )
+from views.shared import goal_progress, shared_chart, shared_contributions
 
 FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", "scope",
           "campaign", "channel", "owner", "objective")  # fmt: skip
@@ -58,22 +56,6 @@ def progress_table(progress: list[Progress], names: dict[str, str]) -> None:
         column_config={labels["progress"]: st.column_config.ProgressColumn(
             labels["progress"], min_value=0.0, max_value=1.0, format="percent")},
     )  # fmt: skip
-
-
-# A goal's chart and its contributions are the same for every session until something is
-# written: built once per process, data version and day (plotly figures are slow to build).
-@st.cache_resource(max_entries=64, show_spinner=False)
-def shared_chart(target: str, version: str, today: date, goal_id: str, language: str,
-                 _p: Progress) -> Figure:  # fmt: skip
-    # A leading underscore keeps the progress out of the cache key: the database, the goal,
-    # the data version and the day say which progress it is.
-    return charts.goal_chart(_p, language)
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def shared_contributions(target: str, version: str, today: date, goal_id: str,
-                         _p: Progress) -> tuple[goals.Contribution, ...]:  # fmt: skip
-    return goals.contributions(reader(target), _p)
 
 
 def detail(s: Store, p: Progress, names: dict[str, str]) -> None:

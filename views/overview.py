@@ -28,14 +28,12 @@ from views.common import (
     attempt,
     enum_label,
     flash,
-    goal_progress,
     lang,
-    reader,
     reported,
-    shared_progress,
     store,
     tr,
 )
+from views.shared import goal_progress, sparklines, spend_per_cycle
 
 BADGES: dict[Status, tuple[str, str]] = {
     Status.ACHIEVED: ("blue", ":material/verified:"),
@@ -86,20 +84,6 @@ def empty_state(s: Store) -> None:
                 if created is not None:
                     flash(tr("overview.campaign_created", name=escape_markdown(created.name)))
                     st.rerun()
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def sparklines(target: str, version: str, today: date) -> dict[Any, str]:
-    """Return each goal's sparkline (an SVG), drawn once per data version and day."""
-    progress = shared_progress(target, version, today)
-    drawn = {p.goal.id: charts.sparkline(p) for p in progress}
-    return {goal: svg for goal, svg in drawn.items() if svg is not None}
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def spend_per_cycle(target: str, version: str) -> list[dict[str, Any]]:
-    """Return the spend per cycle (one pass over the facts), once per data version."""
-    return overview.spend_rows(reader(target))
 
 
 def goal_card(p: Progress, names: dict[str, str], spark: str | None) -> None:
