@@ -20,6 +20,7 @@ from experiments.store.facts import FactStore
 from experiments.store.goals import GoalStore
 from experiments.store.library import LibraryFilter, LibraryStore
 from experiments.store.loop import LoopStore
+from experiments.store.mappings import MappingStore
 from experiments.store.users import UserStore
 
 
@@ -28,6 +29,7 @@ class Store(
     LoopStore,
     GoalStore,
     FactStore,
+    MappingStore,
     AnalyticsStore,
     ExportStore,
     CycleFactStore,

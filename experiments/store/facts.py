@@ -1,4 +1,4 @@
-"""Imports and the metric facts they bring: the atomic import, replacement, undo, saved mappings.
+"""Imports and the metric facts they bring: the atomic import, replacement and undo.
 
 An import is one transaction: the file's rows go straight from DuckDB's CSV reader into
 metric_fact (the statement built here, in file_sql, from the importers' typed plan), are checked
@@ -8,7 +8,6 @@ covers (kept in metric_fact_replaced, so undo can put them back).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import fields, replace
@@ -24,17 +23,14 @@ from experiments.errors import (
     NotFound,
 )
 from experiments.import_models import (
-    ColumnRole,
     FactWrite,
     FileImport,
     ImportRecord,
     ImportStatus,
-    NumberStyle,
-    SavedMapping,
 )
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
-from experiments.store._base import Area, BaseStore, now, parse_uuid, require_text
+from experiments.store._base import Area, BaseStore, now, parse_uuid
 from experiments.store._facts_scope import alias_matches
 from experiments.store.file_sql import check, select_sql
 
@@ -68,18 +64,6 @@ def fact_columns(frame: pd.DataFrame) -> list[str]:
     if missing:
         raise InvalidInput(f"facts lack the key columns: {', '.join(missing)}")
     return [c for c in BASE_METRICS if c in frame.columns]
-
-
-def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _mapping(mid: uuid.UUID, name: str, header: str, columns: str, options: str,
-             created: Any) -> SavedMapping:  # fmt: skip
-    opts = json.loads(options)
-    style, day_first = NumberStyle(opts["number_style"]), bool(opts["day_first"])
-    return SavedMapping(mid, name, tuple(json.loads(header)), json.loads(columns), style,
-                        day_first, created)  # fmt: skip
 
 
 def _same_key(a: str, b: str) -> str:
@@ -381,38 +365,3 @@ class FactStore(BaseStore):
             f"WHERE NOT EXISTS (SELECT 1 FROM metric_fact f WHERE {same})"
         )
         self._exec("DROP TABLE fact_restore")
-
-    # ------------------------------------------------------------------ saved mappings
-
-    def mappings(self) -> list[SavedMapping]:
-        """Return the saved column mappings of generic exports, by name."""
-        rows = self._all(
-            "SELECT id, name, signature, mapping, options, created_at FROM column_mapping "
-            "ORDER BY lower(name)"
-        )
-        return [_mapping(*r) for r in rows]
-
-    def save_mapping(self, mapping: SavedMapping) -> SavedMapping:
-        """Save a generic export's column mapping; return it as stored."""
-        name = require_text(mapping.name, "the mapping name")
-        targets = set(mapping.columns.values())
-        if not {ColumnRole.DATE, ColumnRole.CAMPAIGN} <= targets or not targets & set(BASE_METRICS):
-            raise InvalidInput(
-                "a mapping needs a date column, a campaign column and at least one metric; "
-                "choose them in the mapping form"
-            )
-        with self.write(Area.IMPORT):
-            for other in self.mappings():
-                if other.name.lower() == name.lower():
-                    raise Conflict(f"a mapping named '{other.name}' exists; choose another name")
-                if other.signature() == mapping.signature():
-                    raise Conflict(f"the mapping '{other.name}' already has this header")
-            options = {"number_style": str(mapping.number_style), "day_first": mapping.day_first}
-            self._exec(
-                "INSERT INTO column_mapping VALUES (?, ?, ?, ?, ?, ?)",
-                [mapping.id, name, _json(list(mapping.header)), _json(dict(mapping.columns)),
-                 _json(options), now()],
-            )  # fmt: skip
-            stored = next(m for m in self.mappings() if m.id == mapping.id)
-            self._audit("column_mapping", mapping.id, "create", after=stored)
-        return stored
