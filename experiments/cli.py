@@ -21,6 +21,7 @@ from experiments import commands
 from experiments.db import Database, default_target
 from experiments.errors import TrackerError
 from experiments.store import Store, to_json
+from experiments.store.sessions import SignIn
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,6 +36,8 @@ class Context:
     """What a command handler gets: the open store and where to write."""
 
     db_target: str
+    # Who the command acts as: a team member's username (``--as``), else the local admin.
+    acting_as: str | None = None
     stdout: TextIO = field(default_factory=lambda: sys.stdout)
     stderr: TextIO = field(default_factory=lambda: sys.stderr)
     _db: Database | None = None
@@ -45,7 +48,12 @@ class Context:
         """Open (and migrate) the database on first use."""
         if self._store is None:
             self._db = Database.open(self.db_target)
-            self._store = Store(self._db)  # the local admin: the command line has no sign-in
+            # Whoever runs the command can open the database file anyway, so naming a member
+            # is enough to act as them: their role from the users table then decides what the
+            # command may change, and the audit records their name. Without --as, the local
+            # admin acts, as in local mode.
+            session = SignIn(self._db).member(self.acting_as) if self.acting_as else None
+            self._store = Store(self._db, session)
         return self._store
 
     def print(self, text: str = "") -> None:
@@ -89,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="database file (default: $TRACKER_DB, else data/tracker.duckdb)",
     )
+    parser.add_argument(
+        "--as",
+        dest="acting_as",
+        metavar="USERNAME",
+        default=None,
+        help="act as this team member (their role decides what may change; the audit names "
+        "them); default: the local admin",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
@@ -101,7 +117,7 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
          stderr: TextIO | None = None) -> int:  # fmt: skip
     """Run one command; return the process exit code."""
     args = build_parser().parse_args(argv)
-    ctx = Context(args.db or default_target())
+    ctx = Context(args.db or default_target(), acting_as=args.acting_as)
     if stdout is not None:
         ctx.stdout = stdout
     if stderr is not None:

@@ -211,12 +211,23 @@ class BaseStore:
             raise translate(e, self._db.target) from e
         return frame
 
-    def audit_log(self, entity: str | None = None, limit: int = 200) -> list[AuditEntry]:
-        """Return the newest audit entries (optionally of one entity kind), newest first."""
-        where, params = ("", [limit]) if entity is None else ("WHERE entity = ?", [entity, limit])
+    def audit_log(
+        self, entity: str | None = None, limit: int = 200, since: datetime | None = None
+    ) -> list[AuditEntry]:
+        """Return the newest audit entries (optionally of one entity kind, from a moment on),
+        newest first."""
+        conditions = ["entity = ?"] * (entity is not None) + ["happened_at >= ?"] * (
+            since is not None
+        )
+        params = [v for v in (entity, since) if v is not None]
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
         rows = self._all(
             "SELECT id, happened_at, actor, entity, entity_id, action, before_json, after_json "
-            f"FROM audit {where} ORDER BY happened_at DESC LIMIT ?",
-            params,
+            f"FROM audit {where} ORDER BY happened_at DESC, id LIMIT ?",
+            [*params, limit],
         )
         return [AuditEntry(*r) for r in rows]
+
+    def audit_entities(self) -> list[str]:
+        """Return the kinds of entity the audit has entries for, by name."""
+        return [str(r[0]) for r in self._all("SELECT DISTINCT entity FROM audit ORDER BY 1")]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from experiments.errors import Conflict, NotFound
+import re
+
+from experiments.errors import Conflict, InvalidInput, NotFound
 from experiments.models import Role, User
 from experiments.store._base import Area, BaseStore, now, require_text
+
+# How a member is named in --as, in sign-in and in @mentions: no spaces, nothing to escape.
+USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class UserStore(BaseStore):
@@ -25,6 +30,11 @@ class UserStore(BaseStore):
     def add_user(self, username: str, display_name: str, role: Role) -> User:
         """Create a user with a role; return it."""
         name = require_text(username, "the username")
+        if not USERNAME.fullmatch(name):
+            raise InvalidInput(
+                f"'{name}' cannot be a username; use up to 64 letters, digits, '.', '-' or '_', "
+                "starting with a letter or digit"
+            )
         with self.write(Area.USER):
             if self._one("SELECT 1 FROM app_user WHERE username = ?", [name]):
                 raise Conflict(f"a user '{name}' already exists")

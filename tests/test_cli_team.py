@@ -1,0 +1,128 @@
+"""The command line as a team member: ``--as``, ``user add``/``user list`` and ``audit``.
+
+The permission matrix of the command line's writes: every role against every kind of write,
+allowed (and audited under the member's name) or refused with ``error: … may not …``, a non-zero
+exit code and nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from experiments.db import Database
+from experiments.errors import InvalidInput, NotFound, PermissionDenied
+from experiments.models import Role
+from experiments.store import Store
+from tests.cli_runner import run_cli
+from tests.conftest import ROOT
+from tests.sql import row_counts
+
+SAMPLE = ROOT / "data" / "samples" / "google_ads_en.csv"
+MEMBERS = {role: f"{role.value}1" for role in Role}
+WRITES: dict[str, tuple[tuple[str, ...], frozenset[Role]]] = {
+    "campaign": (("campaign", "add", "Autumn Push"), frozenset({Role.MARKETER, Role.ADMIN})),
+    "learning": (("learning", "add", "Spring Sale", "Short captions win"),
+                 frozenset({Role.MARKETER, Role.ADMIN})),
+    "advance": (("cycle", "advance", "Employer Branding"), frozenset({Role.MARKETER, Role.ADMIN})),
+    "goal": (("goal", "add", "Clicks", "--metric", "clicks", "--target", "10"),
+             frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN})),
+    "import": (("import", str(SAMPLE)), frozenset({Role.ANALYST, Role.ADMIN})),
+    "user": (("user", "add", "newbie", "--role", "viewer"), frozenset({Role.ADMIN})),
+}  # fmt: skip
+
+
+@pytest.fixture
+def team(demo_db: Path) -> Path:
+    db = Database.open(demo_db)
+    for role, username in MEMBERS.items():
+        Store(db).add_user(username, username.title(), role)
+    db.close()
+    return demo_db
+
+
+def counts(path: Path) -> dict[str, int]:
+    db = Database.open(path)
+    try:
+        return row_counts(db)
+    finally:
+        db.close()
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+@pytest.mark.parametrize("write", list(WRITES))
+def test_every_role_may_write_exactly_what_the_matrix_says(
+    team: Path, role: Role, write: str
+) -> None:
+    argv, allowed = WRITES[write]
+    username = MEMBERS[role]
+    before = counts(team)
+    code, _, err = run_cli("--as", username, *argv)
+    if role in allowed:
+        assert code == 0, err
+        assert counts(team) != before
+        db = Database.open(team)
+        assert Store(db).audit_log()[0].actor == username
+        db.close()
+    else:
+        assert code == PermissionDenied.exit_code
+        assert err.startswith(f"error: {username} ({role.value}) may not change "), err
+        assert "ask an admin for one of the roles" in err
+        assert counts(team) == before
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_every_role_may_read(team: Path, role: Role) -> None:
+    for argv in (("campaign", "list"), ("goals", "--json"), ("user", "list"), ("audit",)):
+        code, out, err = run_cli("--as", MEMBERS[role], *argv)
+        assert (code, err) == (0, ""), argv
+        assert out
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [(("--as", "nobody", "campaign", "list"), NotFound.exit_code,
+      "error: no user 'nobody'; ask an admin to add you to the team\n"),
+     (("user", "add", "two words", "--role", "viewer"), InvalidInput.exit_code,
+      "error: 'two words' cannot be a username; use up to 64 letters, digits, '.', '-' or '_', "
+      "starting with a letter or digit\n"),
+     (("user", "add", "<b>x</b>", "--role", "viewer"), InvalidInput.exit_code,
+      "error: '<b>x</b>' cannot be a username; use up to 64 letters, digits, '.', '-' or '_', "
+      "starting with a letter or digit\n"),
+     (("user", "add", "viewer1", "--role", "admin"), 4, "error: a user 'viewer1' already exists\n"),
+     (("audit", "--entity", "spaceship"), InvalidInput.exit_code,
+      "error: the audit has no entries for 'spaceship'; kinds recorded: campaign, cycle, "
+      "feedback, goal, import, learning, optimization, user\n"),
+     (("audit", "--limit", "0"), InvalidInput.exit_code,
+      "error: --limit 0 shows nothing; give a number of 1 or more\n")],
+)  # fmt: skip
+def test_team_commands_refuse_bad_input(team: Path, argv: tuple[str, ...], code: int,
+                                        message: str) -> None:  # fmt: skip
+    before = counts(team)
+    assert run_cli(*argv) == (code, "", message)
+    assert counts(team) == before
+
+
+def test_user_add_and_list(db_path: Path) -> None:
+    assert run_cli("user", "add", "jana", "--role", "marketer", "--name", "Jana K") == (
+        0, "added jana (Jana K) as marketer\n", "",
+    )  # fmt: skip
+    code, out, _ = run_cli("user", "list", "--json")
+    assert json.loads(out) == [{"username": "jana", "display_name": "Jana K", "role": "marketer"}]
+    assert run_cli("user", "list")[1] == "jana  marketer  Jana K\n"
+
+
+def test_audit_names_who_did_what_and_filters_by_kind_and_day(team: Path) -> None:
+    assert run_cli("--as", "marketer1", "campaign", "add", "Autumn Push")[0] == 0
+    code, out, _ = run_cli("audit", "--entity", "campaign", "--json", "--limit", "1")
+    (entry,) = json.loads(out)
+    assert (entry["actor"], entry["action"], entry["after"]["name"]) == (
+        "marketer1", "create", "Autumn Push",
+    )  # fmt: skip
+    assert run_cli("audit", "--since", "2999-01-01") == (
+        0, "no changes recorded since 2999-01-01\n", "",
+    )  # fmt: skip
+    text = run_cli("audit", "--limit", "1")[1]
+    assert text.split("  ")[1:] == ["marketer1", f"create campaign {entry['entity_id']}\n"]
