@@ -13,6 +13,8 @@ if str(ROOT) not in sys.path:
 
 from experiments.errors import DatabaseTrouble  # noqa: E402
 from experiments.i18n import LANGS  # noqa: E402
+from experiments.models import Role  # noqa: E402
+from experiments.team import pages_for, team_mode  # noqa: E402
 from views.common import (  # noqa: E402
     keep_lang_in_url,
     lang,
@@ -24,6 +26,7 @@ from views.common import (  # noqa: E402
     tr,
     warm_up,
 )
+from views.sign_in import sign_in_form, sign_out_button, signed_in  # noqa: E402
 
 # The icon is a file of ours: a Material icon as page icon made the browser fetch it from a font
 # service outside this machine.
@@ -42,21 +45,36 @@ keep_lang_in_url()
 # A database that cannot be opened (in use, too new, damaged, not ours) is the only page shown.
 stop_on_database_trouble()
 
-# (script, title key, icon); only pages that work are listed.
-PAGES = [
-    ("views/overview.py", "nav.overview", ":material/dashboard:"),
-    ("views/goals.py", "nav.goals", ":material/flag:"),
-    ("views/campaigns.py", "nav.campaigns", ":material/campaign:"),
-    ("views/cycle.py", "nav.cycle", ":material/autorenew:"),
-    ("views/learnings.py", "nav.learnings", ":material/lightbulb:"),
-    ("views/timeline.py", "nav.timeline", ":material/calendar_month:"),
-    ("views/compare.py", "nav.compare", ":material/compare_arrows:"),
-    ("views/imports.py", "nav.import", ":material/upload_file:"),
-]
+# In team mode nothing but the sign-in form is drawn until someone has signed in.
+who = signed_in() if team_mode() else None
+if team_mode():
+    if who is None:
+        sign_in_form()
+        st.stop()
+    sign_out_button(who)
 
+# key: (title key, icon); views/<key>.py. Each role sees its own pages (experiments/team.py).
+PAGES = {
+    "overview": ("nav.overview", ":material/dashboard:"),
+    "goals": ("nav.goals", ":material/flag:"),
+    "campaigns": ("nav.campaigns", ":material/campaign:"),
+    "cycle": ("nav.cycle", ":material/autorenew:"),
+    "learnings": ("nav.learnings", ":material/lightbulb:"),
+    "timeline": ("nav.timeline", ":material/calendar_month:"),
+    "compare": ("nav.compare", ":material/compare_arrows:"),
+    "imports": ("nav.import", ":material/upload_file:"),
+    "team": ("nav.team", ":material/group:"),
+}
+
+role = who.actor.role if who is not None else Role.ADMIN  # local mode: the local admin
 pages = [
-    st.Page(str(ROOT / path), title=tr(title), icon=icon, default=(i == 0))
-    for i, (path, title, icon) in enumerate(PAGES)
+    st.Page(
+        str(ROOT / "views" / f"{key}.py"),
+        title=tr(PAGES[key][0]),
+        icon=PAGES[key][1],
+        default=(i == 0),
+    )
+    for i, key in enumerate(pages_for(role))
 ]
 page = st.navigation(pages)
 show_flash()

@@ -49,6 +49,23 @@ class PermissionDenied(TrackerError):
     exit_code = 6
 
 
+class SignInRefused(PermissionDenied):
+    """A sign-in that did not succeed: wrong name or password, or a deactivated member. The
+    message (English and German, catalog_errors) never says which of name or password was
+    wrong."""
+
+    def __init__(self, what: str, **values: object) -> None:
+        self.key = f"sign_in.{what}"
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        from experiments.i18n import t  # the catalogs sit beside this module, not below it
+
+        return t(self.key, lang, **self.values)
+
+
 class ConstraintViolation(Conflict):
     """A write broke a rule of the schema (a unique name, a required value); nothing was written."""
 

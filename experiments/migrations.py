@@ -261,7 +261,20 @@ WHERE scope_kind = 'campaign' AND scope_value IS NOT NULL
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3)
+# Team mode signs people in with a password (a bcrypt hash; the text itself is never stored) and
+# an admin deactivates a member instead of deleting them, so the audit keeps their name.
+M4 = Migration(
+    4,
+    "team sign-in",
+    (
+        "ALTER TABLE app_user ADD COLUMN password_hash VARCHAR",
+        # No DEFAULT: DuckLake adds a column only with a literal one, and the store writes both.
+        "ALTER TABLE app_user ADD COLUMN active BOOLEAN",
+        "UPDATE app_user SET active = true",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4)
 HEAD = MIGRATIONS[-1].version
 
 

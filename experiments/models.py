@@ -251,6 +251,8 @@ class User:
     username: str
     display_name: str
     role: Role
+    # A deactivated member cannot sign in; their name stays in the audit.
+    active: bool = True
 
 
 @dataclass(frozen=True, slots=True)

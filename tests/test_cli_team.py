@@ -110,7 +110,9 @@ def test_user_add_and_list(db_path: Path) -> None:
         0, "added jana (Jana K) as marketer\n", "",
     )  # fmt: skip
     code, out, _ = run_cli("user", "list", "--json")
-    assert json.loads(out) == [{"username": "jana", "display_name": "Jana K", "role": "marketer"}]
+    assert json.loads(out) == [
+        {"username": "jana", "display_name": "Jana K", "role": "marketer", "active": True}
+    ]
     assert run_cli("user", "list")[1] == "jana  marketer  Jana K\n"
 
 
@@ -126,3 +128,67 @@ def test_audit_names_who_did_what_and_filters_by_kind_and_day(team: Path) -> Non
     )  # fmt: skip
     text = run_cli("audit", "--limit", "1")[1]
     assert text.split("  ")[1:] == ["marketer1", f"create campaign {entry['entity_id']}\n"]
+
+
+def test_passwords_roles_and_deactivation_through_the_cli(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from experiments.store.sessions import SignIn
+
+    assert run_cli("user", "add", "jana", "--role", "admin")[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse battery\n"))
+    assert run_cli("user", "password", "jana", "--stdin") == (
+        0, "set the password of jana\n", "",
+    )  # fmt: skip
+    db = Database.open(db_path)
+    assert SignIn(db).with_password("jana", "correct horse battery").actor.role is Role.ADMIN
+    db.close()
+    assert run_cli("user", "add", "tom", "--role", "viewer")[0] == 0
+    assert run_cli("user", "role", "tom", "analyst") == (0, "tom is now analyst\n", "")
+    assert run_cli("user", "deactivate", "tom") == (0, "tom is deactivated\n", "")
+    assert run_cli("user", "list")[1].splitlines()[1] == "tom   analyst   tom  (deactivated)"
+    assert run_cli("--as", "tom", "campaign", "list") == (
+        PermissionDenied.exit_code, "",
+        "error: The account 'tom' is deactivated; ask an admin to reactivate it.\n",
+    )  # fmt: skip
+    assert run_cli("user", "reactivate", "tom") == (0, "tom is active\n", "")
+    # The audit says what changed, never the password or its hash.
+    log = run_cli("audit", "--entity", "user", "--json")[1]
+    assert "set_password" in log and "$2b$" not in log and "horse" not in log
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "code", "message"),
+    [(("user", "password", "jana", "--stdin"), "short\n", InvalidInput.exit_code,
+      "error: a password needs at least 10 characters and at most 72 bytes (about 72 letters "
+      "without accents); choose another\n"),
+     (("user", "password", "jana", "--stdin"), "ü" * 40 + "\n", InvalidInput.exit_code,
+      "error: a password needs at least 10 characters and at most 72 bytes (about 72 letters "
+      "without accents); choose another\n"),
+     (("user", "password", "nobody", "--stdin"), "long enough secret\n", NotFound.exit_code,
+      "error: no user 'nobody'\n"),
+     (("user", "role", "jana", "viewer"), "", 4,
+      "error: jana is the team's only active admin; make another member admin first\n"),
+     (("user", "deactivate", "jana"), "", 4,
+      "error: jana is the team's only active admin; make another member admin first\n"),
+     (("serve", "--address", "0.0.0.0"), "", InvalidInput.exit_code,
+      "error: local mode listens on 127.0.0.1 only, where nobody signs in; add --team to serve "
+      "a team (everyone then signs in)\n"),
+     (("serve", "--team"), "", 4,
+      "error: team mode needs an active admin with a password, or nobody could manage the team; "
+      "run: python -m experiments user add NAME --role admin, then python -m experiments user "
+      "password NAME\n")],
+)  # fmt: skip
+def test_team_setup_refusals_write_nothing(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, argv: tuple[str, ...], stdin: str, code: int,
+    message: str,
+) -> None:  # fmt: skip
+    import io
+
+    assert run_cli("user", "add", "jana", "--role", "admin")[0] == 0
+    before = counts(db_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert run_cli(*argv) == (code, "", message)
+    assert counts(db_path) == before

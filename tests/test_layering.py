@@ -259,9 +259,9 @@ def test_the_importer_check_sees_an_internal_import(tmp_path: Path) -> None:
 
 
 # The code that signs people in: outside the store, the only code that may hold a SignIn (the
-# capability that makes sessions). Local mode has no sign-in; team mode's lives in the pages'
-# common module, and the command line's ``--as`` signs in the member it names.
-SIGN_IN_PATH = ("views/common.py", "experiments/cli.py")
+# capability that makes sessions). Local mode has no sign-in; team mode's sign-in form lives in
+# views/sign_in.py, and the command line's ``--as`` signs in the member it names.
+SIGN_IN_PATH = ("views/sign_in.py", "experiments/cli.py")
 # What only the store's own modules touch: the seal of sessions and a store's private parts
 # (an object's own private attributes, ``self._db``, are its business).
 STORE_PRIVATE = re.compile(

@@ -14,12 +14,12 @@ from tests.apptest import DASHBOARD, app, assert_clean, shown
 
 
 def listed_pages() -> list[str]:
-    """The page scripts in dashboard.py's PAGES list, read from its source."""
+    """The page scripts in dashboard.py's PAGES table (views/<key>.py), read from its source."""
     tree = ast.parse(DASHBOARD.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "PAGES":
-            return [ast.literal_eval(item)[0] for item in node.value.elts]  # type: ignore[attr-defined]
-    raise AssertionError("dashboard.py has no PAGES list")
+            return [f"views/{key}.py" for key in ast.literal_eval(node.value)]
+    raise AssertionError("dashboard.py has no PAGES table")
 
 
 PAGES = listed_pages()

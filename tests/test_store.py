@@ -365,7 +365,10 @@ def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
     before = counts(db)
     with pytest.raises(ConstraintViolation) as err, store.write(Area.USER):
         assert store.users() == []
-        db.cursor().execute("INSERT INTO app_user VALUES ('sam', 'Sam', 'viewer', now())")
+        db.cursor().execute(
+            "INSERT INTO app_user (username, display_name, role, created_at, active) "
+            "VALUES ('sam', 'Sam', 'viewer', now(), true)"
+        )
         store.add_user("sam", "Sam Analyst", Role.ANALYST)
     assert str(err.value) == (
         'the database refused the change (Constraint Error: Duplicate key "username: sam" '

@@ -102,6 +102,9 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "undo_import": lambda s, w: s.undo_import(w["import"]),
     "save_mapping": lambda s, w: s.save_mapping(_mapping()),
     "add_user": lambda s, w: s.add_user("eve", "Eve", Role.ADMIN),
+    "set_password": lambda s, w: s.set_password("eve", "a long enough secret"),
+    "set_role": lambda s, w: s.set_role("eve", Role.ADMIN),
+    "set_active": lambda s, w: s.set_active("eve", False),
     "create_campaign": lambda s, w: s.create_campaign("C"),
 }  # fmt: skip
 

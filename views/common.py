@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 
 @st.cache_resource(show_spinner=False)
-def _database(target: str) -> Database:
+def database(target: str) -> Database:
     # One connection per process: every session and script run takes cursors from it.
     return Database.open(target)
 
@@ -35,7 +35,7 @@ def _database(target: str) -> Database:
 def stop_on_database_trouble() -> None:
     """Open the database; when it cannot be opened, show why as the only page and stop."""
     try:
-        _database(default_target())
+        database(default_target())
     except DatabaseTrouble as e:
         # Not kept by the cache: the next run tries again, so closing the other program and
         # reloading is enough.
@@ -67,12 +67,12 @@ def session() -> Session | None:
 
 def store() -> Store:
     """Return a store over a fresh cursor for this script run, acting as who signed in."""
-    return Store(_database(default_target()), session())
+    return Store(database(default_target()), session())
 
 
 def reader(target: str) -> Store:
     """Return a store for reads shared by every session (in functions cached per process)."""
-    return Store(_database(target))
+    return Store(database(target))
 
 
 @st.cache_resource(show_spinner=False)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import sys
 from typing import Any
 
 from experiments.cli import Context
+from experiments.errors import InvalidInput
 from experiments.models import Role
 
 ROLES = tuple(r.value for r in Role)
@@ -22,6 +25,21 @@ def register(sub: Any) -> None:
     add.add_argument("--name", default="", help="the name shown (default: the username)")
     add.add_argument("--json", action="store_true", help="print the member as JSON")
     add.set_defaults(handler=add_user)
+    pw = usub.add_parser("password", help="set a member's password for team mode (admins only)")
+    pw.add_argument("username")
+    pw.add_argument("--stdin", action="store_true",
+                    help="read the password from the first line of standard input (scripts); "
+                    "without it, it is asked for twice without being shown")  # fmt: skip
+    pw.set_defaults(handler=set_password)
+    role = usub.add_parser("role", help="give a member another role (admins only)")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLES)
+    role.set_defaults(handler=set_role)
+    for action, text in (("deactivate", "stop a member from signing in; the audit keeps them"),
+                         ("reactivate", "let a deactivated member sign in again")):  # fmt: skip
+        act = usub.add_parser(action, help=f"{text} (admins only)")
+        act.add_argument("username")
+        act.set_defaults(handler=set_active, active=action == "reactivate")
     ls = usub.add_parser("list", help="list the team members")
     ls.add_argument("--json", action="store_true", help="print one JSON document")
     ls.set_defaults(handler=list_users)
@@ -37,6 +55,36 @@ def add_user(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _password(args: argparse.Namespace) -> str:
+    if args.stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass(f"new password for {args.username}: ")
+    if getpass.getpass("the same again: ") != first:
+        raise InvalidInput("the two passwords differ; nothing was changed, run the command again")
+    return first
+
+
+def set_password(args: argparse.Namespace, ctx: Context) -> int:
+    """Run ``user password``; return the exit code."""
+    user = ctx.store.set_password(args.username, _password(args))
+    ctx.print(f"set the password of {user.username}")
+    return 0
+
+
+def set_role(args: argparse.Namespace, ctx: Context) -> int:
+    """Run ``user role``; return the exit code."""
+    user = ctx.store.set_role(args.username, Role(args.role))
+    ctx.print(f"{user.username} is now {user.role}")
+    return 0
+
+
+def set_active(args: argparse.Namespace, ctx: Context) -> int:
+    """Run ``user deactivate`` or ``user reactivate``; return the exit code."""
+    user = ctx.store.set_active(args.username, args.active)
+    ctx.print(f"{user.username} is {'active' if user.active else 'deactivated'}")
+    return 0
+
+
 def list_users(args: argparse.Namespace, ctx: Context) -> int:
     """Run ``user list``; return the exit code."""
     users = ctx.store.users()
@@ -48,5 +96,6 @@ def list_users(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     width = max(len(u.username) for u in users)
     for u in users:
-        ctx.print(f"{u.username:<{width}}  {u.role.value:<8}  {u.display_name}")
+        state = "" if u.active else "  (deactivated)"
+        ctx.print(f"{u.username:<{width}}  {u.role.value:<8}  {u.display_name}{state}")
     return 0

@@ -1,6 +1,8 @@
 """Texts of errors that say what changed meanwhile: a write lost a race and wrote nothing."""
 
 EN = {
+    "sign_in.wrong": "The username or the password is wrong; check both and try again (an admin can set a new password).",
+    "sign_in.inactive": "The account '{username}' is deactivated; ask an admin to reactivate it.",
     "changed.cycle_phase": "Cycle {number} of '{campaign}' was moved meanwhile: it is in {now} now, no longer in {seen}. Nothing was saved; reload the page and try again.",
     "changed.cycle_closed": "Cycle {number} of '{campaign}' was closed meanwhile (someone turned the loop). Nothing was saved; reload the page and record it in the open cycle.",
     "changed.open_cycle": "Cycle {number} of '{campaign}' is no longer the open cycle: someone turned the loop meanwhile. Nothing was saved; reload the page and try again.",
@@ -15,6 +17,8 @@ EN = {
 }
 
 DE = {
+    "sign_in.wrong": "Benutzername oder Passwort ist falsch; prüfen Sie beides und versuchen Sie es erneut (ein Admin kann ein neues Passwort setzen).",
+    "sign_in.inactive": "Das Konto „{username}“ ist deaktiviert; bitten Sie einen Admin, es wieder zu aktivieren.",
     "changed.cycle_phase": "Zyklus {number} von „{campaign}“ wurde inzwischen verschoben: Er ist jetzt in der Phase {now}, nicht mehr in {seen}. Es wurde nichts gespeichert; laden Sie die Seite neu und versuchen Sie es erneut.",
     "changed.cycle_closed": "Zyklus {number} von „{campaign}“ wurde inzwischen abgeschlossen (jemand hat den nächsten Zyklus gestartet). Es wurde nichts gespeichert; laden Sie die Seite neu und erfassen Sie es im offenen Zyklus.",
     "changed.open_cycle": "Zyklus {number} von „{campaign}“ ist nicht mehr der offene Zyklus: Jemand hat inzwischen den nächsten Zyklus gestartet. Es wurde nichts gespeichert; laden Sie die Seite neu und versuchen Sie es erneut.",

@@ -11,12 +11,38 @@ from __future__ import annotations
 
 from typing import Any
 
+import bcrypt
+
 from experiments.db import Database, DriverError, translate
-from experiments.errors import NotFound, PermissionDenied
+from experiments.errors import InvalidInput, NotFound, PermissionDenied, SignInRefused
 from experiments.models import Actor, Role
 
 # Handed to Session by SignIn alone; a session built any other way is refused.
 _SEAL = object()
+# bcrypt reads at most 72 bytes of a password; a longer one is refused rather than cut short.
+PASSWORD_BYTES = (10, 72)
+# Checked against when the name is unknown, so a wrong name takes as long as a wrong password.
+_NOBODY = bcrypt.hashpw(b"no such member", bcrypt.gensalt())
+
+
+def hash_password(password: str) -> str:
+    """Return the bcrypt hash to store for a new password, refusing one too short or too long."""
+    data = password.encode("utf-8")
+    low, high = PASSWORD_BYTES
+    if len(password) < low or len(data) > high:
+        raise InvalidInput(
+            f"a password needs at least {low} characters and at most {high} bytes (about "
+            f"{high} letters without accents); choose another"
+        )
+    return bcrypt.hashpw(data, bcrypt.gensalt()).decode("ascii")
+
+
+def _matches(password: str, stored: str | None) -> bool:
+    data = password.encode("utf-8")
+    if stored is None or len(data) > PASSWORD_BYTES[1]:
+        bcrypt.checkpw(b"x", _NOBODY)
+        return False
+    return bcrypt.checkpw(data, stored.encode("ascii"))
 
 
 class Session:
@@ -51,17 +77,38 @@ class SignIn:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    def member(self, username: str) -> Session:
-        """Return the session of a team member; the role is the one the users table gives."""
+    def _row(self, username: str) -> tuple[str, str, str | None, bool] | None:
         cur = self._db.cursor()
         try:
             row = cur.execute(
-                "SELECT username, role FROM app_user WHERE username = ?", [username.strip()]
+                "SELECT username, role, password_hash, coalesce(active, true) FROM app_user "
+                "WHERE username = ?",
+                [username.strip()],
             ).fetchone()
         except DriverError as e:
             raise translate(e) from e
         finally:
             cur.close()
+        return None if row is None else (str(row[0]), str(row[1]), row[2], bool(row[3]))
+
+    def member(self, username: str) -> Session:
+        """Return the session of a team member whose identity was checked elsewhere (the
+        command line's ``--as``, an identity provider); the role is the users table's."""
+        row = self._row(username)
         if row is None:
             raise NotFound(f"no user '{username}'; ask an admin to add you to the team")
-        return Session(Actor(row[0], Role(row[1])), _SEAL)
+        name, role, _, active = row
+        if not active:
+            raise SignInRefused("inactive", username=name)
+        return Session(Actor(name, Role(role)), _SEAL)
+
+    def with_password(self, username: str, password: str) -> Session:
+        """Return the session of a team member whose password matches; otherwise refuse,
+        without saying whether the name or the password was wrong."""
+        row = self._row(username)
+        if not _matches(password, row[2] if row else None) or row is None:
+            raise SignInRefused("wrong")
+        name, role, _, active = row
+        if not active:
+            raise SignInRefused("inactive", username=name)
+        return Session(Actor(name, Role(role)), _SEAL)

@@ -1,0 +1,42 @@
+"""Local or team mode, and which pages each role sees.
+
+Local mode (the default) has no sign-in: the dashboard listens on 127.0.0.1 and whoever uses
+it is the local admin. Team mode (``TRACKER_MODE=team``, set by ``serve --team``) asks everyone
+to sign in first, and each member then sees the pages of their role; the store refuses any
+write their role does not allow, whatever a page offers.
+"""
+
+from __future__ import annotations
+
+import os
+
+from experiments.models import Role
+
+MODES = ("local", "team")
+
+# The pages by key (views/<key>.py). Everyone reads the loop, the goals and the comparisons;
+# the import is the analysts' (and admins') work, the team page the admins'.
+READ_PAGES = ("overview", "goals", "campaigns", "cycle", "learnings", "timeline", "compare")
+PAGES: dict[Role, tuple[str, ...]] = {
+    Role.VIEWER: READ_PAGES,
+    Role.MARKETER: READ_PAGES,
+    Role.ANALYST: (*READ_PAGES, "imports"),
+    Role.ADMIN: (*READ_PAGES, "imports", "team"),
+}
+
+
+def mode() -> str:
+    """Return 'team' or 'local' from $TRACKER_MODE. Anything but 'local' (or nothing) asks for
+    sign-in: a mistyped setting must not open the team's data to everyone."""
+    value = os.environ.get("TRACKER_MODE", "local").strip().lower()
+    return "local" if value in ("", "local") else "team"
+
+
+def team_mode() -> bool:
+    """Return True when people must sign in."""
+    return mode() == "team"
+
+
+def pages_for(role: Role) -> tuple[str, ...]:
+    """Return the keys of the pages a role sees, in navigation order."""
+    return PAGES[role]
