@@ -103,6 +103,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "save_mapping": lambda s, w: s.save_mapping(_mapping()),
     "add_user": lambda s, w: s.add_user("eve", "Eve", Role.ADMIN),
     "create_campaign": lambda s, w: s.create_campaign("C"),
+    "restore_backup": lambda s, w: s.restore_backup("backup", [], {}),
 }  # fmt: skip
 
 # The store's own helpers that change data: refused outside a write, whoever calls them.

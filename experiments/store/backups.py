@@ -45,6 +45,18 @@ def file_name(table: str) -> str:
     return f"{table}.parquet"
 
 
+def _column_difference(found: dict[str, str], expected: dict[str, str]) -> str:
+    """Return how a file's columns (name → type) differ from its table's, for a message."""
+    parts = []
+    if lacking := sorted(expected.keys() - found.keys()):
+        parts.append(f"it lacks the columns {', '.join(lacking)}")
+    if extra := sorted(found.keys() - expected.keys()):
+        parts.append(f"it has columns the table does not: {', '.join(extra)}")
+    retyped = sorted(n for n in expected.keys() & found.keys() if expected[n] != found[n])
+    parts += [f"its {n} is {found[n]}, not {expected[n]}" for n in retyped]
+    return "; ".join(parts)
+
+
 class BackupStore(BaseStore):
     def backup_tables(self) -> tuple[str, ...]:
         """Return the tables a backup holds: every table of the database but the schema record
@@ -132,8 +144,7 @@ class BackupStore(BaseStore):
             found = self._columns_of_file(item.path)
             expected = self._columns(item.table)
             if found != expected:
-                odd = sorted(set(found.items()) ^ set(expected.items()))
-                detail = "columns differ: " + ", ".join(f"{n} {k}" for n, k in odd)
+                detail = _column_difference(found, expected)
                 raise BackupRefused("restore.refuse.unreadable", **where, detail=detail)
             row = self._exec(
                 f"INSERT INTO {_ident(item.table)} BY NAME SELECT * FROM read_parquet(?)",
