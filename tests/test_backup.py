@@ -21,6 +21,7 @@ from experiments.errors import BackupDenied, BackupRefused
 from experiments.migrations import HEAD
 from experiments.models import Role
 from experiments.store import Store
+from experiments.store import backups as store_backups
 from tests.cli_runner import run_cli as run
 from tests.conftest import ROOT
 from tests.factories import make_campaign, row_counts, signed_in
@@ -122,6 +123,37 @@ def test_an_empty_folder_may_take_the_backup(demo: Database, tmp_path: Path) -> 
     manifest = make_backup(Store(demo), folder)
     assert manifest.rows == sum(row_counts(demo).values())
     assert (folder / MANIFEST).is_file()
+
+
+def test_a_write_during_the_backup_is_in_none_of_its_files(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Someone adds a campaign (a campaign row and its audit entry) after the audit was copied and
+    # before the campaigns are: read in one transaction, neither file has it; read table by
+    # table, the backup would hold a campaign its audit knows nothing of.
+    before = row_counts(demo)
+    named: list[str] = []
+    name_of = store_backups.file_name
+
+    def meanwhile(table: str) -> str:
+        named.append(table)
+        if table == "campaign":
+            make_campaign(Store(demo), "Added meanwhile")
+        return name_of(table)
+
+    monkeypatch.setattr(store_backups, "file_name", meanwhile)
+    manifest = make_backup(Store(demo), tmp_path / "bk")
+    assert named.index("audit") < named.index("campaign")
+    assert row_counts(demo)["campaign"] == before["campaign"] + 1
+    assert {t.table: t.rows for t in manifest.tables} == before
+    target = Database.open(tmp_path / "restored.duckdb")
+    try:
+        restore_backup(Store(target), tmp_path / "bk")
+        assert rows(target, "SELECT count(*) FROM campaign WHERE name = 'Added meanwhile'") == [
+            (0,)
+        ]
+    finally:
+        target.close()
 
 
 # ---------------------------------------------------------------- refused restores
