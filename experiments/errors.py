@@ -252,3 +252,38 @@ class ExportTooLarge(InvalidInput):
             "header); export it as .csv instead"
         )
         self.table, self.rows, self.limit = table, rows, limit
+
+
+class BackupDenied(PermissionDenied):
+    """Someone other than an admin asked for a backup or a restore (``backup.denied.*``)."""
+
+    def __init__(self, action: str, username: str, role: str) -> None:
+        self.key = f"backup.denied.{action}"
+        self.values = {"user": username, "role": role}
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        return _text(self.key, lang, **self.values)
+
+
+class BackupRefused(InvalidInput):
+    """A backup or a restore refused for a reason the catalogs name in English and German
+    (``backup.refuse.*`` / ``restore.refuse.*`` in catalog_backup): the folder or file, what is
+    wrong, and what to do. A refused restore wrote nothing, and its message says so."""
+
+    # A database that already holds data is a conflict; a backup from a newer schema needs a
+    # newer tool, as a database from one does (exit 7). Every other refusal is bad input.
+    _EXIT_CODES = {"restore.refuse.not_empty_db": 4, "restore.refuse.newer": 7}
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        self.exit_code = self._EXIT_CODES.get(key, InvalidInput.exit_code)
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        text = _text(self.key, lang, **self.values)
+        if self.key.startswith("restore."):
+            text = f"{text} {_text('restore.nothing', lang)}"
+        return text

@@ -13,6 +13,7 @@ import pytest
 from experiments.migrations import HEAD
 from tests.cli_runner import run_cli as run
 from tests.conftest import ROOT
+from tests.test_backup import listing, manifest_of
 
 
 def test_init_creates_the_database(tmp_path: Path) -> None:
@@ -119,3 +120,55 @@ def test_the_shipped_samples_import(db_path: Path, sample: str, platform: str, r
     assert code == 0, err
     doc = json.loads(out)
     assert (doc["platform"], doc["rows"], doc["duplicate_of"]) == (platform, rows, None)
+
+
+# ---------------------------------------------------------------- backup and restore
+
+
+def test_backup_and_restore_on_the_command_line(demo_db: Path, tmp_path: Path) -> None:
+    folder, restored = tmp_path / "bk", tmp_path / "restored.duckdb"
+    code, out, err = run("backup", str(folder), "--json")
+    assert (code, err) == (0, "")
+    doc = json.loads(out)
+    assert doc["folder"] == str(folder) and doc == {"folder": str(folder), **manifest_of(folder)}
+    total = sum(t["rows"] for t in doc["tables"])
+    code, out, err = run("--db", str(restored), "restore", str(folder))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"restored {len(doc['tables'])} tables ({total} rows) from {folder} "
+        f"(made {doc['created_at']}) into {restored}\n"
+    )
+    code, out, err = run("--db", str(tmp_path / "again.duckdb"), "restore", str(folder), "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["tables"] == {t["table"]: t["rows"] for t in doc["tables"]}
+    code, out, err = run("backup", str(tmp_path / "plain"))
+    assert (code, err) == (0, "")
+    assert out == (
+        f"wrote a backup of {len(doc['tables'])} tables ({total} rows, schema version {HEAD}) "
+        f"to {tmp_path / 'plain'}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "code", "message"),
+    [
+        (["restore", "{bk}"], 4, "The database {db} is not empty: "),
+        (["--db", "{new}", "restore", "{tmp}/nowhere"], 2,
+         "{tmp}/nowhere is not a folder. Name the folder a backup was written to. Nothing was restored.\n"),
+        (["backup", "{bk}"], 2, "{bk} is not empty (it holds "),
+    ],
+    ids=["into a database with data", "from nowhere", "into a used folder"],
+)  # fmt: skip
+def test_refusals_on_the_command_line_are_one_line_and_write_nothing(
+    demo_db: Path, tmp_path: Path, argv: list[str], code: int, message: str
+) -> None:
+    bk, new = tmp_path / "bk", tmp_path / "new.duckdb"
+    assert run("backup", str(bk))[0] == 0
+    before = listing(tmp_path)
+    values = {"bk": bk, "db": demo_db, "new": new, "tmp": tmp_path}
+    got, out, err = run(*(a.format(**values) for a in argv))
+    assert (got, out) == (code, "")
+    assert err.startswith("error: " + message.format(**values)) and err.count("\n") == 1
+    changed = {k for k in listing(tmp_path).keys() ^ before.keys()} - {"new.duckdb"}
+    assert changed == set()
+    assert listing(tmp_path)["tracker.duckdb"] == before["tracker.duckdb"]

@@ -106,6 +106,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "set_role": lambda s, w: s.set_role("eve", Role.ADMIN),
     "set_active": lambda s, w: s.set_active("eve", False),
     "create_campaign": lambda s, w: s.create_campaign("C"),
+    "restore_backup": lambda s, w: s.restore_backup("backup", [], {}),
 }  # fmt: skip
 
 # The store's own helpers that change data: refused outside a write, whoever calls them.

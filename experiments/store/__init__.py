@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from experiments.store._base import WRITERS, Area, to_json
 from experiments.store.analytics import AnalyticsStore
+from experiments.store.backups import BackupStore
 from experiments.store.campaigns import CampaignStore
 from experiments.store.cycle_facts import CycleFactStore
 from experiments.store.exports import ExportStore
@@ -35,6 +36,7 @@ class Store(
     CycleFactStore,
     LibraryStore,
     UserStore,
+    BackupStore,
 ):
     """Every store operation of the app, over one cursor and acting as one actor."""
 

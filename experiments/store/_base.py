@@ -29,6 +29,8 @@ class Area(StrEnum):
     GOAL = "goal"
     IMPORT = "import"
     USER = "user"
+    # Backups hold every table (users and audit included), and a restore fills a whole database.
+    BACKUP = "backup"
 
 
 WRITERS: dict[Area, frozenset[Role]] = {
@@ -39,6 +41,7 @@ WRITERS: dict[Area, frozenset[Role]] = {
     Area.GOAL: frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN}),
     Area.IMPORT: frozenset({Role.ANALYST, Role.ADMIN}),
     Area.USER: frozenset({Role.ADMIN}),
+    Area.BACKUP: frozenset({Role.ADMIN}),
 }
 
 
@@ -118,10 +121,15 @@ class BaseStore:
         such as a download built when it is clicked)."""
         return type(self)(self._db, self._session)
 
+    def _may(self, area: Area) -> bool:
+        """Return True when the actor's role may write ``area`` (for a read that only the
+        writers of an area may do, such as a backup)."""
+        return self._actor.role in WRITERS[area]
+
     @contextmanager
     def write(self, area: Area) -> Iterator[None]:
         """Check the actor may write ``area`` and run the block as one transaction."""
-        if self._actor.role not in WRITERS[area]:
+        if not self._may(area):
             raise PermissionDenied(
                 f"{self._actor.username} ({self._actor.role}) may not change {area} data; "
                 f"ask an admin for one of the roles: {', '.join(sorted(WRITERS[area]))}"

@@ -1,0 +1,43 @@
+"""Texts of backups and restores: who may make them, and why a folder is refused."""
+
+EN = {
+    "backup.denied.backup": "{user} ({role}) may not make a backup: a backup holds every table of the database, the users and the audit included. Ask an admin to make it.",
+    "backup.denied.restore": "{user} ({role}) may not change the database by restoring a backup: only an admin may. Ask an admin to restore it.",
+    "backup.refuse.not_folder": "{path} is a file, not a folder. Name a new folder for the backup (one that does not exist yet, or an empty one).",
+    "backup.refuse.not_empty": "{path} is not empty (it holds {names}). Name a new folder for the backup (one that does not exist yet, or an empty one), so that no backup is mixed with other files.",
+    "backup.refuse.write": "The backup could not be written to {path} ({detail}); nothing was kept there. Free some space or choose another folder, and run the backup again.",
+    "restore.nothing": "Nothing was restored.",
+    "restore.refuse.not_folder": "{path} is not a folder. Name the folder a backup was written to.",
+    "restore.refuse.no_manifest": "{path} holds no manifest.json, so it is not a Launch & Learn backup, or not a complete one. Name the folder a backup was written to.",
+    "restore.refuse.bad_manifest": "{path}: manifest.json is not the manifest of a Launch & Learn backup ({detail}). The backup is damaged or from another program; use another backup.",
+    "restore.refuse.newer": "{path} was made with schema version {found}, newer than this version of Launch & Learn knows ({known}). Update Launch & Learn (git pull, then pip install -r requirements.txt) and restore again.",
+    "restore.refuse.older": "{path} was made with schema version {found}, older than this version's ({known}). Restore it with the version of Launch & Learn that made it ({tool}) into a new database, then open that database with this version, which brings it up to date.",
+    "restore.refuse.unknown_table": "{path}: the manifest lists a table {table} that this version's database does not have, so the backup does not fit this version. Use another backup.",
+    "restore.refuse.missing_table": "{path}: the manifest lists no file for the table {table}, so the backup is incomplete. Use another backup.",
+    "restore.refuse.missing_file": "{path}: the file {file} (table {table}) is missing, so the backup is incomplete. Use another backup, or put the file back from a copy of this one.",
+    "restore.refuse.checksum": "{path}: the file {file} is not the one the backup wrote (its sha256 differs from the manifest's), so it was changed or damaged since. Use another backup.",
+    "restore.refuse.unreadable": "{path}: the file {file} cannot be read as the table {table} ({detail}). The backup is damaged or from another program; use another backup.",
+    "restore.refuse.row_count": "{path}: the file {file} holds {found} rows, but the manifest says {expected}, so the backup was changed since it was made. Use another backup.",
+    "restore.refuse.not_empty_db": "The database {db} is not empty: {tables} hold rows. A backup is restored only into an empty database, so that nothing is overwritten or mixed; name a new database file with --db (one that does not exist yet) and restore again.",
+}
+
+DE = {
+    "backup.denied.backup": "{user} ({role}) darf keine Sicherung anlegen: Eine Sicherung enthält jede Tabelle der Datenbank, auch die Benutzer und das Protokoll. Bitten Sie einen Admin, sie anzulegen.",
+    "backup.denied.restore": "{user} ({role}) darf die Datenbank nicht durch das Zurückspielen einer Sicherung ändern: Das darf nur ein Admin. Bitten Sie einen Admin, sie zurückzuspielen.",
+    "backup.refuse.not_folder": "{path} ist eine Datei, kein Ordner. Nennen Sie einen neuen Ordner für die Sicherung (einen, den es noch nicht gibt, oder einen leeren).",
+    "backup.refuse.not_empty": "{path} ist nicht leer (er enthält {names}). Nennen Sie einen neuen Ordner für die Sicherung (einen, den es noch nicht gibt, oder einen leeren), damit keine Sicherung mit anderen Dateien vermischt wird.",
+    "backup.refuse.write": "Die Sicherung konnte nicht nach {path} geschrieben werden ({detail}); dort wurde nichts behalten. Schaffen Sie Platz oder wählen Sie einen anderen Ordner und starten Sie die Sicherung erneut.",
+    "restore.nothing": "Es wurde nichts zurückgespielt.",
+    "restore.refuse.not_folder": "{path} ist kein Ordner. Nennen Sie den Ordner, in den eine Sicherung geschrieben wurde.",
+    "restore.refuse.no_manifest": "{path} enthält keine manifest.json und ist darum keine Sicherung von Launch & Learn oder keine vollständige. Nennen Sie den Ordner, in den eine Sicherung geschrieben wurde.",
+    "restore.refuse.bad_manifest": "{path}: manifest.json ist nicht das Manifest einer Sicherung von Launch & Learn ({detail}). Die Sicherung ist beschädigt oder stammt von einem anderen Programm; verwenden Sie eine andere Sicherung.",
+    "restore.refuse.newer": "{path} wurde mit der Schema-Version {found} angelegt, die neuer ist, als diese Version von Launch & Learn kennt ({known}). Aktualisieren Sie Launch & Learn (git pull, dann pip install -r requirements.txt) und spielen Sie die Sicherung erneut zurück.",
+    "restore.refuse.older": "{path} wurde mit der Schema-Version {found} angelegt, die älter ist als die dieser Version ({known}). Spielen Sie sie mit der Version von Launch & Learn, die sie angelegt hat ({tool}), in eine neue Datenbank zurück und öffnen Sie diese Datenbank dann mit dieser Version, die sie auf den neuesten Stand bringt.",
+    "restore.refuse.unknown_table": "{path}: Das Manifest nennt eine Tabelle {table}, die die Datenbank dieser Version nicht hat; die Sicherung passt also nicht zu dieser Version. Verwenden Sie eine andere Sicherung.",
+    "restore.refuse.missing_table": "{path}: Das Manifest nennt keine Datei für die Tabelle {table}; die Sicherung ist also unvollständig. Verwenden Sie eine andere Sicherung.",
+    "restore.refuse.missing_file": "{path}: Die Datei {file} (Tabelle {table}) fehlt; die Sicherung ist also unvollständig. Verwenden Sie eine andere Sicherung oder legen Sie die Datei aus einer Kopie dieser Sicherung zurück.",
+    "restore.refuse.checksum": "{path}: Die Datei {file} ist nicht die, die die Sicherung geschrieben hat (ihre sha256-Prüfsumme weicht vom Manifest ab); sie wurde seitdem geändert oder beschädigt. Verwenden Sie eine andere Sicherung.",
+    "restore.refuse.unreadable": "{path}: Die Datei {file} lässt sich nicht als Tabelle {table} lesen ({detail}). Die Sicherung ist beschädigt oder stammt von einem anderen Programm; verwenden Sie eine andere Sicherung.",
+    "restore.refuse.row_count": "{path}: Die Datei {file} enthält {found} Zeilen, laut Manifest aber {expected}; die Sicherung wurde also seit dem Anlegen geändert. Verwenden Sie eine andere Sicherung.",
+    "restore.refuse.not_empty_db": "Die Datenbank {db} ist nicht leer: {tables} enthalten Zeilen. Eine Sicherung wird nur in eine leere Datenbank zurückgespielt, damit nichts überschrieben oder vermischt wird; nennen Sie mit --db eine neue Datenbankdatei (eine, die es noch nicht gibt) und spielen Sie die Sicherung erneut zurück.",
+}
