@@ -233,7 +233,7 @@ RESTORE_REFUSALS: dict[str, tuple[Callable[[Path, Database], None], str, str]] =
     ),
     "another table's file": (
         _foreign_file, "backup",
-        "{dir}: the file campaign_alias.parquet cannot be read as the table campaign_alias (it lacks the columns campaign_id, name, platform; it has columns the table does not: created_at, display_name, role, username). The backup is damaged or from another program; use another backup.",
+        "{dir}: the file campaign_alias.parquet cannot be read as the table campaign_alias (it lacks the columns campaign_id, name, platform; it has columns the table does not: active, created_at, display_name, password_hash, role, username). The backup is damaged or from another program; use another backup.",
     ),
     "a database that is not empty": (
         _fill, "backup",
