@@ -4,7 +4,7 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint chromium bench
+.PHONY: install run test lint chromium bench
 
 $(VENV)/.runtime: requirements.txt
 	python3 -m venv $(VENV)
@@ -14,6 +14,9 @@ $(VENV)/.runtime: requirements.txt
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	touch $@
+
+# The runtime alone, e.g. before setting up team mode's first admin.
+install: $(VENV)/.runtime
 
 # Local mode: `serve` passes --server.address 127.0.0.1 itself, whatever the config says.
 run: $(VENV)/.runtime
