@@ -45,14 +45,6 @@ keep_lang_in_url()
 # A database that cannot be opened (in use, too new, damaged, not ours) is the only page shown.
 stop_on_database_trouble()
 
-# In team mode nothing but the sign-in form is drawn until someone has signed in.
-who = signed_in() if team_mode() else None
-if team_mode():
-    if who is None:
-        sign_in_form()
-        st.stop()
-    sign_out_button(who)
-
 # key: (title key, icon); views/<key>.py. Each role sees its own pages (experiments/team.py).
 PAGES = {
     "overview": ("nav.overview", ":material/dashboard:"),
@@ -65,6 +57,20 @@ PAGES = {
     "imports": ("nav.import", ":material/upload_file:"),
     "team": ("nav.team", ":material/group:"),
 }
+
+# In team mode nothing but the sign-in form is drawn until someone has signed in.
+who = signed_in() if team_mode() else None
+if team_mode():
+    if who is None:
+        # The form under every page's address, its navigation hidden: a shared link opens the
+        # form (and, once signed in, the page it names), and the previous member's page links
+        # are not left in the sidebar after signing out.
+        forms = [st.Page(sign_in_form, title=tr("sign_in.title"), url_path=key, default=i == 0)
+                 for i, key in enumerate(PAGES)]  # fmt: skip
+        st.navigation(forms, position="hidden").run()
+        st.stop()
+    sign_out_button(who)
+
 
 role = who.actor.role if who is not None else Role.ADMIN  # local mode: the local admin
 pages = [
