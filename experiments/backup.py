@@ -155,6 +155,17 @@ def make_backup(store: Store, folder: Path) -> Manifest:
     return manifest
 
 
+def backup_now(store: Store, target: str, when: datetime | None = None) -> tuple[Path, Manifest]:
+    """Make a backup of the running app's database into ``backups/<date>_<time>`` beside its
+    file (the Team page's button: the running server holds the file, so this is the way to
+    back it up without stopping it); return the folder and the manifest."""
+    if target.startswith("ducklake:") or target == ":memory:":
+        raise BackupRefused("backup.refuse.not_a_file")
+    stamp = (when or datetime.now(UTC)).strftime("%Y-%m-%d_%H%M%S")
+    folder = Path(target).resolve().parent / "backups" / stamp
+    return folder, make_backup(store, folder)
+
+
 # ---------------------------------------------------------------- restore
 
 

@@ -119,3 +119,32 @@ def test_the_team_page_adds_a_member_and_keeps_an_admin(team: Path) -> None:
     assert [shown(e.value) for e in at.error] == [
         "jana is the team's only active admin; make another member admin first"
     ]
+
+
+def test_the_team_page_backs_up_the_running_database(demo_db: Path) -> None:
+    from experiments.backup import read_manifest, restore_backup
+
+    at = app("views/team.py")
+    at.button(key="team_backup").click().run()
+    assert_clean(at)
+    (folder,) = (demo_db.parent / "backups").iterdir()
+    (message,) = [shown(s.value) for s in at.success]
+    assert message.startswith("Backed up ") and message.endswith(f"tables into {folder}.")
+    manifest = read_manifest(folder)
+    assert f"{manifest.rows:,} rows of {len(manifest.tables)} tables" in message
+    restored = Database.open(demo_db.parent / "restored.duckdb")
+    assert restore_backup(Store(restored), folder).rows == manifest.rows
+    restored.close()
+
+
+@pytest.mark.parametrize("target", [":memory:", "ducklake:catalog.ducklake"])
+def test_an_in_app_backup_needs_a_database_file(db_path: Path, target: str) -> None:
+    from experiments.backup import backup_now
+    from experiments.errors import BackupRefused
+
+    db = Database.open(db_path)
+    with pytest.raises(BackupRefused) as refused:
+        backup_now(Store(db), target)
+    db.close()
+    assert str(refused.value).startswith("This database is not a single file")
+    assert not (db_path.parent / "backups").exists()

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from experiments.backup import backup_now
+from experiments.db import default_target
+from experiments.i18n import fmt_number
 from experiments.models import Role
+from experiments.safe_text import escape_markdown
 from experiments.team import team_mode
-from views.common import attempt, done, reported, store, tr
+from views.common import attempt, done, lang, reported, store, tr
 
 s = store()
 st.title(tr("team.title"))
@@ -66,3 +70,12 @@ with reported():
         if right.button(tr(label), key="team_active_submit"):
             if attempt(lambda: s.set_active(picked.username, not picked.active)) is not None:
                 done(tr(f"{label}_done", name=picked.username))
+
+st.subheader(tr("team.backup"))
+st.caption(tr("team.backup_intro"))
+if st.button(tr("team.backup_submit"), key="team_backup", icon=":material/backup:"):
+    made = attempt(lambda: backup_now(s, default_target()))
+    if made is not None:
+        folder, manifest = made
+        done(tr("team.backup_done", rows=fmt_number(manifest.rows, lang()),
+                tables=len(manifest.tables), folder=escape_markdown(str(folder))))  # fmt: skip
