@@ -56,6 +56,7 @@ PAGES = {
     "compare": ("nav.compare", ":material/compare_arrows:"),
     "imports": ("nav.import", ":material/upload_file:"),
     "team": ("nav.team", ":material/group:"),
+    "audit": ("nav.audit", ":material/history:"),
 }
 
 # In team mode nothing but the sign-in form is drawn until someone has signed in.

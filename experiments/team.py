@@ -15,13 +15,13 @@ from experiments.models import Role
 MODES = ("local", "team")
 
 # The pages by key (views/<key>.py). Everyone reads the loop, the goals and the comparisons;
-# the import is the analysts' (and admins') work, the team page the admins'.
+# the import is the analysts' (and admins') work, the team and audit pages the admins'.
 READ_PAGES = ("overview", "goals", "campaigns", "cycle", "learnings", "timeline", "compare")
 PAGES: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: READ_PAGES,
     Role.MARKETER: READ_PAGES,
     Role.ANALYST: (*READ_PAGES, "imports"),
-    Role.ADMIN: (*READ_PAGES, "imports", "team"),
+    Role.ADMIN: (*READ_PAGES, "imports", "team", "audit"),
 }
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from experiments import cycle_view, loop
+from experiments import audit_words, cycle_view, loop
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
@@ -384,3 +384,10 @@ match section_picker(ws):
         optimization_section(s, ws)
     case _:
         learnings_section(ws)
+
+with st.expander(tr("audit.history"), icon=":material/history:"):
+    history = audit_words.cycle_history(s, ws.cycle.id, L)
+    if not history:
+        st.caption(tr("audit.history_none"))
+    for h in history:
+        st.text(f"{fmt_date(h.happened_at, L)} · {h.text}")

@@ -236,6 +236,19 @@ class BaseStore:
         )
         return [AuditEntry(*r) for r in rows]
 
+    def audit_of_cycle(self, cycle_id: uuid.UUID, limit: int = 500) -> list[AuditEntry]:
+        """Return the audit entries of one cycle and of what was recorded in it (learnings,
+        feedback, optimizations), newest first."""
+        rows = self._all(
+            "SELECT id, happened_at, actor, entity, entity_id, action, before_json, after_json "
+            "FROM audit WHERE entity_id = ? OR (entity IN ('learning', 'feedback', "
+            "'optimization') AND (json_extract_string(after_json, '$.cycle_id') = ? "
+            "OR json_extract_string(before_json, '$.cycle_id') = ?)) "
+            "ORDER BY happened_at DESC, id LIMIT ?",
+            [str(cycle_id), str(cycle_id), str(cycle_id), limit],
+        )
+        return [AuditEntry(*r) for r in rows]
+
     def audit_entities(self) -> list[str]:
         """Return the kinds of entity the audit has entries for, by name."""
         return [str(r[0]) for r in self._all("SELECT DISTINCT entity FROM audit ORDER BY 1")]
