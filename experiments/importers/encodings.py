@@ -1,0 +1,96 @@
+"""Which legacy encoding an export that is not UTF-8 came in, told by charset-normalizer.
+
+Excel saves "CSV" in the code page of the computer it runs on: Windows-1252 in Germany,
+Windows-1250 in Poland and Czechia, CP932 (Shift_JIS) in Japan, MacRoman from Excel for Mac;
+older tools write ISO-8859-2. The detector is given the lines that carry non-ASCII bytes (the
+only ones that tell encodings apart) and only the encodings exports come in; the whole file is
+then decoded strictly with its first choice that reads every byte. Nothing here runs for UTF-8
+or UTF-16 files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from experiments.errors import ImportRefused
+
+# The encodings real exports come in, as Python names them, with the name a person knows.
+# CP932 rather than shift_jis: Japanese Windows writes CP932, a superset (①, ㈱, NEC signs).
+LABELS: dict[str, str] = {
+    "cp1252": "Windows-1252",
+    "cp1250": "Windows-1250",
+    "iso8859_2": "ISO-8859-2",
+    "mac_roman": "MacRoman",
+    "cp932": "Shift_JIS (CP932)",
+    "cp1251": "Windows-1251",
+    "cp1257": "Windows-1257",
+    "cp1254": "Windows-1254",
+    "gb18030": "GB18030",
+    "big5": "Big5",
+    "cp949": "EUC-KR (CP949)",
+}
+MULTIBYTE = frozenset(LABELS[e] for e in ("cp932", "gb18030", "big5", "cp949"))
+TRIED = ("UTF-8", "UTF-16", *LABELS.values())
+# The lines that carry non-ASCII bytes, up to this much, are the detector's sample: enough
+# for every export we have seen, and it keeps a large file's detection to a few milliseconds.
+SAMPLE_BYTES = 1 << 16
+_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
+
+
+@dataclass(frozen=True, slots=True)
+class Legacy:
+    """The file's text and the encoding it was read in (its label, e.g. 'Windows-1250')."""
+
+    text: str
+    encoding: str
+
+
+def sample(data: bytes) -> bytes:
+    """Return the first line and the lines with non-ASCII bytes, at most SAMPLE_BYTES."""
+    head = data[: data.find(b"\n") + 1] if b"\n" in data[:SAMPLE_BYTES] else b""
+    parts, size = [head], len(head)
+    for found in _NON_ASCII_LINE.finditer(data):
+        parts.append(found.group())
+        size += len(found.group())
+        if size >= SAMPLE_BYTES:
+            break
+    return b"".join(parts)[:SAMPLE_BYTES]
+
+
+def _ranked(probe: bytes) -> list[str]:
+    # Imported here: the detector loads its tables only for the rare file that needs it, so
+    # starting the command line and importing UTF-8 files do not pay for it.
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(probe, cp_isolation=list(LABELS)))
+    # Sorted by the detector's mess ratio alone, its order kept for equal ratios: between
+    # readings it scores as equally clean it decides by language statistics that mislead on
+    # the few words of an export (ISO-8859-2 Czech ranked as Windows-1250 'ľluté' for 'žluté').
+    order = sorted(range(len(matches)), key=lambda i: (matches[i].chaos, i))
+    ranked = [matches[i].encoding for i in order]
+    if not ranked:
+        return []
+    # German Excel's Windows-1252 reads the same as Windows-1250 for ä ö ü ß €: a file that
+    # reads identically keeps the name it always had.
+    if ranked[0] != "cp1252" and _same(probe, "cp1252", probe.decode(ranked[0], "replace")):
+        ranked.insert(0, "cp1252")
+    return list(dict.fromkeys(ranked))
+
+
+def _same(probe: bytes, encoding: str, text: str) -> bool:
+    try:
+        return probe.decode(encoding) == text
+    except UnicodeDecodeError:
+        return False
+
+
+def decode_legacy(data: bytes, name: str) -> Legacy:
+    """Return the text of an export that is not UTF-8; refuse one no known encoding reads
+    (``name``: the file name as messages show it)."""
+    for encoding in _ranked(sample(data)):
+        try:
+            return Legacy(data.decode(encoding), LABELS[encoding])
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused("encoding", name, tried=", ".join(TRIED))
