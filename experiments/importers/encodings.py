@@ -36,6 +36,9 @@ TRIED = ("UTF-8", "UTF-16", *LABELS.values())
 # for every export we have seen, and it keeps a large file's detection to a few milliseconds.
 SAMPLE_BYTES = 1 << 16
 _NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Two mess ratios closer than this are equally clean readings (the detector's own margin).
+_TIE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,19 +66,31 @@ def _ranked(probe: bytes) -> list[str]:
     # starting the command line and importing UTF-8 files do not pay for it.
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(probe, cp_isolation=list(LABELS)))
-    # Sorted by the detector's mess ratio alone, its order kept for equal ratios: between
-    # readings it scores as equally clean it decides by language statistics that mislead on
-    # the few words of an export (ISO-8859-2 Czech ranked as Windows-1250 'ľluté' for 'žluté').
-    order = sorted(range(len(matches)), key=lambda i: (matches[i].chaos, i))
-    ranked = [matches[i].encoding for i in order]
-    if not ranked:
+    matches = sorted(from_bytes(probe, cp_isolation=list(LABELS)), key=lambda m: m.chaos)
+    if not matches:
         return []
+    # Readings the detector finds equally clean are told apart by their words, not by its
+    # language statistics, which mislead on the few words of an export: ISO-8859-2 Czech read
+    # as Windows-1250 scores as clean as the right reading ('®luté', 'vąe' for 'Žluté', 'vše').
+    clean = [m.encoding for m in matches if m.chaos <= matches[0].chaos + _TIE]
+    texts = {e: probe.decode(e, "replace") for e in clean}
+    best = max(clean, key=lambda e: (_wordlike(texts[e]), -clean.index(e)))
     # German Excel's Windows-1252 reads the same as Windows-1250 for ä ö ü ß €: a file that
     # reads identically keeps the name it always had.
-    if ranked[0] != "cp1252" and _same(probe, "cp1252", probe.decode(ranked[0], "replace")):
-        ranked.insert(0, "cp1252")
-    return list(dict.fromkeys(ranked))
+    if best != "cp1252" and _same(probe, "cp1252", texts[best]):
+        best = "cp1252"
+    return list(dict.fromkeys([best, *(m.encoding for m in matches)]))
+
+
+def _wordlike(text: str) -> int:
+    """Return how many non-ASCII characters next to a letter are letters themselves, less those
+    that are not (a sign or symbol glued to a word is how a wrong code page shows)."""
+    score = 0
+    for found in _NON_ASCII.finditer(text):
+        i = found.start()
+        if (i > 0 and text[i - 1].isalpha()) or (i + 1 < len(text) and text[i + 1].isalpha()):
+            score += 1 if found.group().isalpha() else -1
+    return score
 
 
 def _same(probe: bytes, encoding: str, text: str) -> bool:
