@@ -189,7 +189,8 @@ _SLASH_TWIN = {"%m/%d/%Y": "%d/%m/%Y", "%d/%m/%Y": "%m/%d/%Y",
 def slash_order(p: Prepared) -> Prepared | None:
     """Return the plan with its slash date columns read the other way round when the file
     proves it further down than the sample looked (a 13 or more in the place the sample took
-    for the month, and every date of the column reads that way); None when nothing changes.
+    for the month: fewer dates of the column fail that way); None when nothing changes. A
+    date neither way reads is then reported as a date of the order the column proved.
 
     Runs only after the reader refused the file, so a file whose sample decided costs nothing.
     """
@@ -201,9 +202,9 @@ def slash_order(p: Prepared) -> Prepared | None:
     for c in slashed:
         text = file_sql.present_sql(c.ref)
         other = _SLASH_TWIN[c.date_format or ""]
+        misread = "count(*) FILTER (WHERE {t} IS NOT NULL AND try_strptime({t}, '{f}') IS NULL)"
         checks.append(
-            f"bool_and({text} IS NULL OR try_strptime({text}, '{other}') IS NOT NULL) "
-            f"AND bool_or(try_strptime({text}, '{c.date_format}') IS NULL AND {text} IS NOT NULL)"
+            f"{misread.format(t=text, f=other)} < {misread.format(t=text, f=c.date_format)}"
         )
     try:
         with scratch() as con:
