@@ -26,6 +26,8 @@ from experiments.store.file_sql import (
 )
 
 _STRIP = re.compile(STRIP_PATTERN)
+# Most cells are bare numbers: they skip the currency pattern, which costs five times more.
+_PLAIN = "0123456789.,+-"
 _MONTH_WORD = re.compile(MONTH_WORD)
 # A number the platform rounded and abbreviated for reading ('1,5 Tsd.', '2.3K', '4 Mio.',
 # '1,2 tys.', '3万'): its exact value is gone, so it is refused rather than read as 1.5.
@@ -56,6 +58,11 @@ DATE_EXAMPLE = {
 _DURATION_PY = re.compile(DURATION_UNITS)
 
 
+def _core(text: str) -> str:
+    # The number without currency, percent signs and spaces.
+    return _STRIP.sub("", text) if text.strip(_PLAIN) else text
+
+
 def is_missing(text: str | None) -> bool:
     """Return True for an empty cell or one of the platforms' empty markers."""
     return text is None or text.strip() in MISSING
@@ -63,7 +70,7 @@ def is_missing(text: str | None) -> bool:
 
 def number_styles(text: str) -> frozenset[NumberStyle]:
     """Return the number styles under which ``text`` is a well-formed number."""
-    core = _STRIP.sub("", text)
+    core = _core(text)
     return frozenset(s for s, pattern in _NUMBER.items() if pattern.fullmatch(core))
 
 
@@ -71,7 +78,7 @@ def parse_number(text: str, style: NumberStyle) -> float | None:
     """Return the number ``text`` stands for in ``style``, or None if it is not one."""
     if is_missing(text):
         return None
-    core = _STRIP.sub("", text)
+    core = _core(text)
     if not _NUMBER[style].fullmatch(core):
         return None
     if style is NumberStyle.DE:
@@ -88,7 +95,8 @@ def is_abbreviated(text: str) -> bool:
 
 def needs_strip(text: str) -> bool:
     """Return True when a number cell carries a currency sign, a percent sign or spaces."""
-    return bool(_STRIP.search(text.strip()))
+    text = text.strip()
+    return bool(text.strip(_PLAIN)) and bool(_STRIP.search(text))
 
 
 def choose_style(samples: Iterable[str], default: NumberStyle) -> tuple[NumberStyle, bool]:
@@ -102,7 +110,7 @@ def choose_style(samples: Iterable[str], default: NumberStyle) -> tuple[NumberSt
         styles = number_styles(text)
         if len(styles) == 1:
             proven |= styles
-        elif styles and not _STRIP.sub("", text).lstrip("+-").isdigit():
+        elif styles and not _core(text).lstrip("+-").isdigit():
             ambiguous = True
     if len(proven) == 1:
         return next(iter(proven)), False
