@@ -43,12 +43,14 @@ def test_each_encoding_reads_as_written(name: str, codec: str, label: str) -> No
     assert bytes(decoded.text).decode("utf-8") == expected
 
 
-def test_a_telling_line_far_down_a_large_file_decides() -> None:
+@pytest.mark.parametrize("end", ["\n", "\r"], ids=["LF", "CR (Excel for Mac)"])
+def test_a_telling_line_far_down_a_large_file_decides(end: str) -> None:
     # Megabytes of ASCII rows, then one campaign with Polish letters: the detector is given
     # the lines that carry non-ASCII bytes, wherever they are, and no more than its sample.
     rows = "".join(f"2026-02-05,Campaign {i},10,1\n" for i in range(60_000))
-    data = ("Date,Campaign name,Cost,Clicks\n" + rows
-            + "2026-02-06,Świąteczna promocja – Łódź, źródło,10,1\n").encode("cp1250")  # fmt: skip
+    text = ("Date,Campaign name,Cost,Clicks\n" + rows
+            + "2026-02-06,Świąteczna promocja – Łódź, źródło,10,1\n").replace("\n", end)  # fmt: skip
+    data = text.encode("cp1250")
     assert len(data) > 1_500_000
     assert len(encodings.sample(data)) <= encodings.SAMPLE_BYTES
     decoded = decoding.decode(data, "late.csv")

@@ -35,7 +35,8 @@ TRIED = ("UTF-8", "UTF-16", *LABELS.values())
 # The lines that carry non-ASCII bytes, up to this much, are the detector's sample: enough
 # for every export we have seen, and it keeps a large file's detection to a few milliseconds.
 SAMPLE_BYTES = 1 << 16
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*\n?")
+_BEFORE = 1024
+_NON_ASCII_BYTE = re.compile(rb"[\x80-\xff]")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Two mess ratios closer than this are equally clean readings (the detector's own margin).
 _TIE = 0.01
@@ -51,13 +52,20 @@ class Legacy:
 
 def sample(data: bytes) -> bytes:
     """Return the first line and the lines with non-ASCII bytes, at most SAMPLE_BYTES."""
-    head = data[: data.find(b"\n") + 1] if b"\n" in data[:SAMPLE_BYTES] else b""
-    parts, size = [head], len(head)
-    for found in _NON_ASCII_LINE.finditer(data):
-        parts.append(found.group())
-        size += len(found.group())
-        if size >= SAMPLE_BYTES:
-            break
+    end = data.find(b"\n", 0, SAMPLE_BYTES)
+    parts, size, at = [data[: end + 1]], end + 1, end + 1
+    # A search for the next non-ASCII byte, then its line: one pass over the file, however
+    # long its lines of plain ASCII are.
+    while size < SAMPLE_BYTES and (found := _NON_ASCII_BYTE.search(data, at)) is not None:
+        # A file without LF (Excel for Mac ends lines with CR) is one long line: it is cut to
+        # a little before the byte and the sample after it, never copied whole.
+        start = data.rfind(b"\n", max(0, found.start() - _BEFORE), found.start()) + 1
+        start = start or max(0, found.start() - _BEFORE)
+        stop = data.find(b"\n", found.end(), found.end() + SAMPLE_BYTES)
+        stop = min(len(data), found.end() + SAMPLE_BYTES) if stop < 0 else stop + 1
+        parts.append(data[start:stop])
+        size += stop - start
+        at = stop
     return b"".join(parts)[:SAMPLE_BYTES]
 
 
