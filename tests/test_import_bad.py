@@ -21,13 +21,6 @@ from tests.conftest import FIXTURES
 BAD = FIXTURES / "bad"
 PLATFORMS = "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox"
 
-# A German Meta export whose impressions were copied from a dashboard that rounds them.
-ABBREVIATED = (
-    b"Kampagnenname;Berichtsbeginn;Berichtsende;Ausgegebener Betrag (EUR);Impressionen;Link-Klicks\n"
-    b"Herbst;02.11.2026;02.11.2026;12,50;1.200;30\n"
-    b"Herbst;03.11.2026;03.11.2026;13,00;1,5 Tsd.;28\n"
-)
-
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
 CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
     ("empty", "empty.csv", BAD / "empty.csv", {},
@@ -140,12 +133,12 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "report export, but no date column — add the Day segment (Google Ads: Segment → Time → "
      "Day; Meta: Breakdown → By time → Day) or a date range (Meta: Reporting starts and "
      "Reporting ends) to the report and export it again"),
-    ("rounded abbreviation instead of a number", "tsd.csv", ABBREVIATED, {},
-     "tsd.csv, line 3, column 5: '1,5 Tsd.' in 'Impressionen' is a rounded abbreviation, not "
+    ("rounded abbreviation instead of a number", "meta_de_tsd.csv", BAD / "meta_de_tsd.csv", {},
+     "meta_de_tsd.csv, line 3, column 5: '1,5 Tsd.' in 'Impressionen' is a rounded abbreviation, not "
      "the number itself — export the report with exact numbers (no “Tsd.”, “K” or “Mio.”) and "
      "import it again"),
-    ("no encoding reads it", "noise.csv", bytes(range(128, 256)) * 20, {},
-     "noise.csv: the file is not UTF-8, and no encoding exports come in reads it cleanly "
+    ("no encoding reads it", "not_text.csv", BAD / "not_text.csv", {},
+     "not_text.csv: the file is not UTF-8, and no encoding exports come in reads it cleanly "
      "(tried: UTF-8, UTF-16, Windows-1252, Windows-1250, ISO-8859-2, MacRoman, Shift_JIS "
      "(CP932), Windows-1251, Windows-1257, Windows-1254, GB18030, Big5, EUC-KR (CP949)) — open "
      "it in Excel or a text editor, save it as “CSV UTF-8” and upload that file"),
