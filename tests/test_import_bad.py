@@ -133,6 +133,15 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "report export, but no date column — add the Day segment (Google Ads: Segment → Time → "
      "Day; Meta: Breakdown → By time → Day) or a date range (Meta: Reporting starts and "
      "Reporting ends) to the report and export it again"),
+    ("rounded abbreviation instead of a number", "meta_de_tsd.csv", BAD / "meta_de_tsd.csv", {},
+     "meta_de_tsd.csv, line 3, column 5: '1,5 Tsd.' in 'Impressionen' is a rounded abbreviation, not "
+     "the number itself — export the report with exact numbers (no “Tsd.”, “K” or “Mio.”) and "
+     "import it again"),
+    ("no encoding reads it", "not_text.csv", BAD / "not_text.csv", {},
+     "not_text.csv: the file is not UTF-8, and no encoding exports come in reads it cleanly "
+     "(tried: UTF-8, UTF-16, Windows-1252, Windows-1250, ISO-8859-2, MacRoman, Shift_JIS "
+     "(CP932), Windows-1251, Windows-1257, Windows-1254, GB18030, Big5, EUC-KR (CP949)) — open "
+     "it in Excel or a text editor, save it as “CSV UTF-8” and upload that file"),
     ("workbook without a usable sheet", "no_usable_sheet.xlsx", BAD / "no_usable_sheet.xlsx",
      {}, "no_usable_sheet.xlsx: no sheet of the workbook has any cells — open the workbook and "
      "check that the export is on its first sheet"),

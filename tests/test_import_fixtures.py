@@ -39,6 +39,10 @@ REACH_PER_DAY = {
     "tiktok.csv": (24102 + 25670) / 2,
     "meta_en_bodies.csv": (8100 + 6400 + 9300 + 4020 + 3300) / 2,
     "meta_de_anzeigentext.csv": (8100 + 6400 + 3300) / 2,
+    "meta_ja_cp932.csv": ((30000 + 8100) + (29000 + 7000)) / 2,
+    "tiktok_pl_cp1250.csv": ((30500 + 9800) + (28000 + 9200)) / 2,
+    "meta_cs_iso8859_2.csv": ((15100 + 6500) + (14900 + 5500)) / 2,
+    "meta_de_macroman.csv": (27818 + 26454 + 1320) / 3,
 }
 
 
@@ -84,6 +88,17 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("meta_de_anzeigentext.csv", "meta", "Windows-1252", 3, skipped(), "2026-11-09",
      "2026-11-10", {"spend": 336.1, "impressions": 23250, "reach": 17800, "clicks": 525,
                     "conversions": 21}),
+    # Neither UTF-8 nor Windows-1252: the encoding is detected, the names read as written.
+    ("meta_ja_cp932.csv", "meta", "Shift_JIS (CP932)", 4, skipped(summary=1), "2026-02-05",
+     "2026-02-06", {"spend": 29500, "impressions": 96500, "reach": 74100, "clicks": 1840,
+                    "conversions": 42}),
+    ("tiktok_pl_cp1250.csv", "tiktok", "Windows-1250", 4, skipped(totals=1), "2026-02-05",
+     "2026-02-06", {"spend": 3000.0, "impressions": 110000, "reach": 77500, "clicks": 2010,
+                    "conversions": 44}),
+    ("meta_cs_iso8859_2.csv", "meta", "ISO-8859-2", 4, skipped(), "2026-02-05", "2026-02-06",
+     {"spend": 3500.0, "impressions": 55000, "reach": 42000, "clicks": 1100, "conversions": 26}),
+    ("meta_de_macroman.csv", "meta", "MacRoman", 5, skipped(summary=1), "2026-11-02",
+     "2026-11-04", META_DE_TOTALS),
     # Reply times: the median of 4980 s, 293 s, 45 s and 136800 s; the empty one is missing.
     ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
      {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
@@ -224,3 +239,19 @@ def test_ad_text_with_blank_lines_is_stored_whole(
                      [f"% / {ad}"])  # fmt: skip
     assert found and {next(v for k, v in row[0].items() if k in ("Body", "Anzeigentext"))
                       for row in found} == {body}  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "names"), [
+    ("meta_ja_cp932.csv", ["冬のセール①", "春の新作キャンペーン"]),
+    ("tiktok_pl_cp1250.csv", ["Wyprzedaż zimowa – Łódź",
+                              "Świąteczna promocja – Kraków, źródło: sklep"]),
+    ("meta_cs_iso8859_2.csv", ["Šťastné léto - Ostrava", "Žluté boty - Plzeň, ťuk"]),
+    ("meta_de_macroman.csv", ["Frühlingsaktion Gärten", "Größe; Passform",
+                              "Herbst-Deal 5 € Rabatt"]),
+])  # fmt: skip
+def test_names_in_other_encodings_are_stored_as_written(
+    db: Database, store: Store, name: str, names: list[str]
+) -> None:
+    service.run(store, (FIXTURES / name).read_bytes(), name)
+    stored = sql.rows(db, "SELECT DISTINCT source_campaign FROM metric_fact ORDER BY 1")
+    assert [r[0] for r in stored] == names

@@ -63,6 +63,16 @@ REFUSED: list[tuple[str, str]] = [
      "Social inbox team report, aber keine Datumsspalte — fügen Sie dem Bericht eine "
      "Aufschlüsselung nach Tag (das Segment „Tag“) oder einen Zeitraum (Meta: Berichtsbeginn "
      "und Berichtsende) hinzu und exportieren Sie ihn erneut"),
+    ("not_text.csv",
+     "not_text.csv: Die Datei ist nicht UTF-8, und kein Zeichensatz, in dem Exporte vorkommen, "
+     "liest sie fehlerfrei (versucht: UTF-8, UTF-16, Windows-1252, Windows-1250, ISO-8859-2, "
+     "MacRoman, Shift_JIS (CP932), Windows-1251, Windows-1257, Windows-1254, GB18030, Big5, "
+     "EUC-KR (CP949)) — öffnen Sie sie in Excel oder einem Texteditor, speichern Sie sie als "
+     "„CSV UTF-8“ und laden Sie diese Datei hoch"),
+    ("meta_de_tsd.csv",
+     "meta_de_tsd.csv, Zeile 3, Spalte 5: „1,5 Tsd.“ in „Impressionen“ ist eine gerundete "
+     "Abkürzung, nicht die Zahl selbst — exportieren Sie den Bericht mit genauen Zahlen (ohne "
+     "„Tsd.“, „K“ oder „Mio.“) und importieren Sie ihn erneut"),
 ]  # fmt: skip
 
 

@@ -1,6 +1,7 @@
 """File → canonical metric facts: decoding, table finding, one registry entry per platform.
 
-The pieces, in the order a file passes them: ``decoding`` (what the bytes are, UTF-8 for DuckDB),
+The pieces, in the order a file passes them: ``decoding`` (what the bytes are, UTF-8 for DuckDB;
+``encodings`` detects the code page of a file that is not UTF-8),
 ``workbook`` (.xlsx sheets as CSV text), ``tables`` (header, summary and totals rows, the table's
 end), ``registry`` (platforms and saved mappings), ``values`` (number styles, dates, durations),
 ``plan`` (the prepared file and its typed read plan), ``diagnose`` (messages for bad files) and

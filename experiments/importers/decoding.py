@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from experiments.errors import ImportFormatError
+from experiments.importers import encodings
 
 # The upload limit of the dashboard (server.maxUploadSize) and of the command line.
 MB = 1024 * 1024
@@ -136,7 +137,8 @@ def _refuse_binary(data: bytes, start: int, name: str) -> None:
 
 
 def decode(data: bytes, name: str) -> Decoded:
-    """Return the text export as UTF-8: BOM sniffing, then UTF-8, then Windows-1252."""
+    """Return the text export as UTF-8: BOM sniffing, then UTF-8, then the encoding the
+    detector finds (encodings.py); a file no known encoding reads is refused."""
     if data.startswith(codecs.BOM_UTF8):
         encoding, view = "UTF-8 with BOM", memoryview(data)[3:]
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -154,16 +156,11 @@ def decode(data: bytes, name: str) -> Decoded:
     try:
         codecs.utf_8_decode(view, "strict", True)
     except UnicodeDecodeError as e:
-        _refuse_mixed(bytes(view), e.start, name)
-        # German Excel saves Windows-1252 (it has '€', latin-1 does not); five byte values are
-        # unassigned there, and a file using them is read as latin-1 rather than refused.
-        try:
-            text = bytes(view).decode("cp1252")
-            encoding = "Windows-1252"
-        except UnicodeDecodeError:
-            text = bytes(view).decode("latin-1")
-            encoding = "ISO-8859-1"
-        return Decoded(_cr_lines_to_lf(text.encode("utf-8")), encoding)
+        legacy = encodings.decode_legacy(bytes(view), quote(name, 120))
+        # In CP932 or GB18030 text, byte pairs that look like UTF-8 are ordinary characters.
+        if legacy.encoding not in encodings.MULTIBYTE:
+            _refuse_mixed(bytes(view), e.start, name)
+        return Decoded(_cr_lines_to_lf(legacy.text.encode("utf-8")), legacy.encoding)
     return Decoded(_cr_lines_to_lf(view), encoding)
 
 

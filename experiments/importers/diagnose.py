@@ -11,12 +11,13 @@ from __future__ import annotations
 import csv
 import math
 from array import array
+from dataclasses import replace
 
 from experiments.db import Connection, scratch
-from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError
+from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError, ImportRefused
 from experiments.import_models import FileImport
 from experiments.import_models import header_key as normalise
-from experiments.importers import tables, values
+from experiments.importers import decoding, tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind
@@ -112,6 +113,11 @@ def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportF
     elif c.kind is Kind.SHARE:
         what = f"'{shown}' in '{c.label}' is not a percentage"
         todo = "write it like 87.5% or 0.875"
+    elif values.is_abbreviated(raw):
+        return ImportRefused(
+            "abbreviated", decoding.quote(p.file_name, 120), line,
+            column=c.index + 1, value=shown, label=c.label,
+        )  # fmt: skip
     elif (number := values.parse_number(raw, p.number_style)) is not None and number < 0:
         what = f"'{shown}' in '{c.label}' is negative"
         todo = f"{p.platform.title} reports no values below 0 here: correct the cell"
@@ -173,6 +179,46 @@ def _multi_day(
         starts[row[0] - 1],
         ends[0].index + 1,
     )
+
+
+# Each slash date format and the one that reads its days and months the other way round.
+_SLASH_TWIN = {"%m/%d/%Y": "%d/%m/%Y", "%d/%m/%Y": "%m/%d/%Y",
+               "%m/%d/%Y %H:%M": "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M": "%m/%d/%Y %H:%M"}  # fmt: skip
+
+
+def slash_order(p: Prepared) -> Prepared | None:
+    """Return the plan with its slash date columns read the other way round when the file
+    proves it further down than the sample looked (a 13 or more in the place the sample took
+    for the month: fewer dates of the column fail that way); None when nothing changes. A
+    date neither way reads is then reported as a date of the order the column proved.
+
+    Runs only after the reader refused the file, so a file whose sample decided costs nothing.
+    """
+    slashed = [c for c in p.columns if c.kind is Kind.DATE and c.date_format in _SLASH_TWIN]
+    if not slashed:
+        return None
+    raw, params = file_sql.raw_sql(p.read_plan())
+    checks = []
+    for c in slashed:
+        text = file_sql.present_sql(c.ref)
+        other = _SLASH_TWIN[c.date_format or ""]
+        misread = "count(*) FILTER (WHERE {t} IS NOT NULL AND try_strptime({t}, '{f}') IS NULL)"
+        checks.append(
+            f"{misread.format(t=text, f=other)} < {misread.format(t=text, f=c.date_format)}"
+        )
+    try:
+        with scratch() as con:
+            row = con.execute(f"SELECT {', '.join(checks)} FROM ({raw})", params).fetchone()
+    except DatabaseError:
+        return None
+    if row is None or not any(row):
+        return None
+    turned = {c.index for c, flip in zip(slashed, row, strict=True) if flip}
+    columns = tuple(
+        replace(c, date_format=_SLASH_TWIN[c.date_format or ""]) if c.index in turned else c
+        for c in p.columns
+    )
+    return replace(p, columns=columns)
 
 
 def diagnose(p: Prepared, detail: str) -> ImportFormatError:

@@ -257,8 +257,6 @@ def prepare(
     if gap is not None:
         table, key = gaps.choose(name, table, gap, blank_lines)
         notices += (Notice(key, gaps.where(gap)),)
-    if encoding == "ISO-8859-1":
-        notices += (Notice("import.warn.latin1"),)
     body, skip, tmp = _body(text, table, encoding, source)
     return Prepared(
         file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),

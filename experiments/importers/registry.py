@@ -136,6 +136,14 @@ META = Platform("meta", "Meta Ads Manager", (
     }, [["Kampagnenname", "Berichtsbeginn", "Ausgegebener Betrag"],
         ["Kampagnenname", "Berichtsstart", "Ausgegebener Betrag"]], _DE,
         summary_without_campaign=True),
+    # Ads Manager in Japanese: the labels as public importers of Japanese Meta exports name them.
+    dialect("ja", {
+        "キャンペーン名": CAMPAIGN, "広告セット名": VARIANT, "広告名": VARIANT,
+        "レポート開始日": DATE, "レポート終了日": DATE_END, "消化金額": "spend",
+        "インプレッション": "impressions", "リーチ": "reach", "リンクのクリック": "clicks",
+        "結果": "conversions",
+    }, [["キャンペーン名", "レポート開始日", "消化金額"]], _EN, day_first=False,
+        summary_without_campaign=True),
 ))  # fmt: skip
 
 GOOGLE_ADS = Platform("google_ads", "Google Ads", (

@@ -147,15 +147,29 @@ def run(
     ) as p:  # fmt: skip
         report(0.3, "write")
         try:
-            w = store.import_file(p.read_plan(), dry_run=dry_run, preview_rows=preview_rows)
-        except DuplicateKey as dup:
-            raise diagnose.duplicate(p, dup) from None
+            w = _write(store, p, dry_run, preview_rows)
         except FileUnreadable as e:
-            raise diagnose.diagnose(p, e.detail) from e
+            # Slash dates the sample took for the platform's habit may be proven the other
+            # way further down: then the file is read once more that way (nothing was written).
+            turned = diagnose.slash_order(p)
+            if turned is None:
+                raise diagnose.diagnose(p, e.detail) from e
+            p = turned
+            try:
+                w = _write(store, p, dry_run, preview_rows)
+            except FileUnreadable as again:
+                raise diagnose.diagnose(p, again.detail) from again
         report(1.0, "done")
         if w.duplicate_of is not None:
             return _duplicate(w.duplicate_of, name, dry_run)
         return _summary(p, w, name, dry_run)
+
+
+def _write(store: Store, p: Prepared, dry_run: bool, preview_rows: int) -> FactWrite:
+    try:
+        return store.import_file(p.read_plan(), dry_run=dry_run, preview_rows=preview_rows)
+    except DuplicateKey as dup:
+        raise diagnose.duplicate(p, dup) from None
 
 
 def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSummary:

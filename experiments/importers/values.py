@@ -17,12 +17,24 @@ from experiments.store.file_sql import (
     CLOCK,
     DATE_FORMATS,
     DURATION_UNITS,
+    GERMAN_MONTH_WORDS,
+    GERMAN_MONTHS,
     MISSING,
+    MONTH_WORD,
     SECONDS,
-    STRIP_CHARS,
+    STRIP_PATTERN,
 )
 
-_STRIP = re.compile(f"[{STRIP_CHARS}]")
+_STRIP = re.compile(STRIP_PATTERN)
+# Most cells are bare numbers: they skip the currency pattern, which costs five times more.
+_PLAIN = "0123456789.,+-"
+_MONTH_WORD = re.compile(MONTH_WORD)
+# A number the platform rounded and abbreviated for reading ('1,5 Tsd.', '2.3K', '4 Mio.',
+# '1,2 tys.', '3万'): its exact value is gone, so it is refused rather than read as 1.5.
+_ABBREVIATED = re.compile(
+    r"[+-]?[€$£]?\s*\d+([.,]\d+)?\s*(Tsd|Mio|Mrd|Mn|Mln|Bn|tys|mln|mld|tis|[KkMB])\.?"
+    r"|[+-]?\d+([.,]\d+)?\s*[千万億]"
+)
 _NUMBER = {
     NumberStyle.DE: re.compile(r"[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d+)?"),
     NumberStyle.EN: re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"),
@@ -37,9 +49,18 @@ DATE_EXAMPLE = {
     "%d/%m/%Y": "2/11/2026",
     "%b %d, %Y %I:%M %p": "Nov 02, 2026 09:30 am",
     "%b %d, %Y": "Nov 02, 2026",
+    "%Y/%m/%d": "2026/11/02",
+    "%d %b %Y": "2 Nov 2026",
+    "%a, %d %b %Y": "Mon, 2 Nov 2026",
+    GERMAN_MONTHS: "2. Nov. 2026",
 }
 
 _DURATION_PY = re.compile(DURATION_UNITS)
+
+
+def _core(text: str) -> str:
+    # The number without currency, percent signs and spaces.
+    return _STRIP.sub("", text) if text.strip(_PLAIN) else text
 
 
 def is_missing(text: str | None) -> bool:
@@ -49,7 +70,7 @@ def is_missing(text: str | None) -> bool:
 
 def number_styles(text: str) -> frozenset[NumberStyle]:
     """Return the number styles under which ``text`` is a well-formed number."""
-    core = _STRIP.sub("", text)
+    core = _core(text)
     return frozenset(s for s, pattern in _NUMBER.items() if pattern.fullmatch(core))
 
 
@@ -57,7 +78,7 @@ def parse_number(text: str, style: NumberStyle) -> float | None:
     """Return the number ``text`` stands for in ``style``, or None if it is not one."""
     if is_missing(text):
         return None
-    core = _STRIP.sub("", text)
+    core = _core(text)
     if not _NUMBER[style].fullmatch(core):
         return None
     if style is NumberStyle.DE:
@@ -67,9 +88,15 @@ def parse_number(text: str, style: NumberStyle) -> float | None:
     return float(core)
 
 
+def is_abbreviated(text: str) -> bool:
+    """Return True for a rounded, abbreviated number like '1,5 Tsd.' or '2.3K'."""
+    return bool(_ABBREVIATED.fullmatch(text.strip()))
+
+
 def needs_strip(text: str) -> bool:
     """Return True when a number cell carries a currency sign, a percent sign or spaces."""
-    return bool(_STRIP.search(text.strip()))
+    text = text.strip()
+    return bool(text.strip(_PLAIN)) and bool(_STRIP.search(text))
 
 
 def choose_style(samples: Iterable[str], default: NumberStyle) -> tuple[NumberStyle, bool]:
@@ -83,11 +110,20 @@ def choose_style(samples: Iterable[str], default: NumberStyle) -> tuple[NumberSt
         styles = number_styles(text)
         if len(styles) == 1:
             proven |= styles
-        elif styles and not _STRIP.sub("", text).lstrip("+-").isdigit():
+        elif styles and not _core(text).lstrip("+-").isdigit():
             ambiguous = True
     if len(proven) == 1:
         return next(iter(proven)), False
     return default, ambiguous and not proven
+
+
+def german_months(text: str) -> str:
+    """Return date text with its German month word as English reads it ('5. Feb. 2026' →
+    '5. Feb 2026', '1. März 2026' → '1. Mar 2026'); the store's SQL does the same."""
+    text = _MONTH_WORD.sub(r"\1", text, count=1)
+    for german, english in GERMAN_MONTH_WORDS:
+        text = text.replace(german, english)
+    return text
 
 
 def date_formats(day_first: bool) -> tuple[str, ...]:
@@ -101,6 +137,8 @@ def date_formats(day_first: bool) -> tuple[str, ...]:
 
 
 def _parses(text: str, fmt: str) -> bool:
+    if fmt == GERMAN_MONTHS:
+        text = german_months(text)
     try:
         datetime.strptime(text.strip(), fmt)
     except ValueError:
@@ -114,7 +152,13 @@ def parses_date(text: str, fmt: str) -> bool:
 
 
 def choose_date_format(samples: Iterable[str], day_first: bool) -> str:
-    """Return the first date format that reads the most sample values (all, in a good file)."""
+    """Return the first date format that reads the most sample values (all, in a good file).
+
+    Slash dates: a value with 13 or more in first place ('25/2/2026') proves day-first, one
+    with 13 or more in second place month-first. A column whose values read either way (all
+    days up to 12) keeps the platform's habit (``day_first`` of its dialect: Google Ads,
+    TikTok, GA4 … month-first; Meta and German exports day-first). A day above 12 further
+    down the file than the sample still decides: see diagnose.slash_order."""
     values = [s.strip() for s in samples if not is_missing(s)]
     best, best_hits = date_formats(day_first)[0], -1
     for fmt in date_formats(day_first):

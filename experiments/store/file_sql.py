@@ -22,7 +22,27 @@ MISSING: tuple[str, ...] = ("", "-", "--", "n/a", "N/A", "n.a.", "k. A.", "k.A."
 _MISSING_SQL = ", ".join(f"'{m}'" for m in MISSING)
 _MISSING_LEN = max(len(m) for m in MISSING) + 6  # room for spaces around a marker
 # Currency signs, percent signs and the spaces Excel and the platforms put into numbers.
-STRIP_CHARS = "\\s\u00a0\u202f€$£%"
+STRIP_CHARS = "\\s\u00a0\u202f€$£¥₩₹₺₽%"
+# Currencies written as letters before or after an amount ('US$50.00', 'Rp 2.127.582',
+# '1 234,56 zł', '99,90 Kč', '12.50 EUR'). Only these words are taken off, and only at either
+# end: '1,5 Tsd.' or '2,3 Mio.' keep their letters and are refused as rounded abbreviations.
+_ISO_CODES = (
+    "EUR|USD|GBP|CHF|PLN|CZK|HUF|RON|BGN|SEK|NOK|DKK|JPY|CNY|KRW|INR|IDR|MYR|SGD|THB|VND|PHP|"
+    "AUD|NZD|CAD|BRL|MXN|TRY|ZAR|AED|SAR|ILS|HKD|TWD|UAH"
+)
+_BEFORE = f"[A-Z]{{1,3}}\\$|Rp|RM|Kč|Ft|kr|zł|Fr\\.|{_ISO_CODES}"
+_AFTER = f"zł|Kč|Ft|kr|lei|Rp|円|元|{_ISO_CODES}"
+# One pattern for Python's re and DuckDB's RE2: a currency word at either end, then any sign or
+# space anywhere (RE2's \s is ASCII only, hence the two Unicode spaces in STRIP_CHARS).
+STRIP_PATTERN = f"^\\s*(?:{_BEFORE})\\s*|\\s*(?:{_AFTER})\\s*$|[{STRIP_CHARS}]"
+# German dates with a month name ('5. Feb. 2026', '1. März 2026'): the text is given English
+# month abbreviations first (german_months), then read with this format.
+GERMAN_MONTHS = "%d. %b %Y"
+# The month words German exports write that English abbreviations do not read, after the
+# month word is cut to its first three letters and its dot ('März' → 'Mär', 'Sept.' → 'Sep').
+GERMAN_MONTH_WORDS = (("Mär", "Mar"), ("Mrz", "Mar"), ("Mai", "May"), ("Okt", "Oct"),
+                      ("Dez", "Dec"))  # fmt: skip
+MONTH_WORD = "([A-Za-zÄä]{3})[A-Za-zä]*\\.?"
 # Date formats real exports use, in the order they are tried on a sample; DuckDB's strptime and
 # Python's read them alike. Slash dates are ambiguous; the platform's habit decides.
 DATE_FORMATS: tuple[str, ...] = (
@@ -33,6 +53,10 @@ DATE_FORMATS: tuple[str, ...] = (
     "%d/%m/%Y",
     "%b %d, %Y %I:%M %p",
     "%b %d, %Y",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%a, %d %b %Y",
+    GERMAN_MONTHS,
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
     "%d.%m.%Y %H:%M:%S",
@@ -110,7 +134,7 @@ def number_sql(col: str, style: NumberStyle | None, *, strict: bool, strip: bool
     """Return SQL converting a text cell to DOUBLE in ``style`` (None: plain 1234.56)."""
     x = present_sql(col)
     if strip:
-        x = f"regexp_replace({x}, '[{STRIP_CHARS}]', '', 'g')"
+        x = f"regexp_replace({x}, '{STRIP_PATTERN}', '', 'g')"
     if style is NumberStyle.DE:
         x = f"replace(replace({x}, '.', ''), ',', '.')"
     elif style is NumberStyle.EN:
@@ -123,7 +147,18 @@ def date_sql(col: str, fmt: str, *, strict: bool) -> str:
     if fmt not in DATE_FORMATS:
         raise InvalidInput(f"'{fmt}' is no date format the reader knows")
     fn = "strptime" if strict else "try_strptime"
-    return f"CAST({fn}({present_sql(col)}, '{fmt}') AS DATE)"
+    text = present_sql(col)
+    if fmt == GERMAN_MONTHS:
+        text = german_months_sql(text)
+    return f"CAST({fn}({text}, '{fmt}') AS DATE)"
+
+
+def german_months_sql(text: str) -> str:
+    """Return SQL giving the date text with its German month word as English reads it."""
+    x = f"regexp_replace({text}, '{MONTH_WORD}', '\\1')"
+    for german, english in GERMAN_MONTH_WORDS:
+        x = f"replace({x}, '{german}', '{english}')"
+    return x
 
 
 def duration_sql(col: str, *, strict: bool) -> str:
