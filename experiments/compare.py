@@ -1,8 +1,11 @@
 """Comparing two cycles of a campaign (observational) or two variants of one cycle (randomized).
 
 For every canonical and derived metric present, the value per group, the absolute and relative
-change, a 95 % interval for the relative change, the p-value of the test that fits the metric
-(see stats.py) and Benjamini–Hochberg q-values across every metric of the comparison.
+change, a 95 % interval for the relative change, a p-value and Benjamini–Hochberg q-values across
+every metric of the comparison. Two cycles go through the day-level model with weekday effects
+(day_model.py): their change is weekday-standardized, and the row keeps the raw change b/a − 1
+beside it. Variants of one cycle go through the tests of stats.py. Both follow the one
+data-sufficiency table of sufficiency.py.
 
 How each metric is read (one registry below, not an if-chain per metric):
 * amounts and counts are compared per day, because cycles differ in length: the value is the mean

@@ -1,5 +1,7 @@
-"""The statistics behind a comparison of two groups (two cycles, or two variants of one cycle).
+"""The tests behind a comparison of two variants of one cycle, and of reply times.
 
+Two cycles are compared through the day-level model with weekday effects in day_model.py; what
+follows is how variants of one cycle are tested, and how reply times are tested everywhere.
 Which test fits which metric (the tests come from scipy and statsmodels, never written by hand):
 
 * rates (a share of events: ctr, cvr, …): the two-proportion z-test on the summed numerator and
