@@ -86,17 +86,23 @@ def ours(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
     return Judged(row.p_value, row.ci_low, row.ci_high, row.rel_change)
 
 
-def reference(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
+def reference(a: pd.DataFrame, b: pd.DataFrame, use_t: bool = True) -> Judged:
     """Return the textbook quasi-binomial model with weekday effects, fitted directly: Pearson
-    scale (never floored), Student's t on the residual degrees of freedom."""
+    scale (never floored), Student's t on the residual degrees of freedom (or, with
+    ``use_t=False``, statsmodels' default normal test)."""
     both = pd.concat([a.assign(cycle=0.0), b.assign(cycle=1.0)], ignore_index=True)
     weekday = pd.get_dummies(both.date.dt.day_of_week, drop_first=True, dtype=float)
     x = sm.add_constant(pd.concat([both[["cycle"]], weekday], axis=1)).to_numpy()
     y = np.column_stack([both.clicks, both.impressions - both.clicks])
     model = sm.GLM(y, x, family=sm.families.Binomial())
     first = model.fit()
-    res = model.fit(scale=first.pearson_chi2 / first.df_resid, use_t=True)
+    res = model.fit(scale=first.pearson_chi2 / first.df_resid, use_t=use_t)
     return Judged(float(res.pvalues[1]), None, None, float(np.exp(res.params[1]) - 1))
+
+
+def reference_normal(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
+    """Return the same model with the normal test statsmodels uses by default."""
+    return reference(a, b, use_t=False)
 
 
 def z_test_on_sums(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
