@@ -6,7 +6,8 @@ CTR 2 %): binomial days, overdispersed days (a day-wide swing of 20 %), and a we
 (weekend CTR × 0.6, weekend volume × 1.5, a 10 % swing) with an unequal weekday mix (9 days
 from a Saturday against 12 from a Monday). Each is judged by the tracker's comparison (the
 weekday day model), by the textbook quasi-binomial weekday model fitted directly (Student's t on
-the residual degrees of freedom, and statsmodels' default normal test), and by the two tests the tracker used before (the z-test on sums, Welch's test over the linearised days).
+the residual degrees of freedom, and statsmodels' default normal test), and by the two tests
+the tracker used before (the z-test on sums, Welch's test over the linearised days).
 Printed per scenario and method: the false-positive rate and coverage under no change, the mean
 reported change under no change (bias), and power and coverage for +10 %.
 
