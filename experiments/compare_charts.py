@@ -14,11 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from experiments import compare, display, stats
-from experiments.compare import Comparison, Kind, MetricRow, VariantRate
+from experiments.compare import Comparison, MetricRow
 from experiments.compare_learnings import OutcomeSuggestion
-from experiments.display import format_relative, format_value, metric_name, metric_noun
+from experiments.compare_variants import VariantRate
+from experiments.display import (
+    format_adjusted,
+    format_relative,
+    format_value,
+    metric_name,
+    metric_noun,
+)
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.safe_text import escape_plotly
+from experiments.sufficiency import Unit
 
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 
@@ -68,7 +76,7 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
     if row.note is stats.Note.ZERO_BASELINE:
         key = "compare.verdict.from_zero" + ("" if row.significant else "_unclear")
         return t(key, lang, metric=name, b=format_value(row.metric, row.b, lang))
-    change = format_relative(row.rel_change, lang, signed=False)
+    change = format_adjusted(row.rel_change, row.raw_rel_change, row.adjusted, lang, signed=False)
     way = "up" if (row.rel_change or 0) > 0 else "down"
     if row.note is stats.Note.DESCRIPTIVE:
         return t(f"compare.verdict.descriptive_{way}", lang, metric=name, change=change)
@@ -78,25 +86,25 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
     if row.p_value is not None and row.p_value < stats.ALPHA:
         return t(f"compare.verdict.maybe_{way}", lang, metric=name, change=change,
                  interval=interval, n=comparison.tested)  # fmt: skip
-    return t("compare.verdict.unclear", lang, metric=name,
-             change=format_relative(row.rel_change, lang), interval=interval)  # fmt: skip
+    return t(
+        "compare.verdict.unclear",
+        lang,
+        metric=name,
+        interval=interval,
+        change=format_adjusted(row.rel_change, row.raw_rel_change, row.adjusted, lang),
+    )
 
 
 def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -> str:
-    weaker = 0 if row.n_a <= row.n_b else 1
-    have = fmt_number((row.n_a, row.n_b)[weaker], lang)
-    if row.kind is Kind.RATE:
+    short = row.short
+    if short is None:
+        return t("compare.verdict.not_enough", lang, metric=name)
+    values = {"metric": name, "group": groups[max(short.group, 0)],
+              "have": fmt_number(short.have, lang), "need": short.need}  # fmt: skip
+    if short.unit in (Unit.EVENTS, Unit.NON_EVENTS):
         spec = compare.SPEC[row.metric]
-        key = "few_events" if min(row.n_a, row.n_b) < stats.MIN_EVENTS else "few_non_events"
-        return t(f"compare.verdict.{key}", lang, metric=name, group=groups[weaker], have=have,
-                 events=metric_noun(spec.num, lang),
-                 trials=metric_noun(spec.den, lang),
-                 need=stats.MIN_EVENTS)  # fmt: skip
-    if row.kind is Kind.REPLY_MEDIAN:
-        return t("compare.verdict.few_replies", lang, metric=name, group=groups[weaker],
-                 have=have, need=stats.MIN_EVENTS)  # fmt: skip
-    return t("compare.verdict.few_days", lang, metric=name, group=groups[weaker], have=have,
-             need=stats.MIN_DAYS)  # fmt: skip
+        values |= {"events": metric_noun(spec.num, lang), "trials": metric_noun(spec.den, lang)}
+    return t(f"compare.verdict.few_{short.unit.value}", lang, **values)
 
 
 def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:

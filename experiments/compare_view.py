@@ -11,7 +11,9 @@ from enum import StrEnum
 
 from experiments import compare
 from experiments import compare_learnings as cl
-from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow, VariantRate
+from experiments import compare_variants as cvar
+from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow
+from experiments.compare_variants import VariantRate
 from experiments.models import Campaign, Cycle
 from experiments.store import Store
 
@@ -216,7 +218,7 @@ class VariantChoice:
 
 def variant_choice(store: Store, campaign: Campaign, number: int) -> VariantChoice:
     """Return a cycle's variants to choose from; blocked when it has fewer than two."""
-    groups = compare.load_variants(store, campaign, number)
+    groups = cvar.load_variants(store, campaign, number)
     cycle = store.cycle_by_number(campaign.id, number)
     names = tuple(groups)
     blocked = Blocked.NO_VARIANTS if len(names) < 2 else None
@@ -227,10 +229,10 @@ def variants(choice: VariantChoice, baseline: str, compared: str) -> VariantsVie
     """Return two variants of a cycle compared as a randomized split, or why they cannot be."""
     if baseline == compared:
         return VariantsView(None, (), None, (), Blocked.SAME_VARIANT)
-    result = compare.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
+    result = cvar.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
                                       compared)  # fmt: skip
     rate = next((r.metric for r in result.rows if r.kind is Kind.RATE), None)
-    rates = tuple(compare.variant_rates(choice.groups, rate)) if rate else ()
+    rates = tuple(cvar.variant_rates(choice.groups, rate)) if rate else ()
     return VariantsView(result, clear_changes(result), rate, rates, None)
 
 

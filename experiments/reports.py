@@ -249,7 +249,8 @@ def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cy
         [[r.get("label") or metric_name(r["metric"], lang),
           format_value(r["metric"], r["a"], lang), format_value(r["metric"], r["b"], lang),
           display.format_difference(r["metric"], r["abs_change"], lang),
-          display.format_relative(r["rel_change"], lang), _q(r, lang)] for r in rows],
+          display.format_adjusted(r["rel_change"], r["raw_rel_change"], r["adjusted"], lang),
+          _q(r, lang)] for r in rows],
         numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
 

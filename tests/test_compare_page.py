@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare, display, loop
+from experiments import compare, compare_variants, display, loop
 from experiments import compare_view as cv
 from experiments.db import Database
 from experiments.models import Cycle, Decision, Learning, Outcome, Phase, Role
@@ -219,7 +219,7 @@ def test_variants_of_a_cycle_are_compared_as_randomized(ws_db: Path) -> None:
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Design: randomized.") for c in captions)
     with opened(ws_db) as store:
-        most_shown_first = list(compare.load_variants(store, "Spring Sale", 2))
+        most_shown_first = list(compare_variants.load_variants(store, "Spring Sale", 2))
     assert list(at.dataframe[1].value.columns[1:3]) == most_shown_first
 
 

@@ -122,6 +122,10 @@ def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
         for pair in view.pairs:
             a, b = pair.ends(row.metric)
             cells[change_header(view, pair)] = display.format_change(row.metric, a, b, lang())
+        # The compared pair's change as judged: weekday-adjusted, the raw one beside it.
+        cells[tr("compare.col.adjusted")] = display.format_adjusted(
+            row.rel_change, row.raw_rel_change, row.adjusted, lang()
+        )
         records.append({**cells, **test_cells(row, comparison)})
     return pd.DataFrame(records)
 
