@@ -126,7 +126,8 @@ def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
 def outcome_reason(suggestion: OutcomeSuggestion, lang: str) -> str:
     """Return why the comparison suggests this outcome."""
     metric = _name(suggestion.metric, lang) if suggestion.metric else ""
-    return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric)
+    return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric,
+             n=suggestion.against or "?")  # fmt: skip
 
 
 # -- figures -----------------------------------------------------------------------------------

@@ -510,7 +510,7 @@ def test_outcomes_of_carried_learnings_are_suggested_and_confirmed(
     result = compare.compare(store, "Spring Sale", 1, 2)
     found = {s.learning.id: s for s in compare_learnings.suggest_outcomes(store, result)}
     assert (found[up.id].outcome, found[up.id].reason) == (
-        Outcome.CONFIRMED, compare_learnings.Reason.SAME_DIRECTION)  # fmt: skip
+        Outcome.CONFIRMED, compare_learnings.Reason.HOLDS)  # fmt: skip
     assert found[down.id].outcome is Outcome.CONTRADICTED
     assert (found[free.id].outcome, found[free.id].reason) == (
         Outcome.INCONCLUSIVE, compare_learnings.Reason.NO_EVIDENCE)  # fmt: skip

@@ -188,9 +188,10 @@ def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> 
     assert_clean(at)
     outcome = at.selectbox(key=f"outcome_{learning.id}")
     assert outcome.value is Outcome.CONFIRMED
-    assert "CTR clearly moved the same way again in this comparison." in [
-        c.value for c in at.caption
-    ]
+    assert (
+        "Against cycle 1, the baseline this learning was measured on, CTR is still clearly where "
+        "the learning said: the effect holds."
+    ) in [c.value for c in at.caption]
     at.button(key=f"outcome_confirm_{learning.id}").click().run()
     assert_clean(at)
     assert [s.value for s in at.success] == ["Outcome saved."]

@@ -165,15 +165,19 @@ def test_q_values_for_the_table() -> None:
 @pytest.mark.parametrize(
     ("reason", "text"),
     [
-        (Reason.SAME_DIRECTION, "CTR clearly moved the same way again in this comparison."),
-        (Reason.OPPOSITE_DIRECTION, "CTR clearly moved the other way in this comparison."),
-        (Reason.NO_CLEAR_CHANGE, "No clear change in CTR in this comparison."),
-        (Reason.NOT_COMPARED, "CTR could not be tested in these cycles."),
+        (Reason.HOLDS, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "still clearly where the learning said: the effect holds."),
+        (Reason.REVERSED, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "clearly on the other side: the effect does not hold."),
+        (Reason.NOT_CLEAR, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "not clearly different: the effect may or may not hold."),
+        (Reason.NOT_COMPARED, "CTR could not be tested against cycle 1, the baseline this "
+         "learning was measured on."),
     ],
-)
+)  # fmt: skip
 def test_outcome_reasons(reason: Reason, text: str) -> None:
     learning = Learning(new_id(), IDS[0], "Short copy wins")
-    suggestion = OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, reason, "ctr")
+    suggestion = OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, reason, "ctr", 1)
     assert cc.outcome_reason(suggestion, "en") == text
 
 

@@ -93,10 +93,10 @@ EN = {
     "compare.learning.variants_up": "In cycle {cycle}, {metric} was {change} higher with {b} than with {a} (randomized split; 95% interval {interval}).",
     "compare.learning.variants_down": "In cycle {cycle}, {metric} was {change} lower with {b} than with {a} (randomized split; 95% interval {interval}).",
     "compare.learning.from_zero": "{metric} rose from 0 ({a}) to {value} ({b}).",
-    "compare.reason.same_direction": "{metric} clearly moved the same way again in this comparison.",
-    "compare.reason.opposite_direction": "{metric} clearly moved the other way in this comparison.",
-    "compare.reason.no_clear_change": "No clear change in {metric} in this comparison.",
-    "compare.reason.not_compared": "{metric} could not be tested in these cycles.",
+    "compare.reason.holds": "Against cycle {n}, the baseline this learning was measured on, {metric} is still clearly where the learning said: the effect holds.",
+    "compare.reason.reversed": "Against cycle {n}, the baseline this learning was measured on, {metric} is clearly on the other side: the effect does not hold.",
+    "compare.reason.not_clear": "Against cycle {n}, the baseline this learning was measured on, {metric} is not clearly different: the effect may or may not hold.",
+    "compare.reason.not_compared": "{metric} could not be tested against cycle {n}, the baseline this learning was measured on.",
     "compare.reason.no_evidence": "This learning rests on no comparison row: read the table and decide.",
 }
 
@@ -193,9 +193,9 @@ DE = {
     "compare.learning.variants_up": "In Zyklus {cycle} lag {metric} bei {b} um {change} höher als bei {a} (zufällige Aufteilung; 95-%-Intervall {interval}).",
     "compare.learning.variants_down": "In Zyklus {cycle} lag {metric} bei {b} um {change} niedriger als bei {a} (zufällige Aufteilung; 95-%-Intervall {interval}).",
     "compare.learning.from_zero": "{metric} stieg von 0 ({a}) auf {value} ({b}).",
-    "compare.reason.same_direction": "{metric} hat sich in diesem Vergleich erneut klar in dieselbe Richtung bewegt.",
-    "compare.reason.opposite_direction": "{metric} hat sich in diesem Vergleich klar in die Gegenrichtung bewegt.",
-    "compare.reason.no_clear_change": "Keine klare Veränderung bei {metric} in diesem Vergleich.",
-    "compare.reason.not_compared": "{metric} ließ sich in diesen Zyklen nicht prüfen.",
+    "compare.reason.holds": "Gegenüber Zyklus {n}, der Basis, an der dieses Learning gemessen wurde, liegt {metric} weiterhin klar dort, wo das Learning es sagt: Der Effekt hält.",
+    "compare.reason.reversed": "Gegenüber Zyklus {n}, der Basis, an der dieses Learning gemessen wurde, liegt {metric} klar auf der anderen Seite: Der Effekt hält nicht.",
+    "compare.reason.not_clear": "Gegenüber Zyklus {n}, der Basis, an der dieses Learning gemessen wurde, unterscheidet sich {metric} nicht klar: Ob der Effekt hält, ist offen.",
+    "compare.reason.not_compared": "{metric} ließ sich nicht gegen Zyklus {n} prüfen, die Basis, an der dieses Learning gemessen wurde.",
     "compare.reason.no_evidence": "Dieses Learning stützt sich auf keine Vergleichszeile: Lesen Sie die Tabelle und entscheiden Sie.",
 }
