@@ -24,8 +24,10 @@ Which test fits which metric (the tests come from scipy and statsmodels, never w
   around the group's ratio (delta method: z = R + (num − R·den) / mean(den)), whose mean is exactly
   the ratio of the sums; then Welch and Fieller as for amounts. This is Welch's test on the daily
   ratios weighted by their denominators (replies, for reply times).
-* reply times given one row per reply: Mann–Whitney U on the reply times (scipy); the interval for
-  the relative change of the median is a percentile bootstrap (scipy ``bootstrap``, fixed seed).
+* reply times given one row per reply: the median is what is shown, so the median is tested: a
+  percentile bootstrap (scipy ``bootstrap``, fixed seed) gives the interval for its relative
+  change and the p-value (twice the share of resampled changes beyond no change), so verdict and
+  interval always agree.
 
 "Not enough data" — no test, no interval, a note and its reason (``Result.short``) instead —
 follows the one policy in sufficiency.py (days, events and non-events per kind of metric).
@@ -65,6 +67,8 @@ class Method(StrEnum):
     TWO_PROPORTION_Z = "two_proportion_z"
     WELCH_T = "welch_t"
     MANN_WHITNEY_U = "mann_whitney_u"
+    # Reply times: the median itself, by a percentile bootstrap (verdict and interval agree).
+    BOOTSTRAP_MEDIAN = "bootstrap_median"
     # Cycle against cycle: the day-level models with weekday effects of day_model.py.
     QUASI_BINOMIAL_WEEKDAY = "quasi_binomial_weekday"
     QUASI_POISSON_WEEKDAY = "quasi_poisson_weekday"
@@ -251,7 +255,11 @@ def compare_ratios(
 
 
 def compare_medians(values_a: npt.ArrayLike, values_b: npt.ArrayLike) -> Result:
-    """Return Mann–Whitney U of b against a with a bootstrap interval for the median's change."""
+    """Return the test of the median of b against a's: a percentile bootstrap of the change of
+    the medians, whose p-value is twice the share of resampled changes on the far side of no
+    change, so that p < 0.05 exactly when the 95 % interval excludes no change. (Mann–Whitney U
+    compares whole distributions, not medians: with equal medians it still rejected 44 % of the
+    time on reply times shaped like ours, and disagreed with the interval.)"""
     xa, xb = _clean(values_a), _clean(values_b)
     a = float(np.median(xa)) if len(xa) else None
     b = float(np.median(xb)) if len(xb) else None
@@ -261,11 +269,10 @@ def compare_medians(values_a: npt.ArrayLike, values_b: npt.ArrayLike) -> Result:
     short = shortfall(Kind.REPLY_MEDIAN, Counts(0, len(xa)), Counts(0, len(xb)))
     if short is not None:
         return replace(base, note=Note.NOT_ENOUGH_DATA, short=short)
-    p = _finite(sps.mannwhitneyu(xb, xa, alternative="two-sided").pvalue)
+    p, low, high = _bootstrap_median(xa, xb, relative=a != 0)
     if a == 0:
-        return replace(base, p_value=p, test=Method.MANN_WHITNEY_U, note=Note.ZERO_BASELINE)
-    low, high = _bootstrap_median_change(xa, xb)
-    return replace(base, p_value=p, ci_low=low, ci_high=high, test=Method.MANN_WHITNEY_U)
+        return replace(base, p_value=p, test=Method.BOOTSTRAP_MEDIAN, note=Note.ZERO_BASELINE)
+    return replace(base, p_value=p, ci_low=low, ci_high=high, test=Method.BOOTSTRAP_MEDIAN)
 
 
 def describe_quantile(values_a: npt.ArrayLike, values_b: npt.ArrayLike, q: float) -> Result:
@@ -289,17 +296,29 @@ def benjamini_hochberg(p_values: Sequence[float | None]) -> list[float | None]:
     return q
 
 
-def _bootstrap_median_change(xa: np.ndarray, xb: np.ndarray) -> tuple[float | None, float | None]:
+def _bootstrap_median(
+    xa: np.ndarray, xb: np.ndarray, relative: bool
+) -> tuple[float | None, float | None, float | None]:
+    """Return the bootstrap p-value and the percentile interval of the median's change
+    (relative, or as a difference when the baseline median is 0)."""
+
     def change(b: np.ndarray, a: np.ndarray, axis: int = -1) -> np.ndarray:
         base = np.median(a, axis=axis)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.asarray(np.median(b, axis=axis) / base - 1)
+            if relative:
+                return np.asarray(np.median(b, axis=axis) / base - 1)
+            return np.asarray(np.median(b, axis=axis) - base)
 
     res = sps.bootstrap(
         (xb, xa), change, n_resamples=BOOTSTRAP_RESAMPLES, batch=200, vectorized=True,
         method="percentile", rng=np.random.default_rng(BOOTSTRAP_SEED),
     )  # fmt: skip
-    return _finite(res.confidence_interval.low), _finite(res.confidence_interval.high)
+    changes = np.asarray(res.bootstrap_distribution)
+    changes = changes[np.isfinite(changes)]
+    if not len(changes):
+        return None, None, None
+    p = min(1.0, 2 * min(float(np.mean(changes <= 0)), float(np.mean(changes >= 0))))
+    return p, _finite(res.confidence_interval.low), _finite(res.confidence_interval.high)
 
 
 def _clean(values: npt.ArrayLike) -> np.ndarray:
