@@ -33,12 +33,13 @@ from experiments import day_model, stats
 from experiments.compare_rows import Comparison as Comparison
 from experiments.compare_rows import Design as Design
 from experiments.compare_rows import MetricRow as MetricRow
+from experiments.compare_rows import RowRole as RowRole
 from experiments.compare_rows import document as document
 from experiments.compare_rows import row_document as row_document
 from experiments.day_model import Days, Form
 from experiments.errors import InvalidInput, NotFound
 from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, Unit, ratio
-from experiments.models import Campaign, Cycle
+from experiments.models import Campaign, Cycle, TestPlan
 from experiments.store import Store
 from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
 from experiments.sufficiency import Counts, Shortfall, shortfall
@@ -274,14 +275,17 @@ def _counts(days: Days, share: bool) -> Counts:
     return Counts(len(days.y), events, float(_size(days).sum()) - events)
 
 
-def compare_groups(ga: Group, gb: Group, design: Design) -> tuple[MetricRow, ...]:
+def compare_groups(
+    ga: Group, gb: Group, design: Design, variants: bool = False
+) -> tuple[MetricRow, ...]:
     """Return one row per metric present in either group, with BH q-values across them.
 
-    Cycles (observational) are compared through the day model with weekday effects; variants of
-    one cycle (randomized) through the tests of stats.py.
+    Cycles are compared through the day model with weekday effects; variants of one cycle
+    (which share their days) through the tests of stats.py, whether or not they were declared
+    a randomized split (``design`` only labels them).
     """
     specs = [s for s in SPECS if present(s, (ga, gb))]
-    judge = _observed if design is Design.OBSERVATIONAL else _test
+    judge = _test if variants or design is Design.RANDOMIZED else _observed
     results = [judge(s, ga, gb) for s in specs]
     q_values = stats.benjamini_hochberg([r.p_value for r in results])
     rows = []
@@ -312,6 +316,7 @@ class CycleData:
     campaign: Campaign
     cycles: tuple[Cycle, ...]
     groups: dict[int, Group] = field(default_factory=dict)
+    plans: dict[int, TestPlan] = field(default_factory=dict)  # what each cycle declared
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
@@ -352,13 +357,38 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
             n: replace(g, replies=times.loc[times["number"] == n, "response_time_s"].to_numpy())
             for n, g in groups.items()
         }
-    return CycleData(camp, cycles, groups)
+    plans = {c.number: store.test_plan(c.id) for c in cycles}
+    return CycleData(camp, cycles, groups, plans)
+
+
+def apply_plan(rows: Sequence[MetricRow], plan: TestPlan | None) -> tuple[MetricRow, ...]:
+    """Return the rows as the cycle's declared plan reads them: the primary metric first,
+    judged on its own at α = 0.05 (its q-value is its p-value); then the guardrails and every
+    other metric, BH-corrected among themselves. Without a plan every row is exploratory."""
+    if plan is None or plan.primary is None:
+        return tuple(rows)
+    primary = [r for r in rows if r.metric == plan.primary]
+    rails = sorted((r for r in rows if r.metric in plan.guardrails),
+                   key=lambda r: plan.guardrails.index(r.metric))  # fmt: skip
+    others = [r for r in rows if r.metric != plan.primary and r.metric not in plan.guardrails]
+    family = [*rails, *others]
+    q_values = stats.benjamini_hochberg([r.p_value for r in family])
+    judged = [replace(r, role=RowRole.PRIMARY, q_value=r.p_value,
+                      significant=r.p_value is not None and r.p_value < stats.ALPHA)
+              for r in primary]  # fmt: skip
+    for r, q in zip(family, q_values, strict=True):
+        role = RowRole.GUARDRAIL if r.metric in plan.guardrails else RowRole.EXPLORATORY
+        judged.append(replace(r, role=role, q_value=q,
+                              significant=q is not None and q < stats.ALPHA))  # fmt: skip
+    return tuple(judged)
 
 
 def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
-    """Return the comparison of cycle m against cycle n of loaded data (design observational)."""
+    """Return the comparison of cycle m against cycle n of loaded data (design observational),
+    read through the plan the later of the two declared."""
     by_number = {c.number: c for c in data.cycles}
     rows = compare_groups(data.groups[n], data.groups[m], Design.OBSERVATIONAL)
+    rows = apply_plan(rows, data.plans.get(max(n, m)))
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
                       (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows)  # fmt: skip
 

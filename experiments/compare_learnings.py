@@ -116,8 +116,8 @@ def suggest_outcomes(store: Store, comparison: Comparison) -> list[OutcomeSugges
     learning makes one claim, judged by its own 95 % interval without a multiplicity penalty.
     A person confirms every outcome.
     """
-    if comparison.design is not Design.OBSERVATIONAL:
-        return []
+    if comparison.design is not Design.OBSERVATIONAL or comparison.variants is not None:
+        return []  # outcomes are judged between cycles, not between a cycle's variants
     later = max(comparison.cycles)
     judged: dict[int, Comparison | None] = {min(comparison.cycles): comparison}
 

@@ -17,6 +17,14 @@ class Design(StrEnum):
     RANDOMIZED = "randomized"
 
 
+class RowRole(StrEnum):
+    """What a row is to the cycle's declared plan (experiments/test_plans.py)."""
+
+    PRIMARY = "primary"  # judged on its own at α = 0.05
+    GUARDRAIL = "guardrail"  # must not get worse; corrected with the exploratory rows
+    EXPLORATORY = "exploratory"  # everything else: BH-corrected among themselves
+
+
 @dataclass(frozen=True, slots=True)
 class MetricRow:
     metric: str
@@ -40,6 +48,7 @@ class MetricRow:
     adjusted: bool = False
     raw_rel_change: float | None = None  # b/a − 1 of the values shown, whatever the weekdays
     short: Shortfall | None = None  # with NOT_ENOUGH_DATA: what is short, in its own unit
+    role: RowRole = RowRole.EXPLORATORY
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +79,7 @@ def row_document(row: MetricRow) -> dict[str, Any]:
         "p_value": row.p_value, "q_value": row.q_value, "test": row.test.value,
         "significant": row.significant, "note": row.note.value, "kind": row.kind.value,
         "n_a": row.n_a, "n_b": row.n_b, "total_a": row.total_a, "total_b": row.total_b,
-        "adjusted": row.adjusted, "raw_rel_change": row.raw_rel_change,
+        "adjusted": row.adjusted, "raw_rel_change": row.raw_rel_change, "role": row.role.value,
     }  # fmt: skip
 
 

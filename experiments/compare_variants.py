@@ -32,17 +32,26 @@ def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[s
 
 
 def compare_variants(
-    campaign: Campaign, cycle: Cycle, groups: dict[str, Group], va: str, vb: str
+    campaign: Campaign,
+    cycle: Cycle,
+    groups: dict[str, Group],
+    va: str,
+    vb: str,
+    randomized: bool = False,
 ) -> Comparison:
-    """Return the comparison of variant vb against va inside one cycle (design randomized)."""
+    """Return the comparison of variant vb against va inside one cycle: design randomized only
+    where the cycle's variants were declared a randomized split (test_plans.declare_split);
+    otherwise they are segments that merely differ (device, placement, team member …) and the
+    comparison is observational."""
     if va == vb:
         raise InvalidInput("pick two different variants to compare")
     for v in (va, vb):
         if v not in groups:
             raise NotFound(f"cycle {cycle.number} has no variant '{v}'")
-    rows = compare_groups(groups[va], groups[vb], Design.RANDOMIZED)
+    design = Design.RANDOMIZED if randomized else Design.OBSERVATIONAL
+    rows = compare_groups(groups[va], groups[vb], design, variants=True)
     return Comparison(campaign.name, campaign.id, (cycle.number, cycle.number),
-                      (cycle.id, cycle.id), Design.RANDOMIZED, rows, (va, vb))  # fmt: skip
+                      (cycle.id, cycle.id), design, rows, (va, vb))  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

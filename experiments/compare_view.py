@@ -214,6 +214,7 @@ class VariantChoice:
     groups: dict[str, Group]
     names: tuple[str, ...]  # the most shown first
     blocked: Blocked | None
+    randomized: bool = False  # declared a randomized split (test_plans.declare_split)
 
 
 def variant_choice(store: Store, campaign: Campaign, number: int) -> VariantChoice:
@@ -222,15 +223,17 @@ def variant_choice(store: Store, campaign: Campaign, number: int) -> VariantChoi
     cycle = store.cycle_by_number(campaign.id, number)
     names = tuple(groups)
     blocked = Blocked.NO_VARIANTS if len(names) < 2 else None
-    return VariantChoice(campaign, cycle, groups, names, blocked)
+    randomized = store.test_plan(cycle.id).randomized
+    return VariantChoice(campaign, cycle, groups, names, blocked, randomized)
 
 
 def variants(choice: VariantChoice, baseline: str, compared: str) -> VariantsView:
-    """Return two variants of a cycle compared as a randomized split, or why they cannot be."""
+    """Return two variants of a cycle compared (randomized only where declared so), or why
+    they cannot be."""
     if baseline == compared:
         return VariantsView(None, (), None, (), Blocked.SAME_VARIANT)
     result = cvar.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
-                                      compared)  # fmt: skip
+                                   compared, choice.randomized)  # fmt: skip
     rate = next((r.metric for r in result.rows if r.kind is Kind.RATE), None)
     rates = tuple(cvar.variant_rates(choice.groups, rate)) if rate else ()
     return VariantsView(result, clear_changes(result), rate, rates, None)

@@ -368,11 +368,19 @@ def test_cli_errors_are_one_line(
 # -- variants, reply times ---------------------------------------------------------------------
 
 
-def test_variants_inside_a_cycle_are_a_randomized_comparison(store: Store, ws: Workspace) -> None:
+def test_variants_declared_a_randomized_split_are_a_randomized_comparison(
+    store: Store, ws: Workspace
+) -> None:
     groups = compare_variants.load_variants(store, ws.campaign, 2)
     assert set(groups) == {"Creative A", "Creative B"}
+    undeclared = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups,
+                                                   "Creative A", "Creative B")  # fmt: skip
+    assert undeclared.design is compare.Design.OBSERVATIONAL
     result = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups, "Creative A",
-                                      "Creative B")  # fmt: skip
+                                               "Creative B", randomized=True)  # fmt: skip
+    # Declared or not, the variants share their days and get the same tests; only the label
+    # (and what may be concluded) differs.
+    assert [r.p_value for r in result.rows] == [r.p_value for r in undeclared.rows]
     assert result.design is compare.Design.RANDOMIZED and result.variants == ("Creative A",
                                                                                "Creative B")  # fmt: skip
     part = ws.member[(ws.member.number == 2) & (ws.member.platform == "meta")]

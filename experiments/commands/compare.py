@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from experiments.cli import Context
+from experiments.errors import InvalidInput
 
 LANG = "en"
 
@@ -17,14 +18,18 @@ def register(sub: Any) -> None:
         help="compare two cycles of a campaign (observational: before/after, not proof of cause)",
     )
     p.add_argument("campaign", help="the campaign's name")
-    p.add_argument(
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
         "--cycles",
         nargs=2,
         type=int,
-        required=True,
         metavar=("N", "M"),
         help="the cycle to compare against, and the cycle compared with it",
     )
+    which.add_argument("--cycle", type=int, metavar="N",
+                       help="compare two variants inside cycle N (with --variants)")  # fmt: skip
+    p.add_argument("--variants", nargs=2, metavar=("A", "B"),
+                   help="the variant to compare against, and the one compared")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=run)
 
@@ -34,15 +39,19 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here: scipy and statsmodels take most of a second, which no other command needs.
     from experiments import compare, compare_charts, display
 
-    n, m = args.cycles
-    result = compare.compare(ctx.store, args.campaign, n, m)
+    result = _comparison(args, ctx)
     if args.json:
         ctx.print_json(compare.document(result))
         return 0
-    ctx.print(
-        f"{result.campaign}: cycle {m} against cycle {n} — design: {result.design.value} "
-        "(a before/after comparison, not proof of cause)"
-    )
+    if result.variants is None:
+        what = f"cycle {result.cycles[1]} against cycle {result.cycles[0]}"
+        kind = "a before/after comparison, not proof of cause"
+    else:
+        (a, b), n = result.variants, result.cycles[0]
+        what = f"variant {b} against {a} in cycle {n}"
+        kind = ("a declared randomized split" if result.design.value == "randomized"
+                else "segments that differ, not a randomized split")  # fmt: skip
+    ctx.print(f"{result.campaign}: {what} — design: {result.design.value} ({kind})")
     if not result.rows:
         ctx.print("no metric facts in either cycle: import the platforms' exports first")
         return 0
@@ -50,7 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(
             "\t".join(
                 (
-                    display.metric_name(row.metric, LANG, per_day=True),
+                    display.metric_name(row.metric, LANG, per_day=True) + _role(row),
                     display.format_value(row.metric, row.a, LANG),
                     display.format_value(row.metric, row.b, LANG),
                     display.format_change(row.metric, row.a, row.b, LANG),
@@ -61,3 +70,26 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             )
         )
     return 0
+
+
+def _comparison(args: argparse.Namespace, ctx: Context) -> Any:
+    from experiments import compare, compare_variants
+
+    if args.cycles is not None:
+        if args.variants:
+            raise InvalidInput("--variants compares inside one cycle; name it with --cycle N")
+        n, m = args.cycles
+        return compare.compare(ctx.store, args.campaign, n, m)
+    if not args.variants:
+        raise InvalidInput("--cycle N compares two variants inside it; add --variants A B")
+    campaign = ctx.store.campaign_by_name(args.campaign)
+    cycle = compare.find_cycle(ctx.store, campaign, args.cycle)
+    groups = compare_variants.load_variants(ctx.store, campaign, args.cycle)
+    va, vb = args.variants
+    randomized = ctx.store.test_plan(cycle.id).randomized
+    return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized)
+
+
+def _role(row: Any) -> str:
+    # The plan's metrics are named as such; every other row is exploratory.
+    return "" if row.role.value == "exploratory" else f" ({row.role.value})"

@@ -22,6 +22,7 @@ from experiments.store.goals import GoalStore
 from experiments.store.library import LibraryFilter, LibraryStore
 from experiments.store.loop import LoopStore
 from experiments.store.mappings import MappingStore
+from experiments.store.test_plans import TestPlanStore
 from experiments.store.users import UserStore
 
 
@@ -35,6 +36,7 @@ class Store(
     ExportStore,
     CycleFactStore,
     LibraryStore,
+    TestPlanStore,
     UserStore,
     BackupStore,
 ):
