@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from experiments import compare, display, stats
-from experiments.compare import Comparison, MetricRow
+from experiments.compare import Comparison, MetricRow, RowRole
 from experiments.compare_learnings import OutcomeSuggestion
 from experiments.compare_variants import VariantRate
 from experiments.display import (
@@ -34,6 +34,15 @@ GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 def _name(metric: str, lang: str) -> str:
     # A comparison reads amounts per day and reach as its daily mean: its names say so.
     return metric_name(metric, lang, per_day=True)
+
+
+def row_name(row: MetricRow, lang: str) -> str:
+    """Return a row's metric name, marked where the cycle's plan made it the primary metric or
+    a guardrail ('CTR · primary metric')."""
+    name = _name(row.metric, lang)
+    if row.role is RowRole.EXPLORATORY:
+        return name
+    return t(f"compare.role.{row.role.value}", lang, name=name)
 
 
 def fmt_interval(row: MetricRow, lang: str) -> str:
@@ -156,7 +165,7 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
         assert row.rel_change is not None and row.ci_low is not None and row.ci_high is not None
         fig.add_trace(
             go.Scatter(
-                x=[row.rel_change], y=[_name(row.metric, lang)], mode="markers",
+                x=[row.rel_change], y=[row_name(row, lang)], mode="markers",
                 marker={"color": _colour(row), "size": 10}, showlegend=False,
                 error_x={"type": "data", "symmetric": False, "color": _colour(row),
                          "array": [row.ci_high - row.rel_change],
@@ -168,7 +177,7 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
     fig.add_vline(x=0, line_color="#555555", line_width=1)
     fig.update_xaxes(tickformat="+.0%", title=t("compare.forest_axis", lang))
     fig.update_yaxes(autorange="reversed", categoryorder="array",
-                     categoryarray=[_name(r.metric, lang) for r in rows])  # fmt: skip
+                     categoryarray=[row_name(r, lang) for r in rows])  # fmt: skip
     return _layout(fig, lang, 120 + 32 * len(rows))
 
 

@@ -24,7 +24,7 @@ from dataclasses import replace
 from experiments.compare import SPECS
 from experiments.errors import Conflict, InvalidInput
 from experiments.metrics import METRICS, Better
-from experiments.models import Phase, TestPlan
+from experiments.models import Cycle, Phase, TestPlan
 from experiments.store import Store
 
 DIRECTIONS = ("up", "down")
@@ -54,13 +54,23 @@ def _metric(key: str, what: str) -> str:
     return name
 
 
+def editable(cycle: Cycle) -> bool:
+    """Return True while what the cycle tests may still be declared (in start)."""
+    return cycle.phase is Phase.START
+
+
+def split_editable(cycle: Cycle) -> bool:
+    """Return True while the cycle's design may still be declared (until it is closed)."""
+    return cycle.phase is not Phase.CLOSED
+
+
 def declare(store: Store, cycle_id: uuid.UUID, primary: str, direction: str | None = None,
             min_effect: float | None = None, guardrails: Sequence[str] = (),
             seen: TestPlan | None = None) -> TestPlan:  # fmt: skip
     """Declare what a cycle in start tests; return its plan. Refused once the campaign runs."""
     cycle = store.cycle(cycle_id)
     name = store.campaign(cycle.campaign_id).name
-    if cycle.phase is not Phase.START:
+    if not editable(cycle):
         raise Conflict(
             f"cycle {cycle.number} of '{name}' is in {cycle.phase}: what a cycle tests is "
             "declared in start, before its campaign runs; declare it for the next cycle"
@@ -95,7 +105,7 @@ def declare_split(store: Store, cycle_id: uuid.UUID, randomized: bool,
                   seen: TestPlan | None = None) -> TestPlan:  # fmt: skip
     """Declare whether a cycle's variants are a randomized split; return its plan."""
     cycle = store.cycle(cycle_id)
-    if cycle.phase is Phase.CLOSED:
+    if not split_editable(cycle):
         name = store.campaign(cycle.campaign_id).name
         raise Conflict(f"cycle {cycle.number} of '{name}' is closed; its design is final")
     current = store.test_plan(cycle.id)

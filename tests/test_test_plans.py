@@ -179,3 +179,25 @@ def test_cycle_plan_on_the_command_line(db_path: Path) -> None:
     assert run_cli("cycle", "split", "Spring Sale", "--randomized") == (
         0, "the variants of cycle 1 are a randomized split\n", "",
     )  # fmt: skip
+
+
+def test_the_cycle_workspace_declares_what_a_cycle_tests(db_path: Path) -> None:
+    from tests.apptest import app, assert_clean
+
+    assert run_cli("campaign", "add", "Spring Sale")[0] == 0
+    assert run_cli("cycle", "start", "Spring Sale")[0] == 0
+    at = app("views/cycle.py")
+    assert_clean(at)
+    k = next(w.key for w in at.selectbox if str(w.key).startswith("plan_primary_"))[-8:]
+    at.selectbox(key=f"plan_primary_{k}").set_value("ctr")
+    at.number_input(key=f"plan_mde_{k}").set_value(10.0)
+    at.multiselect(key=f"plan_rails_{k}").set_value(["cpc"])
+    at.button(key=f"FormSubmitter:test_plan_{k}-Declare").click().run()
+    assert_clean(at)
+    at.toggle(key=f"plan_split_{k}").set_value(True).run()
+    assert_clean(at)
+    db = Database.open(db_path)
+    store = Store(db)
+    (cycle,) = store.cycles()
+    assert store.test_plan(cycle.id) == TestPlan(cycle.id, "ctr", "up", 0.1, ("cpc",), True)
+    db.close()

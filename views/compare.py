@@ -114,7 +114,7 @@ def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
     comparison = view.comparison
     records = []
     for row in comparison.rows:
-        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
+        cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for number in view.numbers:
             cells[cycle_label(number)] = display.format_value(
                 row.metric, view.values[row.metric][number], lang()
@@ -135,7 +135,7 @@ def variants_table(comparison: Comparison) -> pd.DataFrame:
     assert comparison.variants is not None
     records = []
     for row in comparison.rows:
-        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
+        cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for name, value in zip(comparison.variants, (row.a, row.b), strict=True):
             cells[name] = display.format_value(row.metric, value, lang())
         cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())

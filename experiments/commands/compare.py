@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(
             "\t".join(
                 (
-                    display.metric_name(row.metric, LANG, per_day=True) + _role(row),
+                    compare_charts.row_name(row, LANG),
                     display.format_value(row.metric, row.a, LANG),
                     display.format_value(row.metric, row.b, LANG),
                     display.format_change(row.metric, row.a, row.b, LANG),
@@ -88,8 +88,3 @@ def _comparison(args: argparse.Namespace, ctx: Context) -> Any:
     va, vb = args.variants
     randomized = ctx.store.test_plan(cycle.id).randomized
     return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized)
-
-
-def _role(row: Any) -> str:
-    # The plan's metrics are named as such; every other row is exploratory.
-    return "" if row.role.value == "exploratory" else f" ({row.role.value})"
