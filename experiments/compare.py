@@ -229,7 +229,7 @@ def _observed(spec: Spec, ga: Group, gb: Group) -> stats.Result:
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
         return _test(spec, ga, gb)
     a, b = value(spec, ga), value(spec, gb)
-    days_a, days_b = _model_days(spec, ga), _model_days(spec, gb)
+    days_a, days_b = model_days(spec, ga), model_days(spec, gb)
     base = stats.Result(a, b, stats.rel(a, b), n_a=len(days_a.y), n_b=len(days_b.y))
     if a is None or b is None:
         return replace(base, note=stats.Note.MISSING)
@@ -253,7 +253,7 @@ def _observed(spec: Spec, ga: Group, gb: Group) -> stats.Result:
                    ci_high=found.ci_high, p_value=found.p_value, test=method)  # fmt: skip
 
 
-def _model_days(spec: Spec, group: Group) -> Days:
+def model_days(spec: Spec, group: Group) -> Days:
     """Return the days a day model reads: those with a value, and for a ratio or a share those
     with something to divide by."""
     keep = _days(group, spec)

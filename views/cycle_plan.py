@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from experiments import display, test_plans
+from experiments import display, plan_power, test_plans
 from experiments.models import Cycle
 from experiments.store import Store
 from views.common import attempt, done, keep_seen, lang, seen, tr
@@ -44,6 +44,17 @@ def test_plan_section(s: Store, cycle: Cycle) -> None:
                                      on_click=keep_seen, args=(f"plan_{k}", plan))  # fmt: skip
     if not editable:
         st.caption(tr("plan.fixed"))
+    needed = plan_power.days_needed(s, cycle, plan)
+    if isinstance(needed, plan_power.DaysNeeded):
+        a_, b_ = needed.from_cycles
+        st.caption(tr("plan.days_needed", days=needed.days, a=a_, b=b_,
+                      change=display.format_relative(plan.min_effect, lang(), signed=False),
+                      name=_name(plan.primary)))  # fmt: skip
+        if needed.so_far:
+            st.progress(min(needed.so_far / needed.days, 1.0),
+                        text=tr("plan.so_far", n=needed.so_far, days=needed.days))  # fmt: skip
+    elif needed is not plan_power.NoEstimate.NO_PLAN:
+        st.caption(tr(f"plan.no_estimate.{needed.value}"))
     if sent and primary is not None:
         shown, share = seen(f"plan_{k}", plan), mde / 100 if mde else None  # % → a share
         declare = lambda: test_plans.declare(  # noqa: E731
