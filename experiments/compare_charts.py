@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from experiments import compare, display, stats
-from experiments.compare import Comparison, MetricRow, RowRole
+from experiments.compare import Comparison, Design, MetricRow, RowRole
 from experiments.compare_learnings import OutcomeSuggestion
 from experiments.compare_variants import VariantRate
 from experiments.display import (
@@ -128,7 +128,11 @@ def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
     }  # fmt: skip
     if row.rel_change is None:
         return t("compare.learning.from_zero", lang, **values)
-    design = "variants" if comparison.variants else "cycles"
+    design = (
+        "cycles"
+        if not comparison.variants
+        else ("variants" if comparison.design is Design.RANDOMIZED else "segments")
+    )
     return t(f"compare.learning.{design}_{way}", lang, **values)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -133,16 +134,22 @@ def test_verdicts_name_variants() -> None:
     assert cc.verdict(missing, variants(missing), "de") == "CTR: keine Daten in Variante „B“"
 
 
+# Every suggested learning keeps its design word: what may be concluded travels with it.
 STATEMENTS = [
     (cycles(CLEAR_UP), CLEAR_UP, "en",
-     "CTR rose 18% from cycle 1 to cycle 2 (95% interval +9.0% to +27%)."),
+     "CTR rose 18% from cycle 1 to cycle 2 (observational: before/after, weekday-adjusted; 95% "
+     "interval +9.0% to +27%)."),
     (cycles(CLEAR_DOWN), CLEAR_DOWN, "de",
-     "CPA sank von Zyklus 1 zu Zyklus 2 um 12 % (95-%-Intervall −20 % bis "
-     "−5,0 %)."),
+     "CPA sank von Zyklus 1 zu Zyklus 2 um 12 % (beobachtend: vorher/nachher, "
+     "wochentagsbereinigt; 95-%-Intervall −20 % bis −5,0 %)."),
     (variants(CLEAR_UP), CLEAR_UP, "en",
      "In cycle 2, CTR was 18% higher with variant 'B' than with variant 'A' (randomized split; "
      "95% interval +9.0% to +27%)."),
-    (cycles(FROM_ZERO), FROM_ZERO, "en", "Leads per day rose from 0 (cycle 1) to 4 (cycle 2)."),
+    (replace(variants(CLEAR_UP), design=Design.OBSERVATIONAL), CLEAR_UP, "en",
+     "In cycle 2, CTR was 18% higher with variant 'B' than with variant 'A' (observational: "
+     "segments, not a randomized split; 95% interval +9.0% to +27%)."),
+    (cycles(FROM_ZERO), FROM_ZERO, "en",
+     "Leads per day rose from 0 (cycle 1) to 4 (cycle 2) (observational: before/after)."),
 ]  # fmt: skip
 
 
