@@ -47,10 +47,15 @@ def row_name(row: MetricRow, lang: str) -> str:
 
 def fmt_interval(row: MetricRow, lang: str) -> str:
     """Return the 95 % interval of the relative change ('+9 % to +27 %'); a dash when none."""
-    if row.ci_low is None or row.ci_high is None:
+    return fmt_bounds(row.ci_low, row.ci_high, lang)
+
+
+def fmt_bounds(low: float | None, high: float | None, lang: str) -> str:
+    """Return an interval of relative changes ('+9 % to +27 %'); a dash when it has no ends."""
+    if low is None or high is None:
         return "–"
-    return t("compare.range", lang, low=format_relative(row.ci_low, lang),
-             high=format_relative(row.ci_high, lang))  # fmt: skip
+    return t("compare.range", lang, low=format_relative(low, lang),
+             high=format_relative(high, lang))  # fmt: skip
 
 
 def fmt_q(row: MetricRow, lang: str) -> str:

@@ -9,10 +9,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from experiments import compare
+from experiments import compare, compare_control
 from experiments import compare_learnings as cl
 from experiments import compare_variants as cvar
 from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow
+from experiments.compare_control import ControlReading
 from experiments.compare_variants import VariantRate
 from experiments.models import Campaign, Cycle
 from experiments.store import Store
@@ -248,3 +249,8 @@ def learning_offer(store: Store, comparison: Comparison) -> LearningOffer:
         and cl.closed_for_learnings(store, comparison)
     )
     return LearningOffer(found, closed)
+
+
+def control(store: Store, data: CycleData, n: int, m: int, name: str) -> ControlReading:
+    """Return the change from cycle n to m beyond a control campaign's drift."""
+    return compare_control.reading(store, data, n, m, name)

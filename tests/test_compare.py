@@ -343,7 +343,8 @@ def test_cli_text_says_observational_and_gives_verdicts(ws_file: Workspace) -> N
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == ("Spring Sale: cycle 2 against cycle 1 — design: observational "
-                        "(a before/after comparison, not proof of cause)")  # fmt: skip
+                        "(a before/after comparison, not proof of cause; drift and seasonality "
+                        "are not excluded (name a control with --control))")  # fmt: skip
     ctr = next(line for line in lines if line.startswith("CTR\t"))
     assert ctr.endswith("unlikely to be chance") and "CTR up " in ctr
 

@@ -181,6 +181,29 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
                           events=stats.MIN_EVENTS))  # fmt: skip
 
 
+def show_control(view: cv.CyclesView, campaign: Campaign, baseline: int, compared: int) -> None:
+    """Offer a control campaign; with one, show each metric's change beyond its drift."""
+    others = [c.name for c in s.campaigns() if c.id != campaign.id]
+    if not others:
+        return
+    name = st.selectbox(tr("compare.control"), others, index=None, key=f"control_{campaign.id}",
+                        placeholder=tr("compare.control_none"),
+                        help=tr("compare.control_help"))  # fmt: skip
+    if name is None:
+        return
+    found = cv.control(s, view.data, baseline, compared, name)
+    st.subheader(tr("compare.beyond", name=escape_markdown(name)))
+    if not found.rows:
+        st.info(tr("compare.beyond_nothing"), icon=":material/info:")
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("compare.col.metric"): display.metric_name(r.metric, lang(), per_day=True),
+        tr("compare.col.beyond"): display.format_relative(r.rel_change, lang()),
+        tr("compare.col.interval"): cc.fmt_bounds(r.ci_low, r.ci_high, lang()),
+        tr("compare.col.clear"): tr("compare.yes") if r.significant else tr("compare.no"),
+    } for r in found.rows]), hide_index=True)  # fmt: skip
+
+
 def show_series(view: cv.CyclesView, key: Choice) -> None:
     """Show one metric day by day, each cycle a line in its own colour, aligned by day of cycle."""
     st.subheader(tr("compare.series"))
@@ -311,6 +334,7 @@ with reported():
         st.caption(tr("compare.pairs_help", reference=tr(f"compare.reference.{view.reference}"),
                       a=baseline, b=compared))  # fmt: skip
     show_table(comparison, cycles_table(view))
+    show_control(view, campaign, baseline, compared)
     chart, beside = st.columns([3, 2])
     with chart:
         st.subheader(tr("compare.forest"))

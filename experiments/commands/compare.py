@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from experiments.cli import Context
@@ -30,6 +31,9 @@ def register(sub: Any) -> None:
                        help="compare two variants inside cycle N (with --variants)")  # fmt: skip
     p.add_argument("--variants", nargs=2, metavar=("A", "B"),
                    help="the variant to compare against, and the one compared")  # fmt: skip
+    p.add_argument("--control", metavar="CAMPAIGN",
+                   help="another campaign the cycle's change did not touch: also report the "
+                   "change beyond its drift")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=run)
 
@@ -40,12 +44,21 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     from experiments import compare, compare_charts, display
 
     result = _comparison(args, ctx)
+    control = _control(args, ctx, result)
     if args.json:
-        ctx.print_json(compare.document(result))
+        doc = compare.document(result)
+        if control is not None:
+            doc["control"] = {"campaign": control.control,
+                              "metrics": [asdict(r) for r in control.rows]}  # fmt: skip
+        ctx.print_json(doc)
         return 0
     if result.variants is None:
         what = f"cycle {result.cycles[1]} against cycle {result.cycles[0]}"
-        kind = "a before/after comparison, not proof of cause"
+        kind = "a before/after comparison, not proof of cause" + (
+            f"; control: {control.control}"
+            if control is not None
+            else "; drift and seasonality are not excluded (name a control with --control)"
+        )
     else:
         (a, b), n = result.variants, result.cycles[0]
         what = f"variant {b} against {a} in cycle {n}"
@@ -69,6 +82,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 )
             )
         )
+    for beyond in control.rows if control is not None else ():
+        ctx.print(f"beyond {control.control}: {display.metric_name(beyond.metric, LANG)} "
+                  f"{display.format_relative(beyond.rel_change, LANG)} (95% interval "
+                  f"{display.format_relative(beyond.ci_low, LANG)} to "
+                  f"{display.format_relative(beyond.ci_high, LANG)})")  # fmt: skip
     return 0
 
 
@@ -88,3 +106,15 @@ def _comparison(args: argparse.Namespace, ctx: Context) -> Any:
     va, vb = args.variants
     randomized = ctx.store.test_plan(cycle.id).randomized
     return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized)
+
+
+def _control(args: argparse.Namespace, ctx: Context, result: Any) -> Any:
+    if not args.control:
+        return None
+    from experiments import compare, compare_control
+
+    if result.variants is not None:
+        raise InvalidInput("a control is for a comparison of two cycles; use --cycles N M")
+    n, m = result.cycles
+    data = compare.load(ctx.store, result.campaign, [n, m])
+    return compare_control.reading(ctx.store, data, n, m, args.control)
