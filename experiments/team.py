@@ -13,6 +13,7 @@ import tomllib
 from pathlib import Path
 
 from experiments.models import Role
+from experiments.store import WRITERS, Area
 
 # Where Streamlit reads its secrets (the project's folder first, then the home folder).
 SECRETS = (
@@ -60,3 +61,9 @@ def provider_configured(paths: tuple[Path, ...] | None = None) -> bool:
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
     return False
+
+
+def may_change(role: Role, area: Area) -> bool:
+    """Return True when a role may change the data of an area (the store's own rule): pages
+    offer a form or a button only then, and the store refuses it anyway otherwise."""
+    return role in WRITERS[area]

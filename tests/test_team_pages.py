@@ -148,3 +148,26 @@ def test_an_in_app_backup_needs_a_database_file(db_path: Path, target: str) -> N
     db.close()
     assert str(refused.value).startswith("This database is not a single file")
     assert not (db_path.parent / "backups").exists()
+
+
+@pytest.mark.parametrize(
+    ("role", "writes"),
+    [(Role.VIEWER, False), (Role.ANALYST, False), (Role.MARKETER, True), (Role.ADMIN, True)],
+    ids=str,
+)
+def test_each_role_sees_only_the_forms_it_may_use(team: Path, role: Role, writes: bool) -> None:
+    # Campaign briefs and the compare page's learnings are the marketers' (and admins');
+    # goals may be set by analysts too. The store refuses the rest whatever a page shows.
+    username = f"{role.value}3"
+    campaigns = signed_in_app(team, username, role, "views/campaigns.py")
+    assert_clean(campaigns)
+    assert bool(campaigns.get("form")) is writes
+    compare = signed_in_app(team, username, role, "views/compare.py")
+    assert_clean(compare)
+    accepts = [b for b in compare.button if str(b.key).startswith(("accept_", "outcome_confirm_"))]
+    assert bool(accepts) is writes
+    goals = signed_in_app(team, username, role, "views/goals.py")
+    assert_clean(goals)
+    may_set_goals = role is not Role.VIEWER
+    assert bool(goals.tabs) is may_set_goals
+    assert any(e.label == "New goal" for e in goals.expander) is may_set_goals

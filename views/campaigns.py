@@ -13,7 +13,8 @@ from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
 from experiments.reports import build_report, report_file_name
 from experiments.safe_text import escape_markdown
-from views.common import attempt, enum_label, flash, lang, store, tr, tr_count
+from experiments.store import Area
+from views.common import attempt, can, enum_label, flash, lang, store, tr, tr_count
 
 s = store()
 L = lang()
@@ -140,8 +141,12 @@ if "_campaign_pick_next" in st.session_state:
     st.session_state["campaign_pick"] = st.session_state.pop("_campaign_pick_next")
 if st.session_state.get("campaign_pick") not in (NEW, *campaigns):
     st.session_state["campaign_pick"] = next(iter(campaigns), NEW)
+if not campaigns and not can(Area.CAMPAIGN):
+    st.info(tr("campaigns.none_to_read"), icon=":material/campaign:")
+    st.stop()
 choice = st.selectbox(
-    tr("campaigns.pick"), [NEW, *campaigns], key="campaign_pick",
+    tr("campaigns.pick"), [NEW, *campaigns] if can(Area.CAMPAIGN) else list(campaigns),
+    key="campaign_pick",
     format_func=lambda i: tr("campaigns.new") if i == NEW else campaigns[i].name,
 )  # fmt: skip
 campaign = campaigns.get(choice)
@@ -158,6 +163,8 @@ if campaign is not None:
         st.success(tr("campaigns.brief_complete"), icon=":material/task_alt:")
     summary(campaign)
 
+if not can(Area.CAMPAIGN):  # a viewer or an analyst reads the brief; the store would refuse
+    st.stop()
 edited = brief_form(campaign)
 if edited is not None:
     seen = st.session_state.get("_brief_seen")

@@ -15,12 +15,13 @@ from typing import TypeVar
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from experiments import display, warm
+from experiments import display, team, warm
 from experiments.db import Database, default_target
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import LANGS, normalise_lang, t, t_count
+from experiments.models import Role
 from experiments.safe_text import escape_markdown
-from experiments.store import Store
+from experiments.store import Area, Store
 from experiments.store.sessions import Session
 
 T = TypeVar("T")
@@ -63,6 +64,13 @@ def session() -> Session | None:
     """Return the session of the signed-in person; None in local mode (the local admin)."""
     value = st.session_state.get(SESSION)
     return value if isinstance(value, Session) else None
+
+
+def can(area: Area) -> bool:
+    """Return True when the person using the page may change the data of ``area`` (the local
+    admin in local mode may change everything); pages show their forms and buttons only then."""
+    who = session()
+    return team.may_change(who.actor.role if who is not None else Role.ADMIN, area)
 
 
 def store() -> Store:

@@ -18,8 +18,10 @@ from experiments.db import default_target
 from experiments.i18n import fmt_date
 from experiments.models import Campaign, Outcome
 from experiments.safe_text import escape_markdown
+from experiments.store import Area
 from views.common import (
     attempt,
+    can,
     enum_label,
     flash,
     keep_seen,
@@ -342,7 +344,8 @@ with reported():
         st.plotly_chart(forest, key="compare_forest")
     with beside:
         show_context(view.data)
-    offer_learnings(comparison)
-    offer_outcomes(comparison)
+    if can(Area.LOOP):  # learnings and outcomes are the marketers' (and admins') to record
+        offer_learnings(comparison)
+        offer_outcomes(comparison)
     show_series(view, key)
     show_variants(campaign, view.numbers, compared)

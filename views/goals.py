@@ -17,9 +17,10 @@ from experiments.i18n import fmt_date, t
 from experiments.metrics import derived, metric_keys
 from experiments.models import Comparator, Goal, ScopeKind, new_id
 from experiments.safe_text import escape_markdown
-from experiments.store import Store
+from experiments.store import Area, Store
 from views.common import (
     attempt,
+    can,
     enum_label,
     flash,
     lang,
@@ -208,6 +209,9 @@ with reported():
             st.session_state["goal_pick"] = st.session_state.pop("_goal_pick_next")
         picked = st.selectbox(tr("goals.pick"), list(by_id), key="goal_pick",
                               format_func=lambda i: by_id[i].goal.name)  # fmt: skip
+        if not can(Area.GOAL):  # a viewer reads the goals; the store would refuse a change
+            detail(s, by_id[picked], names)
+            st.stop()
         look, edit = st.tabs([tr("goals.tab_progress"), tr("goals.tab_edit")])
         with look:
             detail(s, by_id[picked], names)
@@ -219,6 +223,8 @@ with reported():
                 st.rerun()
     else:
         st.info(tr("goals.none_yet"), icon=":material/flag:")
+    if not can(Area.GOAL):
+        st.stop()
 
     with st.expander(tr("goals.new"), expanded=not progress, icon=":material/add:"):
         created = goal_form(s, "new_goal", None)
