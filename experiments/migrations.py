@@ -274,7 +274,22 @@ M4 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4)
+# A fact covers a period: ``date`` is its first day and ``date_to`` its last (a daily fact has
+# both equal), so exports of "the last 14 days by campaign" are kept as they came instead of
+# refused. Existing facts are daily. No DEFAULT: DuckLake adds a column only with a literal one,
+# so the values are set by an UPDATE and the store writes both columns from now on.
+M5 = Migration(
+    5,
+    "facts cover a period",
+    (
+        "ALTER TABLE metric_fact ADD COLUMN date_to DATE",
+        "UPDATE metric_fact SET date_to = date",
+        "ALTER TABLE metric_fact_replaced ADD COLUMN date_to DATE",
+        "UPDATE metric_fact_replaced SET date_to = date",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5)
 HEAD = MIGRATIONS[-1].version
 
 
