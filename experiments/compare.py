@@ -32,7 +32,7 @@ import pandas as pd
 from experiments import stats
 from experiments.errors import InvalidInput, NotFound
 from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, ratio
-from experiments.models import Campaign, Cycle
+from experiments.models import Campaign, Cycle, LeftOut
 from experiments.store import Store
 from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
 
@@ -162,6 +162,8 @@ class Comparison:
     design: Design
     rows: tuple[MetricRow, ...]
     variants: tuple[str, str] | None = None
+    # Period facts the day-level comparison could not use (store/cycle_facts.cycle_left_out).
+    left_out: LeftOut = LeftOut()
 
     @property
     def tested(self) -> int:
@@ -291,6 +293,7 @@ class CycleData:
     campaign: Campaign
     cycles: tuple[Cycle, ...]
     groups: dict[int, Group] = field(default_factory=dict)
+    left_out: dict[int, LeftOut] = field(default_factory=dict)
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
@@ -330,15 +333,18 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
             n: replace(g, replies=times.loc[times["number"] == n, "response_time_s"].to_numpy())
             for n, g in groups.items()
         }
-    return CycleData(camp, cycles, groups)
+    left_out = store.cycle_left_out(camp.id, [c.number for c in cycles])
+    return CycleData(camp, cycles, groups, left_out)
 
 
 def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
     """Return the comparison of cycle m against cycle n of loaded data (design observational)."""
     by_number = {c.number: c for c in data.cycles}
     rows = compare_groups(data.groups[n], data.groups[m])
+    left_out = data.left_out.get(n, LeftOut()) + data.left_out.get(m, LeftOut())
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
-                      (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows)  # fmt: skip
+                      (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows,
+                      left_out=left_out)  # fmt: skip
 
 
 def compare(store: Store, campaign: str | Campaign, n: int, m: int) -> Comparison:
@@ -432,6 +438,11 @@ def document(comparison: Comparison) -> dict[str, Any]:
         "cycles": list(comparison.cycles),
         "design": comparison.design.value,
         "metrics": [row_document(r) for r in comparison.rows],
+        # Period facts (totals over several days) the day-level tests could not use.
+        "left_out": {
+            "straddling": comparison.left_out.straddling,
+            "without_days": comparison.left_out.without_days,
+        },
     }
     if comparison.variants:
         doc["variants"] = list(comparison.variants)
