@@ -312,9 +312,7 @@ class LeftOut:
     without_days: int = 0
 
     def __add__(self, other: LeftOut) -> LeftOut:
-        return LeftOut(
-            self.straddling + other.straddling, self.without_days + other.without_days
-        )
+        return LeftOut(self.straddling + other.straddling, self.without_days + other.without_days)
 
     @property
     def total(self) -> int:
