@@ -10,6 +10,7 @@ comparison uses no period fact as a day. Replacement, undo and duplicates work o
 from __future__ import annotations
 
 from datetime import date, timedelta
+from html import unescape
 from typing import Any
 
 import pytest
@@ -19,6 +20,7 @@ from experiments.commands.goals import progress_row
 from experiments.db import Database
 from experiments.importers import service
 from experiments.models import Alias, Comparator, Goal, LeftOut, Phase, ScopeKind, new_id
+from experiments.reports import build_report
 from experiments.store import Store
 from tests import sql
 from tests.factories import make_cycle
@@ -167,3 +169,16 @@ def test_a_daily_comparison_is_unchanged_by_period_facts(loop: Store) -> None:
     assert after["metrics"] == before["metrics"]
     # The period inside cycle 1 has no days; the one across the border is left out of both.
     assert after["left_out"] == {"straddling": 2, "without_days": 1}
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "Not counted: 1 period rows (totals over several days) that cross an edge of this "
+           "cycle's window"),
+    ("de", "Nicht gezählt: 1 Zeitraumzeilen (Summen über mehrere Tage), die über den Rand des "
+           "Zeitraums dieses Zyklus reichen"),
+])  # fmt: skip
+def test_the_report_says_what_it_left_out(loop: Store, lang: str, said: str) -> None:
+    run(loop, meta(("Spring Sale", d(1), d(7), 100.0), ("Spring Sale", d(10), d(20), 700.0)))
+    html = unescape(build_report(loop, "Spring Sale", lang=lang, today=date(2026, 12, 1)))
+    # Once per cycle: the fortnight across the border is in neither cycle's figures.
+    assert html.count(said) == 2
