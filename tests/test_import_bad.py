@@ -86,6 +86,11 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      BAD / "period_backwards.csv", {},
      "period_backwards.csv, line 3, column 5: the row's period ends on 2026-07-01, before it "
      "starts on 2026-07-31 — check the start and end columns, or export the report again"),
+    ("same campaign and period twice", "period_repeated.csv", BAD / "period_repeated.csv", {},
+     "period_repeated.csv, line 4: the row repeats campaign 'Spring Sale' and period "
+     "2026-11-01 to 2026-11-14 of line 2 — each campaign, variant and period may appear once: "
+     "export without further breakdowns (device, placement …), or import the parts as separate "
+     "files"),
     ("reply time that is no duration", "bad_duration.csv", BAD / "bad_duration.csv", {},
      "bad_duration.csv, line 3, column 5: 'soon' in 'Median reply time' is not a duration — "
      "write it like 1h 23m, 4m 53s, 45s or 01:23:45"),

@@ -249,17 +249,19 @@ def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
     with scratch() as con:
         found = con.execute(
             f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
-            "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
-            [*params, dup.campaign, dup.variant, dup.day],
+            "WHERE source_campaign = ? AND variant = ? AND date = ? AND date_to = ? "
+            "ORDER BY rn LIMIT 2",
+            [*params, dup.campaign, dup.variant, dup.day, dup.last],
         ).fetchall()
     lines = [starts[rn - 1] for (rn,) in found]
     first, second = (lines + [0, 0])[:2]
     variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""
+    when = f"day {dup.day}" if dup.last == dup.day else f"period {dup.day} to {dup.last}"
+    unit = "day" if dup.last == dup.day else "period"
     return fail(
         p.file_name,
-        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and day {dup.day} "
-        f"of line {first}",
-        "each campaign, variant and day may appear once: export without further breakdowns "
+        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and {when} of line {first}",
+        f"each campaign, variant and {unit} may appear once: export without further breakdowns "
         "(device, placement …), or import the parts as separate files",
         second,
     )

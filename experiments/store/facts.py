@@ -212,8 +212,8 @@ class FactStore(BaseStore):
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
         # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
         row = self._one(
-            "SELECT source_campaign, variant, date FROM metric_fact WHERE import_id = ? "
-            "GROUP BY source_campaign, variant, date, date_to HAVING count(*) > 1 "
+            "SELECT source_campaign, variant, date, date_to FROM metric_fact WHERE import_id = ? "
+            "GROUP BY ALL HAVING count(*) > 1 "
             "ORDER BY ALL LIMIT 1",
             [iid],
         )
