@@ -242,21 +242,24 @@ def read_csv_sql(plan: FileImport) -> str:
 
 
 def _period(plan: FileImport, strict: bool) -> tuple[str, str, list[object]]:
-    """Return the SQL of a row's first and last day, and the values they bind."""
+    """Return the SQL of a row's first day and of its last day as the file gives it (NULL: the
+    row is for its first day), and the values they bind."""
     if plan.date is None:
         assert plan.period is not None
         return "CAST(? AS DATE)", "CAST(? AS DATE)", list(plan.period)
     day = value_sql(plan.date, plan.number_style, strict=strict)
-    end = plan.date_end
-    if end is None:
-        return day, day, []
+    if plan.date_end is None:
+        return day, "NULL::DATE", []
     # A row with an end day covers that period (a daily row ends on its own day); an empty end
     # cell means the row is for its start day.
-    last = value_sql(end, plan.number_style, strict=strict)
-    to = f"coalesce({last}, {day})"
-    if strict:
-        to = f"CASE WHEN {to} >= {day} THEN {to} ELSE error('{BACKWARDS}') END"
-    return day, to, []
+    return day, value_sql(plan.date_end, plan.number_style, strict=strict), []
+
+
+# The last day, read once in the outer query of a strict read: each date is parsed one time only.
+_LAST_DAY = (
+    "CASE WHEN date_to IS NULL THEN date WHEN date_to >= date THEN date_to "
+    f"ELSE error('{BACKWARDS}') END AS date_to"
+)
 
 
 def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
@@ -272,6 +275,9 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
         f"{first} AS date",
         f"{last} AS date_to",
     ]
+    if (not strict or not plan.metrics) and plan.date is not None:
+        # No outer query reads the last day here: a row without one is for its first day.
+        exprs[-1] = f"coalesce({last}, {first}) AS date_to"
     for metric, cell in plan.metrics:
         exprs.append(f"{value_sql(cell, plan.number_style, strict=strict)} AS {metric}")
     if plan.extra:
@@ -288,7 +294,7 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     # cell up to four times (DuckDB does not share expressions inside a CASE).
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
                for metric, _ in plan.metrics]  # fmt: skip
-    outer = ", ".join(["source_campaign", "variant", "date", "date_to", *checked, "extra"])
+    outer = ", ".join(["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra"])
     return f"SELECT {outer} FROM ({select})", params
 
 
