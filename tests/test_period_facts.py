@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from experiments import compare, goals
+from experiments import compare, goals, overview
 from experiments.commands.goals import progress_row
 from experiments.db import Database
 from experiments.importers import service
@@ -182,3 +182,14 @@ def test_the_report_says_what_it_left_out(loop: Store, lang: str, said: str) -> 
     html = unescape(build_report(loop, "Spring Sale", lang=lang, today=date(2026, 12, 1)))
     # Once per cycle: the fortnight across the border is in neither cycle's figures.
     assert html.count(said) == 2
+
+
+@pytest.mark.parametrize(("lang", "said"), [
+    ("en", "1 period rows (totals over several days) cross an edge of the goal's period and are "
+           "not counted"),
+    ("de", "1 Zeitraumzeilen (Summen über mehrere Tage) reichen über den Rand des Zielzeitraums "
+           "und werden nicht gezählt"),
+])  # fmt: skip
+def test_a_goal_says_what_it_left_out(loop: Store, lang: str, said: str) -> None:
+    run(loop, meta(("Spring Sale", d(1), d(7), 100.0), ("Spring Sale", d(10), d(20), 700.0)))
+    assert said in overview.explain(goal_of_cycle_one(loop), lang)

@@ -20,6 +20,7 @@ EN = {
     "goals.why.forecast_range": "forecast {forecast} by {end} (95 % range {low} to {high})",
     "goals.why.too_early": "Too early to judge: {days} of 7 days with data so far; the status is judged from a full week of data on, when each weekday can count",
     "goals.why.baseline": "baseline {baseline}",
+    "goals.why.left_out": "{n} period rows (totals over several days) cross an edge of the goal's period and are not counted — export them with the Day segment, or for dates inside the period, to count them",
     # goals page
     "goals.title": "Goals",
     "goals.intro": "Operational goals with their progress: actual against target, the pace expected by today and the forecast for the end of the period (by weekday, with its 95 % range).",
@@ -196,6 +197,7 @@ DE = {
     "goals.why.forecast_range": "Prognose {forecast} bis {end} (95-%-Bereich {low} bis {high})",
     "goals.why.too_early": "Zu früh für ein Urteil: bisher {days} von 7 Tagen mit Daten; der Status wird ab einer vollen Woche mit Daten beurteilt, wenn jeder Wochentag zählen kann",
     "goals.why.baseline": "Ausgangswert {baseline}",
+    "goals.why.left_out": "{n} Zeitraumzeilen (Summen über mehrere Tage) reichen über den Rand des Zielzeitraums und werden nicht gezählt — exportieren Sie sie mit Aufschlüsselung nach Tag oder für Tage innerhalb des Zeitraums, um sie zu zählen",
     # goals page
     "goals.title": "Ziele",
     "goals.intro": "Operative Ziele mit ihrem Fortschritt: Ist gegen Ziel, das bis heute erwartete Soll und die Prognose zum Ende des Zeitraums (nach Wochentagen, mit 95-%-Bereich).",
