@@ -39,7 +39,7 @@ from experiments.compare_rows import row_document as row_document
 from experiments.day_model import Days, Form
 from experiments.errors import InvalidInput, NotFound
 from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, Unit, ratio
-from experiments.models import Campaign, Cycle, TestPlan
+from experiments.models import Campaign, Cycle, LeftOut, TestPlan
 from experiments.store import Store
 from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
 from experiments.sufficiency import Counts, Shortfall, shortfall
@@ -317,6 +317,7 @@ class CycleData:
     cycles: tuple[Cycle, ...]
     groups: dict[int, Group] = field(default_factory=dict)
     plans: dict[int, TestPlan] = field(default_factory=dict)  # what each cycle declared
+    left_out: dict[int, LeftOut] = field(default_factory=dict)
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
@@ -358,7 +359,8 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
             for n, g in groups.items()
         }
     plans = {c.number: store.test_plan(c.id) for c in cycles}
-    return CycleData(camp, cycles, groups, plans)
+    left_out = store.cycle_left_out(camp.id, [c.number for c in cycles])
+    return CycleData(camp, cycles, groups, plans, left_out)
 
 
 def apply_plan(rows: Sequence[MetricRow], plan: TestPlan | None) -> tuple[MetricRow, ...]:
@@ -389,8 +391,10 @@ def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
     by_number = {c.number: c for c in data.cycles}
     rows = compare_groups(data.groups[n], data.groups[m], Design.OBSERVATIONAL)
     rows = apply_plan(rows, data.plans.get(max(n, m)))
+    left_out = data.left_out.get(n, LeftOut()) + data.left_out.get(m, LeftOut())
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
-                      (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows)  # fmt: skip
+                      (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows,
+                      left_out=left_out)  # fmt: skip
 
 
 def compare(store: Store, campaign: str | Campaign, n: int, m: int) -> Comparison:

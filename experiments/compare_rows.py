@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from experiments import stats
+from experiments.models import LeftOut
 from experiments.sufficiency import Kind, Shortfall
 
 
@@ -60,6 +61,8 @@ class Comparison:
     design: Design
     rows: tuple[MetricRow, ...]
     variants: tuple[str, str] | None = None
+    # Period facts the day-level comparison could not use (store/cycle_facts.cycle_left_out).
+    left_out: LeftOut = LeftOut()
 
     @property
     def tested(self) -> int:
@@ -90,6 +93,11 @@ def document(comparison: Comparison) -> dict[str, Any]:
         "cycles": list(comparison.cycles),
         "design": comparison.design.value,
         "metrics": [row_document(r) for r in comparison.rows],
+        # Period facts (totals over several days) the day-level tests could not use.
+        "left_out": {
+            "straddling": comparison.left_out.straddling,
+            "without_days": comparison.left_out.without_days,
+        },
     }
     if comparison.variants:
         doc["variants"] = list(comparison.variants)

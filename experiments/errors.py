@@ -141,13 +141,16 @@ class FileUnreadable(ImportFormatError):
 class DuplicateKey(InvalidInput):
     """Two rows of one file are for the same campaign, variant and day."""
 
-    def __init__(self, campaign: str, variant: str, day: object) -> None:
+    def __init__(self, campaign: str, variant: str, day: object, last: object = None) -> None:
         shown = f"campaign '{campaign}'" + (f", variant '{variant}'" if variant else "")
+        unit = "day" if last in (None, day) else "period"
+        when = f"day {day}" if unit == "day" else f"period {day} to {last}"
         super().__init__(
-            f"two rows of the file are for {shown} and day {day}; each campaign, variant and "
-            "day may appear once"
+            f"two rows of the file are for {shown} and {when}; each campaign, variant and "
+            f"{unit} may appear once"
         )
         self.campaign, self.variant, self.day = campaign, variant, day
+        self.last = day if last is None else last
 
 
 class DatabaseTrouble(TrackerError):

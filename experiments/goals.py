@@ -118,6 +118,8 @@ class Progress:
     # The forecast's 95 % prediction interval (None without a forecast or after the period).
     forecast_low: float | None = None
     forecast_high: float | None = None
+    # Period facts of the scope that cross an edge of the goal's period: not counted.
+    left_out: int = 0
 
 
 def metric_kind(key: str) -> Kind:
@@ -361,7 +363,8 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     response = ReplyTimes(None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
-    return replace(evaluate(goal, frame, response, today), campaign=scoped)
+    left_out = store.left_out_facts(goal.period_start, as_of, campaign, channel)
+    return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out)
 
 
 def progress(store: Store, today: date) -> list[Progress]:

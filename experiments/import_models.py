@@ -3,6 +3,7 @@ file by, a saved column mapping, and the record and totals of an import."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from collections.abc import Mapping
@@ -118,6 +119,8 @@ class FactWrite:
     unlinked: tuple[str, ...] = ()
     first_rows: pd.DataFrame | None = None
     duplicate_of: ImportRecord | None = None
+    # Rows that cover more than one day (a period total, not a day's figures).
+    period_rows: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +156,9 @@ class FileImport:
     number_style: NumberStyle
     campaign: CellRead
     variants: tuple[CellRead, ...]
-    date: CellRead
+    # The first day of each row (its day, for daily rows); None when the whole file covers one
+    # period named only in its title lines (``period``).
+    date: CellRead | None
     date_end: CellRead | None
     # (base metric, its column) in metric_fact's column order; extra: (header label, column).
     metrics: tuple[tuple[str, CellRead], ...]
@@ -161,3 +166,6 @@ class FileImport:
     skipped_rows: int = 0
     # Metrics the platform really reports below zero; every other value must be 0 or more.
     negative: frozenset[str] = frozenset()
+    # First and last day of every row of a file without a date column (Google Ads reports
+    # without the Day segment say their range only in the title lines).
+    period: tuple[dt.date, dt.date] | None = None

@@ -274,6 +274,21 @@ M4 = Migration(
     ),
 )
 
+# A fact covers a period: ``date`` is its first day and ``date_to`` its last (a daily fact has
+# both equal), so exports of "the last 14 days by campaign" are kept as they came instead of
+# refused. Existing facts are daily. No DEFAULT: DuckLake adds a column only with a literal one,
+# so the values are set by an UPDATE and the store writes both columns from now on.
+M5 = Migration(
+    5,
+    "facts cover a period",
+    (
+        "ALTER TABLE metric_fact ADD COLUMN date_to DATE",
+        "UPDATE metric_fact SET date_to = date",
+        "ALTER TABLE metric_fact_replaced ADD COLUMN date_to DATE",
+        "UPDATE metric_fact_replaced SET date_to = date",
+    ),
+)
+
 # What a cycle tests, declared before its campaign runs: its primary metric (with the direction
 # and the smallest change worth acting on), guardrail metrics, and whether its variants are a
 # randomized split (a platform's A/B test) rather than segments that merely differ.
@@ -290,7 +305,7 @@ M7 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M7)
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M7)
 HEAD = MIGRATIONS[-1].version
 
 

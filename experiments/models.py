@@ -314,6 +314,26 @@ class CycleMetrics:
     values: Mapping[str, float | None]
     fact_rows: int
     fact_days: int
+    # Period facts of the campaign that cross an edge of the window: not counted, never split.
+    left_out: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """Period facts a window did not count, by reason: ``straddling`` cross an edge of the window
+    (their total cannot be split by day); ``without_days`` lie inside but are a total over days,
+    so a day-level comparison cannot use them."""
+
+    straddling: int = 0
+    without_days: int = 0
+
+    def __add__(self, other: LeftOut) -> LeftOut:
+        return LeftOut(self.straddling + other.straddling, self.without_days + other.without_days)
+
+    @property
+    def total(self) -> int:
+        """Return how many facts were left out for either reason."""
+        return self.straddling + self.without_days
 
 
 @dataclass(frozen=True, slots=True)

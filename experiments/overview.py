@@ -99,10 +99,12 @@ def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
 def explain(p: Progress, lang: str) -> str:
     """Return one sentence saying why a goal has its status (pace, forecast, period)."""
     g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang)
+    # Period rows crossing the goal's period are named, whatever the status.
+    left = [t("goals.why.left_out", lang, n=p.left_out)] if p.left_out else []
     if p.status is Status.NO_DATA:
         if g.period_start is not None and p.as_of < g.period_start:
             return t("goals.why.not_started", lang, start=fmt_date(g.period_start, lang))
-        return t("goals.why.no_data", lang, metric=metric_name(g.metric, lang))
+        return " · ".join([t("goals.why.no_data", lang, metric=metric_name(g.metric, lang)), *left])
     parts = []
     if g.period_end is not None and p.as_of >= g.period_end and p.elapsed == 1.0:
         parts.append(t("goals.why.period_over", lang, end=fmt_date(g.period_end, lang)))
@@ -121,7 +123,7 @@ def explain(p: Progress, lang: str) -> str:
             parts.append(_forecast_text(p, lang))
     if g.baseline is not None:
         parts.append(t("goals.why.baseline", lang, baseline=fv(g.baseline)))
-    return " · ".join(parts)
+    return " · ".join(parts + left)
 
 
 def _forecast_text(p: Progress, lang: str) -> str:

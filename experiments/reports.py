@@ -84,7 +84,8 @@ def statistical(
 
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
-    return {r.number: dict(r.values) for r in store.cycle_metrics() if r.campaign_id == campaign.id}
+    return {r.number: {**r.values, "left_out": r.left_out}
+            for r in store.cycle_metrics() if r.campaign_id == campaign.id}  # fmt: skip
 
 
 def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
@@ -207,7 +208,7 @@ def _contributions(doc: Doc, store: Store, p: Progress) -> None:
 
 
 def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
-                   values: dict[str, float | None]) -> None:  # fmt: skip
+                   values: dict[str, float | None], left_out: int = 0) -> None:  # fmt: skip
     lang = doc.lang
     window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
     doc.add("<div class='cycle'>", f"<h3>{esc(t('overview.cycle_n', lang, n=cycle.number))} · "
@@ -221,6 +222,8 @@ def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
         doc.add(grid(shown))
     else:
         doc.add(f"<p class='muted'>{esc(t('report.no_facts', lang))}</p>")
+    if left_out:  # period rows crossing the window's edges: named, never spread over days
+        doc.add(f"<p class='muted'>{esc(t('report.left_out', lang, n=left_out))}</p>")
     doc.add(f"<p class='arrow'>→ {esc(t('report.learnings', lang))}</p>")
     learnings = store.learnings(cycle_id=cycle.id)
     if learnings:
@@ -326,7 +329,8 @@ def _campaign_section(doc: Doc, store: Store, campaign: Campaign, cycles: list[C
     if not cycles:
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
-        _cycle_section(doc, store, campaign, c, cycle_values(rows.get(c.number, {})))
+        row = rows.get(c.number, {})
+        _cycle_section(doc, store, campaign, c, cycle_values(row), int(row.get("left_out") or 0))
     _comparison(doc, store, campaign, cycles)
     _plan(doc, store, cycles)
 

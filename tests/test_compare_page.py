@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,7 +20,7 @@ from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.factories import make_cycle, make_learning, session_of
-from tests.test_compare import build
+from tests.test_compare import WINDOWS, build, record
 from views.common import SESSION
 
 PAGE = "views/compare.py"
@@ -320,3 +321,25 @@ def test_each_cycle_of_the_series_has_its_own_colour(ws_db: Path) -> None:
     colours = series_colours(at)
     assert [name.split(" (")[0] for name in colours] == ["Cycle 1", "Cycle 2", "Cycle 3"]
     assert list(colours.values()) == list(cv.PALETTE[:3])
+
+
+def test_period_rows_left_out_are_named_in_a_caption(ws_db: Path) -> None:
+    # One period fact across the two cycles' border, one inside cycle 1: neither is a day.
+    first, last = WINDOWS[0]
+    frame = pd.DataFrame([
+        {"platform": "meta", "source_campaign": "spring_sale_meta", "variant": "",
+         "date": last - timedelta(days=2), "date_to": WINDOWS[1][0] + timedelta(days=2),
+         "spend": 300.0, "impressions": 9000.0},
+        {"platform": "meta", "source_campaign": "spring_sale_meta", "variant": "",
+         "date": first, "date_to": first + timedelta(days=6), "spend": 200.0,
+         "impressions": 7000.0},
+    ])  # fmt: skip
+    with opened(ws_db) as store:
+        store.insert_facts(record("periods.csv", frame), frame)
+    at = app(PAGE)
+    assert_clean(at)
+    assert (
+        "Left out of this comparison: 2 period rows (totals over several days) that cross an "
+        "edge of a compared cycle — a total is never split between days, so they are not "
+        "counted — and 1 period rows inside a cycle, which have no days for the day-level tests."
+    ) in [c.value.split(" To compare")[0] for c in at.caption]

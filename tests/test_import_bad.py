@@ -82,10 +82,15 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "repeated_row.csv, line 4: the row repeats campaign 'Herbst Looks', variant 'Gen Z DE' "
      "and day 2026-10-05 of line 2 — each campaign, variant and day may appear once: export "
      "without further breakdowns (device, placement …), or import the parts as separate files"),
-    ("row for a whole month", "multi_day.csv", BAD / "multi_day.csv", {},
-     "multi_day.csv, line 3, column 5: the row covers 2026-07-01 to 2026-07-31, but facts are "
-     "kept per day — export the report with a breakdown by day (Meta: Breakdown → By time → "
-     "Day)"),
+    ("a period that ends before it starts", "period_backwards.csv",
+     BAD / "period_backwards.csv", {},
+     "period_backwards.csv, line 3, column 5: the row's period ends on 2026-07-01, before it "
+     "starts on 2026-07-31 — check the start and end columns, or export the report again"),
+    ("same campaign and period twice", "period_repeated.csv", BAD / "period_repeated.csv", {},
+     "period_repeated.csv, line 4: the row repeats campaign 'Spring Sale' and period "
+     "2026-11-01 to 2026-11-14 of line 2 — each campaign, variant and period may appear once: "
+     "export without further breakdowns (device, placement …), or import the parts as separate "
+     "files"),
     ("reply time that is no duration", "bad_duration.csv", BAD / "bad_duration.csv", {},
      "bad_duration.csv, line 3, column 5: 'soon' in 'Median reply time' is not a duration — "
      "write it like 1h 23m, 4m 53s, 45s or 01:23:45"),
@@ -115,18 +120,24 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "ends, Amount spent (EUR), Impressions, Reach, Link clicks) lacks the campaign column of "
      "meta — export the report again with the campaign name as a column, or check that the file "
      "is an export of that platform"),
-    ("no dates: Google Ads without the Day segment", "google_ads_without_day.csv",
-     BAD / "google_ads_without_day.csv", {},
-     "google_ads_without_day.csv, line 3: the header has the columns of a Google Ads export, but "
-     "no date column — add the Day segment (Google Ads: Segment → Time → Day; Meta: Breakdown → "
-     "By time → Day) or a date range (Meta: Reporting starts and Reporting ends) to the report "
-     "and export it again"),
-    ("no dates of the named platform", "google_ads_without_day.csv",
-     BAD / "google_ads_without_day.csv", {"platform": "google_ads"},
-     "google_ads_without_day.csv, line 3: the header (Campaign, Currency code, Cost, Impr., "
-     "Clicks, Conversions) lacks the date column of google_ads — add the Day segment or a date "
-     "range to the report and export it again, or check that the file is an export of that "
-     "platform"),
+    # Google Ads without the Day segment: the rows are totals over the range in the title lines;
+    # "All time" or a title without a range gives no period a window could be checked against.
+    ("period: Google Ads over all time", "google_ads_all_time.csv",
+     BAD / "google_ads_all_time.csv", {},
+     "google_ads_all_time.csv, line 3: the report covers “All time”, a period without a first "
+     "and last day, so its totals cannot be placed in a cycle or goal window — choose a date "
+     "range (for example the cycle's dates) or add the Day segment (Segment → Time → Day) and "
+     "export the report again"),
+    ("period: Google Ads title without a range", "google_ads_no_range.csv",
+     BAD / "google_ads_no_range.csv", {},
+     "google_ads_no_range.csv, line 2: the rows have no date column and the title lines above "
+     "the header name no date range — choose a date range for the report or add the Day segment "
+     "(Segment → Time → Day) and export it again, keeping the title lines"),
+    ("period: the named platform, title without a range", "google_ads_no_range.csv",
+     BAD / "google_ads_no_range.csv", {"platform": "google_ads"},
+     "google_ads_no_range.csv, line 2: the rows have no date column and the title lines above "
+     "the header name no date range — choose a date range for the report or add the Day segment "
+     "(Segment → Time → Day) and export it again, keeping the title lines"),
     ("no dates: a recognised header without its date column", "social_inbox_without_date.csv",
      BAD / "social_inbox_without_date.csv", {},
      "social_inbox_without_date.csv, line 1: the header has the columns of a Social inbox team "

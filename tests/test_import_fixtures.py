@@ -43,6 +43,8 @@ REACH_PER_DAY = {
     "tiktok_pl_cp1250.csv": ((30500 + 9800) + (28000 + 9200)) / 2,
     "meta_cs_iso8859_2.csv": ((15100 + 6500) + (14900 + 5500)) / 2,
     "meta_de_macroman.csv": (27818 + 26454 + 1320) / 3,
+    # Both campaigns' rows cover the same fortnight: one period, its reach added over campaigns.
+    "meta_en_period.csv": 33500 + 17500,
 }
 
 
@@ -102,6 +104,30 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     # Reply times: the median of 4980 s, 293 s, 45 s and 136800 s; the empty one is missing.
     ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
      {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
+    # Rows that cover a period, not a day (see PERIODS below).
+    ("meta_en_period.csv", "meta", "UTF-8 with BOM", 2, skipped(summary=1), "2026-11-01",
+     "2026-11-14", {"spend": 1530.0, "impressions": 96000, "reach": 51000, "clicks": 1640,
+                    "conversions": 70}),
+    ("google_ads_en_period.csv", "google_ads", "UTF-8", 2, skipped(totals=1, preamble=2),
+     "2025-07-08", "2025-07-31", {"spend": 1514.75, "impressions": 21350, "clicks": 1124,
+                                  "conversions": 44.5, "revenue": 3285.0}),
+    ("google_ads_de_period.csv", "google_ads", "UTF-8 with BOM", 2,
+     skipped(totals=1, preamble=2), "2026-11-01", "2026-11-30",
+     {"spend": 2726.0, "impressions": 35500, "clicks": 2126, "conversions": 92.5}),
+    ("linkedin_period.csv", "linkedin", "UTF-16 LE", 2, skipped(preamble=6), "2026-11-01",
+     "2026-11-30", {"spend": 3945.5, "impressions": 218700, "clicks": 1930, "conversions": 15,
+                    "leads": 155, "engagements": 5660}),
+]  # fmt: skip
+
+# Period exports: every row is one fact over the period (first day, last day); daily exports
+# have none. (file, the facts' periods, period_rows)
+PERIODS: list[tuple[str, set[tuple[str, str]], int]] = [
+    ("meta_en_period.csv", {("2026-11-01", "2026-11-14")}, 2),
+    ("google_ads_en_period.csv", {("2025-07-08", "2025-07-31")}, 2),
+    ("google_ads_de_period.csv", {("2026-11-01", "2026-11-30")}, 2),
+    ("linkedin_period.csv", {("2026-11-01", "2026-11-30")}, 2),
+    ("meta_en.csv", {("2026-11-02", "2026-11-02"), ("2026-11-03", "2026-11-03"),
+                     ("2026-11-04", "2026-11-04")}, 0),
 ]  # fmt: skip
 
 
@@ -255,3 +281,14 @@ def test_names_in_other_encodings_are_stored_as_written(
     service.run(store, (FIXTURES / name).read_bytes(), name)
     stored = sql.rows(db, "SELECT DISTINCT source_campaign FROM metric_fact ORDER BY 1")
     assert [r[0] for r in stored] == names
+
+
+@pytest.mark.parametrize(("name", "periods", "period_rows"), PERIODS, ids=[p[0] for p in PERIODS])
+def test_period_rows_are_stored_with_their_period(
+    db: Database, store: Store, name: str, periods: set[tuple[str, str]], period_rows: int
+) -> None:
+    summary = service.run(store, (FIXTURES / name).read_bytes(), name)
+    assert summary.as_json()["period_rows"] == period_rows
+    found = sql.rows(db, "SELECT DISTINCT CAST(date AS VARCHAR), CAST(date_to AS VARCHAR) "
+                         "FROM metric_fact")  # fmt: skip
+    assert set(found) == periods

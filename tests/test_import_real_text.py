@@ -92,11 +92,11 @@ def test_refusal_on_the_page_in_german_writes_nothing(
      "meta_without_campaign.csv, Zeile 1: Die Kopfzeile hat die Spalten eines Exports aus Meta "
      "Ads Manager, aber keine Kampagnenspalte — exportieren Sie den Bericht erneut mit dem "
      "Kampagnennamen als Spalte"),
-    ("google_ads_without_day.csv", {"platform": "google_ads"},
-     "google_ads_without_day.csv, Zeile 3: Der Kopfzeile (Campaign, Currency code, Cost, Impr., "
-     "Clicks, Conversions) fehlt die Datumsspalte von google_ads — fügen Sie dem Bericht eine "
-     "Aufschlüsselung nach Tag oder einen Zeitraum hinzu und exportieren Sie ihn erneut, oder "
-     "prüfen Sie, ob die Datei ein Export dieser Plattform ist"),
+    ("google_ads_all_time.csv", {},
+     "google_ads_all_time.csv, Zeile 3: Der Bericht umfasst „All time“, einen Zeitraum ohne "
+     "ersten und letzten Tag; seine Summen lassen sich daher keinem Zyklus- oder Zielzeitraum "
+     "zuordnen — wählen Sie einen Zeitraum (zum Beispiel die Tage des Zyklus) oder fügen Sie das "
+     "Segment „Tag“ hinzu (Segment → Zeit → Tag) und exportieren Sie den Bericht erneut"),
     ("google_ads_no_data.csv", {},
      "google_ads_no_data.csv, Zeile 4: Dieser Export enthält keine Daten (die Plattform hat „No "
      "data“ anstelle der Zeilen geschrieben) — wählen Sie einen Zeitraum mit Auslieferung und "

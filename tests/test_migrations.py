@@ -288,6 +288,9 @@ def test_a_version_1_database_with_data_walks_to_head_keeping_its_data(tmp_path:
         (record,) = store.imports()
         assert (record.id, record.rows, record.status) == (IMPORT, 20, "imported")
         assert store.fact_count() == 20
+        # Migration 5: every fact an older version stored is a daily one, its period its day.
+        daily = "SELECT count(*) FROM metric_fact WHERE date_to = date"
+        assert db.conn.execute(daily).fetchone() == (20,)
         assert [m.name for m in store.mappings()] == ["Shop"]
         assert [u.username for u in store.users()] == ["lena"]
         # The facts still belong to the campaign's cycles through its alias: 10 a day, then 20.

@@ -327,6 +327,10 @@ with reported():
         st.stop()
     comparison = view.comparison
     st.subheader(tr("compare.numbers", a=baseline, b=compared))
+    left_out = comparison.left_out
+    if left_out.total:
+        st.caption(tr("compare.left_out", straddling=left_out.straddling,
+                      without_days=left_out.without_days))  # fmt: skip
     if view.blocked is not None:
         st.info(tr(f"compare.{view.blocked}"), icon=":material/info:")
         show_context(view.data)

@@ -90,6 +90,8 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
         "status": p.status.value, "baseline": g.baseline,
         "period_start": g.period_start, "period_end": g.period_end,
         "scope": g.scope_kind.value, "scope_value": g.scope_value, "as_of": p.as_of,
+        # Period facts crossing an edge of the goal's period: left out, never pro-rated.
+        "left_out": p.left_out,
     }  # fmt: skip
 
 

@@ -47,6 +47,7 @@ EN: dict[str, str] = {
     "column.source_campaign": "Campaign in the file",
     "column.variant": "Variant",
     "column.date": "Day",
+    "column.date_to": "Last day",
     "column.import_file": "Imported from",
     "column.in_seconds": "{name} (s)",
 }
@@ -98,6 +99,7 @@ DE: dict[str, str] = {
     "column.source_campaign": "Kampagne in der Datei",
     "column.variant": "Variante",
     "column.date": "Tag",
+    "column.date_to": "Letzter Tag",
     "column.import_file": "Importiert aus",
     "column.in_seconds": "{name} (s)",
 }

@@ -20,6 +20,7 @@ EN = {
     "goals.why.forecast_range": "forecast {forecast} by {end} (95 % range {low} to {high})",
     "goals.why.too_early": "Too early to judge: {days} of 7 days with data so far; the status is judged from a full week of data on, when each weekday can count",
     "goals.why.baseline": "baseline {baseline}",
+    "goals.why.left_out": "{n} period rows (totals over several days) cross an edge of the goal's period and are not counted — export them with the Day segment, or for dates inside the period, to count them",
     # goals page
     "goals.title": "Goals",
     "goals.intro": "Operational goals with their progress: actual against target, the pace expected by today and the forecast for the end of the period (by weekday, with its 95 % range).",
@@ -137,6 +138,7 @@ EN = {
     "report.value": "Value",
     "report.none": "None recorded.",
     "report.no_facts": "No metrics imported for this cycle's window yet.",
+    "report.left_out": "Not counted: {n} period rows (totals over several days) that cross an edge of this cycle's window — a total is never split between days. Export the report with the Day segment, or with the cycle's dates, to count them.",
     "report.no_cycles": "No cycle in this period.",
     "report.comparison": "The last two cycles compared",
     "report.comparison_needs_two": "A comparison needs two cycles.",
@@ -195,6 +197,7 @@ DE = {
     "goals.why.forecast_range": "Prognose {forecast} bis {end} (95-%-Bereich {low} bis {high})",
     "goals.why.too_early": "Zu früh für ein Urteil: bisher {days} von 7 Tagen mit Daten; der Status wird ab einer vollen Woche mit Daten beurteilt, wenn jeder Wochentag zählen kann",
     "goals.why.baseline": "Ausgangswert {baseline}",
+    "goals.why.left_out": "{n} Zeitraumzeilen (Summen über mehrere Tage) reichen über den Rand des Zielzeitraums und werden nicht gezählt — exportieren Sie sie mit Aufschlüsselung nach Tag oder für Tage innerhalb des Zeitraums, um sie zu zählen",
     # goals page
     "goals.title": "Ziele",
     "goals.intro": "Operative Ziele mit ihrem Fortschritt: Ist gegen Ziel, das bis heute erwartete Soll und die Prognose zum Ende des Zeitraums (nach Wochentagen, mit 95-%-Bereich).",
@@ -312,6 +315,7 @@ DE = {
     "report.value": "Wert",
     "report.none": "Nichts erfasst.",
     "report.no_facts": "Für den Zeitraum dieses Zyklus sind noch keine Kennzahlen importiert.",
+    "report.left_out": "Nicht gezählt: {n} Zeitraumzeilen (Summen über mehrere Tage), die über den Rand des Zeitraums dieses Zyklus reichen — eine Summe wird nie auf Tage verteilt. Exportieren Sie den Bericht mit Aufschlüsselung nach Tag oder mit den Tagen des Zyklus, um sie zu zählen.",
     "report.no_cycles": "Kein Zyklus in diesem Zeitraum.",
     "report.comparison": "Die letzten beiden Zyklen im Vergleich",
     "report.comparison_needs_two": "Ein Vergleich braucht zwei Zyklen.",

@@ -158,24 +158,24 @@ def _first_bad_cell(
     return _cell_message(p, checked[i], cells[i], starts[rn - 1])
 
 
-def _multi_day(
+def _backwards(
     p: Prepared, plan: FileImport, con: Connection, starts: array[int]
 ) -> ImportFormatError | None:
-    start, ends = p.by_target(DATE)[0], p.by_target(DATE_END)
-    if not ends:
+    ends = p.by_target(DATE_END)
+    if not ends or plan.date is None:
         return None
     raw, params = file_sql.raw_sql(plan)
-    a = file_sql.value_sql(p.cell(start), p.number_style, strict=False)
+    a = file_sql.value_sql(plan.date, p.number_style, strict=False)
     b = file_sql.value_sql(p.cell(ends[0]), p.number_style, strict=False)
     row = con.execute(
-        f"SELECT rn, {a}, {b} FROM ({raw}) WHERE {b} <> {a} ORDER BY rn LIMIT 1", params
+        f"SELECT rn, {a}, {b} FROM ({raw}) WHERE {b} < {a} ORDER BY rn LIMIT 1", params
     ).fetchone()
     if row is None:
         return None
     return fail(
         p.file_name,
-        f"the row covers {row[1]} to {row[2]}, but facts are kept per day",
-        "export the report with a breakdown by day (Meta: Breakdown → By time → Day)",
+        f"the row's period ends on {row[2]}, before it starts on {row[1]}",
+        "check the start and end columns, or export the report again",
         starts[row[0] - 1],
         ends[0].index + 1,
     )
@@ -229,7 +229,7 @@ def diagnose(p: Prepared, detail: str) -> ImportFormatError:
     plan = p.read_plan()
     try:
         with scratch() as con:
-            found = _first_bad_cell(p, plan, con, starts) or _multi_day(p, plan, con, starts)
+            found = _first_bad_cell(p, plan, con, starts) or _backwards(p, plan, con, starts)
     except DatabaseError:
         found = None  # the tolerant reading failed too: the reader's own reason is all we have
     if found is not None:
@@ -249,17 +249,19 @@ def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
     with scratch() as con:
         found = con.execute(
             f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
-            "WHERE source_campaign = ? AND variant = ? AND date = ? ORDER BY rn LIMIT 2",
-            [*params, dup.campaign, dup.variant, dup.day],
+            "WHERE source_campaign = ? AND variant = ? AND date = ? AND date_to = ? "
+            "ORDER BY rn LIMIT 2",
+            [*params, dup.campaign, dup.variant, dup.day, dup.last],
         ).fetchall()
     lines = [starts[rn - 1] for (rn,) in found]
     first, second = (lines + [0, 0])[:2]
     variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""
+    when = f"day {dup.day}" if dup.last == dup.day else f"period {dup.day} to {dup.last}"
+    unit = "day" if dup.last == dup.day else "period"
     return fail(
         p.file_name,
-        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and day {dup.day} "
-        f"of line {first}",
-        "each campaign, variant and day may appear once: export without further breakdowns "
+        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and {when} of line {first}",
+        f"each campaign, variant and {unit} may appear once: export without further breakdowns "
         "(device, placement …), or import the parts as separate files",
         second,
     )

@@ -14,6 +14,7 @@ import io
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import TracebackType
 
@@ -21,6 +22,7 @@ from experiments.import_models import CellRead, FileImport, NumberStyle, SavedMa
 from experiments.importers import (
     decoding,
     gaps,
+    periods,
     refusals,
     registry,
     tables,
@@ -90,6 +92,8 @@ class Prepared:
     # Blank lines inside the data with more rows of the table below them, and what was chosen.
     gap: tables.Gap | None = None
     blank_lines: BlankLines = BlankLines.REFUSE
+    # The report's range from its title lines, for a file whose rows have no date column.
+    period: tuple[date, date] | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -126,14 +130,14 @@ class Prepared:
 
     def read_plan(self) -> FileImport:
         """Return the typed plan the store imports this file by."""
-        ends = self.by_target(DATE_END)
+        ends, days = self.by_target(DATE_END), self.by_target(DATE)
         return FileImport(
             file_name=self.file_name, sha256=self.sha256, platform=self.platform_key,
             body=self.body, skip=self.skip, delimiter=self.table.delimiter,
             width=len(self.table.header), number_style=self.number_style,
             campaign=self.cell(self.by_target(CAMPAIGN)[0]),
             variants=tuple(self.cell(c) for c in self.by_target(VARIANT)),
-            date=self.cell(self.by_target(DATE)[0]),
+            date=self.cell(days[0]) if days else None, period=None if days else self.period,
             date_end=self.cell(ends[0]) if ends else None,
             metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics),
             extra=tuple((c.label, self.cell(c)) for c in self.by_target(EXTRA)),
@@ -247,7 +251,10 @@ def prepare(
     assert header.match is not None
     plat, dialect = header.match
     columns = _columns(header.cells, plat, dialect)
-    _require(columns, name, header.line, plat)
+    period = None
+    if dialect.title_period and all(c.target != DATE for c in columns):
+        period = periods.title_period(text, name, header)
+    _require(columns, name, header.line, plat, dated=period is not None)
     campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
     refusals.no_data(text, name, header, dialect, campaign)
     table = tables.locate(text, name, header, dialect, campaign)
@@ -262,7 +269,7 @@ def prepare(
         file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
         encoding=encoding, sheet=sheet, platform=plat, dialect=dialect, table=table,
         columns=columns, number_style=style, notices=notices, body=body, skip=skip, gap=gap,
-        blank_lines=blank_lines, _tmp=tmp,
+        blank_lines=blank_lines, period=period, _tmp=tmp,
     )  # fmt: skip
 
 
@@ -319,8 +326,11 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
     return tuple(out)
 
 
-def _require(columns: Sequence[Column], name: str, line: int, plat: Platform) -> None:
-    targets = {c.target for c in columns}
+def _require(
+    columns: Sequence[Column], name: str, line: int, plat: Platform, *, dated: bool = False
+) -> None:
+    # ``dated``: the title lines gave every row its period, so no date column is needed.
+    targets = {c.target for c in columns} | ({DATE} if dated else set())
     refusals.require_roles(name, line, plat, targets)
     if not targets & set(BASE_METRICS):
         raise decoding.fail(

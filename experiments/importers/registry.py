@@ -52,6 +52,9 @@ class Dialect:
     totals: tuple[str, ...] = ()
     # A row right below the header without a campaign name is the account's summary row.
     summary_without_campaign: bool = False
+    # Without a date column, the report's date range stands in its title lines (Google Ads
+    # without the Day segment): every row is then a fact for that period.
+    title_period: bool = False
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -153,22 +156,24 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Conversions": "conversions", "Conv. value": "revenue", "Views": "video_views",
         "Interactions": "engagements", "CTR": DERIVED, "Avg. CPC": DERIVED,
         "Conv. rate": DERIVED, "Cost / conv.": DERIVED, "Avg. CPM": DERIVED,
-    }, [["Campaign", "Day", "Impr.", "Cost"]], _EN, day_first=False,
-        totals=(r"Total: .*",)),
+    }, [["Campaign", "Day", "Impr.", "Cost"], ["Campaign", "Impr.", "Cost"]], _EN,
+        day_first=False, totals=(r"Total: .*",), title_period=True),
     dialect("de", {
         "Kampagne": CAMPAIGN, "Anzeigengruppe": VARIANT, "Gerät": VARIANT, "Tag": DATE,
         "Kosten": "spend", "Impr.": "impressions", "Klicks": "clicks",
         "Conversions": "conversions", "Conv.-Wert": "revenue", "Aufrufe": "video_views",
         "Interaktionen": "engagements", "CTR": DERIVED, "Durchschn. CPC": DERIVED,
         "Conv.-Rate": DERIVED, "Kosten/Conv.": DERIVED, "Durchschn. CPM": DERIVED,
-    }, [["Kampagne", "Tag", "Impr.", "Kosten"]], _DE, totals=(r"Gesamt: .*",)),
+    }, [["Kampagne", "Tag", "Impr.", "Kosten"], ["Kampagne", "Impr.", "Kosten"]], _DE,
+        totals=(r"Gesamt: .*",), title_period=True),
 # Conversion adjustments (retractions of returned orders, restatements of their value) show up
 # in Google Ads reports as days with fewer conversions and less value than zero.
 ), negative=frozenset({"conversions", "revenue"}))  # fmt: skip
 
 LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
     dialect("en", {
-        "Start Date (in UTC)": DATE, "Campaign Name": CAMPAIGN, "Total Spent": "spend",
+        "Start Date (in UTC)": DATE, "End Date (in UTC)": DATE_END, "Campaign Name": CAMPAIGN,
+        "Total Spent": "spend",
         "Impressions": "impressions", "Clicks": "clicks", "Conversions": "conversions",
         "Leads": "leads", "Total Engagements": "engagements", "Video Views": "video_views",
         "Average CPM": DERIVED, "Average CPC": DERIVED, "Click Through Rate": DERIVED,

@@ -55,6 +55,9 @@ class ImportSummary:
     # the rows below were read (past) or left out (stop).
     gap: Gap | None = None
     blank_lines: BlankLines = BlankLines.REFUSE
+    # Rows that cover more than one day: period facts, counted only where their whole period
+    # lies inside a window.
+    period_rows: int = 0
 
     @property
     def platform_title(self) -> str:
@@ -76,6 +79,7 @@ class ImportSummary:
             "replaced_rows": self.replaced_rows,
             "unchanged_rows": self.unchanged_rows,
             "duplicate_of": self.duplicate_of,
+            "period_rows": self.period_rows,
             "dry_run": self.dry_run,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
@@ -183,5 +187,5 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
         replaced_rows=w.replaced_rows, unchanged_rows=w.unchanged_rows, duplicate_of=None,
         dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
         notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
-        first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines,
+        first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines, period_rows=w.period_rows,
     )  # fmt: skip

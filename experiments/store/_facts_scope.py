@@ -6,6 +6,11 @@ compared case-insensitively too: facts carry the registry's lower-case keys ('me
 'google_ads'), and an alias whose platform was typed 'Meta' means the same platform. A fact that
 two aliases of one campaign match (say 'promo' on any platform and 'PROMO' on meta) counts once.
 
+A fact covers a period (``date`` its first day, ``date_to`` its last; a daily fact has both equal).
+It counts for a window only when its whole period lies inside the window: a fortnight's total
+that starts before a cycle or ends after it cannot be split between days without inventing
+them, so it is left out, never pro-rated, and counted (``straddle_sql``) for the pages to say so.
+
 lower() on every fact row defeats DuckDB's min/max pruning and costs a pass over the strings, so
 the rule is never run over all facts: the spellings of the campaign names that occur in the facts
 are looked up first (a DISTINCT over one dictionary-compressed column), then the facts are read by
@@ -29,16 +34,49 @@ def alias_matches(facts: str) -> str:
 
 
 def window_sql(start: date | None, end: date | None, prefix: str = "") -> tuple[str, list[object]]:
-    """Return the date condition (TRUE without bounds; both ends inclusive) and its values."""
+    """Return the condition that a fact's period lies wholly inside the window (TRUE without
+    bounds; both ends inclusive) and its values."""
     where: list[str] = ["TRUE"]
     values: list[object] = []
     if start is not None:
         where.append(f"{prefix}date >= ?")
         values.append(start)
     if end is not None:
-        where.append(f"{prefix}date <= ?")
+        where.append(f"{prefix}date_to <= ?")
         values.append(end)
     return " AND ".join(where), values
+
+
+def straddle_sql(
+    start: date | None, end: date | None, prefix: str = ""
+) -> tuple[str, list[object]]:
+    """Return the condition that a fact's period overlaps the window without lying inside it
+    (it crosses an edge: left out, and reported), and its values. FALSE without bounds."""
+    if start is None and end is None:
+        return "FALSE", []
+    overlap, edges, values = ["TRUE"], [], list[object]()
+    if end is not None:
+        overlap.append(f"{prefix}date <= ?")
+        values.append(end)
+    if start is not None:
+        overlap.append(f"{prefix}date_to >= ?")
+        values.append(start)
+    if start is not None:
+        edges.append(f"{prefix}date < ?")
+        values.append(start)
+    if end is not None:
+        edges.append(f"{prefix}date_to > ?")
+        values.append(end)
+    return f"{' AND '.join(overlap)} AND ({' OR '.join(edges)})", values
+
+
+def inside_sql(facts: str, start: str, end: str) -> str:
+    """Return the rule as SQL between columns: fact ``facts`` lies inside the window whose first
+    and last day are the expressions ``start`` and ``end`` (NULL: open)."""
+    return (
+        f"({start} IS NULL OR {facts}.date >= {start}) "
+        f"AND ({end} IS NULL OR {facts}.date_to <= {end})"
+    )
 
 
 def campaign_keys_sql(facts: str) -> str:
@@ -56,10 +94,14 @@ def campaign_keys_sql(facts: str) -> str:
 
 
 def spellings(
-    store: BaseStore, campaign_id: uuid.UUID, start: date | None, end: date | None
+    store: BaseStore,
+    campaign_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    straddling: bool = False,
 ) -> list[str]:
     """Return how the facts in a window spell the names of a campaign's aliases (any platform)."""
-    where, values = window_sql(start, end)
+    where, values = (straddle_sql if straddling else window_sql)(start, end)
     rows = store._all(
         "SELECT name FROM (SELECT DISTINCT source_campaign AS name FROM metric_fact "
         f"WHERE {where}) WHERE lower(name) IN "
@@ -70,18 +112,23 @@ def spellings(
 
 
 def campaign_facts(
-    store: BaseStore, campaign_id: uuid.UUID, start: date | None, end: date | None
+    store: BaseStore,
+    campaign_id: uuid.UUID,
+    start: date | None,
+    end: date | None,
+    straddling: bool = False,
 ) -> tuple[str, list[object]]:
-    """Return a query of a campaign's facts (every metric_fact column) in a window, with values.
+    """Return a query of a campaign's facts (every metric_fact column) in a window, with values;
+    with ``straddling``, the facts that cross the window's edges instead.
 
     One exact-name scan per spelling: DuckDB skips the row groups whose min/max exclude the name,
     several times faster than one scan with an IN list or lower() on every row. Spellings are
     distinct, so no fact is read twice; the full rule then checks each row's platform.
     """
-    names = spellings(store, campaign_id, start, end)
+    names = spellings(store, campaign_id, start, end, straddling)
     if not names:
         return "SELECT * FROM metric_fact WHERE false", []
-    where, window = window_sql(start, end, "f.")
+    where, window = (straddle_sql if straddling else window_sql)(start, end, "f.")
     scan = (
         f"SELECT f.* FROM metric_fact f WHERE f.source_campaign = ? AND {where} AND EXISTS "
         f"(SELECT 1 FROM campaign_alias a WHERE a.campaign_id = ? AND {alias_matches('f')})"

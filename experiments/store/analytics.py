@@ -11,7 +11,13 @@ from experiments.metrics import BASE_METRICS, METRICS, Aggregation
 from experiments.models import Change, CycleMetrics, Phase, ReplyTimes
 from experiments.store._base import BaseStore
 from experiments.store._campaign_key import campaign_id_by_key
-from experiments.store._facts_scope import campaign_facts, campaign_keys_sql, window_sql
+from experiments.store._facts_scope import (
+    campaign_facts,
+    campaign_keys_sql,
+    inside_sql,
+    straddle_sql,
+    window_sql,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,36 +32,43 @@ _DAILY_COLUMNS = ", ".join(_aggregate(m) for m in BASE_METRICS)
 # Per cycle only what adds up across days: reach is a daily mean and reply times are medians.
 _SUMMED = tuple(m for m in BASE_METRICS if METRICS[m].aggregation is Aggregation.SUM)
 _SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in _SUMMED)
-# cycle_metrics: the facts summed per key and day first (one pass over metric_fact), then the few
-# thousand day rows joined to each cycle's keys and window. Reply times are per reply or averages
-# and are never summed, so their median and percentile come from the raw rows that have one.
+# cycle_metrics: the facts summed per key and period first (one pass over metric_fact), then the
+# few thousand rows joined to each cycle's keys and window (a period fact only when its whole
+# period lies inside; one crossing an edge is counted in ``left_out``). Reply times are per reply
+# or averages and are never summed, so their median and percentile come from the raw rows.
 _CYCLE_METRICS = f"""
 WITH d AS (
-    SELECT source_campaign, platform, date, {_SUM_COLUMNS}, count(*) AS n
-    FROM metric_fact f GROUP BY source_campaign, platform, date
+    SELECT source_campaign, platform, date, date_to, {_SUM_COLUMNS}, count(*) AS n
+    FROM metric_fact f GROUP BY source_campaign, platform, date, date_to
 ), ck AS (
     SELECT cy.id AS cycle_id, cy.start_date AS s, cy.end_date AS e, k.source_campaign, k.platform
     FROM cycle cy JOIN ({campaign_keys_sql("d")}) k ON k.campaign_id = cy.campaign_id
 ), sums AS (
     SELECT ck.cycle_id, {_SUM_COLUMNS}, CAST(sum(f.n) AS BIGINT) AS fact_rows,
-        count(DISTINCT f.date) AS fact_days
+        count(DISTINCT f.date) FILTER (WHERE f.date = f.date_to) AS fact_days
     FROM ck JOIN d f ON f.source_campaign = ck.source_campaign AND f.platform = ck.platform
-        AND (ck.s IS NULL OR f.date >= ck.s) AND (ck.e IS NULL OR f.date <= ck.e)
+        AND {inside_sql("f", "ck.s", "ck.e")}
+    GROUP BY ck.cycle_id
+), lo AS (
+    SELECT ck.cycle_id, CAST(sum(f.n) AS BIGINT) AS left_out
+    FROM ck JOIN d f ON f.source_campaign = ck.source_campaign AND f.platform = ck.platform
+        AND (ck.e IS NULL OR f.date <= ck.e) AND (ck.s IS NULL OR f.date_to >= ck.s)
+        AND NOT ({inside_sql("f", "ck.s", "ck.e")})
     GROUP BY ck.cycle_id
 ), rt AS (
     SELECT ck.cycle_id, median(f.response_time_s) AS response_time_median_s,
         quantile_cont(f.response_time_s, 0.9) AS response_time_p90_s
     FROM ck JOIN metric_fact f ON f.source_campaign = ck.source_campaign
-        AND f.platform = ck.platform AND (ck.s IS NULL OR f.date >= ck.s)
-        AND (ck.e IS NULL OR f.date <= ck.e)
+        AND f.platform = ck.platform AND {inside_sql("f", "ck.s", "ck.e")}
     WHERE f.response_time_s IS NOT NULL GROUP BY ck.cycle_id
 )
 SELECT cy.id AS cycle_id, cy.campaign_id, c.name AS campaign, cy.number, cy.phase, cy.start_date,
     cy.end_date, cy.budget, {", ".join(f"s.{m}" for m in _SUMMED)}, rt.response_time_median_s,
     rt.response_time_p90_s, coalesce(s.fact_rows, 0) AS fact_rows,
-    coalesce(s.fact_days, 0) AS fact_days
+    coalesce(s.fact_days, 0) AS fact_days, coalesce(lo.left_out, 0) AS left_out
 FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id
 LEFT JOIN sums s ON s.cycle_id = cy.id LEFT JOIN rt ON rt.cycle_id = cy.id
+LEFT JOIN lo ON lo.cycle_id = cy.id
 ORDER BY lower(c.name), cy.number"""
 
 
@@ -70,30 +83,37 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
     # The fixed columns by name; every other column of the query is a metric value.
     fixed = ("cycle_id", "campaign_id", "campaign", "number", "phase", "start_date", "end_date",
-             "budget", "fact_rows", "fact_days")  # fmt: skip
+             "budget", "fact_rows", "fact_days", "left_out")  # fmt: skip
     values = {k: None if v is None else float(v) for k, v in row.items() if k not in fixed}
     return CycleMetrics(
         cycle_id=row["cycle_id"], campaign_id=row["campaign_id"], campaign=row["campaign"],
         number=int(row["number"]), phase=Phase(row["phase"]), start=row["start_date"],
         end=row["end_date"], budget=row["budget"], values=values,
         fact_rows=int(row["fact_rows"]), fact_days=int(row["fact_days"]),
+        left_out=int(row["left_out"]),
     )  # fmt: skip
 
 
 class AnalyticsStore(BaseStore):
     def _facts(
-        self, start: date | None, end: date | None, campaign: str | None, channel: str | None
+        self,
+        start: date | None,
+        end: date | None,
+        campaign: str | None,
+        channel: str | None,
+        straddling: bool = False,
     ) -> tuple[str, list[object]]:
-        """Return a FROM clause (alias f) with the facts of a period and scope, and its values."""
+        """Return a FROM clause (alias f) with the facts of a period and scope, and its values:
+        those inside the period, or with ``straddling`` those crossing its edges."""
         if campaign is None:
-            where, values = window_sql(start, end, "f.")
+            where, values = (straddle_sql if straddling else window_sql)(start, end, "f.")
             source = f"metric_fact f WHERE {where}"
         else:
             cid = campaign_id_by_key(self, campaign)
             if cid is None:  # an unknown campaign has no facts
                 source, values = "metric_fact f WHERE false", []
             else:
-                scans, values = campaign_facts(self, cid, start, end)
+                scans, values = campaign_facts(self, cid, start, end, straddling)
                 source = f"({scans}) f WHERE TRUE"
         if channel is not None:
             source += " AND lower(f.platform) = lower(?)"
@@ -110,6 +130,11 @@ class AnalyticsStore(BaseStore):
     ) -> pd.DataFrame:
         """Return one row per day with data: each base metric's sum (reply time: the median).
 
+        A period fact lies wholly inside the period (the scope rule) and is counted on its last
+        day, when its total is complete: sums and rates over the period include it, while a
+        day-by-day reading sees it as that day's figures (``left_out_facts`` counts what
+        crossed an edge of the period and was not counted).
+
         ``campaign`` is a campaign id or name, ``channel`` a platform key; ``metrics`` narrows
         the columns to the base metrics a caller needs (all by default: each column is a pass
         over the facts). A sum over only empty cells stays NULL (NaN), never 0. ``response_n``
@@ -123,12 +148,24 @@ class AnalyticsStore(BaseStore):
             columns = ", ".join(_aggregate(m) for m in dict.fromkeys(metrics))
         source, params = self._facts(start, end, campaign, channel)
         frame = self._frame(
-            f"SELECT f.date AS date, {columns}, count(f.response_time_s) AS response_n, "
+            f"SELECT f.date_to AS date, {columns}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
-            f"FROM {source} GROUP BY f.date ORDER BY f.date",
+            f"FROM {source} GROUP BY f.date_to ORDER BY f.date_to",
             params,
         )
         return _dates(frame, "date")
+
+    def left_out_facts(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        campaign: str | None = None,
+        channel: str | None = None,
+    ) -> int:
+        """Return how many period facts of a scope cross an edge of the period: not counted."""
+        source, params = self._facts(start, end, campaign, channel, straddling=True)
+        row = self._one(f"SELECT count(*) FROM {source}", params)
+        return int(row[0]) if row else 0
 
     def response_time_summary(
         self,

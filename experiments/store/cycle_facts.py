@@ -7,6 +7,8 @@ cycle when it is stored, so editing a window or an alias changes the answer at o
 re-import.
 
 The database does the aggregation: each query returns one row per cycle (or variant) and day.
+A period fact (a total over several days) is never a day: the daily series leave it out, and
+``cycle_left_out`` counts it per cycle, for the comparison to say what it could not use.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.errors import NotFound
 from experiments.metrics import BASE_METRICS
+from experiments.models import LeftOut
 from experiments.store._base import Area, BaseStore
-from experiments.store._facts_scope import campaign_facts
+from experiments.store._facts_scope import campaign_facts, inside_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,6 +67,7 @@ class CycleFactStore(BaseStore):
         sql = f"""{ctes}
 SELECT c.number, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
 FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
+WHERE f.date = f.date_to
 GROUP BY c.number, c.s, f.date ORDER BY c.number, f.date"""
         return self._frame(sql, values)
 
@@ -73,7 +77,8 @@ GROUP BY c.number, c.s, f.date ORDER BY c.number, f.date"""
         sql = f"""{ctes}
 SELECT c.number, f.response_time_s
 FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
-WHERE f.response_time_s IS NOT NULL ORDER BY c.number, f.response_time_s"""
+WHERE f.response_time_s IS NOT NULL AND f.date = f.date_to
+ORDER BY c.number, f.response_time_s"""
         return self._frame(sql, values)
 
     def variant_daily(self, campaign_id: uuid.UUID, number: int) -> pd.DataFrame:
@@ -82,9 +87,26 @@ WHERE f.response_time_s IS NOT NULL ORDER BY c.number, f.response_time_s"""
         sql = f"""{ctes}
 SELECT f.variant, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
 FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
-WHERE f.variant <> ''
+WHERE f.variant <> '' AND f.date = f.date_to
 GROUP BY f.variant, c.s, f.date ORDER BY f.variant, f.date"""
         return self._frame(sql, values)
+
+    def cycle_left_out(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> dict[int, LeftOut]:
+        """Return per cycle the period facts of its campaign that its daily series leave out:
+        those crossing an edge of its window, and those inside it (totals without days)."""
+        facts, values = campaign_facts(self, campaign_id, None, None)
+        sql = f"""
+WITH cyc AS (
+    SELECT number, start_date AS s, coalesce(end_date, DATE '9999-12-31') AS e
+    FROM cycle WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL
+), f AS ({facts})
+SELECT c.number, count(*) FILTER (WHERE NOT ({inside_sql("f", "c.s", "c.e")})),
+    count(*) FILTER (WHERE {inside_sql("f", "c.s", "c.e")})
+FROM f JOIN cyc c ON f.date <= c.e AND f.date_to >= c.s
+WHERE f.date < f.date_to GROUP BY c.number"""
+        rows = self._all(sql, [campaign_id, list(numbers), *values])
+        found = {int(n): LeftOut(int(a), int(b)) for n, a, b in rows}
+        return {n: found.get(n, LeftOut()) for n in numbers}
 
     def dismiss_suggestion(self, cycle_id: uuid.UUID, suggestion: dict[str, Any]) -> None:
         """Record that a suggested learning was dismissed; only the audit keeps a trace."""

@@ -42,8 +42,10 @@ _IMPORT_COLS = (
     "unchanged_rows, skipped_rows, date_min, date_max, status"
 )
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
-_KEY = ("source_campaign", "variant", "date")
-_FACT_NAMES = ("import_id", *FACT_KEYS, *BASE_METRICS, "extra")
+# A fact's period is part of its key: a row for 1–14 Nov and one for 1–30 Nov are two facts, and
+# a later export replaces only the facts of exactly its own periods. ``date`` is the first day.
+_KEY = ("source_campaign", "variant", "date", "date_to")
+_FACT_NAMES = ("import_id", *FACT_KEYS, "date_to", *BASE_METRICS, "extra")
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
@@ -55,9 +57,8 @@ def _import(row: tuple[Any, ...]) -> ImportRecord:
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
     """Return the metric columns of a fact frame, refusing any name that is no canonical metric."""
-    unknown = [
-        c for c in frame.columns if c not in FACT_KEYS and c not in BASE_METRICS and c != "extra"
-    ]
+    known = (*FACT_KEYS, "date_to", *BASE_METRICS, "extra")
+    unknown = [c for c in frame.columns if c not in known]
     if unknown:
         raise InvalidInput(f"not canonical metrics: {', '.join(map(str, unknown))}")
     missing = [k for k in FACT_KEYS if k not in frame.columns]
@@ -125,13 +126,16 @@ class FactStore(BaseStore):
         self, import_id: uuid.UUID, facts: pd.DataFrame, metrics: Sequence[str]
     ) -> None:
         # Column names come from BASE_METRICS (checked in fact_columns), never from the file.
-        cols = ", ".join(("platform", "source_campaign", "variant", "date", *metrics))
+        cols = ", ".join(("platform", "source_campaign", "variant", "date", "date_to", *metrics))
+        # A frame without date_to holds daily facts: each covers its own day.
+        last = "date_to" if "date_to" in facts.columns else "date"
         select = ", ".join(
             (
                 "platform",
                 "source_campaign",
                 "coalesce(variant, '')",
                 "CAST(date AS DATE)",
+                f"CAST(coalesce({last}, date) AS DATE)",
                 *(f"CAST({m} AS DOUBLE)" for m in metrics),
             )
         )
@@ -202,14 +206,15 @@ class FactStore(BaseStore):
             )
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
-            stats.without_campaign, self._unlinked(iid), first,
+            stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
         )  # fmt: skip
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
         # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
         row = self._one(
-            "SELECT source_campaign, variant, date FROM metric_fact WHERE import_id = ? "
-            "GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL LIMIT 1",
+            "SELECT source_campaign, variant, date, date_to FROM metric_fact WHERE import_id = ? "
+            "GROUP BY ALL HAVING count(*) > 1 "
+            "ORDER BY ALL LIMIT 1",
             [iid],
         )
         if row is not None:
@@ -220,8 +225,10 @@ class FactStore(BaseStore):
         # One scan for everything; distinct key hashes (cheaper than grouping the keys) tell
         # whether a key repeats.
         row = self._one(
-            "SELECT count(*), min(date), max(date), count(*) FILTER (WHERE source_campaign = ''),"
-            f" count(DISTINCT hash({', '.join(_KEY)})){''.join(', ' + a for a in aggs)} "
+            "SELECT count(*), min(date), max(date_to), "
+            "count(*) FILTER (WHERE source_campaign = ''),"
+            f" count(DISTINCT hash({', '.join(_KEY)})), count(*) FILTER (WHERE date_to > date)"
+            f"{''.join(', ' + a for a in aggs)} "
             "FROM metric_fact WHERE import_id = ?",
             [iid],
         )
@@ -229,18 +236,25 @@ class FactStore(BaseStore):
         if row[4] < row[0]:
             self._refuse_repeated_keys(iid)
         totals = {
-            m: (None if v is None else float(v)) for m, v in zip(metrics, row[5:], strict=True)
+            m: (None if v is None else float(v)) for m, v in zip(metrics, row[6:], strict=True)
         }
         return FactWrite(
-            iid, row[0], date_min=row[1], date_max=row[2], totals=totals, without_campaign=row[3]
+            iid,
+            row[0],
+            date_min=row[1],
+            date_max=row[2],
+            totals=totals,
+            without_campaign=row[3],
+            period_rows=row[5],
         )
 
     def _replace_overlap(
         self, iid: uuid.UUID, platform: str, metrics: Sequence[str], stats: FactWrite
     ) -> tuple[int, int, int]:
         """Return (new, replaced, unchanged) rows; earlier facts this file covers give way."""
-        scope = "platform = ? AND import_id <> ? AND date BETWEEN ? AND ?"
-        args = [platform, iid, stats.date_min, stats.date_max]
+        # Earlier facts whose period touches the file's range; only the same key gives way.
+        scope = "platform = ? AND import_id <> ? AND date <= ? AND date_to >= ?"
+        args = [platform, iid, stats.date_max, stats.date_min]
         if self._one(f"SELECT 1 FROM metric_fact WHERE {scope} LIMIT 1", args) is None:
             return stats.rows, 0, 0
         covered = " OR ".join(f"o.{m} IS NOT NULL" for m in metrics)
@@ -260,9 +274,10 @@ class FactStore(BaseStore):
         )
         assert row is not None
         self._exec(
-            f"INSERT INTO metric_fact_replaced SELECT ?, {', '.join('o.' + c for c in _FACT_NAMES)}"
-            " FROM metric_fact o WHERE o.platform = ? AND o.import_id <> ? AND o.date BETWEEN ? "
-            f"AND ? AND ({covered}) AND EXISTS (SELECT 1 FROM metric_fact n WHERE "
+            f"INSERT INTO metric_fact_replaced (replaced_by, {_FACT_COLS}) "
+            f"SELECT ?, {', '.join('o.' + c for c in _FACT_NAMES)} FROM metric_fact o "
+            "WHERE o.platform = ? AND o.import_id <> ? AND o.date <= ? AND o.date_to >= ? "
+            f"AND ({covered}) AND EXISTS (SELECT 1 FROM metric_fact n WHERE "
             f"n.import_id = ? AND {_same_key('n', 'o')})",
             [iid, *args, iid],
         )
@@ -335,7 +350,7 @@ class FactStore(BaseStore):
         # replaced, by that import: undoing it later gives them back.
         both = " OR ".join(f"(r.{m} IS NOT NULL AND f.{m} IS NOT NULL)" for m in BASE_METRICS)
         self._exec(
-            f"INSERT INTO metric_fact_replaced SELECT f.import_id, "
+            f"INSERT INTO metric_fact_replaced (replaced_by, {_FACT_COLS}) SELECT f.import_id, "
             f"{', '.join('r.' + c for c in _FACT_NAMES)} FROM metric_fact_replaced r "
             f"JOIN metric_fact f ON f.platform = r.platform AND {_same_key('f', 'r')} "
             f"AND f.import_id <> r.import_id WHERE r.replaced_by = ? AND ({both})",

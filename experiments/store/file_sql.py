@@ -68,7 +68,7 @@ DATE_FORMATS: tuple[str, ...] = (
 DURATION_UNITS = r"\s*(\d+\s*d)?\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s(ec)?)?\s*"
 CLOCK = r"\s*\d+:\d{2}:\d{2}\s*"
 SECONDS = r"\s*\d+(\.\d+)?\s*"
-MULTI_DAY = "row covers more than one day"
+BACKWARDS = "period ends before it starts"
 IMPOSSIBLE = "value out of range"
 # No export reports a value this large (a quadrillion rupiah is 60 billion dollars); the bound
 # also keeps the sums of a million rows finite. '1e309' reads as infinity, 'NaN' as itself.
@@ -101,8 +101,15 @@ def check(plan: FileImport) -> None:
         raise InvalidInput(f"{name}: the facts need a platform")
     keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = [
         ("the campaign", plan.campaign, (CellKind.TEXT,)),
-        ("the date", plan.date, (CellKind.DATE,)),
     ]
+    if (plan.date is None) == (plan.period is None):
+        raise InvalidInput(f"{name}: the rows need a date column or the file's period, not both")
+    if plan.date is not None:
+        keys.append(("the date", plan.date, (CellKind.DATE,)))
+    elif plan.period is not None and plan.period[1] < plan.period[0]:
+        raise InvalidInput(f"{name}: the period ends before it starts")
+    if plan.date is None and plan.date_end is not None:
+        raise InvalidInput(f"{name}: an end date column needs a start date column")
     keys += [("a variant", v, (CellKind.TEXT,)) for v in plan.variants]
     if plan.date_end is not None:
         keys.append(("the end date", plan.date_end, (CellKind.DATE,)))
@@ -234,32 +241,45 @@ def read_csv_sql(plan: FileImport) -> str:
     )
 
 
-def _date(plan: FileImport, strict: bool) -> str:
+def _period(plan: FileImport, strict: bool) -> tuple[str, str, list[object]]:
+    """Return the SQL of a row's first day and of its last day as the file gives it (NULL: the
+    row is for its first day), and the values they bind."""
+    if plan.date is None:
+        assert plan.period is not None
+        return "CAST(? AS DATE)", "CAST(? AS DATE)", list(plan.period)
     day = value_sql(plan.date, plan.number_style, strict=strict)
-    end = plan.date_end
-    if not strict or end is None:
-        return day
-    # Facts are daily: a row for a longer period would count its total on one day.
-    last = value_sql(end, plan.number_style, strict=True)
-    return (
-        f"CASE WHEN {end.ref} IS NOT DISTINCT FROM {plan.date.ref} OR {last} = {day} "
-        f"OR {end.ref} IS NULL THEN {day} ELSE error('{MULTI_DAY}') END"
-    )
+    if plan.date_end is None:
+        return day, "NULL::DATE", []
+    # A row with an end day covers that period (a daily row ends on its own day); an empty end
+    # cell means the row is for its start day.
+    return day, value_sql(plan.date_end, plan.number_style, strict=strict), []
+
+
+# The last day, read once in the outer query of a strict read: each date is parsed one time only.
+_LAST_DAY = (
+    "CASE WHEN date_to IS NULL THEN date WHEN date_to >= date THEN date_to "
+    f"ELSE error('{BACKWARDS}') END AS date_to"
+)
 
 
 def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
-    """Return SELECT source_campaign, variant, date, <metrics>, extra FROM read_csv(…), params."""
+    """Return SELECT source_campaign, variant, date, date_to, <metrics>, extra FROM read_csv(…),
+    with its params."""
     check(plan)
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
+    first, last, params = _period(plan, strict)
     exprs = [
         f"coalesce({plan.campaign.ref}, '') AS source_campaign",
         f"{variant} AS variant",
-        f"{_date(plan, strict)} AS date",
+        f"{first} AS date",
+        f"{last} AS date_to",
     ]
+    if (not strict or not plan.metrics) and plan.date is not None:
+        # No outer query reads the last day here: a row without one is for its first day.
+        exprs[-1] = f"coalesce({last}, {first}) AS date_to"
     for metric, cell in plan.metrics:
         exprs.append(f"{value_sql(cell, plan.number_style, strict=strict)} AS {metric}")
-    params: list[object] = []
     if plan.extra:
         exprs.append(f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}]) AS extra")
         params.append([label for label, _ in plan.extra])
@@ -274,7 +294,7 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     # cell up to four times (DuckDB does not share expressions inside a CASE).
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
                for metric, _ in plan.metrics]  # fmt: skip
-    outer = ", ".join(["source_campaign", "variant", "date", *checked, "extra"])
+    outer = ", ".join(["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra"])
     return f"SELECT {outer} FROM ({select})", params
 
 
