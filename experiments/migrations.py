@@ -274,7 +274,33 @@ M4 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4)
+# Responsibilities: a pending learning, an open criticism and a planned optimization each get a
+# member who answers for it (a username, checked by the store against the active users) and an
+# optional due date. The optimization's older ``owner`` stays as the free text it always was.
+# Comments hold the usernames they mention, so a mention is found without reading every text.
+# Number 5 belongs to the period facts; this one reads and writes none of their columns.
+M6 = Migration(
+    6,
+    "responsibilities and comments",
+    (
+        *(
+            f"ALTER TABLE {table} ADD COLUMN {column} {kind}"
+            for table in ("learning", "feedback", "optimization")
+            for column, kind in (("assignee", "VARCHAR"), ("due_date", "DATE"))
+        ),
+        """CREATE TABLE comment (
+    id UUID NOT NULL,
+    target VARCHAR NOT NULL,
+    target_id UUID NOT NULL,
+    author VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    mentions VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL
+)""",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M6)
 HEAD = MIGRATIONS[-1].version
 
 
