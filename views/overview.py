@@ -196,14 +196,13 @@ def changes(s: Store) -> None:
     if not isinstance(since, date):
         return
     rows = [{
-        "at": fmt_date(r["happened_at"], lang()), "kind": tr(f"mgmt.change.{r['kind']}"),
-        "campaign": r["campaign"] or "", "cycle": str(r["cycle"] or ""),
-        "detail": r["detail"] or "", "value": enum_label(r['value'], "decision")
-        if r["kind"] == "learning_decided" and r["value"] else (r["value"] or ""),
-    } for r in overview.changes(s, since)]  # fmt: skip
-    table(rows, {"at": tr("mgmt.when"), "kind": tr("mgmt.what"), "campaign": tr("mgmt.campaign"),
-                 "cycle": tr("mgmt.cycle"), "detail": tr("mgmt.detail"),
-                 "value": tr("mgmt.value")}, tr("mgmt.no_changes"))  # fmt: skip
+        "at": fmt_date(r["happened_at"], lang()), "who": r["who"], "text": r["text"],
+    } for r in overview.changes(s, since, lang())]  # fmt: skip
+    table(
+        rows,
+        {"at": tr("mgmt.when"), "who": tr("audit.who"), "text": tr("mgmt.what")},
+        tr("mgmt.no_changes"),
+    )
 
 
 def downloads(s: Store) -> None:
