@@ -94,6 +94,8 @@ class DutyStore(LoopStore):
                 FeedbackKind.CRITICISM
             ):
                 raise DutyRefused("not_criticism")
+            if (name, due) == (before.assignee, before.due):
+                return before  # nothing to record: no audit entry for a change that is none
             if name is not None:
                 self._check_member(name)
             if due is not None and due != before.due and due < datetime.now(UTC).date():
