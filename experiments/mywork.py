@@ -10,9 +10,10 @@ answers for yet. Overdue items come first, then by due date.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
+from experiments.i18n import t
 from experiments.models import (
     LOCAL_ACTOR,
     CommentOn,
@@ -75,15 +76,22 @@ def _item(duty: Duty, today: date, reason: str | None = None) -> WorkItem:
                     is_overdue(duty.due, today))  # fmt: skip
 
 
-def my_work(store: Store, today: date) -> MyWork:
-    """Return what waits for the person the store acts as, overdue first."""
+def my_work(store: Store, today: date, lang: str = "en") -> MyWork:
+    """Return what waits for the person the store acts as, overdue first (who mentioned them
+    named in ``lang``)."""
     me = store.actor.username
     local = store.actor == LOCAL_ACTOR
     duties = store.open_duties()
     items = [_item(d, today) for d in duties
              if d.assignee == me or (local and d.assignee is None)]  # fmt: skip
-    people = {u.username: u.display_name for u in store.users()}
-    items += _mentioned(store, me, {d.id: d for d in duties}, people, today)
+    people = {LOCAL_ACTOR.username: t("audit.local_admin", lang)}
+    people |= {u.username: u.display_name for u in store.users()}
+    notes = {m.id: m for m in _mentioned(store, me, {d.id: d for d in duties}, people, today)}
+    # An item of one's own that someone mentions one on is listed once, with the comment.
+    mine = {i.id for i in items}
+    items = [replace(i, comment=notes[i.id].comment, by=notes[i.id].by, at=notes[i.id].at)
+             if i.id in notes else i for i in items]  # fmt: skip
+    items += [n for n in notes.values() if n.id not in mine]
     return MyWork(me, people.get(me, me), local, tuple(sorted(items, key=_order)))
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from experiments.cycle_view import Workspace
 from experiments.i18n import fmt_date
-from experiments.models import CommentOn, DutyKind
+from experiments.models import LOCAL_ACTOR, CommentOn, DutyKind
 from experiments.mywork import is_overdue
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
@@ -49,6 +49,11 @@ def responsibility(s: Store, ws: Workspace, kind: DutyKind, item_id: uuid.UUID) 
                 done(tr("cycle.saved"))
 
 
+def local_or(username: str) -> str:
+    """Return how a page names the local admin, or the username of anyone else."""
+    return tr("audit.local_admin") if username == LOCAL_ACTOR.username else username
+
+
 def comments(s: Store, ws: Workspace, target: CommentOn, target_id: uuid.UUID) -> None:
     """Show the comments on a cycle, learning or feedback item as plain text, and a form to
     add one (in an open cycle)."""
@@ -56,7 +61,7 @@ def comments(s: Store, ws: Workspace, target: CommentOn, target_id: uuid.UUID) -
     key = f"{target.value}_{str(target_id)[:8]}"
     with st.expander(tr("comment.title", count=len(found)), icon=":material/chat:"):
         for c in found:
-            who = escape_markdown(ws.people.get(c.author, c.author))
+            who = escape_markdown(ws.people.get(c.author) or local_or(c.author))
             st.caption(tr("comment.by", who=who, at=fmt_date(c.created_at, lang())))
             st.text(c.text)
         if ws.locked:

@@ -16,7 +16,7 @@ s = store()
 st.title(tr("mywork.title"))
 
 with reported():
-    work = my_work(s, datetime.now(UTC).date())
+    work = my_work(s, datetime.now(UTC).date(), lang())
     if work.with_unassigned:
         st.caption(tr("mywork.intro_local"))
     else:
