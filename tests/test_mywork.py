@@ -28,6 +28,7 @@ from experiments.store import Store
 from tests.apptest import DASHBOARD, app, assert_clean, shown
 from tests.factories import make_campaign, make_cycle, make_learning, row_counts, session_of
 from tests.hostile_text import PIXEL_MARK, hostile
+from tests.sql import execute
 from tests.test_hostile_text_pages import markdown_texts
 
 TODAY = datetime.now(UTC).date()
@@ -258,3 +259,26 @@ def test_hostile_comments_and_names_are_shown_as_text(db_path: Path, team: Any) 
     assert_clean(mine)
     assert text[:1900] + " @jana" in [r["Comment"] for r in table_of(mine)]
     assert [t for t in markdown_texts(mine) if f"/{PIXEL_MARK}/" in t] == []
+
+
+def test_the_overview_shows_overdue_work_per_campaign(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database.open(db_path)
+    w = build(db)
+    # Time passes: due dates set days ago (the store takes no date already past).
+    past = TODAY - timedelta(days=2)
+    for table, item in (("feedback", "late"), ("optimization", "his"), ("learning", "learning")):
+        execute(db, f"UPDATE {table} SET due_date = ? WHERE id = ?", [past, w[item].id])
+    db.close()
+    at = app("views/overview.py")  # local mode: the manager's view of the whole team
+    assert_clean(at)
+    frames = [d.value for d in at.dataframe if "Overdue" in d.value.columns]
+    assert [f.to_dict("records") for f in frames] == [[
+        {"Campaign": "Spring Sale", "Learnings": 1, "Criticism": 0, "Optimizations": 1,
+         "Overdue": 2},
+        {"Campaign": "Autumn", "Learnings": 0, "Criticism": 1, "Optimizations": 0, "Overdue": 1},
+    ]]  # fmt: skip
+    monkeypatch.setenv("TRACKER_MODE", "team")
+    mine = as_member(db_path, "jana", "views/mywork.py")
+    assert "2 overdue" in [w.value for w in mine.warning]

@@ -5,7 +5,7 @@ On a new database it offers the demo workspace and a first campaign instead.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,7 @@ from experiments.exports import export_bytes, offer
 from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.models import Alias, Comparator
+from experiments.mywork import overdue_by_campaign
 from experiments.reports import build_report, report_file_name
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
@@ -158,6 +159,15 @@ def loop_and_criticism(s: Store) -> None:
                      "overdue": tr("mgmt.after_close")}, tr("mgmt.no_criticism"))  # fmt: skip
 
 
+def overdue_work(s: Store) -> None:
+    st.subheader(tr("overview.overdue"))
+    rows = overdue_by_campaign(s, datetime.now(UTC).date())
+    table(rows, {"campaign": tr("mgmt.campaign"), "learning": tr("overview.overdue_learnings"),
+                 "feedback": tr("overview.overdue_criticism"),
+                 "optimization": tr("overview.overdue_optimizations"),
+                 "total": tr("overview.overdue_total")}, tr("overview.overdue_none"))  # fmt: skip
+
+
 def learnings_and_cost(s: Store) -> None:
     left, right = st.columns(2)
     with left:
@@ -263,6 +273,7 @@ with reported():
     st.subheader(tr("mgmt.goals"))
     goals_grid(s, progress, sparks)
     loop_and_criticism(s)
+    overdue_work(s)
     learnings_and_cost(s)
     changes(s)
     downloads(s)
