@@ -237,7 +237,7 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     assert counts["On track"] == sum(p.status is Status.ON_TRACK for p in progress)
     assert [x.value for x in at.subheader] == [
         "Goals at a glance", "Where each campaign stands", "Criticism still open",
-        "Learnings carried forward", "What learning cost", "What changed",
+        "Overdue work per campaign", "Learnings carried forward", "What learning cost", "What changed",
         "Take it into the meeting",
     ]  # fmt: skip
     frames = [df.value for df in at.dataframe]
