@@ -33,6 +33,7 @@ from experiments.models import (
     Cycle,
     Decision,
     Duty,
+    DutyKind,
     Feedback,
     FeedbackStatus,
     Learning,
@@ -98,6 +99,9 @@ class Workspace:
     next_changes: str  # the next cycle's planned changes, from this cycle's optimizations
     duties: Mapping[uuid.UUID, Duty] = field(default_factory=dict)  # item id → who, by when
     comments: Mapping[uuid.UUID, tuple[Comment, ...]] = field(default_factory=dict)  # by target
+    # The open items whose owner may be set here: in a closed cycle only criticism still open
+    # (it outlives its cycle and still needs an answer).
+    assignable: frozenset[uuid.UUID] = frozenset()
     members: tuple[str, ...] = ()  # the active members, who may be made responsible
     people: Mapping[str, str] = field(default_factory=dict)  # username → display name
     today: date = date.min
@@ -152,6 +156,8 @@ def workspace(
         opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
         next_window=suggested_window(cycle, today), next_changes=planned_from(optimizations),
         duties={d.id: d for d in store.duties_of_cycle(cycle.id)},
+        assignable=frozenset(d.id for d in store.open_duties() if d.cycle_id == cycle.id
+                             and (not locked or d.kind is DutyKind.FEEDBACK)),  # fmt: skip
         comments=_by_target(store.comments_in_cycle(cycle.id)),
         members=tuple(u.username for u in users if u.active),
         people={u.username: u.display_name for u in users}, today=today,

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from experiments import cycle_view
 from experiments.db import Database
 from experiments.models import (
     CommentOn,
@@ -282,3 +283,38 @@ def test_the_overview_shows_overdue_work_per_campaign(
     monkeypatch.setenv("TRACKER_MODE", "team")
     mine = as_member(db_path, "jana", "views/mywork.py")
     assert "2 overdue" in [w.value for w in mine.warning]
+
+
+def test_the_workspace_offers_an_owner_only_for_open_items(db: Database, world: Any) -> None:
+    store = Store(db)
+    store.decide_learning(world["learning"].id, Decision.DROP)
+    ws = cycle_view.workspace(store, world["spring"].campaign_id, None, TODAY)
+    assert ws is not None
+    assert ws.assignable == {world[k].id for k in ("criticism", "mine", "his", "loose")}
+    assert ws.members == ("ali", "jana", "tobias", "vera")
+    # A closed cycle is read-only, but its open criticism still needs someone to answer it.
+    autumn = world["autumn"]
+    store.set_phase(autumn.id, Phase.OPTIMIZATION)
+    store.add_optimization(Optimization(new_id(), autumn.id, "Faster replies"))
+    store.set_phase(autumn.id, Phase.CLOSED)
+    closed = cycle_view.workspace(store, autumn.campaign_id, 1, TODAY)
+    assert closed is not None and closed.locked
+    assert closed.assignable == {world["late"].id}
+
+
+def test_an_owner_and_due_date_are_set_on_the_cycle_page(db_path: Path, team: Any) -> None:
+    at = on_cycle(db_path, "jana", team["spring"])
+    at.button_group(key="cycle_tab").set_value("feedback").run()
+    key = f"feedback_{str(team['criticism'].id)[:8]}"
+    due = TODAY + timedelta(days=9)
+    at.selectbox(key=f"duty_owner_{key}").set_value("tobias")
+    at.date_input(key=f"duty_due_{key}").set_value(due)
+    at.button(key=f"FormSubmitter:duty_{key}-Save responsibility").click().run()
+    assert_clean(at)
+    db = Database.open(db_path)
+    duty = Store(db).duty(DutyKind.FEEDBACK, team["criticism"].id)
+    entry = Store(db).audit_log("feedback")[0]
+    db.close()
+    assert (duty.assignee, duty.due, entry.actor, entry.action) == ("tobias", due, "jana", "assign")
+    assert [r["Item"] for r in table_of(as_member(db_path, "tobias", "views/mywork.py"))] == [
+        "New photos", "Price hidden"]  # fmt: skip

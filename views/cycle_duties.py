@@ -31,7 +31,7 @@ def responsibility(s: Store, ws: Workspace, kind: DutyKind, item_id: uuid.UUID) 
                    else tr("duty.shown", owner=owner))  # fmt: skip
         if is_overdue(duty.due, ws.today):
             st.badge(tr("duty.overdue", due=due), color="red", icon=":material/alarm:")
-    if ws.locked:
+    if item_id not in ws.assignable:
         return
     members = [None, *ws.members]
     if duty.assignee and duty.assignee not in ws.members:
