@@ -86,7 +86,8 @@ def my_work(store: Store, today: date, lang: str = "en") -> MyWork:
              if d.assignee == me or (local and d.assignee is None)]  # fmt: skip
     people = {LOCAL_ACTOR.username: t("audit.local_admin", lang)}
     people |= {u.username: u.display_name for u in store.users()}
-    notes = {m.id: m for m in _mentioned(store, me, {d.id: d for d in duties}, people, today)}
+    open_items = {d.id: d for d in duties}
+    notes = {m.id: m for m in _mentioned(store, me, open_items, people, today, lang)}
     # An item of one's own that someone mentions one on is listed once, with the comment.
     mine = {i.id for i in items}
     items = [replace(i, comment=notes[i.id].comment, by=notes[i.id].by, at=notes[i.id].at)
@@ -106,6 +107,7 @@ def _mentioned(
     open_items: dict[uuid.UUID, Duty],
     people: dict[str, str],
     today: date,
+    lang: str,
 ) -> list[WorkItem]:
     """The open items a comment mentions ``me`` on (the newest comment on each); items that are
     done (decided, answered, closed) wait for nobody any more."""
@@ -122,8 +124,10 @@ def _mentioned(
         elif comment.target is CommentOn.CYCLE:
             cycle = cycles.get(comment.target_id)
             if cycle is not None and cycle.phase is not Phase.CLOSED:
+                # A cycle reads as its hypothesis, or as "Cycle n" while it has none.
+                text = cycle.hypothesis or t("overview.cycle_n", lang, n=cycle.number)
                 base = WorkItem("mentioned", "cycle", cycle.id, campaigns.get(cycle.campaign_id,
-                                ""), cycle.number, cycle.hypothesis, None, None, False)  # fmt: skip
+                                ""), cycle.number, text, None, None, False)  # fmt: skip
         elif comment.target is CommentOn.FEEDBACK:
             item = store.feedback_item(comment.target_id)
             cycle = cycles.get(item.cycle_id)
