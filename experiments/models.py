@@ -301,19 +301,6 @@ class CycleMetrics:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """Something that happened in the workspace: a cycle started or closed, a learning decided,
-    an import; ``detail`` is its text (hypothesis, statement, file) and ``value`` its outcome."""
-
-    happened_at: datetime
-    kind: str
-    campaign: str | None
-    cycle: int | None
-    detail: str | None
-    value: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: uuid.UUID
     happened_at: datetime
