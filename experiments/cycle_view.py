@@ -182,7 +182,8 @@ def cycle_document(store: Store, campaign: Campaign, number: int | None = None) 
     rows = [(x, numbers.get(x.cycle_id)) for x in inputs(store, cycle)]
     rows += [(x, None) for x in store.learnings(cycle_id=cycle.id)]
     return {
-        "campaign": campaign.name, "number": cycle.number, "phase": cycle.phase.value,
+        "campaign": campaign.name, "id": str(cycle.id), "number": cycle.number,
+        "phase": cycle.phase.value,
         "start": cycle.start, "end": cycle.end, "hypothesis": cycle.hypothesis,
         "learnings": [
             {"id": str(x.id), "text": x.statement, "decision": x.decision.value,

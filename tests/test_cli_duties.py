@@ -118,3 +118,13 @@ def test_mywork_lists_a_members_items_as_text(db_path: Path, world: Any) -> None
     assert (code, err) == (0, "")
     assert [line.split()[0] for line in out.splitlines()] == ["answer", "answer", "decide", "due"]
     assert run_cli("--as", "vera", "mywork")[1] == "nothing waits for you\n"
+
+
+def test_a_cycle_is_commented_by_the_id_cycle_show_gives(db_path: Path, world: Any) -> None:
+    doc = json.loads(run_cli("cycle", "show", "Spring Sale", "--json")[1])
+    assert doc["id"] == str(world["spring"].id)
+    code, out, err = run_cli("--as", "jana", "comment", "cycle", doc["id"], "@vera: numbers?")
+    assert (code, err) == (0, "") and out.endswith(" added (mentions vera)\n")
+    items = json.loads(run_cli("--as", "vera", "mywork", "--json")[1])["items"]
+    assert [(i["kind"], i["text"], i["comment"]) for i in items] == [
+        ("cycle", "Cycle 1", "@vera: numbers?")]  # fmt: skip
