@@ -109,6 +109,19 @@ def test_unique_indexes_back_up_the_store_checks() -> None:
         conn.execute(insert)
 
 
+def test_a_lower_number_that_arrives_after_a_higher_one_is_still_applied() -> None:
+    # Work done side by side: a database already at a later number (here a stand-in 99) that
+    # was made without this branch's migration still gets it, once, and lands on the snapshot.
+    later = Migration(99, "later", ("CREATE TABLE later_table (a INTEGER)",))
+    conn = connect(":memory:")
+    without = tuple(m for m in MIGRATIONS if m.version != HEAD)
+    assert migrate(conn, (*without, later)) == [*(m.version for m in without), 99]
+    assert migrate(conn, (*MIGRATIONS, later)) == [HEAD]
+    assert migrate(conn, (*MIGRATIONS, later)) == []
+    conn.execute("DROP TABLE later_table")
+    assert schema_snapshot(conn) == SNAPSHOT.read_text()
+
+
 def test_without_indexes_the_schema_is_the_same() -> None:
     # DuckLake has no indexes: the tables must not depend on them.
     with_idx, without = connect(":memory:"), connect(":memory:")
