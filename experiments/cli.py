@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import pkgutil
 import sys
 from collections.abc import Callable, Sequence
@@ -131,3 +132,8 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None,
     except TrackerError as e:
         print(f"error: {e.for_cli()}", file=ctx.stderr)
         return e.exit_code
+    except BrokenPipeError:
+        # The reader stopped reading (``… | head``): what it did not read is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0

@@ -1,8 +1,11 @@
 """Comparing two cycles of a campaign (observational) or two variants of one cycle (randomized).
 
 For every canonical and derived metric present, the value per group, the absolute and relative
-change, a 95 % interval for the relative change, the p-value of the test that fits the metric
-(see stats.py) and Benjamini–Hochberg q-values across every metric of the comparison.
+change, a 95 % interval for the relative change, a p-value and Benjamini–Hochberg q-values across
+every metric of the comparison. Two cycles go through the day-level model with weekday effects
+(day_model.py): their change is weekday-standardized, and the row keeps the raw change b/a − 1
+beside it. Variants of one cycle go through the tests of stats.py. Both follow the one
+data-sufficiency table of sufficiency.py.
 
 How each metric is read (one registry below, not an if-chain per metric):
 * amounts and counts are compared per day, because cycles differ in length: the value is the mean
@@ -19,38 +22,30 @@ Which kind a metric is, and which way is better, come from the registry in metri
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from enum import StrEnum
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from experiments import stats
+from experiments import day_model, stats
+from experiments.compare_rows import Comparison as Comparison
+from experiments.compare_rows import Design as Design
+from experiments.compare_rows import MetricRow as MetricRow
+from experiments.compare_rows import RowRole as RowRole
+from experiments.compare_rows import document as document
+from experiments.compare_rows import row_document as row_document
+from experiments.day_model import Days, Form
 from experiments.errors import InvalidInput, NotFound
-from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, ratio
-from experiments.models import Campaign, Cycle
+from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, Unit, ratio
+from experiments.models import Campaign, Cycle, TestPlan
 from experiments.store import Store
 from experiments.store.cycle_facts import REPLY_TIME_COLUMNS, SUMMED_METRICS
+from experiments.sufficiency import Counts, Shortfall, shortfall
+from experiments.sufficiency import Kind as Kind
 
 MAX_CYCLES = 5
-
-
-class Design(StrEnum):
-    OBSERVATIONAL = "observational"
-    RANDOMIZED = "randomized"
-
-
-class Kind(StrEnum):
-    RATE = "rate"  # a share of events: two-proportion z-test on the sums
-    RATIO = "ratio"  # a ratio of two sums that is not a share: linearised daily Welch
-    AMOUNT = "amount"  # an amount or count per day: Welch on the daily values
-    REACH = "reach"  # mean daily reach: Welch on the daily values, never summed
-    REPLY_MEDIAN = "reply_median"  # median reply time: Mann–Whitney U
-    REPLY_P90 = "reply_p90"  # 90th percentile reply time: descriptive only
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +55,8 @@ class Spec:
     num: str = ""
     den: str = ""
     factor: float = 1.0
+    # Money (spend, or a ratio of money) is no count: the day model leaves its scale free.
+    money: bool = False
 
 
 def _spec(m: Metric) -> Spec | None:
@@ -67,7 +64,7 @@ def _spec(m: Metric) -> Spec | None:
     is compared through its median and 90th percentile)."""
     if m.aggregation is Aggregation.RATIO:
         return Spec(m.key, Kind.RATE if m.is_rate else Kind.RATIO, m.numerator, m.denominator,
-                    m.factor)  # fmt: skip
+                    m.factor, METRICS[m.numerator].unit is Unit.MONEY)  # fmt: skip
     if m.aggregation is Aggregation.MEDIAN and not m.base:
         return Spec(m.key, Kind.REPLY_MEDIAN)
     if m.aggregation is Aggregation.P90:
@@ -75,7 +72,7 @@ def _spec(m: Metric) -> Spec | None:
     if m.aggregation is Aggregation.DAILY_MEAN:
         return Spec(m.key, Kind.REACH)
     if m.aggregation is Aggregation.SUM:
-        return Spec(m.key, Kind.AMOUNT)
+        return Spec(m.key, Kind.AMOUNT, money=m.unit is Unit.MONEY)
     return None
 
 
@@ -108,8 +105,14 @@ class Group:
     replies: np.ndarray | None = None
     # Each column with data as an array over the days, read once: every metric's test reuses it.
     columns: dict[str, npt.NDArray[np.float64]] = field(init=False, repr=False)
+    weekday: npt.NDArray[np.int64] = field(init=False, repr=False)  # 0 = Monday, per day
 
     def __post_init__(self) -> None:
+        dates = pd.to_datetime(self.daily["date"]) if "date" in self.daily else None
+        weekday = (
+            np.zeros(len(self.daily), dtype=np.int64) if dates is None else dates.dt.day_of_week
+        )
+        object.__setattr__(self, "weekday", np.asarray(weekday, dtype=np.int64))
         arrays = {}
         for name in _COLUMNS:
             if name in self.daily:
@@ -132,52 +135,7 @@ class Group:
         return None if np.isnan(values).all() else float(np.nansum(values))
 
 
-@dataclass(frozen=True, slots=True)
-class MetricRow:
-    metric: str
-    kind: Kind
-    a: float | None
-    b: float | None
-    abs_change: float | None
-    rel_change: float | None
-    ci_low: float | None
-    ci_high: float | None
-    p_value: float | None
-    q_value: float | None
-    test: stats.Method
-    significant: bool
-    note: stats.Note
-    n_a: float = 0
-    n_b: float = 0
-    total_a: float | None = None
-    total_b: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Comparison:
-    campaign: str
-    campaign_id: uuid.UUID
-    cycles: tuple[int, int]
-    cycle_ids: tuple[uuid.UUID, uuid.UUID]
-    design: Design
-    rows: tuple[MetricRow, ...]
-    variants: tuple[str, str] | None = None
-
-    @property
-    def tested(self) -> int:
-        """Return how many metrics got a p-value (the size of the BH family)."""
-        return sum(r.p_value is not None for r in self.rows)
-
-    def row(self, metric: str) -> MetricRow | None:
-        """Return the row of one metric, if it was compared."""
-        return next((r for r in self.rows if r.metric == metric), None)
-
-
 # -- groups: loading and reading ---------------------------------------------------------------
-
-
-def _has(frame: pd.DataFrame, column: str) -> bool:
-    return column in frame and bool(frame[column].notna().any())
 
 
 def present(spec: Spec, groups: Sequence[Group]) -> bool:
@@ -190,9 +148,14 @@ def present(spec: Spec, groups: Sequence[Group]) -> bool:
 
 
 def _days(group: Group, spec: Spec) -> np.ndarray:
-    """Return which days carry a value of the metric."""
+    """Return which days carry a value of the metric.
+
+    One rule for missing values: a day whose metric is missing is missing for that metric. For a
+    ratio that is a day without its numerator or without its denominator: both halves then leave
+    the sums, so a day of impressions without a clicks value does not lower the CTR.
+    """
     if spec.num:
-        return ~np.isnan(group.column(spec.num)) | ~np.isnan(group.column(spec.den))
+        return ~np.isnan(group.column(spec.num)) & ~np.isnan(group.column(spec.den))
     return ~np.isnan(group.column(spec.key))
 
 
@@ -225,7 +188,7 @@ def _test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
         xa, na = ga.total(spec.num, da), ga.total(spec.den, da)
         xb, nb = gb.total(spec.num, db), gb.total(spec.den, db)
         if _share(xa, na) and _share(xb, nb):
-            result = stats.compare_rates(xa, na, xb, nb)
+            result = stats.compare_rates(xa, na, xb, nb, (int(da.sum()), int(db.sum())))
             if result.p_value is None or not (_swings(ga, spec, da) or _swings(gb, spec, db)):
                 return result
             days = _ratio_test(spec, ga, gb, da, db)
@@ -261,14 +224,75 @@ def _replies(group: Group) -> np.ndarray:
     return group.replies if group.replies is not None else np.array([], dtype=float)
 
 
-def compare_groups(ga: Group, gb: Group) -> tuple[MetricRow, ...]:
-    """Return one row per metric present in either group, with BH q-values across them."""
+def _observed(spec: Spec, ga: Group, gb: Group) -> stats.Result:
+    """Return cycle against cycle through the day model with weekday effects (day_model.py)."""
+    if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
+        return _test(spec, ga, gb)
+    a, b = value(spec, ga), value(spec, gb)
+    days_a, days_b = model_days(spec, ga), model_days(spec, gb)
+    base = stats.Result(a, b, stats.rel(a, b), n_a=len(days_a.y), n_b=len(days_b.y))
+    if a is None or b is None:
+        return replace(base, note=stats.Note.MISSING)
+    share = spec.kind is Kind.RATE and all(
+        0 <= d.y.sum() <= _size(d).sum() for d in (days_a, days_b)
+    )  # more conversions than clicks is no share: then it is a ratio like any other
+    kind = Kind.RATIO if spec.kind is Kind.RATE and not share else spec.kind
+    short = shortfall(kind, _counts(days_a, share), _counts(days_b, share))
+    if short is not None:
+        return replace(base, note=stats.Note.NOT_ENOUGH_DATA, short=short)
+    if a == 0:
+        return replace(base, note=stats.Note.ZERO_BASELINE)
+    form = Form.SHARE if share else Form.MONEY if spec.money else Form.COUNT
+    found = day_model.fit(form, days_a, days_b)
+    if found is None:
+        return replace(base, note=stats.Note.NO_VARIATION)
+    if isinstance(found, Shortfall):
+        return replace(base, note=stats.Note.NOT_ENOUGH_DATA, short=found)
+    method = stats.Method.QUASI_BINOMIAL_WEEKDAY if share else stats.Method.QUASI_POISSON_WEEKDAY
+    return replace(base, rel_change=found.rel_change, ci_low=found.ci_low,
+                   ci_high=found.ci_high, p_value=found.p_value, test=method)  # fmt: skip
+
+
+def model_days(spec: Spec, group: Group) -> Days:
+    """Return the days a day model reads: those with a value, and for a ratio or a share those
+    with something to divide by."""
+    keep = _days(group, spec)
+    if not spec.num:
+        return Days(group.weekday[keep], group.column(spec.key)[keep])
+    den = group.column(spec.den)
+    keep &= den > 0
+    return Days(group.weekday[keep], group.column(spec.num)[keep], den[keep])
+
+
+def _size(days: Days) -> np.ndarray:
+    return days.size if days.size is not None else np.ones(len(days.y))
+
+
+def _counts(days: Days, share: bool) -> Counts:
+    if not share:
+        return Counts(len(days.y))
+    events = float(days.y.sum())
+    return Counts(len(days.y), events, float(_size(days).sum()) - events)
+
+
+def compare_groups(
+    ga: Group, gb: Group, design: Design, variants: bool = False
+) -> tuple[MetricRow, ...]:
+    """Return one row per metric present in either group, with BH q-values across them.
+
+    Cycles are compared through the day model with weekday effects; variants of one cycle
+    (which share their days) through the tests of stats.py, whether or not they were declared
+    a randomized split (``design`` only labels them).
+    """
     specs = [s for s in SPECS if present(s, (ga, gb))]
-    results = [_test(s, ga, gb) for s in specs]
+    judge = _test if variants or design is Design.RANDOMIZED else _observed
+    results = [judge(s, ga, gb) for s in specs]
     q_values = stats.benjamini_hochberg([r.p_value for r in results])
     rows = []
     for spec, res, q in zip(specs, results, q_values, strict=True):
         totals = spec.kind is Kind.AMOUNT
+        adjusted = res.test in (stats.Method.QUASI_BINOMIAL_WEEKDAY,
+                                stats.Method.QUASI_POISSON_WEEKDAY)  # fmt: skip
         rows.append(
             MetricRow(
                 spec.key, spec.kind, res.a, res.b, res.abs_change, res.rel_change, res.ci_low,
@@ -276,6 +300,7 @@ def compare_groups(ga: Group, gb: Group) -> tuple[MetricRow, ...]:
                 res.note, res.n_a, res.n_b,
                 ga.total(spec.key) if totals else None,
                 gb.total(spec.key) if totals else None,
+                adjusted, stats.rel(res.a, res.b), res.short,
             )
         )  # fmt: skip
     return tuple(rows)
@@ -291,13 +316,15 @@ class CycleData:
     campaign: Campaign
     cycles: tuple[Cycle, ...]
     groups: dict[int, Group] = field(default_factory=dict)
+    plans: dict[int, TestPlan] = field(default_factory=dict)  # what each cycle declared
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
         return pd.concat([g.daily for g in self.groups.values()], ignore_index=True)
 
 
-def _cycle(store: Store, campaign: Campaign, number: int) -> Cycle:
+def find_cycle(store: Store, campaign: Campaign, number: int) -> Cycle:
+    """Return a campaign's cycle by number; it must exist and have a start date."""
     known = {c.number: c for c in store.cycles(campaign.id)}
     if number not in known:
         has = ", ".join(str(k) for k in sorted(known)) or "none yet"
@@ -314,7 +341,7 @@ def _cycles(store: Store, campaign: Campaign, numbers: Sequence[int]) -> tuple[C
         raise InvalidInput(f"compare at most {MAX_CYCLES} cycles side by side (got {len(numbers)})")
     if len(set(numbers)) < len(numbers) or len(numbers) < 2:
         raise InvalidInput("pick two different cycles to compare, e.g. --cycles 1 2")
-    return tuple(_cycle(store, campaign, n) for n in numbers)
+    return tuple(find_cycle(store, campaign, n) for n in numbers)
 
 
 def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> CycleData:
@@ -330,13 +357,38 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
             n: replace(g, replies=times.loc[times["number"] == n, "response_time_s"].to_numpy())
             for n, g in groups.items()
         }
-    return CycleData(camp, cycles, groups)
+    plans = {c.number: store.test_plan(c.id) for c in cycles}
+    return CycleData(camp, cycles, groups, plans)
+
+
+def apply_plan(rows: Sequence[MetricRow], plan: TestPlan | None) -> tuple[MetricRow, ...]:
+    """Return the rows as the cycle's declared plan reads them: the primary metric first,
+    judged on its own at α = 0.05 (its q-value is its p-value); then the guardrails and every
+    other metric, BH-corrected among themselves. Without a plan every row is exploratory."""
+    if plan is None or plan.primary is None:
+        return tuple(rows)
+    primary = [r for r in rows if r.metric == plan.primary]
+    rails = sorted((r for r in rows if r.metric in plan.guardrails),
+                   key=lambda r: plan.guardrails.index(r.metric))  # fmt: skip
+    others = [r for r in rows if r.metric != plan.primary and r.metric not in plan.guardrails]
+    family = [*rails, *others]
+    q_values = stats.benjamini_hochberg([r.p_value for r in family])
+    judged = [replace(r, role=RowRole.PRIMARY, q_value=r.p_value,
+                      significant=r.p_value is not None and r.p_value < stats.ALPHA)
+              for r in primary]  # fmt: skip
+    for r, q in zip(family, q_values, strict=True):
+        role = RowRole.GUARDRAIL if r.metric in plan.guardrails else RowRole.EXPLORATORY
+        judged.append(replace(r, role=role, q_value=q,
+                              significant=q is not None and q < stats.ALPHA))  # fmt: skip
+    return tuple(judged)
 
 
 def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
-    """Return the comparison of cycle m against cycle n of loaded data (design observational)."""
+    """Return the comparison of cycle m against cycle n of loaded data (design observational),
+    read through the plan the later of the two declared."""
     by_number = {c.number: c for c in data.cycles}
-    rows = compare_groups(data.groups[n], data.groups[m])
+    rows = compare_groups(data.groups[n], data.groups[m], Design.OBSERVATIONAL)
+    rows = apply_plan(rows, data.plans.get(max(n, m)))
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
                       (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows)  # fmt: skip
 
@@ -352,87 +404,3 @@ def side_by_side(data: CycleData) -> dict[str, dict[int, float | None]]:
     return {
         s.key: {n: value(s, g) for n, g in data.groups.items()} for s in SPECS if present(s, groups)
     }
-
-
-# -- variants inside one cycle -----------------------------------------------------------------
-
-
-def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[str, Group]:
-    """Return the groups of a cycle's variants, the most shown (or sent, or used) first."""
-    camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
-    _cycle(store, camp, number)
-    daily = store.variant_daily(camp.id, number)
-    size = next((c for c in ("impressions", "deliveries", "sessions", "replies") if _has(daily, c)),
-                None)  # fmt: skip
-    weight = daily.groupby("variant")[size].sum() if size else daily.groupby("variant").size()
-    order = weight.sort_values(ascending=False, kind="stable").index
-    parts = dict(tuple(daily.groupby("variant", sort=False)))
-    return {str(v): Group(str(v), parts[v]) for v in order}
-
-
-def compare_variants(
-    campaign: Campaign, cycle: Cycle, groups: dict[str, Group], va: str, vb: str
-) -> Comparison:
-    """Return the comparison of variant vb against va inside one cycle (design randomized)."""
-    if va == vb:
-        raise InvalidInput("pick two different variants to compare")
-    for v in (va, vb):
-        if v not in groups:
-            raise NotFound(f"cycle {cycle.number} has no variant '{v}'")
-    rows = compare_groups(groups[va], groups[vb])
-    return Comparison(campaign.name, campaign.id, (cycle.number, cycle.number),
-                      (cycle.id, cycle.id), Design.RANDOMIZED, rows, (va, vb))  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class VariantRate:
-    variant: str
-    events: float
-    trials: float
-    rate: float | None
-    low: float | None  # Wilson interval of the rate
-    high: float | None
-
-
-def variant_rates(groups: dict[str, Group], metric: str, limit: int = 15) -> list[VariantRate]:
-    """Return the rate of the first ``limit`` variants with its Wilson interval (variants
-    without data are left out)."""
-    spec = SPEC[metric]
-    found: list[VariantRate] = []
-    for name, group in groups.items():
-        if len(found) == limit:
-            break
-        events, trials = group.total(spec.num), group.total(spec.den)
-        if events is None or not trials:
-            continue
-        bounds = stats.wilson(events, trials)
-        low, high = bounds if bounds else (None, None)
-        found.append(VariantRate(name, events, trials, events / trials, low, high))
-    return found
-
-
-# -- rows as documents (JSON output and evidence snapshots) -------------------------------------
-
-
-def row_document(row: MetricRow) -> dict[str, Any]:
-    """Return a comparison row with the keys DESIGN.md names (and a few more)."""
-    return {
-        "metric": row.metric, "a": row.a, "b": row.b, "abs_change": row.abs_change,
-        "rel_change": row.rel_change, "ci_low": row.ci_low, "ci_high": row.ci_high,
-        "p_value": row.p_value, "q_value": row.q_value, "test": row.test.value,
-        "significant": row.significant, "note": row.note.value, "kind": row.kind.value,
-        "n_a": row.n_a, "n_b": row.n_b, "total_a": row.total_a, "total_b": row.total_b,
-    }  # fmt: skip
-
-
-def document(comparison: Comparison) -> dict[str, Any]:
-    """Return the comparison as the JSON document of ``compare --json``."""
-    doc: dict[str, Any] = {
-        "campaign": comparison.campaign,
-        "cycles": list(comparison.cycles),
-        "design": comparison.design.value,
-        "metrics": [row_document(r) for r in comparison.rows],
-    }
-    if comparison.variants:
-        doc["variants"] = list(comparison.variants)
-    return doc

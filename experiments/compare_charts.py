@@ -14,11 +14,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from experiments import compare, display, stats
-from experiments.compare import Comparison, Kind, MetricRow, VariantRate
+from experiments.compare import Comparison, Design, MetricRow, RowRole
 from experiments.compare_learnings import OutcomeSuggestion
-from experiments.display import format_relative, format_value, metric_name, metric_noun
+from experiments.compare_variants import VariantRate
+from experiments.display import (
+    format_adjusted,
+    format_relative,
+    format_value,
+    metric_name,
+    metric_noun,
+)
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.safe_text import escape_plotly
+from experiments.sufficiency import Unit
 
 GREEN, RED, BLUE, GREY = "#2e7d32", "#c62828", "#1f5fa8", "#9e9e9e"
 
@@ -28,12 +36,26 @@ def _name(metric: str, lang: str) -> str:
     return metric_name(metric, lang, per_day=True)
 
 
+def row_name(row: MetricRow, lang: str) -> str:
+    """Return a row's metric name, marked where the cycle's plan made it the primary metric or
+    a guardrail ('CTR · primary metric')."""
+    name = _name(row.metric, lang)
+    if row.role is RowRole.EXPLORATORY:
+        return name
+    return t(f"compare.role.{row.role.value}", lang, name=name)
+
+
 def fmt_interval(row: MetricRow, lang: str) -> str:
     """Return the 95 % interval of the relative change ('+9 % to +27 %'); a dash when none."""
-    if row.ci_low is None or row.ci_high is None:
+    return fmt_bounds(row.ci_low, row.ci_high, lang)
+
+
+def fmt_bounds(low: float | None, high: float | None, lang: str) -> str:
+    """Return an interval of relative changes ('+9 % to +27 %'); a dash when it has no ends."""
+    if low is None or high is None:
         return "–"
-    return t("compare.range", lang, low=format_relative(row.ci_low, lang),
-             high=format_relative(row.ci_high, lang))  # fmt: skip
+    return t("compare.range", lang, low=format_relative(low, lang),
+             high=format_relative(high, lang))  # fmt: skip
 
 
 def fmt_q(row: MetricRow, lang: str) -> str:
@@ -68,7 +90,7 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
     if row.note is stats.Note.ZERO_BASELINE:
         key = "compare.verdict.from_zero" + ("" if row.significant else "_unclear")
         return t(key, lang, metric=name, b=format_value(row.metric, row.b, lang))
-    change = format_relative(row.rel_change, lang, signed=False)
+    change = format_adjusted(row.rel_change, row.raw_rel_change, row.adjusted, lang, signed=False)
     way = "up" if (row.rel_change or 0) > 0 else "down"
     if row.note is stats.Note.DESCRIPTIVE:
         return t(f"compare.verdict.descriptive_{way}", lang, metric=name, change=change)
@@ -78,25 +100,25 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
     if row.p_value is not None and row.p_value < stats.ALPHA:
         return t(f"compare.verdict.maybe_{way}", lang, metric=name, change=change,
                  interval=interval, n=comparison.tested)  # fmt: skip
-    return t("compare.verdict.unclear", lang, metric=name,
-             change=format_relative(row.rel_change, lang), interval=interval)  # fmt: skip
+    return t(
+        "compare.verdict.unclear",
+        lang,
+        metric=name,
+        interval=interval,
+        change=format_adjusted(row.rel_change, row.raw_rel_change, row.adjusted, lang),
+    )
 
 
 def _not_enough(row: MetricRow, name: str, groups: tuple[str, str], lang: str) -> str:
-    weaker = 0 if row.n_a <= row.n_b else 1
-    have = fmt_number((row.n_a, row.n_b)[weaker], lang)
-    if row.kind is Kind.RATE:
+    short = row.short
+    if short is None:
+        return t("compare.verdict.not_enough", lang, metric=name)
+    values = {"metric": name, "group": groups[max(short.group, 0)],
+              "have": fmt_number(short.have, lang), "need": short.need}  # fmt: skip
+    if short.unit in (Unit.EVENTS, Unit.NON_EVENTS):
         spec = compare.SPEC[row.metric]
-        key = "few_events" if min(row.n_a, row.n_b) < stats.MIN_EVENTS else "few_non_events"
-        return t(f"compare.verdict.{key}", lang, metric=name, group=groups[weaker], have=have,
-                 events=metric_noun(spec.num, lang),
-                 trials=metric_noun(spec.den, lang),
-                 need=stats.MIN_EVENTS)  # fmt: skip
-    if row.kind is Kind.REPLY_MEDIAN:
-        return t("compare.verdict.few_replies", lang, metric=name, group=groups[weaker],
-                 have=have, need=stats.MIN_EVENTS)  # fmt: skip
-    return t("compare.verdict.few_days", lang, metric=name, group=groups[weaker], have=have,
-             need=stats.MIN_DAYS)  # fmt: skip
+        values |= {"events": metric_noun(spec.num, lang), "trials": metric_noun(spec.den, lang)}
+    return t(f"compare.verdict.few_{short.unit.value}", lang, **values)
 
 
 def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
@@ -111,14 +133,19 @@ def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
     }  # fmt: skip
     if row.rel_change is None:
         return t("compare.learning.from_zero", lang, **values)
-    design = "variants" if comparison.variants else "cycles"
+    design = (
+        "cycles"
+        if not comparison.variants
+        else ("variants" if comparison.design is Design.RANDOMIZED else "segments")
+    )
     return t(f"compare.learning.{design}_{way}", lang, **values)
 
 
 def outcome_reason(suggestion: OutcomeSuggestion, lang: str) -> str:
     """Return why the comparison suggests this outcome."""
     metric = _name(suggestion.metric, lang) if suggestion.metric else ""
-    return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric)
+    return t(f"compare.reason.{suggestion.reason.value}", lang, metric=metric,
+             n=suggestion.against or "?")  # fmt: skip
 
 
 # -- figures -----------------------------------------------------------------------------------
@@ -147,7 +174,7 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
         assert row.rel_change is not None and row.ci_low is not None and row.ci_high is not None
         fig.add_trace(
             go.Scatter(
-                x=[row.rel_change], y=[_name(row.metric, lang)], mode="markers",
+                x=[row.rel_change], y=[row_name(row, lang)], mode="markers",
                 marker={"color": _colour(row), "size": 10}, showlegend=False,
                 error_x={"type": "data", "symmetric": False, "color": _colour(row),
                          "array": [row.ci_high - row.rel_change],
@@ -159,7 +186,7 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
     fig.add_vline(x=0, line_color="#555555", line_width=1)
     fig.update_xaxes(tickformat="+.0%", title=t("compare.forest_axis", lang))
     fig.update_yaxes(autorange="reversed", categoryorder="array",
-                     categoryarray=[_name(r.metric, lang) for r in rows])  # fmt: skip
+                     categoryarray=[row_name(r, lang) for r in rows])  # fmt: skip
     return _layout(fig, lang, 120 + 32 * len(rows))
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from experiments import loop
+from experiments import compare, loop
 from experiments.compare import Comparison, CycleData, Design, MetricRow, document
+from experiments.errors import TrackerError
 from experiments.models import Cycle, Learning, Outcome, Phase
 from experiments.store import Store, to_json
 
@@ -83,50 +85,89 @@ def dismiss(store: Store, suggestion: Suggestion) -> str:
 
 
 class Reason(StrEnum):
-    SAME_DIRECTION = "same_direction"
-    OPPOSITE_DIRECTION = "opposite_direction"
-    NO_CLEAR_CHANGE = "no_clear_change"
+    HOLDS = "holds"
+    REVERSED = "reversed"
+    NOT_CLEAR = "not_clear"
     NOT_COMPARED = "not_compared"
     NO_EVIDENCE = "no_evidence"
 
 
 @dataclass(frozen=True, slots=True)
 class OutcomeSuggestion:
-    """The outcome the comparison suggests for a learning carried into the later cycle."""
+    """The outcome the comparison suggests for a learning carried into the later cycle, and
+    the cycle its effect was judged against."""
 
     learning: Learning
     outcome: Outcome
     reason: Reason
     metric: str | None = None
+    against: int | None = None
 
 
 def suggest_outcomes(store: Store, comparison: Comparison) -> list[OutcomeSuggestion]:
     """Return a suggested outcome for each learning carried into the later compared cycle.
 
-    A learning resting on a comparison row expects its metric to move the same way again: a
-    significant change that way confirms it, the other way contradicts it, anything else is
-    inconclusive. A person confirms every outcome.
+    A learning resting on a comparison row claims that its metric moved one way from the
+    baseline it was measured against. It is judged in the cycle it was carried into, against
+    that same baseline: the effect **holds** (confirmed) when the metric is still clearly on the
+    claimed side of the baseline; it is **contradicted** when the interval lies wholly on the
+    other side; anything else is inconclusive. (Asking the metric to move the same way *again*
+    between the two later cycles would call an effect that simply lasts "inconclusive".) Each
+    learning makes one claim, judged by its own 95 % interval without a multiplicity penalty.
+    A person confirms every outcome.
     """
-    if comparison.design is not Design.OBSERVATIONAL:
-        return []
-    return [_outcome(x, comparison) for x in store.learnings(carried_into=_later(comparison))]
+    if comparison.design is not Design.OBSERVATIONAL or comparison.variants is not None:
+        return []  # outcomes are judged between cycles, not between a cycle's variants
+    later = max(comparison.cycles)
+    judged: dict[int, Comparison | None] = {min(comparison.cycles): comparison}
+
+    def against(baseline: int) -> Comparison | None:
+        if baseline not in judged:
+            judged[baseline] = _against(store, comparison, baseline, later)
+        return judged[baseline]
+
+    return [_outcome(x, against, min(comparison.cycles))
+            for x in store.learnings(carried_into=_later(comparison))]  # fmt: skip
 
 
-def _outcome(learning: Learning, comparison: Comparison) -> OutcomeSuggestion:
+def _against(store: Store, comparison: Comparison, baseline: int, later: int) -> Comparison | None:
+    if baseline >= later:
+        return None
+    try:
+        return compare.compare(store, comparison.campaign, baseline, later)
+    except TrackerError:  # the baseline cycle is gone or has no window any more
+        return None
+
+
+def _claim(learning: Learning) -> tuple[str, float, int | None] | None:
     try:
         evidence = json.loads(learning.evidence_snapshot or "null")
         old = evidence["metrics"][0]
-        metric, direction = str(old["metric"]), float(old["abs_change"])
-    except (ValueError, KeyError, IndexError, TypeError):
+        cycles = evidence.get("cycles") or [None]
+        return str(old["metric"]), float(old["abs_change"]), cycles[0]
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+        return None
+
+
+def _outcome(learning: Learning, against: Callable[[int], Comparison | None],
+             default_baseline: int) -> OutcomeSuggestion:  # fmt: skip
+    claim = _claim(learning)
+    if claim is None or claim[1] == 0:
         return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NO_EVIDENCE)
-    row = comparison.row(metric)
-    if row is None or row.p_value is None or row.abs_change is None:
-        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NOT_COMPARED, metric)
-    if not row.significant or direction == 0:
-        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NO_CLEAR_CHANGE, metric)
-    if (row.abs_change > 0) == (direction > 0):
-        return OutcomeSuggestion(learning, Outcome.CONFIRMED, Reason.SAME_DIRECTION, metric)
-    return OutcomeSuggestion(learning, Outcome.CONTRADICTED, Reason.OPPOSITE_DIRECTION, metric)
+    metric, direction, baseline = claim
+    number = baseline if isinstance(baseline, int) else default_baseline
+    judged = against(number)
+    row = judged.row(metric) if judged is not None else None
+    if row is None or row.p_value is None or row.ci_low is None or row.ci_high is None:
+        return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NOT_COMPARED, metric,
+                                 number)  # fmt: skip
+    # The interval of the change since the baseline, signed so that the claim is "above 0".
+    low, high = (row.ci_low, row.ci_high) if direction > 0 else (-row.ci_high, -row.ci_low)
+    if low > 0:
+        return OutcomeSuggestion(learning, Outcome.CONFIRMED, Reason.HOLDS, metric, number)
+    if high < 0:
+        return OutcomeSuggestion(learning, Outcome.CONTRADICTED, Reason.REVERSED, metric, number)
+    return OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, Reason.NOT_CLEAR, metric, number)
 
 
 def confirm_outcome(store: Store, comparison: Comparison, learning_id: uuid.UUID,

@@ -9,9 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from experiments import compare
+from experiments import compare, compare_control
 from experiments import compare_learnings as cl
-from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow, VariantRate
+from experiments import compare_variants as cvar
+from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow
+from experiments.compare_control import ControlReading
+from experiments.compare_variants import VariantRate
 from experiments.models import Campaign, Cycle
 from experiments.store import Store
 
@@ -212,25 +215,28 @@ class VariantChoice:
     groups: dict[str, Group]
     names: tuple[str, ...]  # the most shown first
     blocked: Blocked | None
+    randomized: bool = False  # declared a randomized split (test_plans.declare_split)
 
 
 def variant_choice(store: Store, campaign: Campaign, number: int) -> VariantChoice:
     """Return a cycle's variants to choose from; blocked when it has fewer than two."""
-    groups = compare.load_variants(store, campaign, number)
+    groups = cvar.load_variants(store, campaign, number)
     cycle = store.cycle_by_number(campaign.id, number)
     names = tuple(groups)
     blocked = Blocked.NO_VARIANTS if len(names) < 2 else None
-    return VariantChoice(campaign, cycle, groups, names, blocked)
+    randomized = store.test_plan(cycle.id).randomized
+    return VariantChoice(campaign, cycle, groups, names, blocked, randomized)
 
 
 def variants(choice: VariantChoice, baseline: str, compared: str) -> VariantsView:
-    """Return two variants of a cycle compared as a randomized split, or why they cannot be."""
+    """Return two variants of a cycle compared (randomized only where declared so), or why
+    they cannot be."""
     if baseline == compared:
         return VariantsView(None, (), None, (), Blocked.SAME_VARIANT)
-    result = compare.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
-                                      compared)  # fmt: skip
+    result = cvar.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
+                                   compared, choice.randomized)  # fmt: skip
     rate = next((r.metric for r in result.rows if r.kind is Kind.RATE), None)
-    rates = tuple(compare.variant_rates(choice.groups, rate)) if rate else ()
+    rates = tuple(cvar.variant_rates(choice.groups, rate)) if rate else ()
     return VariantsView(result, clear_changes(result), rate, rates, None)
 
 
@@ -243,3 +249,8 @@ def learning_offer(store: Store, comparison: Comparison) -> LearningOffer:
         and cl.closed_for_learnings(store, comparison)
     )
     return LearningOffer(found, closed)
+
+
+def control(store: Store, data: CycleData, n: int, m: int, name: str) -> ControlReading:
+    """Return the change from cycle n to m beyond a control campaign's drift."""
+    return compare_control.reading(store, data, n, m, name)

@@ -40,6 +40,7 @@ from experiments.models import (
     OptimizationStatus,
     Phase,
     ScopeKind,
+    TestPlan,
     new_id,
 )
 from experiments.store import Area, Store
@@ -178,6 +179,10 @@ def _load_campaign(
                 went_live=story.went_live, channels=story.channels, phase_changed_at=stamps,
             )
         )  # fmt: skip
+        if spec.test_plan is not None or spec.randomized:
+            primary, direction, mde, rails = spec.test_plan or (None, None, None, ())
+            store.save_test_plan(TestPlan(cycle.id, primary, direction, mde, rails,
+                                          spec.randomized))  # fmt: skip
         following = (ids[n + 1], phases[n + 1]) if n + 1 < len(ids) else None
         clock = _Clock(window[0], min(window[1], today - timedelta(days=1)), stamps)
         _load_story(store, story, cycle, goal_ids, following, clock, summary)

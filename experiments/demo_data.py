@@ -119,6 +119,10 @@ class CampaignSpec:
     cycles: tuple[CycleSpec, ...]
     latest_phase: Phase
     latest_end: int  # days from today to the end of the latest cycle's window
+    # What every cycle declared it tests: primary metric, direction, smallest change worth
+    # acting on, guardrails; and whether its variants are a randomized split.
+    test_plan: tuple[str, str, float, tuple[str, ...]] | None = None
+    randomized: bool = False
 
 
 def fb(kind: str, text: str, goal: str | None = None) -> FeedbackSpec:
@@ -354,6 +358,8 @@ SPRING_SALE = CampaignSpec(
     ),
     latest_phase=Phase.CAMPAIGN,
     latest_end=9,
+    test_plan=("ctr", "up", 0.1, ("cpc",)),
+    randomized=True,  # Creative A and B: a Meta A/B test
 )
 
 EMPLOYER_BRANDING = CampaignSpec(
@@ -498,6 +504,7 @@ EMPLOYER_BRANDING = CampaignSpec(
     ),
     latest_phase=Phase.FEEDBACK,
     latest_end=-2,
+    test_plan=("ctr", "up", 0.1, ("cpc",)),
 )
 
 COMMUNITY_CARE = CampaignSpec(
@@ -670,6 +677,7 @@ COMMUNITY_CARE = CampaignSpec(
     ),
     latest_phase=Phase.OPTIMIZATION,
     latest_end=-5,
+    test_plan=("response_time_median_s", "down", 0.15, ("replied_within_1h_share",)),
 )
 # fmt: on
 

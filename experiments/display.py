@@ -129,6 +129,20 @@ def format_relative(rel: float | None, lang: str, signed: bool = True) -> str:
     return _signed(text, rel > 0) if signed else text
 
 
+def format_adjusted(rel: float | None, raw: float | None, adjusted: bool, lang: str,
+                    signed: bool = True) -> str:  # fmt: skip
+    """Return a judged relative change: '+12% weekday-adjusted (raw +15%)' where the weekday
+    adjustment changed how it reads, '+12% weekday-adjusted' where not, plain when unadjusted."""
+    change = format_relative(rel, lang, signed)
+    if not adjusted or rel is None:
+        return change
+    # The raw change keeps its sign even after an unsigned 'up 12%': it may point the other way.
+    raw_text = format_relative(raw, lang)
+    if raw is None or raw_text == format_relative(rel, lang):
+        return t("compare.adjusted", lang, change=change)
+    return t("compare.adjusted_raw", lang, change=change, raw=raw_text)
+
+
 def format_points(diff: float | None, lang: str, signed: bool = True) -> str:
     """Return a difference of two shares in percentage points ('+1.2 pp'); a dash when missing."""
     if diff is None or diff != diff:

@@ -300,7 +300,23 @@ M6 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M6)
+# What a cycle tests, declared before its campaign runs: its primary metric (with the direction
+# and the smallest change worth acting on), guardrail metrics, and whether its variants are a
+# randomized split (a platform's A/B test) rather than segments that merely differ.
+M7 = Migration(
+    7,
+    "test plans",
+    (
+        "ALTER TABLE cycle ADD COLUMN primary_metric VARCHAR",
+        "ALTER TABLE cycle ADD COLUMN primary_direction VARCHAR",
+        "ALTER TABLE cycle ADD COLUMN min_effect DOUBLE",
+        "ALTER TABLE cycle ADD COLUMN guardrails VARCHAR[]",
+        "ALTER TABLE cycle ADD COLUMN randomized BOOLEAN",
+        "UPDATE cycle SET randomized = false",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M6, M7)
 HEAD = MIGRATIONS[-1].version
 
 

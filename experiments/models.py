@@ -185,6 +185,22 @@ class Cycle:
 
 
 @dataclass(frozen=True, slots=True)
+class TestPlan:
+    """What a cycle declared it tests, before its campaign ran: the primary metric, the way it
+    should move and the smallest relative change worth acting on (0.1 = 10 %), guardrail
+    metrics that must not get worse, and whether its variants are a randomized split."""
+
+    __test__ = False  # not a test class, whatever its name says
+
+    cycle_id: uuid.UUID
+    primary: str | None = None
+    direction: str | None = None  # "up" or "down"
+    min_effect: float | None = None
+    guardrails: tuple[str, ...] = ()
+    randomized: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Feedback:
     id: uuid.UUID
     cycle_id: uuid.UUID

@@ -63,15 +63,24 @@ def statistical(
     # Imported here: the statistics stack (scipy, statsmodels) takes seconds to load in a fresh
     # process, and the pages that offer the report should not pay it before it is asked for.
     from experiments import compare
+    from experiments.compare import RowRole
+    from experiments.compare_charts import row_name
 
     result = compare.compare(store, campaign, a.number, b.number)
     rows = []
     for row in result.rows:
-        if row.metric not in KEY_METRICS:
+        # The key metrics, and whatever the cycle declared it tests (primary first).
+        if row.metric not in KEY_METRICS and row.role is RowRole.EXPLORATORY:
             continue
-        label = metric_name(row.metric, lang, per_day=True)
-        rows.append({**compare.row_document(row), "label": label})
-    return sorted(rows, key=lambda r: KEY_METRICS.index(r["metric"]))
+        rows.append({**compare.row_document(row), "label": row_name(row, lang)})
+    order = {r.value: i for i, r in enumerate(RowRole)}
+    return sorted(
+        rows,
+        key=lambda r: (
+            order[r["role"]],
+            KEY_METRICS.index(r["metric"]) if r["metric"] in KEY_METRICS else len(KEY_METRICS),
+        ),
+    )
 
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
@@ -249,7 +258,8 @@ def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cy
         [[r.get("label") or metric_name(r["metric"], lang),
           format_value(r["metric"], r["a"], lang), format_value(r["metric"], r["b"], lang),
           display.format_difference(r["metric"], r["abs_change"], lang),
-          display.format_relative(r["rel_change"], lang), _q(r, lang)] for r in rows],
+          display.format_adjusted(r["rel_change"], r["raw_rel_change"], r["adjusted"], lang),
+          _q(r, lang)] for r in rows],
         numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
 

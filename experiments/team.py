@@ -9,8 +9,16 @@ write their role does not allow, whatever a page offers.
 from __future__ import annotations
 
 import os
+import tomllib
+from pathlib import Path
 
 from experiments.models import Role
+
+# Where Streamlit reads its secrets (the project's folder first, then the home folder).
+SECRETS = (
+    Path(__file__).resolve().parents[1] / ".streamlit" / "secrets.toml",
+    Path.home() / ".streamlit" / "secrets.toml",
+)
 
 MODES = ("local", "team")
 
@@ -50,3 +58,15 @@ def team_mode() -> bool:
 def pages_for(role: Role) -> tuple[str, ...]:
     """Return the keys of the pages a role sees, in navigation order."""
     return PAGES[role]
+
+
+def provider_configured(paths: tuple[Path, ...] | None = None) -> bool:
+    """Return True when Streamlit's secrets configure sign-in through an identity provider
+    (an ``[auth]`` section); an unreadable file configures nothing."""
+    for path in SECRETS if paths is None else paths:
+        try:
+            if "auth" in tomllib.loads(path.read_text(encoding="utf-8")):
+                return True
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue
+    return False

@@ -49,11 +49,13 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, limit: f
     raise RuntimeError(f"the server did not answer within {limit:.0f} s:\n{log.read_text()}")
 
 
-def start_server(db: Path, log: Path, port: int | None = None, team: bool = False) -> Server:
-    """Start the dashboard as ``experiments serve`` (``--team``) does, on ``db``, and wait
-    until healthy."""
+def start_server(db: Path, log: Path, port: int | None = None, team: bool = False,
+                 options: tuple[str, ...] = ()) -> Server:  # fmt: skip
+    """Start the dashboard as ``experiments serve`` (``--team``) does, on ``db``, with further
+    Streamlit ``options``, and wait until healthy."""
     port = port or free_port()
     argv, env = command(str(db), port, team=team)
+    argv += list(options)
     # Tests change no source while the server runs: no file watcher threads.
     argv += ["--server.fileWatcherType", "none"]
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("wb"),

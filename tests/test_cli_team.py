@@ -187,8 +187,38 @@ def test_team_setup_refusals_write_nothing(
 ) -> None:  # fmt: skip
     import io
 
+    monkeypatch.setattr("experiments.team.SECRETS", ())  # no identity provider configured
     assert run_cli("user", "add", "jana", "--role", "admin")[0] == 0
     before = counts(db_path)
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     assert run_cli(*argv) == (code, "", message)
     assert counts(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "configured"),
+    [('[auth]\nclient_id = "x"\n', True), ("[auth.company]\nclient_id = 'x'\n", True),
+     ("[other]\nkey = 1\n", False), ("[auth\nbroken", False), (None, False)],
+)  # fmt: skip
+def test_an_identity_provider_is_configured_by_an_auth_section(
+    tmp_path: Path, text: str | None, configured: bool
+) -> None:
+    from experiments.team import provider_configured
+
+    path = tmp_path / "secrets.toml"
+    if text is not None:
+        path.write_text(text, encoding="utf-8")
+    assert provider_configured((path,)) is configured
+
+
+def test_serve_team_accepts_an_admin_without_password_when_a_provider_vouches(
+    db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nclient_id = "x"\n', encoding="utf-8")
+    monkeypatch.setattr("experiments.team.SECRETS", (secrets,))
+    assert run_cli("user", "add", "jana", "--role", "admin")[0] == 0
+    db = Database.open(db_path)
+    assert Store(db).admins_who_can_sign_in(through_provider=True) == 1
+    assert Store(db).admins_who_can_sign_in() == 0
+    db.close()

@@ -12,16 +12,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from scipy import stats as sps
 from statsmodels.stats.proportion import proportions_ztest
 
-from experiments import compare, compare_learnings
+from experiments import compare, compare_learnings, compare_variants, stats
 from experiments.db import Database
 from experiments.errors import InvalidInput, NotFound
 from experiments.import_models import ImportRecord
 from experiments.models import Alias, Campaign, Cycle, Decision, Learning, Outcome, Phase, new_id
 from experiments.stats import Method, Note
 from experiments.store import Store
+from tests import glm_reference
 from tests.cli_runner import run_cli as cli
 from tests.factories import make_cycle, make_learning
 
@@ -146,42 +146,86 @@ def test_a_campaign_without_facts_compares_to_nothing(store: Store) -> None:
 # -- the figures -------------------------------------------------------------------------------
 
 
-def test_rates_agree_with_statsmodels_on_the_same_sums(store: Store, ws: Workspace) -> None:
+def test_cycle_rates_are_a_quasi_binomial_day_model_with_weekdays(
+    store: Store, ws: Workspace
+) -> None:
     result = compare.compare(store, "spring sale", 1, 2)
-    a, b = daily(ws, 1).sum(), daily(ws, 2).sum()
-    row = result.row("ctr")
-    assert row is not None and row.test is Method.TWO_PROPORTION_Z
-    assert (row.a, row.b) == pytest.approx((a.clicks / a.impressions, b.clicks / b.impressions))
-    _, p = proportions_ztest([b.clicks, a.clicks], [b.impressions, a.impressions])
-    assert row.p_value == pytest.approx(p, rel=1e-9, abs=1e-300)
-    assert row.significant and row.rel_change == pytest.approx(row.b / row.a - 1)
-
-
-def test_rates_whose_days_swing_are_tested_over_their_days(store: Store) -> None:
-    ws = build(store, ad_facts(swing=0.25))
-    row = compare.compare(store, "Spring Sale", 1, 2).row("ctr")
-    assert row is not None and row.test is Method.WELCH_T and row.note is Note.OVERDISPERSED
     a, b = daily(ws, 1), daily(ws, 2)
+    row = result.row("ctr")
+    assert row is not None and row.test is Method.QUASI_BINOMIAL_WEEKDAY and row.adjusted
     assert (row.a, row.b) == pytest.approx((a.clicks.sum() / a.impressions.sum(),
                                             b.clicks.sum() / b.impressions.sum()))  # fmt: skip
-    r_a, r_b = row.a, row.b
-    z_a = r_a + (a.clicks - r_a * a.impressions) / a.impressions.mean()
-    z_b = r_b + (b.clicks - r_b * b.impressions) / b.impressions.mean()
-    assert row.p_value == pytest.approx(sps.ttest_ind(z_b, z_a, equal_var=False).pvalue)
+    assert row.raw_rel_change == pytest.approx(row.b / row.a - 1)
+    ref = glm_reference.fit(a, b, "clicks", trials="impressions")
+    # Clicks here are the expected share of impressions: less spread than coin tosses, so the
+    # scale stays the binomial's own 1 and the test is the normal one.
+    assert ref.scale == 1.0
+    assert row.p_value == pytest.approx(ref.pvalues[1], rel=1e-6, abs=1e-300)
+    both = glm_reference.frame(a, b)
+    low, high = ref.conf_int()[1]
+    assert row.rel_change == pytest.approx(
+        glm_reference.share_change(ref, both, "impressions", ref.params[1]), rel=1e-6
+    )
+    assert (row.ci_low, row.ci_high) == pytest.approx(
+        (glm_reference.share_change(ref, both, "impressions", low),
+         glm_reference.share_change(ref, both, "impressions", high)), rel=1e-6)  # fmt: skip
+    assert row.significant and row.ci_low < row.rel_change < row.ci_high
+
+
+def test_rates_whose_days_swing_get_the_spread_of_their_days(store: Store) -> None:
+    ws = build(store, ad_facts(swing=0.25))
+    row = compare.compare(store, "Spring Sale", 1, 2).row("ctr")
+    assert row is not None and row.test is Method.QUASI_BINOMIAL_WEEKDAY
+    a, b = daily(ws, 1), daily(ws, 2)
+    ref = glm_reference.fit(a, b, "clicks", trials="impressions")
+    assert ref.scale > 1 and ref.use_t
+    assert row.p_value == pytest.approx(ref.pvalues[1], rel=1e-6)
     _, z_test_p = proportions_ztest([b.clicks.sum(), a.clicks.sum()],
                                     [b.impressions.sum(), a.impressions.sum()])  # fmt: skip
     assert row.p_value > 1000 * z_test_p  # the coin-toss test would claim far more certainty
 
 
-def test_amounts_are_compared_per_day_with_welch(store: Store, ws: Workspace) -> None:
-    result = compare.compare(store, "Spring Sale", 1, 2)
+@pytest.mark.parametrize(("metric", "money"), [("clicks", False), ("spend", True),
+                                               ("impressions", False)])  # fmt: skip
+def test_amounts_are_a_quasi_poisson_day_model_with_weekdays(
+    store: Store, ws: Workspace, metric: str, money: bool
+) -> None:
+    row = compare.compare(store, "Spring Sale", 1, 2).row(metric)
     a, b = daily(ws, 1), daily(ws, 2)
-    row = result.row("clicks")
-    assert row is not None and row.test is Method.WELCH_T
-    assert (row.a, row.b) == pytest.approx((a.clicks.mean(), b.clicks.mean()))
-    assert (row.total_a, row.total_b) == pytest.approx((a.clicks.sum(), b.clicks.sum()))
+    assert row is not None and row.test is Method.QUASI_POISSON_WEEKDAY and row.adjusted
+    assert (row.a, row.b) == pytest.approx((a[metric].mean(), b[metric].mean()))
+    assert (row.total_a, row.total_b) == pytest.approx((a[metric].sum(), b[metric].sum()))
     assert (row.n_a, row.n_b) == (14, 17)  # cycles of unequal length, compared per day
-    assert row.p_value == pytest.approx(sps.ttest_ind(b.clicks, a.clicks, equal_var=False).pvalue)
+    ref = glm_reference.fit(a, b, metric, money=money)
+    assert row.p_value == pytest.approx(ref.pvalues[1], rel=1e-6)
+    assert row.rel_change == pytest.approx(np.exp(ref.params[1]) - 1, rel=1e-9)
+    assert (row.ci_low, row.ci_high) == pytest.approx(tuple(np.exp(ref.conf_int()[1]) - 1))
+
+
+def test_ratios_are_their_numerator_with_the_denominator_as_offset(
+    store: Store, ws: Workspace
+) -> None:
+    row = compare.compare(store, "Spring Sale", 1, 2).row("cpc")
+    a, b = daily(ws, 1), daily(ws, 2)
+    assert row is not None and row.test is Method.QUASI_POISSON_WEEKDAY
+    ref = glm_reference.fit(a, b, "spend", offset="clicks", money=True)
+    assert row.p_value == pytest.approx(ref.pvalues[1], rel=1e-6)
+    assert row.rel_change == pytest.approx(np.exp(ref.params[1]) - 1, rel=1e-9)
+    assert (row.ci_low, row.ci_high) == pytest.approx(tuple(np.exp(ref.conf_int()[1]) - 1))
+
+
+@pytest.mark.parametrize("metric", ["spend", "cpc", "cpm"])
+def test_a_money_verdict_does_not_depend_on_the_unit(store: Store, metric: str) -> None:
+    facts = ad_facts(swing=0.1)
+    build(store, facts)
+    in_euros = compare.compare(store, "Spring Sale", 1, 2).row(metric)
+    cents = Database.open(":memory:")
+    build(Store(cents), facts.assign(spend=facts.spend * 100))
+    in_cents = compare.compare(Store(cents), "Spring Sale", 1, 2).row(metric)
+    cents.close()
+    assert in_euros is not None and in_cents is not None and in_euros.p_value is not None
+    assert in_cents.p_value == pytest.approx(in_euros.p_value, rel=1e-6)
+    assert in_cents.ci_low == pytest.approx(in_euros.ci_low, rel=1e-6)
 
 
 def test_reach_is_a_daily_mean_never_a_total(store: Store, ws: Workspace) -> None:
@@ -280,12 +324,16 @@ def test_cli_json_has_the_design_shape_and_scipys_figures(ws_file: Workspace) ->
     assert all(keys <= set(m) for m in doc["metrics"])
     by_metric = {m["metric"]: m for m in doc["metrics"]}
     a, b = daily(ws_file, 1), daily(ws_file, 2)
-    _, p = proportions_ztest([b.clicks.sum(), a.clicks.sum()],
-                             [b.impressions.sum(), a.impressions.sum()])  # fmt: skip
-    assert by_metric["ctr"]["p_value"] == pytest.approx(p, rel=1e-9, abs=1e-300)
-    spend = sps.ttest_ind(b.spend, a.spend, equal_var=False)
-    assert by_metric["spend"]["p_value"] == pytest.approx(spend.pvalue)
-    assert by_metric["spend"]["test"] == "welch_t"
+    ctr = glm_reference.fit(a, b, "clicks", trials="impressions")
+    assert by_metric["ctr"]["p_value"] == pytest.approx(ctr.pvalues[1], rel=1e-6, abs=1e-300)
+    assert by_metric["ctr"]["test"] == "quasi_binomial_weekday"
+    spend = glm_reference.fit(a, b, "spend", money=True)
+    assert by_metric["spend"]["p_value"] == pytest.approx(spend.pvalues[1], rel=1e-6)
+    assert by_metric["spend"]["test"] == "quasi_poisson_weekday"
+    for doc_row in doc["metrics"]:
+        raw = None if not doc_row["a"] else doc_row["b"] / doc_row["a"] - 1
+        assert doc_row["raw_rel_change"] == pytest.approx(raw)
+        assert doc_row["adjusted"] is (doc_row["test"] != "bootstrap_median")
     assert by_metric["ctr"]["ci_low"] <= by_metric["ctr"]["rel_change"] <= by_metric["ctr"][
         "ci_high"]  # fmt: skip
 
@@ -295,7 +343,8 @@ def test_cli_text_says_observational_and_gives_verdicts(ws_file: Workspace) -> N
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == ("Spring Sale: cycle 2 against cycle 1 — design: observational "
-                        "(a before/after comparison, not proof of cause)")  # fmt: skip
+                        "(a before/after comparison, not proof of cause; drift and seasonality "
+                        "are not excluded (name a control with --control))")  # fmt: skip
     ctr = next(line for line in lines if line.startswith("CTR\t"))
     assert ctr.endswith("unlikely to be chance") and "CTR up " in ctr
 
@@ -320,11 +369,19 @@ def test_cli_errors_are_one_line(
 # -- variants, reply times ---------------------------------------------------------------------
 
 
-def test_variants_inside_a_cycle_are_a_randomized_comparison(store: Store, ws: Workspace) -> None:
-    groups = compare.load_variants(store, ws.campaign, 2)
+def test_variants_declared_a_randomized_split_are_a_randomized_comparison(
+    store: Store, ws: Workspace
+) -> None:
+    groups = compare_variants.load_variants(store, ws.campaign, 2)
     assert set(groups) == {"Creative A", "Creative B"}
-    result = compare.compare_variants(ws.campaign, ws.cycles[1], groups, "Creative A",
-                                      "Creative B")  # fmt: skip
+    undeclared = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups,
+                                                   "Creative A", "Creative B")  # fmt: skip
+    assert undeclared.design is compare.Design.OBSERVATIONAL
+    result = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups, "Creative A",
+                                               "Creative B", randomized=True)  # fmt: skip
+    # Declared or not, the variants share their days and get the same tests; only the label
+    # (and what may be concluded) differs.
+    assert [r.p_value for r in result.rows] == [r.p_value for r in undeclared.rows]
     assert result.design is compare.Design.RANDOMIZED and result.variants == ("Creative A",
                                                                                "Creative B")  # fmt: skip
     part = ws.member[(ws.member.number == 2) & (ws.member.platform == "meta")]
@@ -336,7 +393,7 @@ def test_variants_inside_a_cycle_are_a_randomized_comparison(store: Store, ws: W
     assert row.p_value == pytest.approx(p, rel=1e-9, abs=1e-300)
     shown = part.groupby("variant").impressions.sum().sort_values(ascending=False)
     assert list(groups) == list(shown.index)  # the most shown variant first
-    rates = compare.variant_rates(groups, "ctr")
+    rates = compare_variants.variant_rates(groups, "ctr")
     assert [r.variant for r in rates] == list(groups)
     assert all(r.low is not None and r.low < r.rate < r.high for r in rates)  # type: ignore[operator]
 
@@ -346,9 +403,9 @@ def test_variants_inside_a_cycle_are_a_randomized_comparison(store: Store, ws: W
     ("Creative A", "Creative Z", "cycle 2 has no variant 'Creative Z'"),
 ])  # fmt: skip
 def test_bad_variant_choices(store: Store, ws: Workspace, va: str, vb: str, message: str) -> None:
-    groups = compare.load_variants(store, ws.campaign, 2)
+    groups = compare_variants.load_variants(store, ws.campaign, 2)
     with pytest.raises((InvalidInput, NotFound)) as caught:
-        compare.compare_variants(ws.campaign, ws.cycles[1], groups, va, vb)
+        compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups, va, vb)
     assert str(caught.value) == message
 
 
@@ -369,16 +426,16 @@ def reply_facts(per_reply: bool) -> pd.DataFrame:
                                        "response_time_s", "replies"])  # fmt: skip
 
 
-def test_reply_times_one_row_per_reply_use_mann_whitney(store: Store) -> None:
+def test_reply_times_one_row_per_reply_test_the_median(store: Store) -> None:
     facts = reply_facts(per_reply=True)
     build(store, facts)
     result = compare.compare(store, "Spring Sale", 1, 2)
     median, p90 = result.row("response_time_median_s"), result.row("response_time_p90_s")
-    assert median is not None and median.test is Method.MANN_WHITNEY_U
+    assert median is not None and median.test is Method.BOOTSTRAP_MEDIAN
     xa = facts[facts.date <= WINDOWS[0][1]].response_time_s
     xb = facts[facts.date >= WINDOWS[1][0]].response_time_s
     assert (median.a, median.b) == pytest.approx((xa.median(), xb.median()))
-    assert median.p_value == pytest.approx(sps.mannwhitneyu(xb, xa).pvalue)
+    assert median.p_value == stats.compare_medians(xa, xb).p_value
     assert p90 is not None and p90.note is Note.DESCRIPTIVE and p90.q_value is None
     assert result.row("response_time_s") is None  # no mean of single replies on top
 
@@ -461,7 +518,7 @@ def test_outcomes_of_carried_learnings_are_suggested_and_confirmed(
     result = compare.compare(store, "Spring Sale", 1, 2)
     found = {s.learning.id: s for s in compare_learnings.suggest_outcomes(store, result)}
     assert (found[up.id].outcome, found[up.id].reason) == (
-        Outcome.CONFIRMED, compare_learnings.Reason.SAME_DIRECTION)  # fmt: skip
+        Outcome.CONFIRMED, compare_learnings.Reason.HOLDS)  # fmt: skip
     assert found[down.id].outcome is Outcome.CONTRADICTED
     assert (found[free.id].outcome, found[free.id].reason) == (
         Outcome.INCONCLUSIVE, compare_learnings.Reason.NO_EVIDENCE)  # fmt: skip

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare, display, loop
+from experiments import compare, compare_variants, display, loop
 from experiments import compare_view as cv
 from experiments.db import Database
 from experiments.models import Cycle, Decision, Learning, Outcome, Phase, Role
@@ -188,9 +188,10 @@ def test_confirming_the_suggested_outcome_of_a_carried_learning(ws_db: Path) -> 
     assert_clean(at)
     outcome = at.selectbox(key=f"outcome_{learning.id}")
     assert outcome.value is Outcome.CONFIRMED
-    assert "CTR clearly moved the same way again in this comparison." in [
-        c.value for c in at.caption
-    ]
+    assert (
+        "Against cycle 1, the baseline this learning was measured on, CTR is still clearly where "
+        "the learning said: the effect holds."
+    ) in [c.value for c in at.caption]
     at.button(key=f"outcome_confirm_{learning.id}").click().run()
     assert_clean(at)
     assert [s.value for s in at.success] == ["Outcome saved."]
@@ -219,7 +220,7 @@ def test_variants_of_a_cycle_are_compared_as_randomized(ws_db: Path) -> None:
     captions = [c.value for c in at.caption]
     assert any(c.startswith("Design: randomized.") for c in captions)
     with opened(ws_db) as store:
-        most_shown_first = list(compare.load_variants(store, "Spring Sale", 2))
+        most_shown_first = list(compare_variants.load_variants(store, "Spring Sale", 2))
     assert list(at.dataframe[1].value.columns[1:3]) == most_shown_first
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from experiments import compare_charts as cc
 from experiments import display
-from experiments.compare import Comparison, Design, Kind, MetricRow, VariantRate
+from experiments.compare import Comparison, Design, Kind, MetricRow
 from experiments.compare_learnings import OutcomeSuggestion, Reason
+from experiments.compare_variants import VariantRate
 from experiments.models import Learning, Outcome, new_id
 from experiments.safe_text import escape_plotly
 from experiments.stats import Method, Note
+from experiments.sufficiency import Shortfall, Unit
 
 IDS = (new_id(), new_id())
 
@@ -49,11 +52,25 @@ MAYBE = row("replied_within_1h_share", Kind.RATE, abs_change=0.04, rel_change=0.
 UNCLEAR = row("spend", Kind.AMOUNT, abs_change=-13.0, rel_change=-0.01, ci_low=-0.069,
               ci_high=0.053, p_value=0.7, q_value=0.75)  # fmt: skip
 UNBOUNDED = row("leads", Kind.AMOUNT, abs_change=0.2, rel_change=0.05, p_value=0.8, q_value=0.8)
-FEW_DAYS = row("leads", Kind.AMOUNT, note=Note.NOT_ENOUGH_DATA, n_a=12, n_b=5)
-FEW_EVENTS = row("ctr", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=12, n_b=400)
-FEW_NON_EVENTS = row("open_rate", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=980, n_b=995)
+FEW_DAYS = row("leads", Kind.AMOUNT, note=Note.NOT_ENOUGH_DATA, n_a=12, n_b=5,
+               short=Shortfall(Unit.DAYS, 5, 7, 1))  # fmt: skip
+# A rate short of days once read "cycle 1 has 5 clicks": the unit comes from the policy now.
+FEW_RATE_DAYS = row("ctr", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=5, n_b=14,
+                    short=Shortfall(Unit.DAYS, 5, 7, 0))  # fmt: skip
+FEW_EVENTS = row("ctr", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=12, n_b=400,
+                 short=Shortfall(Unit.EVENTS, 12, 30, 0))  # fmt: skip
+FEW_NON_EVENTS = row("open_rate", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=980, n_b=995,
+                     short=Shortfall(Unit.NON_EVENTS, 20, 30, 0))  # fmt: skip
 FEW_REPLIES = row("response_time_median_s", Kind.REPLY_MEDIAN, note=Note.NOT_ENOUGH_DATA,
-                  n_a=80, n_b=12)  # fmt: skip
+                  n_a=80, n_b=12, short=Shortfall(Unit.REPLIES, 12, 30, 1))  # fmt: skip
+FEW_MODEL_DAYS = row("ctr", Kind.RATE, note=Note.NOT_ENOUGH_DATA, n_a=7, n_b=7,
+                     short=Shortfall(Unit.MODEL_DAYS, 8, 9, -1))  # fmt: skip
+ADJUSTED = row("ctr", Kind.RATE, abs_change=0.004, rel_change=0.12, ci_low=0.05, ci_high=0.19,
+               p_value=0.0001, q_value=0.0004, significant=True, adjusted=True,
+               raw_rel_change=0.25)  # fmt: skip
+ADJUSTED_SAME = row("clicks", Kind.AMOUNT, abs_change=1.0, rel_change=0.021, ci_low=-0.05,
+                    ci_high=0.09, p_value=0.5, q_value=0.6, adjusted=True,
+                    raw_rel_change=0.0212)  # fmt: skip
 MISSING = row("conversions", Kind.AMOUNT, a=None, note=Note.MISSING)
 DESCRIPTIVE = row("response_time_p90_s", Kind.REPLY_P90, abs_change=-300.0, rel_change=-0.2,
                   note=Note.DESCRIPTIVE)  # fmt: skip
@@ -77,6 +94,19 @@ VERDICTS = [
                      "needed)"),
     (FEW_DAYS, "de", "Leads pro Tag: zu wenig Daten (Zyklus 2 hat 5 Tage mit Daten, mindestens 7 "
                      "nötig)"),
+    (FEW_RATE_DAYS, "en", "CTR: not enough data (cycle 1 has 5 days with data, at least 7 "
+                          "needed)"),
+    (FEW_RATE_DAYS, "de", "CTR: zu wenig Daten (Zyklus 1 hat 5 Tage mit Daten, mindestens 7 "
+                          "nötig)"),
+    (FEW_MODEL_DAYS, "en", "CTR: not enough data (both cycles together have 8 days with data; "
+                           "the weekday model needs at least 9 — import more days or compare "
+                           "longer cycles)"),
+    (ADJUSTED, "en", "CTR up 12% weekday-adjusted (raw +25%) (95% interval +5.0% to +19%), "
+                     "unlikely to be chance"),
+    (ADJUSTED, "de", "CTR um 12 % wochentagsbereinigt (unbereinigt +25 %) gestiegen "
+                     "(95-%-Intervall +5,0 % bis +19 %), wahrscheinlich kein Zufall"),
+    (ADJUSTED_SAME, "en", "No clear change in Clicks per day: +2.1% weekday-adjusted (95% "
+                          "interval −5.0% to +9.0%)"),
     (FEW_EVENTS, "en", "CTR: not enough data (cycle 1 has 12 clicks, at least 30 needed)"),
     (FEW_NON_EVENTS, "en", "Open rate: not enough data (in cycle 1 nearly all deliveries led to "
                            "opens; at least 30 without are needed)"),
@@ -104,16 +134,22 @@ def test_verdicts_name_variants() -> None:
     assert cc.verdict(missing, variants(missing), "de") == "CTR: keine Daten in Variante „B“"
 
 
+# Every suggested learning keeps its design word: what may be concluded travels with it.
 STATEMENTS = [
     (cycles(CLEAR_UP), CLEAR_UP, "en",
-     "CTR rose 18% from cycle 1 to cycle 2 (95% interval +9.0% to +27%)."),
+     "CTR rose 18% from cycle 1 to cycle 2 (observational: before/after, weekday-adjusted; 95% "
+     "interval +9.0% to +27%)."),
     (cycles(CLEAR_DOWN), CLEAR_DOWN, "de",
-     "CPA sank von Zyklus 1 zu Zyklus 2 um 12 % (95-%-Intervall −20 % bis "
-     "−5,0 %)."),
+     "CPA sank von Zyklus 1 zu Zyklus 2 um 12 % (beobachtend: vorher/nachher, "
+     "wochentagsbereinigt; 95-%-Intervall −20 % bis −5,0 %)."),
     (variants(CLEAR_UP), CLEAR_UP, "en",
      "In cycle 2, CTR was 18% higher with variant 'B' than with variant 'A' (randomized split; "
      "95% interval +9.0% to +27%)."),
-    (cycles(FROM_ZERO), FROM_ZERO, "en", "Leads per day rose from 0 (cycle 1) to 4 (cycle 2)."),
+    (replace(variants(CLEAR_UP), design=Design.OBSERVATIONAL), CLEAR_UP, "en",
+     "In cycle 2, CTR was 18% higher with variant 'B' than with variant 'A' (observational: "
+     "segments, not a randomized split; 95% interval +9.0% to +27%)."),
+    (cycles(FROM_ZERO), FROM_ZERO, "en",
+     "Leads per day rose from 0 (cycle 1) to 4 (cycle 2) (observational: before/after)."),
 ]  # fmt: skip
 
 
@@ -136,15 +172,19 @@ def test_q_values_for_the_table() -> None:
 @pytest.mark.parametrize(
     ("reason", "text"),
     [
-        (Reason.SAME_DIRECTION, "CTR clearly moved the same way again in this comparison."),
-        (Reason.OPPOSITE_DIRECTION, "CTR clearly moved the other way in this comparison."),
-        (Reason.NO_CLEAR_CHANGE, "No clear change in CTR in this comparison."),
-        (Reason.NOT_COMPARED, "CTR could not be tested in these cycles."),
+        (Reason.HOLDS, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "still clearly where the learning said: the effect holds."),
+        (Reason.REVERSED, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "clearly on the other side: the effect does not hold."),
+        (Reason.NOT_CLEAR, "Against cycle 1, the baseline this learning was measured on, CTR is "
+         "not clearly different: the effect may or may not hold."),
+        (Reason.NOT_COMPARED, "CTR could not be tested against cycle 1, the baseline this "
+         "learning was measured on."),
     ],
-)
+)  # fmt: skip
 def test_outcome_reasons(reason: Reason, text: str) -> None:
     learning = Learning(new_id(), IDS[0], "Short copy wins")
-    suggestion = OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, reason, "ctr")
+    suggestion = OutcomeSuggestion(learning, Outcome.INCONCLUSIVE, reason, "ctr", 1)
     assert cc.outcome_reason(suggestion, "en") == text
 
 

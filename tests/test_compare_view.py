@@ -10,7 +10,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from experiments import compare
+from experiments import compare, compare_variants
 from experiments import compare_view as cv
 from experiments.models import Alias, Phase
 from experiments.store import Store
@@ -193,13 +193,13 @@ def test_colours_follow_the_cycle_order(store: Store, ws: Workspace) -> None:
 def test_variants_of_a_cycle(store: Store, ws: Workspace) -> None:
     choice = cv.variant_choice(store, ws.campaign, 2)
     assert choice.blocked is None
-    assert choice.names == tuple(compare.load_variants(store, ws.campaign, 2))
+    assert choice.names == tuple(compare_variants.load_variants(store, ws.campaign, 2))
     view = cv.variants(choice, choice.names[0], choice.names[1])
     assert view.blocked is None and view.comparison is not None
     assert view.comparison.variants == choice.names[:2]
     assert view.rate_metric == "ctr"
     assert [r.variant for r in view.rates] == [
-        r.variant for r in compare.variant_rates(choice.groups, "ctr")
+        r.variant for r in compare_variants.variant_rates(choice.groups, "ctr")
     ]
     same = cv.variants(choice, choice.names[0], choice.names[0])
     assert same.blocked is cv.Blocked.SAME_VARIANT and same.comparison is None

@@ -33,6 +33,7 @@ FOUNDATIONS = (
     "experiments.display",
     "experiments.i18n",
     "experiments.stats",
+    "experiments.sufficiency",
     "experiments.safe_text",
 )
 LAYERS = ("foundations", "store", "importers", "experiments", "views")

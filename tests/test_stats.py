@@ -274,15 +274,51 @@ def test_ratio_factor_scales_values_and_keeps_the_test() -> None:
 # -- reply times -------------------------------------------------------------------------------
 
 
-def test_medians_use_mann_whitney_and_a_bootstrap_interval() -> None:
+def _direct_bootstrap(xa: np.ndarray, xb: np.ndarray) -> tuple[float, float, np.ndarray]:
+    def change(b: np.ndarray, a: np.ndarray, axis: int = -1) -> np.ndarray:
+        return np.asarray(np.median(b, axis=axis) / np.median(a, axis=axis) - 1)
+
+    res = sps.bootstrap((xb, xa), change, n_resamples=stats.BOOTSTRAP_RESAMPLES, batch=200,
+                        vectorized=True, method="percentile",
+                        rng=np.random.default_rng(stats.BOOTSTRAP_SEED))  # fmt: skip
+    low, high = res.confidence_interval
+    return float(low), float(high), np.asarray(res.bootstrap_distribution)
+
+
+def test_medians_are_tested_by_a_bootstrap_of_the_median() -> None:
     xa, xb = RNG.exponential(600, 80), RNG.exponential(420, 95)
     res = stats.compare_medians(xa, xb)
-    assert res.test is Method.MANN_WHITNEY_U
+    assert res.test is Method.BOOTSTRAP_MEDIAN
     assert (res.a, res.b) == pytest.approx((np.median(xa), np.median(xb)))
-    assert res.p_value == pytest.approx(sps.mannwhitneyu(xb, xa, alternative="two-sided").pvalue)
-    assert res.ci_low is not None and res.ci_high is not None
+    low, high, changes = _direct_bootstrap(xa, xb)
+    assert (res.ci_low, res.ci_high) == pytest.approx((low, high))
+    share = min(np.mean(changes <= 0), np.mean(changes >= 0))
+    assert res.p_value == pytest.approx(2 * share)
     assert res.ci_low < res.rel_change < res.ci_high  # type: ignore[operator]
     assert stats.compare_medians(xa, xb) == res  # a fixed seed: the same interval every time
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_median_verdict_agrees_with_its_interval(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    xa = rng.lognormal(6.0, 1.0, 60)
+    xb = rng.lognormal(6.0 + rng.normal(0, 0.3), 1.0, 70)
+    res = stats.compare_medians(xa, xb)
+    assert res.p_value is not None and res.ci_low is not None and res.ci_high is not None
+    assert (res.p_value < 0.05) == (res.ci_low > 0 or res.ci_high < 0)
+
+
+def test_equal_medians_with_different_shapes_are_rarely_called_a_change() -> None:
+    # Reply times with the same median but another spread: Mann–Whitney U, which compares whole
+    # distributions, rejected "no change" in 44 % of such comparisons.
+    rng = np.random.default_rng(2026)
+    calls = 0
+    for _ in range(200):
+        xa = rng.lognormal(np.log(600), 0.5, 120)
+        xb = rng.lognormal(np.log(600), 1.4, 120)
+        p = stats.compare_medians(xa, xb).p_value
+        calls += p is not None and p < 0.05
+    assert calls / 200 <= 0.10
 
 
 def test_medians_of_few_replies_are_not_enough_data() -> None:

@@ -34,6 +34,7 @@ from experiments.models import (
     Outcome,
     Phase,
     Role,
+    TestPlan,
     new_id,
 )
 from experiments.store import Store
@@ -105,6 +106,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "save_mapping": lambda s, w: s.save_mapping(_mapping()),
     "add_user": lambda s, w: s.add_user("eve", "Eve", Role.ADMIN),
     "set_password": lambda s, w: s.set_password("eve", "a long enough secret"),
+    "save_test_plan": lambda s, w: s.save_test_plan(TestPlan(w["cycle"].id, "ctr", "up")),
     "set_role": lambda s, w: s.set_role("eve", Role.ADMIN),
     "set_active": lambda s, w: s.set_active("eve", False),
     "create_campaign": lambda s, w: s.create_campaign("C"),

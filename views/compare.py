@@ -114,7 +114,7 @@ def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
     comparison = view.comparison
     records = []
     for row in comparison.rows:
-        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
+        cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for number in view.numbers:
             cells[cycle_label(number)] = display.format_value(
                 row.metric, view.values[row.metric][number], lang()
@@ -122,6 +122,10 @@ def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
         for pair in view.pairs:
             a, b = pair.ends(row.metric)
             cells[change_header(view, pair)] = display.format_change(row.metric, a, b, lang())
+        # The compared pair's change as judged: weekday-adjusted, the raw one beside it.
+        cells[tr("compare.col.adjusted")] = display.format_adjusted(
+            row.rel_change, row.raw_rel_change, row.adjusted, lang()
+        )
         records.append({**cells, **test_cells(row, comparison)})
     return pd.DataFrame(records)
 
@@ -131,7 +135,7 @@ def variants_table(comparison: Comparison) -> pd.DataFrame:
     assert comparison.variants is not None
     records = []
     for row in comparison.rows:
-        cells = {tr("compare.col.metric"): display.metric_name(row.metric, lang(), per_day=True)}
+        cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for name, value in zip(comparison.variants, (row.a, row.b), strict=True):
             cells[name] = display.format_value(row.metric, value, lang())
         cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())
@@ -171,8 +175,33 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
     if explain:
-        st.caption(tr("compare.table_help", n=comparison.tested, days=stats.MIN_DAYS,
-                      events=stats.MIN_EVENTS))  # fmt: skip
+        # Plain words lead (the verdicts above and in the table); the method is one click away.
+        with st.expander(tr("compare.how_tested"), icon=":material/functions:"):
+            st.caption(tr("compare.table_help", n=comparison.tested, days=stats.MIN_DAYS,
+                          events=stats.MIN_EVENTS))  # fmt: skip
+
+
+def show_control(view: cv.CyclesView, campaign: Campaign, baseline: int, compared: int) -> None:
+    """Offer a control campaign; with one, show each metric's change beyond its drift."""
+    others = [c.name for c in s.campaigns() if c.id != campaign.id]
+    if not others:
+        return
+    name = st.selectbox(tr("compare.control"), others, index=None, key=f"control_{campaign.id}",
+                        placeholder=tr("compare.control_none"),
+                        help=tr("compare.control_help"))  # fmt: skip
+    if name is None:
+        return
+    found = cv.control(s, view.data, baseline, compared, name)
+    st.subheader(tr("compare.beyond", name=escape_markdown(name)))
+    if not found.rows:
+        st.info(tr("compare.beyond_nothing"), icon=":material/info:")
+        return
+    st.dataframe(pd.DataFrame([{
+        tr("compare.col.metric"): display.metric_name(r.metric, lang(), per_day=True),
+        tr("compare.col.beyond"): display.format_relative(r.rel_change, lang()),
+        tr("compare.col.interval"): cc.fmt_bounds(r.ci_low, r.ci_high, lang()),
+        tr("compare.col.clear"): tr("compare.yes") if r.significant else tr("compare.no"),
+    } for r in found.rows]), hide_index=True)  # fmt: skip
 
 
 def show_series(view: cv.CyclesView, key: Choice) -> None:
@@ -305,6 +334,7 @@ with reported():
         st.caption(tr("compare.pairs_help", reference=tr(f"compare.reference.{view.reference}"),
                       a=baseline, b=compared))  # fmt: skip
     show_table(comparison, cycles_table(view))
+    show_control(view, campaign, baseline, compared)
     chart, beside = st.columns([3, 2])
     with chart:
         st.subheader(tr("compare.forest"))

@@ -14,6 +14,7 @@ from experiments.models import Campaign, Cycle, Decision, Learning, Phase
 from experiments.safe_text import escape_markdown
 from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
 from views.cycle_duties import comments, duty_and_comments
+from views.cycle_plan import test_plan_section
 from views.cycle_sections import feedback_section, optimization_section
 
 s = store()
@@ -162,6 +163,7 @@ def save_plan(edited: Cycle) -> None:
 
 
 def plan_section(cycle: Cycle, locked: bool) -> None:
+    test_plan_section(s, cycle)
     fill_plan(cycle)
     with st.form("plan"):
         hypothesis = st.text_area(tr("cycle.hypothesis"), key="plan_hypothesis", disabled=locked)

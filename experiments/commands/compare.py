@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 from typing import Any
 
 from experiments.cli import Context
+from experiments.errors import InvalidInput
 
 LANG = "en"
 
@@ -17,14 +19,21 @@ def register(sub: Any) -> None:
         help="compare two cycles of a campaign (observational: before/after, not proof of cause)",
     )
     p.add_argument("campaign", help="the campaign's name")
-    p.add_argument(
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
         "--cycles",
         nargs=2,
         type=int,
-        required=True,
         metavar=("N", "M"),
         help="the cycle to compare against, and the cycle compared with it",
     )
+    which.add_argument("--cycle", type=int, metavar="N",
+                       help="compare two variants inside cycle N (with --variants)")  # fmt: skip
+    p.add_argument("--variants", nargs=2, metavar=("A", "B"),
+                   help="the variant to compare against, and the one compared")  # fmt: skip
+    p.add_argument("--control", metavar="CAMPAIGN",
+                   help="another campaign the cycle's change did not touch: also report the "
+                   "change beyond its drift")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.set_defaults(handler=run)
 
@@ -34,15 +43,28 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here: scipy and statsmodels take most of a second, which no other command needs.
     from experiments import compare, compare_charts, display
 
-    n, m = args.cycles
-    result = compare.compare(ctx.store, args.campaign, n, m)
+    result = _comparison(args, ctx)
+    control = _control(args, ctx, result)
     if args.json:
-        ctx.print_json(compare.document(result))
+        doc = compare.document(result)
+        if control is not None:
+            doc["control"] = {"campaign": control.control,
+                              "metrics": [asdict(r) for r in control.rows]}  # fmt: skip
+        ctx.print_json(doc)
         return 0
-    ctx.print(
-        f"{result.campaign}: cycle {m} against cycle {n} — design: {result.design.value} "
-        "(a before/after comparison, not proof of cause)"
-    )
+    if result.variants is None:
+        what = f"cycle {result.cycles[1]} against cycle {result.cycles[0]}"
+        kind = "a before/after comparison, not proof of cause" + (
+            f"; control: {control.control}"
+            if control is not None
+            else "; drift and seasonality are not excluded (name a control with --control)"
+        )
+    else:
+        (a, b), n = result.variants, result.cycles[0]
+        what = f"variant {b} against {a} in cycle {n}"
+        kind = ("a declared randomized split" if result.design.value == "randomized"
+                else "segments that differ, not a randomized split")  # fmt: skip
+    ctx.print(f"{result.campaign}: {what} — design: {result.design.value} ({kind})")
     if not result.rows:
         ctx.print("no metric facts in either cycle: import the platforms' exports first")
         return 0
@@ -50,7 +72,7 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
         ctx.print(
             "\t".join(
                 (
-                    display.metric_name(row.metric, LANG, per_day=True),
+                    compare_charts.row_name(row, LANG),
                     display.format_value(row.metric, row.a, LANG),
                     display.format_value(row.metric, row.b, LANG),
                     display.format_change(row.metric, row.a, row.b, LANG),
@@ -60,4 +82,39 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 )
             )
         )
+    for beyond in control.rows if control is not None else ():
+        ctx.print(f"beyond {control.control}: {display.metric_name(beyond.metric, LANG)} "
+                  f"{display.format_relative(beyond.rel_change, LANG)} (95% interval "
+                  f"{display.format_relative(beyond.ci_low, LANG)} to "
+                  f"{display.format_relative(beyond.ci_high, LANG)})")  # fmt: skip
     return 0
+
+
+def _comparison(args: argparse.Namespace, ctx: Context) -> Any:
+    from experiments import compare, compare_variants
+
+    if args.cycles is not None:
+        if args.variants:
+            raise InvalidInput("--variants compares inside one cycle; name it with --cycle N")
+        n, m = args.cycles
+        return compare.compare(ctx.store, args.campaign, n, m)
+    if not args.variants:
+        raise InvalidInput("--cycle N compares two variants inside it; add --variants A B")
+    campaign = ctx.store.campaign_by_name(args.campaign)
+    cycle = compare.find_cycle(ctx.store, campaign, args.cycle)
+    groups = compare_variants.load_variants(ctx.store, campaign, args.cycle)
+    va, vb = args.variants
+    randomized = ctx.store.test_plan(cycle.id).randomized
+    return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized)
+
+
+def _control(args: argparse.Namespace, ctx: Context, result: Any) -> Any:
+    if not args.control:
+        return None
+    from experiments import compare, compare_control
+
+    if result.variants is not None:
+        raise InvalidInput("a control is for a comparison of two cycles; use --cycles N M")
+    n, m = result.cycles
+    data = compare.load(ctx.store, result.campaign, [n, m])
+    return compare_control.reading(ctx.store, data, n, m, args.control)

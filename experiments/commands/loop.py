@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from experiments import cycle_view, loop
+from experiments import cycle_view, loop, test_plan_cli
 from experiments.cli import Context, iso_date
 from experiments.errors import InvalidInput, NotFound
 from experiments.models import Decision
@@ -37,6 +37,7 @@ def register(sub: Any) -> None:
     show.add_argument("--cycle", type=int, default=None, help="cycle number (default: current)")
     show.add_argument("--json", action="store_true", help="print one JSON document")
     show.set_defaults(handler=cycle_show)
+    test_plan_cli.add_actions(csub)
 
     p = sub.add_parser("learning", help="record learnings and decide on them")
     lsub = p.add_subparsers(dest="learning_command", metavar="ACTION", required=True,

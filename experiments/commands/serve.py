@@ -16,6 +16,7 @@ from typing import Any
 
 from experiments.cli import Context
 from experiments.errors import Conflict, InvalidInput
+from experiments.team import provider_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ADDRESS = "127.0.0.1"
@@ -57,7 +58,7 @@ def serve(args: argparse.Namespace, ctx: Context) -> int:
             "serve a team (everyone then signs in)"
         )
     # Creates or migrates the database before the server opens it.
-    if args.team and not ctx.store.admins_who_can_sign_in():
+    if args.team and not ctx.store.admins_who_can_sign_in(provider_configured()):
         raise Conflict(
             "team mode needs an active admin with a password, or nobody could manage the team; "
             "run: python -m experiments user add NAME --role admin, then "

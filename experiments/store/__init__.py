@@ -23,6 +23,7 @@ from experiments.store.goals import GoalStore
 from experiments.store.library import LibraryFilter, LibraryStore
 from experiments.store.loop import LoopStore
 from experiments.store.mappings import MappingStore
+from experiments.store.test_plans import TestPlanStore
 from experiments.store.users import UserStore
 
 
@@ -37,6 +38,7 @@ class Store(
     ExportStore,
     CycleFactStore,
     LibraryStore,
+    TestPlanStore,
     UserStore,
     BackupStore,
 ):

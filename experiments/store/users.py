@@ -90,11 +90,13 @@ class UserStore(BaseStore):
             self._audit("user", before.username, action, before=before, after=after)
         return after
 
-    def admins_who_can_sign_in(self) -> int:
-        """Return how many active admins have a password (team mode needs one)."""
+    def admins_who_can_sign_in(self, through_provider: bool = False) -> int:
+        """Return how many active admins can sign in (team mode needs one): those with a
+        password, or every active admin where an identity provider vouches for people."""
         row = self._one(
             "SELECT count(*) FROM app_user WHERE role = 'admin' AND coalesce(active, true) "
-            "AND password_hash IS NOT NULL"
+            "AND (password_hash IS NOT NULL OR ?)",
+            [through_provider],
         )
         return int(row[0]) if row else 0
 

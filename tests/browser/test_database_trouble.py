@@ -4,7 +4,7 @@ no traceback, nothing written; and the dashboard itself once the trouble is gone
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,26 +36,28 @@ def test_a_database_held_by_another_process(
 ) -> None:
     (tmp_path / "case").mkdir()
     db = broken.demo_copy(tmp_path / "case" / "tracker.duckdb", demo_template)
-    # The script opens the database when a browser comes, so the server may start first.
-    with serving(db, tmp_path / "streamlit.log") as srv:
-        with broken.held(db) as pid:
-            before = broken.snapshot(db.parent)
-            for address in ("/", "/goals", "/imports"):
-                page.goto(srv.url + address)
-                wait_idle(page)
-                expect(page.get_by_role(
-                    "heading", name="The database is in use by another program"
-                )).to_be_visible()  # fmt: skip
-                expect(page.get_by_text(
-                    f"{db} is in use by another program (process {pid}, "
-                    f"{broken.holder_program()}), which holds its lock"
-                )).to_be_visible()  # fmt: skip
-                expect(
-                    page.get_by_text("Close the other program that uses the file")
-                ).to_be_visible()
-                expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
-                assert_no_traceback(page)
-            assert broken.snapshot(db.parent) == before
+    # Held before the server starts: the server opens the database as it starts (to compute
+    # what the first pages show), and would otherwise hold the lock itself.
+    with ExitStack() as stack:
+        holding = stack.enter_context(ExitStack())
+        pid = holding.enter_context(broken.held(db))
+        srv = stack.enter_context(serving(db, tmp_path / "streamlit.log"))
+        before = broken.snapshot(db.parent)
+        for address in ("/", "/goals", "/imports"):
+            page.goto(srv.url + address)
+            wait_idle(page)
+            expect(page.get_by_role(
+                "heading", name="The database is in use by another program"
+            )).to_be_visible()  # fmt: skip
+            expect(page.get_by_text(
+                f"{db} is in use by another program (process {pid}, "
+                f"{broken.holder_program()}), which holds its lock"
+            )).to_be_visible()  # fmt: skip
+            expect(page.get_by_text("Close the other program that uses the file")).to_be_visible()
+            expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+            assert_no_traceback(page)
+        assert broken.snapshot(db.parent) == before
+        holding.close()
         # The other program let go: a reload opens the page asked for, with every page back.
         page.reload()
         wait_idle(page)

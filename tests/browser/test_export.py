@@ -35,5 +35,5 @@ def test_the_facts_download_from_the_overview_is_the_whole_export(
     rows = export_file(Store(db), "facts", tmp_path / "cli.csv")
     db.close()
     assert saved.read_bytes() == (tmp_path / "cli.csv").read_bytes()
-    assert saved.read_bytes().startswith("\ufeffplatform,".encode())
+    assert saved.read_bytes().startswith("\ufeffPlatform,Campaign in the file,".encode())
     assert saved.read_bytes().count(b"\r\n") == rows + 1

@@ -258,6 +258,8 @@ def test_hostile_text_is_shown_as_text_on_every_page(hostile_server: Hostile, pa
         page.get_by_role("button", name="Save goal").first.click()
     expect(page.get_by_text("saved.", exact=False).first).to_be_visible()
     walk.check("/goals, goal saved")
+    walk.open("team")  # the members, one with a hostile display name
+    walk.open("audit")  # every change in words, quoting the hostile texts
 
     walk.open("campaigns")
     with rerun(page):
