@@ -48,6 +48,7 @@ stop_on_database_trouble()
 # key: (title key, icon); views/<key>.py. Each role sees its own pages (experiments/team.py).
 PAGES = {
     "overview": ("nav.overview", ":material/dashboard:"),
+    "mywork": ("nav.mywork", ":material/checklist:"),
     "goals": ("nav.goals", ":material/flag:"),
     "campaigns": ("nav.campaigns", ":material/campaign:"),
     "cycle": ("nav.cycle", ":material/autorenew:"),

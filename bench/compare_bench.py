@@ -260,7 +260,7 @@ def measure_overview(path: Path, runs: int) -> None:
         "cycle_metrics (every cycle's sums)": store.cycle_metrics,
         "spend per cycle (overview.spend_rows)": lambda: overview.spend_rows(store),
         f"goal progress ({len(store.goals())} goals)": lambda: goals.progress(store, today),
-        "changes since a week ago": lambda: overview.changes(store, since),
+        "changes since a week ago": lambda: overview.changes(store, since, "en"),
     }
     for fn in calls.values():
         fn()

@@ -11,16 +11,16 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from experiments.display import enum_label, metric_name
-from experiments.i18n import t
+from experiments.i18n import fmt_date, t
 from experiments.models import LOCAL_ACTOR, AuditEntry
 from experiments.store import Store
 
 # Entries of these kinds belong to a cycle's history (their ``after`` names the cycle).
-CYCLE_PARTS = ("learning", "feedback", "optimization")
+CYCLE_PARTS = ("learning", "feedback", "optimization", "comment")
 _SHORT = 80  # a quoted text longer than this is cut, with an ellipsis
 
 
@@ -81,7 +81,12 @@ def sentence(entry: AuditEntry, names: Names, lang: str) -> str:
     who = _who(entry, names, lang)
     kind, action = entry.entity, entry.action
     values: dict[str, object] = {"who": who}
-    if kind == "cycle" and "phase" in after and action != "create":
+    if action == "assign":
+        _assignment(values, after, names, lang)
+        action = "assign" if after.get("assignee") else "unassign"
+    elif kind == "comment":
+        values["text"] = _quote(now.get("text"))
+    elif kind == "cycle" and "phase" in after and action != "create":
         values["cycle"] = _cycle(names, entry.entity_id, lang)
         values["phase"] = enum_label(str(after["phase"]), lang, "phase")
         action = "phase"
@@ -121,6 +126,14 @@ def sentence(entry: AuditEntry, names: Names, lang: str) -> str:
         return t(key, lang, **values)
     except KeyError:
         return t("audit.unknown", lang, who=who, action=entry.action, entity=entry.entity)
+
+
+def _assignment(values: dict[str, object], after: dict[str, Any], names: Names,
+                lang: str) -> None:  # fmt: skip
+    owner, due = after.get("assignee"), after.get("due")
+    values["text"] = _quote(after.get("text"))
+    values["owner"] = names.people.get(owner, owner) if owner else ""
+    values["due"] = t("audit.due", lang, due=fmt_date(date.fromisoformat(due), lang)) if due else ""
 
 
 def happenings(store: Store, lang: str, entity: str | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -29,8 +29,11 @@ from experiments.loop import (
 )
 from experiments.models import (
     Campaign,
+    Comment,
     Cycle,
     Decision,
+    Duty,
+    DutyKind,
     Feedback,
     FeedbackStatus,
     Learning,
@@ -94,6 +97,14 @@ class Workspace:
     opening_tab: str  # the phase the cycle is in; a closed cycle opens on what it learned
     next_window: tuple[date, date]
     next_changes: str  # the next cycle's planned changes, from this cycle's optimizations
+    duties: Mapping[uuid.UUID, Duty] = field(default_factory=dict)  # item id → who, by when
+    comments: Mapping[uuid.UUID, tuple[Comment, ...]] = field(default_factory=dict)  # by target
+    # The open items whose owner may be set here: in a closed cycle only criticism still open
+    # (it outlives its cycle and still needs an answer).
+    assignable: frozenset[uuid.UUID] = frozenset()
+    members: tuple[str, ...] = ()  # the active members, who may be made responsible
+    people: Mapping[str, str] = field(default_factory=dict)  # username → display name
+    today: date = date.min
 
     @property
     def can_turn(self) -> bool:
@@ -126,6 +137,7 @@ def workspace(
         for c in store.open_criticism()
         if c.campaign_id == campaign.id and c.cycle_number < cycle.number
     )
+    users = store.users()
     return Workspace(
         campaign=campaign, cycles=cycles, cycle=cycle, locked=locked,
         numbers={c.id: c.number for c in cycles}, own=own, carried_in=carried_in,
@@ -143,7 +155,20 @@ def workspace(
         forward_to=None if locked else FORWARD.get(cycle.phase),
         opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
         next_window=suggested_window(cycle, today), next_changes=planned_from(optimizations),
+        duties={d.id: d for d in store.duties_of_cycle(cycle.id)},
+        assignable=frozenset(d.id for d in store.open_duties() if d.cycle_id == cycle.id
+                             and (not locked or d.kind is DutyKind.FEEDBACK)),  # fmt: skip
+        comments=_by_target(store.comments_in_cycle(cycle.id)),
+        members=tuple(u.username for u in users if u.active),
+        people={u.username: u.display_name for u in users}, today=today,
     )  # fmt: skip
+
+
+def _by_target(comments: list[Comment]) -> dict[uuid.UUID, tuple[Comment, ...]]:
+    found: dict[uuid.UUID, list[Comment]] = {}
+    for c in comments:
+        found.setdefault(c.target_id, []).append(c)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def cycle_document(store: Store, campaign: Campaign, number: int | None = None) -> dict[str, Any]:
@@ -157,7 +182,8 @@ def cycle_document(store: Store, campaign: Campaign, number: int | None = None) 
     rows = [(x, numbers.get(x.cycle_id)) for x in inputs(store, cycle)]
     rows += [(x, None) for x in store.learnings(cycle_id=cycle.id)]
     return {
-        "campaign": campaign.name, "number": cycle.number, "phase": cycle.phase.value,
+        "campaign": campaign.name, "id": str(cycle.id), "number": cycle.number,
+        "phase": cycle.phase.value,
         "start": cycle.start, "end": cycle.end, "hypothesis": cycle.hypothesis,
         "learnings": [
             {"id": str(x.id), "text": x.statement, "decision": x.decision.value,

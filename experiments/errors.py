@@ -290,3 +290,19 @@ class BackupRefused(InvalidInput):
         if self.key.startswith("restore."):
             text = f"{text} {_text('restore.nothing', lang)}"
         return text
+
+
+class DutyRefused(InvalidInput):
+    """An owner, due date or comment refused for a reason the catalogs name in English and
+    German (``duty.refuse.*`` in catalog_mywork); nothing was written."""
+
+    def __init__(self, case: str, **values: object) -> None:
+        self.key = f"duty.refuse.{case}"
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        from experiments.i18n import t
+
+        return t(self.key, lang, **self.values)

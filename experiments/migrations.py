@@ -289,6 +289,32 @@ M5 = Migration(
     ),
 )
 
+# Responsibilities: a pending learning, an open criticism and a planned optimization each get a
+# member who answers for it (a username, checked by the store against the active users) and an
+# optional due date. The optimization's older ``owner`` stays as the free text it always was.
+# Comments hold the usernames they mention, so a mention is found without reading every text.
+# Number 5 belongs to the period facts; this one reads and writes none of their columns.
+M6 = Migration(
+    6,
+    "responsibilities and comments",
+    (
+        *(
+            f"ALTER TABLE {table} ADD COLUMN {column} {kind}"
+            for table in ("learning", "feedback", "optimization")
+            for column, kind in (("assignee", "VARCHAR"), ("due_date", "DATE"))
+        ),
+        """CREATE TABLE comment (
+    id UUID NOT NULL,
+    target VARCHAR NOT NULL,
+    target_id UUID NOT NULL,
+    author VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    mentions VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL
+)""",
+    ),
+)
+
 # What a cycle tests, declared before its campaign runs: its primary metric (with the direction
 # and the smallest change worth acting on), guardrail metrics, and whether its variants are a
 # randomized split (a platform's A/B test) rather than segments that merely differ.
@@ -305,7 +331,7 @@ M7 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M7)
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7)
 HEAD = MIGRATIONS[-1].version
 
 
@@ -350,9 +376,13 @@ def migrate(
     head = migrations[-1].version if migrations else 0
     if version > head:
         raise DatabaseTooNew(name, "schema", found=version, known=head)
+    # Each migration is applied once by its own record, not by the highest number: numbers are
+    # taken by work done side by side, so a lower one (6) can reach a database that already has
+    # a higher one (7). Such migrations touch none of each other's columns.
+    done = {int(r[0]) for r in conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchall()}
     applied = []
     for m in migrations:
-        if m.version <= version:
+        if m.version in done:
             continue
         conn.begin()
         try:

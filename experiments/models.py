@@ -337,19 +337,6 @@ class LeftOut:
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """Something that happened in the workspace: a cycle started or closed, a learning decided,
-    an import; ``detail`` is its text (hypothesis, statement, file) and ``value`` its outcome."""
-
-    happened_at: datetime
-    kind: str
-    campaign: str | None
-    cycle: int | None
-    detail: str | None
-    value: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class AuditEntry:
     id: uuid.UUID
     happened_at: datetime
@@ -359,3 +346,50 @@ class AuditEntry:
     action: str
     before: str | None
     after: str | None
+
+
+class DutyKind(StrEnum):
+    """What can have a member who answers for it."""
+
+    LEARNING = "learning"
+    FEEDBACK = "feedback"
+    OPTIMIZATION = "optimization"
+
+
+class CommentOn(StrEnum):
+    """What a comment can be written on."""
+
+    CYCLE = "cycle"
+    LEARNING = "learning"
+    FEEDBACK = "feedback"
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """Something open that a member answers for (or nobody yet): a pending learning, an open
+    criticism or a planned optimization, with the campaign and cycle it belongs to."""
+
+    kind: DutyKind
+    id: uuid.UUID
+    cycle_id: uuid.UUID
+    campaign: str
+    cycle_number: int
+    cycle_end: date | None
+    text: str
+    assignee: str | None
+    due: date | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Comment:
+    """A short plain-text remark on a cycle, learning or feedback item; ``mentions`` are the
+    usernames of members it names with @username."""
+
+    id: uuid.UUID
+    target: CommentOn
+    target_id: uuid.UUID
+    author: str
+    text: str
+    mentions: tuple[str, ...]
+    created_at: datetime

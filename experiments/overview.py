@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
+from experiments.audit_words import happenings
 from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
 from experiments.goals import Progress, Status
@@ -225,6 +226,8 @@ def learning_cost(rows: list[dict[str, Any]]) -> tuple[float | None, int]:
     return (sum(r["spend"] for r in paid) / count if count else None), count
 
 
-def changes(store: Store, since: date) -> list[dict[str, Any]]:
-    """Return what changed since the start of a day: cycles, decisions, imports; newest first."""
-    return [asdict(c) for c in store.changes_since(datetime.combine(since, time.min))]
+def changes(store: Store, since: date, lang: str, limit: int = 500) -> list[dict[str, Any]]:
+    """Return what changed since the start of a day, newest first: every audited write (goal
+    edits and feedback moves too) as who, when and one sentence in ``lang``."""
+    start = datetime.combine(since, time.min)
+    return [asdict(h) for h in happenings(store, lang, since=start, limit=limit)]

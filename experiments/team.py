@@ -23,9 +23,19 @@ SECRETS = (
 
 MODES = ("local", "team")
 
-# The pages by key (views/<key>.py). Everyone reads the loop, the goals and the comparisons;
-# the import is the analysts' (and admins') work, the team and audit pages the admins'.
-READ_PAGES = ("overview", "goals", "campaigns", "cycle", "learnings", "timeline", "compare")
+# The pages by key (views/<key>.py). Everyone reads the loop, the goals and the comparisons,
+# and everyone has a list of what waits for them (My work); the import is the analysts' (and
+# admins') work, the team and audit pages the admins'.
+READ_PAGES = (
+    "overview",
+    "mywork",
+    "goals",
+    "campaigns",
+    "cycle",
+    "learnings",
+    "timeline",
+    "compare",
+)
 PAGES: dict[Role, tuple[str, ...]] = {
     Role.VIEWER: READ_PAGES,
     Role.MARKETER: READ_PAGES,

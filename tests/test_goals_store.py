@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,7 +13,6 @@ from experiments.metrics import inputs
 from experiments.models import (
     Alias,
     Comparator,
-    Decision,
     Goal,
     Phase,
     ReplyTimes,
@@ -21,7 +20,7 @@ from experiments.models import (
     new_id,
 )
 from experiments.store import Store
-from tests.factories import make_campaign, make_cycle, make_learning
+from tests.factories import make_campaign, make_cycle
 from tests.test_goals import add_facts, daily, day
 
 
@@ -132,28 +131,6 @@ def test_cycle_metrics_resolve_aliases_and_windows_without_double_counting(store
         "Spring Sale", Phase.START, day(1), day(5),
     )  # fmt: skip
     assert first.values["clicks"] is None  # no clicks in the facts: missing, not 0
-
-
-def test_changes_since_lists_closed_cycles_decisions_and_imports(store: Store) -> None:
-    c = make_campaign(store, "Spring Sale", aliases=(Alias("SPR"),))
-    old = make_cycle(store, c, 1, phase=Phase.CLOSED,
-                     phase_changed_at={"closed": datetime(2026, 3, 2, 9)})  # fmt: skip
-    make_cycle(store, c, 2, phase=Phase.START, start=day(29), end=day(30),
-               phase_changed_at={"start": datetime(2026, 3, 3, 9)})  # fmt: skip
-    # Decided while the cycle was open: a closed cycle takes no pending learning.
-    make_learning(store, old, "Short copy wins", decision=Decision.DROP,
-                  decided_at=datetime(2026, 3, 2, 8))  # fmt: skip
-    add_facts(store, daily(1, clicks=1))
-    everything = store.changes_since(datetime(2026, 3, 1))
-    assert sorted(c.kind for c in everything) == [
-        "cycle_closed", "cycle_started", "import", "learning_decided",
-    ]  # fmt: skip
-    recent = store.changes_since(datetime(2026, 3, 2, 12))
-    assert "cycle_closed" not in {c.kind for c in recent}
-    closed = next(c for c in everything if c.kind == "cycle_closed")
-    assert (closed.happened_at, closed.campaign, closed.cycle) == (
-        datetime(2026, 3, 2, 9), "Spring Sale", 1,
-    )  # fmt: skip
 
 
 @pytest.mark.parametrize("table", ["campaigns", "cycles", "learnings", "goals", "facts"])

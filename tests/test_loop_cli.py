@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from experiments.db import Database
 from experiments.errors import GateRefused
+from experiments.store import Store
 from tests.cli_runner import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +52,14 @@ def test_journey_from_campaign_to_the_second_cycle(db_path: Path) -> None:
 
     code, out, _ = run("cycle", "show", "Spring Sale", "--cycle", "2", "--json")
     assert code == 0
-    assert json.loads(out) == {
+    doc = json.loads(out)
+    # The cycle's id, for 'comment cycle ID TEXT'.
+    db = Database.open(db_path)
+    store = Store(db)
+    second = store.cycle_by_number(store.campaign_by_name("Spring Sale").id, 2)
+    db.close()
+    assert doc.pop("id") == str(second.id)
+    assert doc == {
         "campaign": "Spring Sale", "number": 2, "phase": "start", "start": "2026-04-01",
         "end": "2026-04-28", "hypothesis": "",
         "learnings": [{"id": learning_id, "text": "Short copy wins on Meta",

@@ -109,6 +109,19 @@ def test_unique_indexes_back_up_the_store_checks() -> None:
         conn.execute(insert)
 
 
+def test_a_lower_number_that_arrives_after_a_higher_one_is_still_applied() -> None:
+    # Work done side by side: a database already at 7 (test plans) that was made without 6
+    # (responsibilities) still gets 6, once, and lands on the snapshot.
+    conn = connect(":memory:")
+    without_6 = tuple(m for m in MIGRATIONS if m.version != 6)
+    assert without_6[-1].version > 6
+    migrate(conn, without_6)
+    assert migrate(conn) == [6]
+    assert migrate(conn) == []
+    assert current_version(conn) == HEAD
+    assert schema_snapshot(conn) == SNAPSHOT.read_text()
+
+
 def test_without_indexes_the_schema_is_the_same() -> None:
     # DuckLake has no indexes: the tables must not depend on them.
     with_idx, without = connect(":memory:"), connect(":memory:")

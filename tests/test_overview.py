@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,12 +15,16 @@ from experiments.errors import InvalidInput
 from experiments.goals import Status
 from experiments.models import (
     Alias,
+    Comparator,
     Decision,
     FeedbackKind,
     FeedbackSource,
+    FeedbackStatus,
+    Goal,
     Outcome,
     Phase,
     ScopeKind,
+    new_id,
 )
 from experiments.store import Store
 from tests.apptest import app, assert_clean
@@ -169,10 +175,39 @@ def test_learning_cost_leaves_out_cycles_without_spend() -> None:
 
 
 def test_changes_since_a_day(loop: Store) -> None:
-    kinds = {r["kind"] for r in overview.changes(loop, date(2000, 1, 1))}
-    assert {"import", "learning_decided"} <= kinds
-    assert overview.changes(loop, date.today().replace(year=date.today().year + 1)) == []
-    assert all(isinstance(r["happened_at"], datetime) for r in overview.changes(loop, day(1)))
+    entities = {r["entity"] for r in overview.changes(loop, date(2000, 1, 1), "en")}
+    assert {"import", "learning", "cycle", "feedback"} <= entities
+    later = date.today().replace(year=date.today().year + 1)
+    assert overview.changes(loop, later, "en") == []
+    assert all(isinstance(r["happened_at"], datetime) for r in overview.changes(loop, day(1), "en"))
+
+
+def _edit_goal(store: Store) -> None:
+    made = store.add_goal(Goal(new_id(), "Leads", "leads", Comparator.AT_LEAST, 500.0))
+    store.update_goal(replace(made, target=600.0))
+
+
+def _move_feedback(store: Store) -> None:
+    cycle = make_cycle(store, make_campaign(store, "Autumn"), phase=Phase.FEEDBACK)
+    item = store.add_feedback(cycle.id, FeedbackSource.SALES, FeedbackKind.CRITICISM, "Too dear")
+    store.set_feedback_status(item.id, FeedbackStatus.ADDRESSED)
+
+
+# What the overview's list once left out (it read cycles, decisions and imports only).
+@pytest.mark.parametrize(
+    ("change", "lang", "sentence"),
+    [(_edit_goal, "en", "Local admin edited the goal “Leads” (Leads)"),
+     (_edit_goal, "de", "Lokaler Admin hat das Ziel „Leads“ bearbeitet (Leads)"),
+     (_move_feedback, "en", "Local admin set feedback “Too dear” to Addressed"),
+     (_move_feedback, "de", "Lokaler Admin hat Feedback „Too dear“ auf Bearbeitet gesetzt")],
+)  # fmt: skip
+def test_changes_read_the_audit_so_goal_edits_and_feedback_moves_appear(
+    store: Store, change: Any, lang: str, sentence: str
+) -> None:
+    change(store)
+    rows = overview.changes(store, date.today(), lang)
+    assert rows[0]["text"] == sentence
+    assert rows[0]["who"] == ("Local admin" if lang == "en" else "Lokaler Admin")
 
 
 # -- the page -------------------------------------------------------------------------------
@@ -202,7 +237,7 @@ def test_overview_on_the_demo_shows_every_goal_with_its_light(demo_db: Path) -> 
     assert counts["On track"] == sum(p.status is Status.ON_TRACK for p in progress)
     assert [x.value for x in at.subheader] == [
         "Goals at a glance", "Where each campaign stands", "Criticism still open",
-        "Learnings carried forward", "What learning cost", "What changed",
+        "Overdue work per campaign", "Learnings carried forward", "What learning cost", "What changed",
         "Take it into the meeting",
     ]  # fmt: skip
     frames = [df.value for df in at.dataframe]

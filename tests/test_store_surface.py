@@ -21,9 +21,11 @@ from experiments.models import (
     LOCAL_ACTOR,
     Actor,
     Alias,
+    CommentOn,
     Comparator,
     Cycle,
     Decision,
+    DutyKind,
     FeedbackKind,
     FeedbackSource,
     FeedbackStatus,
@@ -109,6 +111,8 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "set_active": lambda s, w: s.set_active("eve", False),
     "create_campaign": lambda s, w: s.create_campaign("C"),
     "restore_backup": lambda s, w: s.restore_backup("backup", [], {}),
+    "assign": lambda s, w: s.assign(DutyKind.LEARNING, w["learning"].id, None),
+    "add_comment": lambda s, w: s.add_comment(CommentOn.CYCLE, w["cycle"].id, "@vic see this"),
 }  # fmt: skip
 
 # The store's own helpers that change data: refused outside a write, whoever calls them.

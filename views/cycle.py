@@ -13,6 +13,7 @@ from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
 from experiments.safe_text import escape_markdown
 from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
+from views.cycle_duties import comments, duty_and_comments
 from views.cycle_plan import test_plan_section
 from views.cycle_sections import feedback_section, optimization_section
 
@@ -282,6 +283,7 @@ def learning_card(x: Learning, ws: cycle_view.Workspace) -> None:
             b.caption(tr("cycle.carried_to", n=into, outcome=outcome))
         with b:
             decision_control(x, f"decide_{str(x.id)[:8]}", ws.locked)
+        duty_and_comments(s, ws, m.DutyKind.LEARNING, x.id)
 
 
 def decision_control(x: Learning, key: str, locked: bool) -> None:
@@ -387,6 +389,7 @@ match section_picker(ws):
     case _:
         learnings_section(ws)
 
+comments(s, ws, m.CommentOn.CYCLE, ws.cycle.id)
 with st.expander(tr("audit.history"), icon=":material/history:"):
     history = audit_words.cycle_history(s, ws.cycle.id, L)
     if not history:

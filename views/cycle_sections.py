@@ -6,10 +6,11 @@ import streamlit as st
 
 from experiments import loop
 from experiments.cycle_view import Workspace
-from experiments.models import Feedback, FeedbackKind, FeedbackSource
+from experiments.models import CommentOn, DutyKind, Feedback, FeedbackKind, FeedbackSource
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from views.common import attempt, done, enum_label, keep_seen, seen, tr
+from views.cycle_duties import comments, responsibility
 
 KIND_COLOR = {"praise": "green", "criticism": "red", "question": "blue", "request": "violet",
               "idea": "orange"}  # fmt: skip
@@ -37,6 +38,9 @@ def feedback_section(s: Store, ws: Workspace) -> None:
     for f in ws.feedback:
         with st.container(border=True):
             feedback_card(s, f, ws)
+            if f.kind is FeedbackKind.CRITICISM:
+                responsibility(s, ws, DutyKind.FEEDBACK, f.id)
+            comments(s, ws, CommentOn.FEEDBACK, f.id)
 
 
 def feedback_card(s: Store, f: Feedback, ws: Workspace) -> None:
@@ -90,3 +94,4 @@ def optimization_section(s: Store, ws: Workspace) -> None:
                 st.text(f"↳ {learnings.get(i) or feedback.get(i, '?')}")
             if o.owner:
                 st.caption(tr("cycle.owner", owner=escape_markdown(o.owner)))
+            responsibility(s, ws, DutyKind.OPTIMIZATION, o.id)

@@ -5,7 +5,7 @@ On a new database it offers the demo workspace and a first campaign instead.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -20,6 +20,7 @@ from experiments.exports import export_bytes, offer
 from experiments.goals import Progress, Status
 from experiments.i18n import fmt_date, fmt_number, t
 from experiments.models import Alias, Comparator
+from experiments.mywork import overdue_by_campaign
 from experiments.reports import build_report, report_file_name
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
@@ -158,6 +159,15 @@ def loop_and_criticism(s: Store) -> None:
                      "overdue": tr("mgmt.after_close")}, tr("mgmt.no_criticism"))  # fmt: skip
 
 
+def overdue_work(s: Store) -> None:
+    st.subheader(tr("overview.overdue"))
+    rows = overdue_by_campaign(s, datetime.now(UTC).date())
+    table(rows, {"campaign": tr("mgmt.campaign"), "learning": tr("overview.overdue_learnings"),
+                 "feedback": tr("overview.overdue_criticism"),
+                 "optimization": tr("overview.overdue_optimizations"),
+                 "total": tr("overview.overdue_total")}, tr("overview.overdue_none"))  # fmt: skip
+
+
 def learnings_and_cost(s: Store) -> None:
     left, right = st.columns(2)
     with left:
@@ -196,14 +206,13 @@ def changes(s: Store) -> None:
     if not isinstance(since, date):
         return
     rows = [{
-        "at": fmt_date(r["happened_at"], lang()), "kind": tr(f"mgmt.change.{r['kind']}"),
-        "campaign": r["campaign"] or "", "cycle": str(r["cycle"] or ""),
-        "detail": r["detail"] or "", "value": enum_label(r['value'], "decision")
-        if r["kind"] == "learning_decided" and r["value"] else (r["value"] or ""),
-    } for r in overview.changes(s, since)]  # fmt: skip
-    table(rows, {"at": tr("mgmt.when"), "kind": tr("mgmt.what"), "campaign": tr("mgmt.campaign"),
-                 "cycle": tr("mgmt.cycle"), "detail": tr("mgmt.detail"),
-                 "value": tr("mgmt.value")}, tr("mgmt.no_changes"))  # fmt: skip
+        "at": fmt_date(r["happened_at"], lang()), "who": r["who"], "text": r["text"],
+    } for r in overview.changes(s, since, lang())]  # fmt: skip
+    table(
+        rows,
+        {"at": tr("mgmt.when"), "who": tr("audit.who"), "text": tr("mgmt.what")},
+        tr("mgmt.no_changes"),
+    )
 
 
 def downloads(s: Store) -> None:
@@ -264,6 +273,7 @@ with reported():
     st.subheader(tr("mgmt.goals"))
     goals_grid(s, progress, sparks)
     loop_and_criticism(s)
+    overdue_work(s)
     learnings_and_cost(s)
     changes(s)
     downloads(s)

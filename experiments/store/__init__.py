@@ -16,6 +16,7 @@ from experiments.store.analytics import AnalyticsStore
 from experiments.store.backups import BackupStore
 from experiments.store.campaigns import CampaignStore
 from experiments.store.cycle_facts import CycleFactStore
+from experiments.store.duties import DutyStore
 from experiments.store.exports import ExportStore
 from experiments.store.facts import FactStore
 from experiments.store.goals import GoalStore
@@ -27,6 +28,7 @@ from experiments.store.users import UserStore
 
 
 class Store(
+    DutyStore,
     CampaignStore,
     LoopStore,
     GoalStore,

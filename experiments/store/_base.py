@@ -31,6 +31,8 @@ class Area(StrEnum):
     USER = "user"
     # Backups hold every table (users and audit included), and a restore fills a whole database.
     BACKUP = "backup"
+    # Remarks on the loop: whoever works on it may comment; viewers (management) write nothing.
+    COMMENT = "comment"
 
 
 WRITERS: dict[Area, frozenset[Role]] = {
@@ -42,6 +44,7 @@ WRITERS: dict[Area, frozenset[Role]] = {
     Area.IMPORT: frozenset({Role.ANALYST, Role.ADMIN}),
     Area.USER: frozenset({Role.ADMIN}),
     Area.BACKUP: frozenset({Role.ADMIN}),
+    Area.COMMENT: frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN}),
 }
 
 
@@ -238,11 +241,11 @@ class BaseStore:
 
     def audit_of_cycle(self, cycle_id: uuid.UUID, limit: int = 500) -> list[AuditEntry]:
         """Return the audit entries of one cycle and of what was recorded in it (learnings,
-        feedback, optimizations), newest first."""
+        feedback, optimizations, comments), newest first."""
         rows = self._all(
             "SELECT id, happened_at, actor, entity, entity_id, action, before_json, after_json "
             "FROM audit WHERE entity_id = ? OR (entity IN ('learning', 'feedback', "
-            "'optimization') AND (json_extract_string(after_json, '$.cycle_id') = ? "
+            "'optimization', 'comment') AND (json_extract_string(after_json, '$.cycle_id') = ? "
             "OR json_extract_string(before_json, '$.cycle_id') = ?)) "
             "ORDER BY happened_at DESC, id LIMIT ?",
             [str(cycle_id), str(cycle_id), str(cycle_id), limit],

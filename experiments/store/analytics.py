@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from experiments.errors import InvalidInput
 from experiments.metrics import BASE_METRICS, METRICS, Aggregation
-from experiments.models import Change, CycleMetrics, Phase, ReplyTimes
+from experiments.models import CycleMetrics, Phase, ReplyTimes
 from experiments.store._base import BaseStore
 from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import (
@@ -194,24 +194,3 @@ class AnalyticsStore(BaseStore):
         result = self._run(_CYCLE_METRICS)
         names = [d[0] for d in result.description or ()]
         return [_cycle_metrics(dict(zip(names, row, strict=True))) for row in result.fetchall()]
-
-    def changes_since(self, since: datetime) -> list[Change]:
-        """Return what happened since a moment, newest first: cycles started or closed,
-        learnings decided, imports."""
-        rows = self._all(
-            "SELECT * FROM ("
-            "SELECT cy.closed_at AS happened_at, 'cycle_closed' AS kind, c.name AS campaign, "
-            "cy.number AS cycle, cy.hypothesis AS detail, NULL AS value FROM cycle cy "
-            "JOIN campaign c ON c.id = cy.campaign_id WHERE cy.closed_at >= ? "
-            "UNION ALL SELECT cy.start_at, 'cycle_started', c.name, cy.number, cy.hypothesis, "
-            "NULL FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id "
-            "WHERE cy.start_at >= ? AND cy.number > 1 "
-            "UNION ALL SELECT l.decided_at, 'learning_decided', c.name, cy.number, l.statement, "
-            "l.decision FROM learning l JOIN cycle cy ON cy.id = l.cycle_id "
-            "JOIN campaign c ON c.id = cy.campaign_id WHERE l.decided_at >= ? "
-            "UNION ALL SELECT i.imported_at, 'import', NULL, NULL, i.file_name, i.platform "
-            "FROM import i WHERE i.imported_at >= ?"
-            ") AS changes ORDER BY happened_at DESC, kind, campaign",
-            [since] * 4,
-        )
-        return [Change(*r) for r in rows]
