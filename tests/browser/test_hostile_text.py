@@ -259,6 +259,7 @@ def test_hostile_text_is_shown_as_text_on_every_page(hostile_server: Hostile, pa
     expect(page.get_by_text("saved.", exact=False).first).to_be_visible()
     walk.check("/goals, goal saved")
     walk.open("team")  # the members, one with a hostile display name
+    walk.open("mywork")  # what waits for the local admin: the hostile texts' items
     walk.open("audit")  # every change in words, quoting the hostile texts
 
     walk.open("campaigns")
