@@ -37,7 +37,8 @@ def add_actions(csub: Any) -> None:
     split.set_defaults(handler=cycle_split)
 
 
-def _cycle(ctx: Context, name: str, number: int | None) -> Cycle:
+def named_cycle(ctx: Context, name: str, number: int | None) -> Cycle:
+    """Return cycle ``number`` of a campaign, or its open cycle when no number is given."""
     campaign = ctx.store.campaign_by_name(name)
     if number is not None:
         return ctx.store.cycle_by_number(campaign.id, number)
@@ -51,7 +52,7 @@ def _cycle(ctx: Context, name: str, number: int | None) -> Cycle:
 
 def cycle_plan(args: argparse.Namespace, ctx: Context) -> int:
     """Run ``cycle plan``; return the exit code."""
-    cycle = _cycle(ctx, args.campaign, args.cycle)
+    cycle = named_cycle(ctx, args.campaign, args.cycle)
     plan = test_plans.declare(ctx.store, cycle.id, args.primary, args.direction, args.mde,
                               args.guardrail)  # fmt: skip
     if args.json:
@@ -65,7 +66,7 @@ def cycle_plan(args: argparse.Namespace, ctx: Context) -> int:
 
 def cycle_split(args: argparse.Namespace, ctx: Context) -> int:
     """Run ``cycle split``; return the exit code."""
-    cycle = _cycle(ctx, args.campaign, args.cycle)
+    cycle = named_cycle(ctx, args.campaign, args.cycle)
     plan = test_plans.declare_split(ctx.store, cycle.id, args.randomized)
     kind = "a randomized split" if plan.randomized else "segments, compared observationally"
     ctx.print(f"the variants of cycle {cycle.number} are {kind}")

@@ -7,7 +7,7 @@ from typing import Any
 
 from experiments import cycle_view, loop, test_plan_cli
 from experiments.cli import Context, iso_date
-from experiments.errors import InvalidInput, NotFound
+from experiments.errors import NotFound
 from experiments.models import Decision
 
 
@@ -111,16 +111,7 @@ def cycle_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def learning_add(args: argparse.Namespace, ctx: Context) -> int:
-    campaign = ctx.store.campaign_by_name(args.campaign)
-    if args.cycle is not None:
-        cycle = ctx.store.cycle_by_number(campaign.id, args.cycle)
-    else:
-        found = loop.open_cycle(ctx.store, campaign.id)
-        if found is None:
-            raise InvalidInput(
-                f"'{campaign.name}' has no open cycle; start one or name a cycle with --cycle N"
-            )
-        cycle = found
+    cycle = test_plan_cli.named_cycle(ctx, args.campaign, args.cycle)
     learning = loop.add_learning(ctx.store, cycle.id, args.text)
     if args.json:
         ctx.print_json({"id": str(learning.id)})
