@@ -1,11 +1,13 @@
-"""Comparing two cycles of a campaign (observational) or two variants of one cycle (randomized).
+"""Comparing two cycles of a campaign (observational) or two variants of one cycle.
 
 For every canonical and derived metric present, the value per group, the absolute and relative
 change, a 95 % interval for the relative change, a p-value and Benjamini–Hochberg q-values across
-every metric of the comparison. Two cycles go through the day-level model with weekday effects
-(day_model.py): their change is weekday-standardized, and the row keeps the raw change b/a − 1
-beside it. Variants of one cycle go through the tests of stats.py. Both follow the one
-data-sufficiency table of sufficiency.py.
+every metric of the comparison. Two cycles, and variants that are segments (device, team
+member…), go through the day-level model with weekday effects (day_model.py): the change is
+weekday-standardized, and the row keeps the raw change b/a − 1 beside it. Variants of a
+declared randomized split go through the same model blocked by the date instead, paired by the
+days they share. Reply times are tested in stats.py. All follow the one data-sufficiency table
+of sufficiency.py.
 
 How each metric is read (one registry below, not an if-chain per metric):
 * amounts and counts are compared per day, because cycles differ in length: the value is the mean
@@ -36,7 +38,7 @@ from experiments.compare_rows import MetricRow as MetricRow
 from experiments.compare_rows import RowRole as RowRole
 from experiments.compare_rows import document as document
 from experiments.compare_rows import row_document as row_document
-from experiments.day_model import Days, Form
+from experiments.day_model import Block, Days, Form
 from experiments.errors import InvalidInput, NotFound
 from experiments.metrics import METRICS, REGISTRY, Aggregation, Better, Metric, Unit, ratio
 from experiments.models import Campaign, Cycle, LeftOut, TestPlan
@@ -106,6 +108,7 @@ class Group:
     # Each column with data as an array over the days, read once: every metric's test reuses it.
     columns: dict[str, npt.NDArray[np.float64]] = field(init=False, repr=False)
     weekday: npt.NDArray[np.int64] = field(init=False, repr=False)  # 0 = Monday, per day
+    day: npt.NDArray[np.int64] = field(init=False, repr=False)  # the date, as a day number
 
     def __post_init__(self) -> None:
         dates = pd.to_datetime(self.daily["date"]) if "date" in self.daily else None
@@ -113,6 +116,9 @@ class Group:
             np.zeros(len(self.daily), dtype=np.int64) if dates is None else dates.dt.day_of_week
         )
         object.__setattr__(self, "weekday", np.asarray(weekday, dtype=np.int64))
+        # The date as days since 1970-01-01: variants of a randomized split are paired by it.
+        day = np.arange(len(self.daily)) if dates is None else dates.to_numpy("datetime64[D]")
+        object.__setattr__(self, "day", np.asarray(day, dtype=np.int64))
         arrays = {}
         for name in _COLUMNS:
             if name in self.daily:
@@ -182,59 +188,31 @@ def daily_value(spec: Spec, frame: pd.DataFrame) -> pd.Series:
     return frame[spec.key] if spec.key in frame else pd.Series(np.nan, index=frame.index)
 
 
-def _test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
-    da, db = _days(ga, spec), _days(gb, spec)
-    if spec.kind is Kind.RATE:
-        xa, na = ga.total(spec.num, da), ga.total(spec.den, da)
-        xb, nb = gb.total(spec.num, db), gb.total(spec.den, db)
-        if _share(xa, na) and _share(xb, nb):
-            result = stats.compare_rates(xa, na, xb, nb, (int(da.sum()), int(db.sum())))
-            if result.p_value is None or not (_swings(ga, spec, da) or _swings(gb, spec, db)):
-                return result
-            days = _ratio_test(spec, ga, gb, da, db)
-            return (
-                replace(days, note=stats.Note.OVERDISPERSED) if days.p_value is not None else days
-            )
-    if spec.num:  # ratios, and "rates" with more events than trials (not a share then)
-        return _ratio_test(spec, ga, gb, da, db)
+def _replies_test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
+    """Return the reply-time rows: the median by its bootstrap, the 90th percentile described."""
     if spec.kind is Kind.REPLY_MEDIAN:
         return stats.compare_medians(_replies(ga), _replies(gb))
-    if spec.kind is Kind.REPLY_P90:
-        return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
-    return stats.compare_means(ga.column(spec.key)[da], gb.column(spec.key)[db])
-
-
-def _swings(group: Group, spec: Spec, days: np.ndarray) -> bool:
-    return stats.overdispersed(group.column(spec.num)[days], group.column(spec.den)[days])
-
-
-def _ratio_test(spec: Spec, ga: Group, gb: Group, da: np.ndarray, db: np.ndarray) -> stats.Result:
-    num, den = spec.num, spec.den
-    return stats.compare_ratios(ga.column(num)[da], ga.column(den)[da], gb.column(num)[db],
-                                gb.column(den)[db], spec.factor)  # fmt: skip
-
-
-def _share(events: float | None, trials: float | None) -> bool:
-    # More events than trials (cvr with several conversions per click) is no share: compare the
-    # ratio through its days instead. A missing half stays a share: compare_rates says "missing".
-    return events is None or trials is None or 0 <= events <= trials
+    return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
 
 
 def _replies(group: Group) -> np.ndarray:
     return group.replies if group.replies is not None else np.array([], dtype=float)
 
 
-def _observed(spec: Spec, ga: Group, gb: Group) -> stats.Result:
-    """Return cycle against cycle through the day model with weekday effects (day_model.py)."""
+def _observed(spec: Spec, ga: Group, gb: Group, block: Block = Block.WEEKDAY) -> stats.Result:
+    """Return group against group through the day model (day_model.py): blocked by weekday for
+    cycles and segments, by the shared dates for a declared randomized split."""
     if spec.kind in (Kind.REPLY_MEDIAN, Kind.REPLY_P90):
-        return _test(spec, ga, gb)
+        return _replies_test(spec, ga, gb)
     a, b = value(spec, ga), value(spec, gb)
     days_a, days_b = model_days(spec, ga), model_days(spec, gb)
+    if block is Block.DAY:
+        days_a, days_b = day_model.shared(days_a, days_b)
     base = stats.Result(a, b, stats.rel(a, b), n_a=len(days_a.y), n_b=len(days_b.y))
     if a is None or b is None:
         return replace(base, note=stats.Note.MISSING)
     share = spec.kind is Kind.RATE and all(
-        0 <= d.y.sum() <= _size(d).sum() for d in (days_a, days_b)
+        0 <= d.y.sum() <= d.sizes().sum() for d in (days_a, days_b)
     )  # more conversions than clicks is no share: then it is a ratio like any other
     kind = Kind.RATIO if spec.kind is Kind.RATE and not share else spec.kind
     short = shortfall(kind, _counts(days_a, share), _counts(days_b, share))
@@ -243,14 +221,23 @@ def _observed(spec: Spec, ga: Group, gb: Group) -> stats.Result:
     if a == 0:
         return replace(base, note=stats.Note.ZERO_BASELINE)
     form = Form.SHARE if share else Form.MONEY if spec.money else Form.COUNT
-    found = day_model.fit(form, days_a, days_b)
+    found = day_model.fit(form, days_a, days_b, block)
     if found is None:
         return replace(base, note=stats.Note.NO_VARIATION)
     if isinstance(found, Shortfall):
         return replace(base, note=stats.Note.NOT_ENOUGH_DATA, short=found)
-    method = stats.Method.QUASI_BINOMIAL_WEEKDAY if share else stats.Method.QUASI_POISSON_WEEKDAY
     return replace(base, rel_change=found.rel_change, ci_low=found.ci_low,
-                   ci_high=found.ci_high, p_value=found.p_value, test=method)  # fmt: skip
+                   ci_high=found.ci_high, p_value=found.p_value,
+                   test=_METHOD[block, share])  # fmt: skip
+
+
+_METHOD = {
+    (Block.WEEKDAY, True): stats.Method.QUASI_BINOMIAL_WEEKDAY,
+    (Block.WEEKDAY, False): stats.Method.QUASI_POISSON_WEEKDAY,
+    (Block.DAY, True): stats.Method.QUASI_BINOMIAL_DAY,
+    (Block.DAY, False): stats.Method.QUASI_POISSON_DAY,
+}
+MODELLED = frozenset(_METHOD.values())
 
 
 def model_days(spec: Spec, group: Group) -> Days:
@@ -258,41 +245,34 @@ def model_days(spec: Spec, group: Group) -> Days:
     with something to divide by."""
     keep = _days(group, spec)
     if not spec.num:
-        return Days(group.weekday[keep], group.column(spec.key)[keep])
+        return Days(group.weekday[keep], group.column(spec.key)[keep], day=group.day[keep])
     den = group.column(spec.den)
     keep &= den > 0
-    return Days(group.weekday[keep], group.column(spec.num)[keep], den[keep])
-
-
-def _size(days: Days) -> np.ndarray:
-    return days.size if days.size is not None else np.ones(len(days.y))
+    return Days(group.weekday[keep], group.column(spec.num)[keep], den[keep], group.day[keep])
 
 
 def _counts(days: Days, share: bool) -> Counts:
     if not share:
         return Counts(len(days.y))
     events = float(days.y.sum())
-    return Counts(len(days.y), events, float(_size(days).sum()) - events)
+    return Counts(len(days.y), events, float(days.sizes().sum()) - events)
 
 
-def compare_groups(
-    ga: Group, gb: Group, design: Design, variants: bool = False
-) -> tuple[MetricRow, ...]:
+def compare_groups(ga: Group, gb: Group, design: Design) -> tuple[MetricRow, ...]:
     """Return one row per metric present in either group, with BH q-values across them.
 
-    Cycles are compared through the day model with weekday effects; variants of one cycle
-    (which share their days) through the tests of stats.py, whether or not they were declared
-    a randomized split (``design`` only labels them).
+    Cycles, and variants that are segments (design observational), are compared through the
+    day model with weekday effects; variants of a declared randomized split share their days
+    and are compared paired by day (the day model blocked by date).
     """
     specs = [s for s in SPECS if present(s, (ga, gb))]
-    judge = _test if variants or design is Design.RANDOMIZED else _observed
-    results = [judge(s, ga, gb) for s in specs]
+    block = Block.DAY if design is Design.RANDOMIZED else Block.WEEKDAY
+    results = [_observed(s, ga, gb, block) for s in specs]
     q_values = stats.benjamini_hochberg([r.p_value for r in results])
     rows = []
     for spec, res, q in zip(specs, results, q_values, strict=True):
         totals = spec.kind is Kind.AMOUNT
-        adjusted = res.test in (stats.Method.QUASI_BINOMIAL_WEEKDAY,
-                                stats.Method.QUASI_POISSON_WEEKDAY)  # fmt: skip
+        adjusted = res.test in MODELLED
         rows.append(
             MetricRow(
                 spec.key, spec.kind, res.a, res.b, res.abs_change, res.rel_change, res.ci_low,

@@ -15,14 +15,11 @@ control is a judgement, and the page says which one was used.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
-from statsmodels.tools.sm_exceptions import ConvergenceWarning
 
-from experiments import compare
+from experiments import compare, day_model
 from experiments.compare import SPECS, CycleData, Group, model_days
 from experiments.day_model import Days, Form
 from experiments.errors import InvalidInput
@@ -84,23 +81,12 @@ def _did(form: Form, ta: Days, tb: Days, ca: Days, cb: Days) -> ControlRow | Non
     if len(weekday) <= x.shape[1] + 1 or any(len(d.y) < 2 for d, _, _ in parts):
         return None
     y = np.concatenate([d.y for d, _, _ in parts])
-    size = np.concatenate(
-        [d.size if d.size is not None else np.ones(len(d.y)) for d, _, _ in parts]
-    )
-    if form is Form.SHARE:
-        glm = sm.GLM(np.column_stack([y, size - y]), x, family=sm.families.Binomial())
-    elif parts[0][0].size is None:
-        glm = sm.GLM(y, x, family=sm.families.Poisson())
-    else:
-        glm = sm.GLM(y, x, family=sm.families.Poisson(), offset=np.log(size))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        first = glm.fit()
-        pearson = float(first.pearson_chi2 / first.df_resid)
-        if not math.isfinite(pearson) or pearson <= 1e-12:
-            return None
-        estimated = form is Form.MONEY or pearson > 1
-        res = glm.fit(scale=pearson if estimated else 1.0, use_t=estimated)
+    plain = form is not Form.SHARE and ta.size is None
+    size = None if plain else np.concatenate([d.sizes() for d, _, _ in parts])
+    # The same families, dispersion rules and test as every other comparison (day_model.py).
+    res = day_model.fitted(form, day_model.glm_of(form, x, y, size))
+    if res is None:
+        return None
     beta = float(res.params[3])
     low, high = (float(v) for v in np.asarray(res.conf_int(alpha=ALPHA))[3])
     p = float(res.pvalues[3])

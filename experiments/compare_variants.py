@@ -40,16 +40,17 @@ def compare_variants(
     randomized: bool = False,
 ) -> Comparison:
     """Return the comparison of variant vb against va inside one cycle: design randomized only
-    where the cycle's variants were declared a randomized split (test_plans.declare_split);
-    otherwise they are segments that merely differ (device, placement, team member …) and the
-    comparison is observational."""
+    where the cycle's variants were declared a randomized split (test_plans.declare_split), and
+    then tested paired by the days both share; otherwise they are segments that merely differ
+    (device, placement, team member …), and the comparison is observational, through the
+    weekday day model as for two cycles."""
     if va == vb:
         raise InvalidInput("pick two different variants to compare")
     for v in (va, vb):
         if v not in groups:
             raise NotFound(f"cycle {cycle.number} has no variant '{v}'")
     design = Design.RANDOMIZED if randomized else Design.OBSERVATIONAL
-    rows = compare_groups(groups[va], groups[vb], design, variants=True)
+    rows = compare_groups(groups[va], groups[vb], design)
     return Comparison(campaign.name, campaign.id, (cycle.number, cycle.number),
                       (cycle.id, cycle.id), design, rows, (va, vb))  # fmt: skip
 

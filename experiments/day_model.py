@@ -26,6 +26,13 @@ the verdict does not depend on whether spend is in cents or euros (the quasi-Poi
 error is unchanged when every value is multiplied by the same number). No pre-test chooses the
 test: the model is the same whatever the days look like.
 
+Variants of one cycle that the marketer declared a randomized split share their days: the same
+auction, the same feed, the same weekday. There the model blocks by the day itself instead of
+its weekday (``Block.DAY``): one term per date, so whatever moved a whole day moves both variants'
+expected values alike and cancels, and the variant effect is read from the split within each day
+— a test paired by day. Only dates on which both variants have data enter (a date with one
+variant fits its own term exactly and adds nothing); families, scale and test are those above.
+
 The reported change is weekday-standardized: both cycles on the same weekday mix, namely every
 day of both cycles (weighted by its trials for a share). With the log link that is exactly
 exp(cycle effect) − 1; with the logit link it is the expected events of all those days with the
@@ -54,6 +61,14 @@ ALPHA = 0.05
 Array = npt.NDArray[np.float64]
 
 
+class Block(StrEnum):
+    """What each group's days are blocked by: their weekday (two cycles, or segments of one
+    cycle), or the date itself (a declared randomized split, whose variants share every day)."""
+
+    WEEKDAY = "weekday"
+    DAY = "day"
+
+
 class Form(StrEnum):
     SHARE = "share"  # events out of trials: quasi-binomial, scale at least 1
     COUNT = "count"  # a count per day, or a ratio whose numerator is a count: scale at least 1
@@ -68,6 +83,17 @@ class Days:
     weekday: npt.NDArray[np.int64]
     y: Array
     size: Array | None = None
+    day: npt.NDArray[np.int64] | None = None  # the date (days since 1970-01-01), for Block.DAY
+
+    def sizes(self) -> Array:
+        """Return each day's size: a share's trials or a ratio's denominator, else 1."""
+        return self.size if self.size is not None else np.ones(len(self.y))
+
+    def only(self, keep: npt.NDArray[np.bool_]) -> Days:
+        """Return the chosen days alone."""
+        return Days(self.weekday[keep], self.y[keep],
+                    None if self.size is None else self.size[keep],
+                    None if self.day is None else self.day[keep])  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,40 +108,57 @@ class Fit:
     df_resid: float
 
 
-def design(a: Days, b: Days) -> tuple[Array, list[str]]:
-    """Return the model matrix of both cycles' days: a constant, the later cycle, and one column
-    per weekday present except the first (which the constant stands for)."""
-    weekday = np.concatenate([a.weekday, b.weekday])
-    cycle = np.concatenate([np.zeros(len(a.y)), np.ones(len(b.y))])
-    present = sorted(set(weekday.tolist()))
-    columns = [np.ones(len(weekday)), cycle] + [(weekday == d).astype(float) for d in present[1:]]
-    names = ["const", "cycle"] + [f"weekday_{d}" for d in present[1:]]
+def design(a: Days, b: Days, block: Block = Block.WEEKDAY) -> tuple[Array, list[str]]:
+    """Return the model matrix of both groups' days: a constant, the later group, and one
+    column per weekday (or per date, blocked by day) present except the first, which the
+    constant stands for."""
+    if block is Block.DAY:
+        if a.day is None or b.day is None:
+            raise ValueError("blocking by day needs the days' dates")
+        level = np.concatenate([a.day, b.day])
+    else:
+        level = np.concatenate([a.weekday, b.weekday])
+    group = np.concatenate([np.zeros(len(a.y)), np.ones(len(b.y))])
+    present = sorted(set(level.tolist()))
+    columns = [np.ones(len(level)), group] + [(level == d).astype(float) for d in present[1:]]
+    names = ["const", "cycle"] + [f"{block.value}_{d}" for d in present[1:]]
     return np.column_stack(columns), names
 
 
-def model(form: Form, a: Days, b: Days) -> sm.GLM:
-    """Return the statsmodels GLM of both cycles' days (not yet fitted)."""
-    x, _ = design(a, b)
-    y = np.concatenate([a.y, b.y])
+def glm_of(form: Form, x: Array, y: Array, size: Array | None) -> sm.GLM:
+    """Return the statsmodels GLM of the form's family for a model matrix and the days' values
+    (size: a share's trials, or a ratio's denominator as the offset; None for an amount)."""
     if form is Form.SHARE:
-        trials = np.concatenate([_size(a), _size(b)])
-        return sm.GLM(np.column_stack([y, trials - y]), x, family=sm.families.Binomial())
-    if a.size is None:
+        assert size is not None
+        return sm.GLM(np.column_stack([y, size - y]), x, family=sm.families.Binomial())
+    if size is None:
         return sm.GLM(y, x, family=sm.families.Poisson())
-    offset = np.log(np.concatenate([_size(a), _size(b)]))
-    return sm.GLM(y, x, family=sm.families.Poisson(), offset=offset)
+    return sm.GLM(y, x, family=sm.families.Poisson(), offset=np.log(size))
 
 
-def fit(form: Form, a: Days, b: Days) -> Fit | Shortfall | None:
-    """Return the cycle effect of the day model, the shortfall when the days cannot carry the
-    model, or None when the days show no variation a model could measure."""
-    glm = model(form, a, b)
-    short = too_few_for_model(len(glm.endog), glm.exog.shape[1])
-    if short is not None:
-        return short
+def model(form: Form, a: Days, b: Days, block: Block = Block.WEEKDAY) -> sm.GLM:
+    """Return the statsmodels GLM of both groups' days (not yet fitted)."""
+    x, _ = design(a, b, block)
+    y = np.concatenate([a.y, b.y])
+    plain = form is not Form.SHARE and a.size is None
+    return glm_of(form, x, y, None if plain else np.concatenate([a.sizes(), b.sizes()]))
+
+
+def shared(a: Days, b: Days) -> tuple[Days, Days]:
+    """Return the days of both groups on the dates both have (for a model blocked by day)."""
+    if a.day is None or b.day is None:
+        raise ValueError("pairing by day needs the days' dates")
+    both = np.intersect1d(a.day, b.day)
+    return a.only(np.isin(a.day, both)), b.only(np.isin(b.day, both))
+
+
+def fitted(form: Form, glm: sm.GLM) -> GLMResults | None:
+    """Return the quasi fit of a GLM: Pearson's dispersion from a first fit, never below 1 for
+    counts and shares, free for money; Student's t where the scale was estimated. None when the
+    days show no variation a model could measure."""
     with warnings.catch_warnings():
-        # A cycle with no events on some weekday is a boundary, not an error: its effect is large
-        # and uncertain, which the interval says.
+        # A group with no events on some weekday is a boundary, not an error: its effect is
+        # large and uncertain, which the interval says.
         warnings.simplefilter("ignore", (ConvergenceWarning, PerfectSeparationWarning))
         # The Pearson scale is computed from a first fit and passed as a number: statsmodels'
         # own scale="X2" reads a binomial's counts as proportions (measured on statsmodels 0.15:
@@ -125,9 +168,25 @@ def fit(form: Form, a: Days, b: Days) -> Fit | Shortfall | None:
         if not math.isfinite(pearson) or (form is Form.MONEY and pearson <= 1e-12):
             return None
         estimated = form is Form.MONEY or pearson > 1
-        res = glm.fit(scale=pearson if estimated else 1.0, use_t=estimated)
+        result: GLMResults = glm.fit(scale=pearson if estimated else 1.0, use_t=estimated)
+    return result
+
+
+def fit(form: Form, a: Days, b: Days, block: Block = Block.WEEKDAY) -> Fit | Shortfall | None:
+    """Return the later group's effect in the day model (blocked by weekday, or by the shared
+    dates), the shortfall when the days cannot carry the model, or None when the days show no
+    variation a model could measure."""
+    if block is Block.DAY:
+        a, b = shared(a, b)
+    glm = model(form, a, b, block)
+    short = too_few_for_model(len(glm.endog), glm.exog.shape[1])
+    if short is not None:
+        return short
+    res = fitted(form, glm)
+    if res is None:
+        return None
     low, high = (float(v) for v in np.asarray(res.conf_int(alpha=ALPHA))[1])
-    weights = np.concatenate([_size(a), _size(b)]) if form is Form.SHARE else None
+    weights = np.concatenate([a.sizes(), b.sizes()]) if form is Form.SHARE else None
     return Fit(
         rel_change=standardized(res, float(res.params[1]), weights),
         ci_low=_finite(standardized(res, low, weights)),
@@ -151,10 +210,6 @@ def standardized(res: GLMResults, effect: float, weights: Array | None = None) -
     with_effect = np.asarray(link.inverse(eta + effect), dtype=float)
     w = np.ones(len(eta)) if weights is None else weights
     return float((w * with_effect).sum() / (w * without).sum() - 1)
-
-
-def _size(days: Days) -> Array:
-    return days.size if days.size is not None else np.ones(len(days.y))
 
 
 def _finite(value: float) -> float | None:

@@ -71,10 +71,6 @@ def _days(per_unit: float, estimated: bool) -> int:
     return days
 
 
-def _trials(days: day_model.Days) -> np.ndarray:
-    return days.size if days.size is not None else np.ones(len(days.y))
-
-
 def days_needed(store: Store, cycle: Cycle, plan: TestPlan) -> DaysNeeded | NoEstimate:
     """Return how many days of data the cycle needs to see its declared change, or why no
     estimate can be made."""
@@ -92,7 +88,7 @@ def days_needed(store: Store, cycle: Cycle, plan: TestPlan) -> DaysNeeded | NoEs
     a, b = (compare.model_days(spec, data.groups[n]) for n in earlier)
     if len(a.y) < 2 or len(b.y) < 2:
         return NoEstimate.HISTORY
-    share = spec.kind is Kind.RATE and bool(np.all(b.y <= _trials(b)))
+    share = spec.kind is Kind.RATE and bool(np.all(b.y <= b.sizes()))
     form = Form.SHARE if share else Form.MONEY if spec.money else Form.COUNT
     found = day_model.fit(form, a, b)
     if not isinstance(found, day_model.Fit):
@@ -100,8 +96,8 @@ def days_needed(store: Store, cycle: Cycle, plan: TestPlan) -> DaysNeeded | NoEs
     up = plan.direction != "down"
     m = plan.min_effect
     if share:
-        trials = float(np.mean(_trials(b)))
-        p = float(b.y.sum() / _trials(b).sum())
+        trials = float(np.mean(b.sizes()))
+        p = float(b.y.sum() / b.sizes().sum())
         moved = p * (1 + m) if up else p * (1 - m)
         if not 0 < p < 1 or not 0 < moved < 1:
             return NoEstimate.TOO_SMALL

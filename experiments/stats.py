@@ -1,8 +1,13 @@
-"""The tests behind a comparison of two variants of one cycle, and of reply times.
+"""The tests of reply times, the Wilson interval of one rate, Benjamini–Hochberg, and the tests
+on sums and over days that comparisons used before the day model.
 
-Two cycles are compared through the day-level model with weekday effects in day_model.py; what
-follows is how variants of one cycle are tested, and how reply times are tested everywhere.
-Which test fits which metric (the tests come from scipy and statsmodels, never written by hand):
+Two cycles, and two variants of one cycle, are compared through the day-level model in
+day_model.py (blocked by weekday, or by the shared dates for a declared randomized split).
+Reply times are tested here everywhere. The tests on sums and over days below are no longer
+what a comparison reports: the calibration (tests/test_calibration.py, bench/calibration_sim.py)
+keeps them as the former methods it shows failing — the z-test on swinging days, the unpaired
+test over days on variants that share their days. What each of them does (scipy and statsmodels,
+never written by hand):
 
 * rates (a share of events: ctr, cvr, …): the two-proportion z-test on the summed numerator and
   denominator (statsmodels ``proportions_ztest``); the interval for the relative change is the
@@ -72,6 +77,9 @@ class Method(StrEnum):
     # Cycle against cycle: the day-level models with weekday effects of day_model.py.
     QUASI_BINOMIAL_WEEKDAY = "quasi_binomial_weekday"
     QUASI_POISSON_WEEKDAY = "quasi_poisson_weekday"
+    # Variants of a declared randomized split: the same models blocked by date (paired by day).
+    QUASI_BINOMIAL_DAY = "quasi_binomial_paired_day"
+    QUASI_POISSON_DAY = "quasi_poisson_paired_day"
     NONE = "none"
 
 

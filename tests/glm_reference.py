@@ -1,6 +1,7 @@
-"""The weekday day model fitted with statsmodels directly, built here from the daily frames
-with pandas' own dummies, so that the comparison's figures are checked against an independent
-construction of the same model."""
+"""The day model fitted with statsmodels directly, built here from the daily frames with pandas'
+own dummies, so that the comparison's figures are checked against an independent construction
+of the same model: weekday effects (two cycles, segments), or one effect per date (the variants
+of a randomized split, paired by day)."""
 
 from __future__ import annotations
 
@@ -16,17 +17,20 @@ def frame(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return both.assign(weekday=pd.to_datetime(both.index).day_of_week)
 
 
-def matrix(both: pd.DataFrame) -> pd.DataFrame:
-    dummies = pd.get_dummies(both.weekday, prefix="wd", drop_first=True, dtype=float)
+def matrix(both: pd.DataFrame, block: str = "weekday") -> pd.DataFrame:
+    level = both.weekday if block == "weekday" else pd.Series(pd.to_datetime(both.index))
+    dummies = pd.get_dummies(level, prefix=block, drop_first=True, dtype=float)
     x = pd.concat([both[["cycle"]], dummies.set_axis(both.index)], axis=1)
     return sm.add_constant(x, prepend=True)[["const", "cycle", *dummies.columns]]
 
 
 def fit(a: pd.DataFrame, b: pd.DataFrame, y: str, trials: str | None = None,
-        offset: str | None = None, money: bool = False):  # type: ignore[no-untyped-def]  # fmt: skip
-    """Return the fitted quasi model: Pearson scale, at least 1 unless money; t where estimated."""
+        offset: str | None = None, money: bool = False,
+        block: str = "weekday"):  # type: ignore[no-untyped-def]  # fmt: skip
+    """Return the fitted quasi model: Pearson scale, at least 1 unless money; t where estimated
+    (block "day": one term per date instead of per weekday)."""
     both = frame(a, b)
-    x = matrix(both)
+    x = matrix(both, block)
     if trials is not None:
         endog = np.column_stack([both[y], both[trials] - both[y]])
         model = sm.GLM(endog, x.to_numpy(), family=sm.families.Binomial())
@@ -40,9 +44,10 @@ def fit(a: pd.DataFrame, b: pd.DataFrame, y: str, trials: str | None = None,
     return model.fit(scale=pearson if estimated else 1.0, use_t=estimated)
 
 
-def share_change(res, both: pd.DataFrame, trials: str, effect: float) -> float:  # type: ignore[no-untyped-def]
+def share_change(res, both: pd.DataFrame, trials: str, effect: float,  # type: ignore[no-untyped-def]
+                 block: str = "weekday") -> float:  # fmt: skip
     """Expected events of every day of both cycles with a cycle effect over those without, − 1."""
-    x = matrix(both).to_numpy()
+    x = matrix(both, block).to_numpy()
     eta = x[:, [0, *range(2, x.shape[1])]] @ np.delete(res.params, 1)
     n = both[trials].to_numpy(dtype=float)
     return float((n * expit(eta + effect)).sum() / (n * expit(eta)).sum() - 1)

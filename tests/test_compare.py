@@ -369,35 +369,6 @@ def test_cli_errors_are_one_line(
 # -- variants, reply times ---------------------------------------------------------------------
 
 
-def test_variants_declared_a_randomized_split_are_a_randomized_comparison(
-    store: Store, ws: Workspace
-) -> None:
-    groups = compare_variants.load_variants(store, ws.campaign, 2)
-    assert set(groups) == {"Creative A", "Creative B"}
-    undeclared = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups,
-                                                   "Creative A", "Creative B")  # fmt: skip
-    assert undeclared.design is compare.Design.OBSERVATIONAL
-    result = compare_variants.compare_variants(ws.campaign, ws.cycles[1], groups, "Creative A",
-                                               "Creative B", randomized=True)  # fmt: skip
-    # Declared or not, the variants share their days and get the same tests; only the label
-    # (and what may be concluded) differs.
-    assert [r.p_value for r in result.rows] == [r.p_value for r in undeclared.rows]
-    assert result.design is compare.Design.RANDOMIZED and result.variants == ("Creative A",
-                                                                               "Creative B")  # fmt: skip
-    part = ws.member[(ws.member.number == 2) & (ws.member.platform == "meta")]
-    va, vb = (part[part.variant == v] for v in ("Creative A", "Creative B"))
-    row = result.row("ctr")
-    assert row is not None
-    _, p = proportions_ztest([vb.clicks.sum(), va.clicks.sum()],
-                             [vb.impressions.sum(), va.impressions.sum()])  # fmt: skip
-    assert row.p_value == pytest.approx(p, rel=1e-9, abs=1e-300)
-    shown = part.groupby("variant").impressions.sum().sort_values(ascending=False)
-    assert list(groups) == list(shown.index)  # the most shown variant first
-    rates = compare_variants.variant_rates(groups, "ctr")
-    assert [r.variant for r in rates] == list(groups)
-    assert all(r.low is not None and r.low < r.rate < r.high for r in rates)  # type: ignore[operator]
-
-
 @pytest.mark.parametrize(("va", "vb", "message"), [
     ("Creative A", "Creative A", "pick two different variants to compare"),
     ("Creative A", "Creative Z", "cycle 2 has no variant 'Creative Z'"),
