@@ -99,8 +99,9 @@ def test_the_shared_daily_swings_cancel_in_the_paired_test(store: Store, swing: 
 
 def test_only_the_days_both_variants_have_are_paired(store: Store) -> None:
     facts = ad_facts(swing=0.25)
-    gone = (facts.variant == PAIR[1]) & facts.date.between(WINDOWS[1][0],
-                                                           WINDOWS[1][0] + timedelta(days=2))
+    gone = (facts.variant == PAIR[1]) & facts.date.between(
+        WINDOWS[1][0], WINDOWS[1][0] + timedelta(days=2)
+    )
     ws = build(store, facts[~gone].reset_index(drop=True))
     row = compared(store, ws, randomized=True).row("ctr")
     a, b = variant_days(ws)
