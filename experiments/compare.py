@@ -237,7 +237,9 @@ _METHOD = {
     (Block.DAY, True): stats.Method.QUASI_BINOMIAL_DAY,
     (Block.DAY, False): stats.Method.QUASI_POISSON_DAY,
 }
-MODELLED = frozenset(_METHOD.values())
+# Where the reported change is weekday-standardized (the "adjusted" of a row). Paired by day,
+# both variants stand on the same dates: there is no weekday mix to standardize.
+WEEKDAY_ADJUSTED = frozenset(m for (block, _), m in _METHOD.items() if block is Block.WEEKDAY)
 
 
 def model_days(spec: Spec, group: Group) -> Days:
@@ -272,7 +274,7 @@ def compare_groups(ga: Group, gb: Group, design: Design) -> tuple[MetricRow, ...
     rows = []
     for spec, res, q in zip(specs, results, q_values, strict=True):
         totals = spec.kind is Kind.AMOUNT
-        adjusted = res.test in MODELLED
+        adjusted = res.test in WEEKDAY_ADJUSTED
         rows.append(
             MetricRow(
                 spec.key, spec.kind, res.a, res.b, res.abs_change, res.rel_change, res.ci_low,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare, compare_variants, display, loop
+from experiments import compare, compare_variants, display, loop, test_plans
 from experiments import compare_view as cv
 from experiments.db import Database
 from experiments.models import Cycle, Decision, Learning, Outcome, Phase, Role
@@ -215,11 +215,23 @@ def test_an_outcome_someone_changed_meanwhile_is_refused_not_overwritten(ws_db: 
         assert store.learning(learning.id).outcome is Outcome.CONTRADICTED
 
 
-def test_variants_of_a_cycle_are_compared_as_randomized(ws_db: Path) -> None:
+@pytest.mark.parametrize(("declared", "design", "method"), [
+    (True, "Design: randomized.", "Declared randomized split, so tested paired by day:"),
+    (False, "Design: observational. These variants were not declared a randomized split",
+     "Segments, not a declared randomized split, so tested as observational"),
+])  # fmt: skip
+def test_variants_of_a_cycle_are_randomized_only_where_declared(
+    ws_db: Path, declared: bool, design: str, method: str
+) -> None:
+    with opened(ws_db) as store:
+        cycle = store.cycle_by_number(store.campaign_by_name("Spring Sale").id, 2)
+        test_plans.declare_split(store, cycle.id, declared)
     at = app(PAGE)
     assert_clean(at)
     captions = [c.value for c in at.caption]
-    assert any(c.startswith("Design: randomized.") for c in captions)
+    assert sum(c.startswith(design) for c in captions) == 1
+    assert not any(c.startswith("Design: randomized.") for c in captions) or declared
+    assert sum(c.startswith(method) for c in captions) == 1
     with opened(ws_db) as store:
         most_shown_first = list(compare_variants.load_variants(store, "Spring Sale", 2))
     assert list(at.dataframe[1].value.columns[1:3]) == most_shown_first

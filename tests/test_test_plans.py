@@ -124,15 +124,26 @@ def test_the_compare_json_names_each_rows_role(demo_db: Path) -> None:
     assert {r["role"] for r in rows[2:]} == {"exploratory"}
 
 
-@pytest.mark.parametrize(("declared", "design"), [(True, "randomized"), (False, "observational")])
+@pytest.mark.parametrize(("declared", "design", "test", "header"), [
+    (True, "randomized", "quasi_binomial_paired_day",
+     "design: randomized (a declared randomized split, tested paired by day so that the days' "
+     "shared swings cancel)"),
+    (False, "observational", "quasi_binomial_weekday",
+     "design: observational (segments that differ, not a randomized split; tested like two "
+     "cycles, with weekday effects)"),
+])  # fmt: skip
 def test_variants_are_randomized_only_where_declared(
-    demo_db: Path, declared: bool, design: str
+    demo_db: Path, declared: bool, design: str, test: str, header: str
 ) -> None:
     flag = "--randomized" if declared else "--not-randomized"
     assert run_cli("cycle", "split", "Spring Sale", "--cycle", "4", flag)[0] == 0
-    code, out, _ = run_cli("compare", "Spring Sale", "--cycle", "4", "--variants", "Creative A",
-                           "Creative B", "--json")  # fmt: skip
-    assert code == 0 and json.loads(out)["design"] == design
+    argv = ("compare", "Spring Sale", "--cycle", "4", "--variants", "Creative A", "Creative B")
+    code, out, _ = run_cli(*argv, "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["design"] == design
+    assert next(r for r in doc["metrics"] if r["metric"] == "ctr")["test"] == test
+    code, out, _ = run_cli(*argv)
+    assert code == 0 and out.splitlines()[0].endswith(header)
 
 
 def test_a_segment_split_of_the_demo_is_never_called_randomized(demo_db: Path) -> None:

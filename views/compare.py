@@ -172,15 +172,14 @@ def show_summary(comparison: Comparison, clear: tuple[cv.Clear, ...]) -> None:
     st.markdown("\n".join(lines))
 
 
-def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True) -> None:
+def show_table(comparison: Comparison, frame: pd.DataFrame, help_key: str) -> None:
     """Show the table with every row visible, and how to read it."""
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
-    if explain:
-        # Plain words lead (the verdicts above and in the table); the method is one click away.
-        with st.expander(tr("compare.how_tested"), icon=":material/functions:"):
-            st.caption(tr("compare.table_help", n=comparison.tested, days=stats.MIN_DAYS,
-                          events=stats.MIN_EVENTS))  # fmt: skip
+    # Plain words lead (the verdicts above and in the table); the method is one click away.
+    with st.expander(tr("compare.how_tested"), icon=":material/functions:"):
+        st.caption(tr(help_key, n=comparison.tested, days=stats.MIN_DAYS,
+                      events=stats.MIN_EVENTS))  # fmt: skip
 
 
 def show_control(view: cv.CyclesView, campaign: Campaign, baseline: int, compared: int) -> None:
@@ -240,9 +239,10 @@ def show_variants(campaign: Campaign, numbers: tuple[int, ...], default: int) ->
     if view.comparison is None:
         st.warning(tr(f"compare.{view.blocked}"), icon=":material/warning:")
         return
-    st.caption(tr("compare.randomized"))
+    design = view.comparison.design.value
+    st.caption(tr(f"compare.variants_design.{design}"))
     show_summary(view.comparison, view.clear)
-    show_table(view.comparison, variants_table(view.comparison), explain=False)
+    show_table(view.comparison, variants_table(view.comparison), f"compare.variants_help.{design}")
     if view.rate_metric is not None:
         metric = display.metric_name(view.rate_metric, lang())
         st.caption(tr("compare.variant_chart", metric=metric, n=len(view.rates)))
@@ -339,7 +339,7 @@ with reported():
     if len(view.pairs) > 1:
         st.caption(tr("compare.pairs_help", reference=tr(f"compare.reference.{view.reference}"),
                       a=baseline, b=compared))  # fmt: skip
-    show_table(comparison, cycles_table(view))
+    show_table(comparison, cycles_table(view), "compare.table_help")
     show_control(view, campaign, baseline, compared)
     chart, beside = st.columns([3, 2])
     with chart:

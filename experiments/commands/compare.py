@@ -62,8 +62,11 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     else:
         (a, b), n = result.variants, result.cycles[0]
         what = f"variant {b} against {a} in cycle {n}"
-        kind = ("a declared randomized split" if result.design.value == "randomized"
-                else "segments that differ, not a randomized split")  # fmt: skip
+        # Which test, and why: a declared split shares its days, segments only differ.
+        kind = ("a declared randomized split, tested paired by day so that the days' shared "
+                "swings cancel" if result.design.value == "randomized"
+                else "segments that differ, not a randomized split; tested like two cycles, "
+                "with weekday effects")  # fmt: skip
     ctx.print(f"{result.campaign}: {what} — design: {result.design.value} ({kind})")
     if not result.rows:
         ctx.print("no metric facts in either cycle: import the platforms' exports first")
