@@ -5,7 +5,8 @@ Each simulated campaign draws its daily volume once, log-uniform between 1,000 a
 impressions; each day then has Poisson impressions (weekends × ``weekend_volume``) and binomial
 clicks at a CTR of 2 % (weekends × ``weekend_ctr``, the later cycle × ``lift``), moved for the
 whole day by a log-normal swing of ``swing`` (auctions and feeds: all impressions of a day share
-it). A comparison is judged through the real ``compare.compare_groups``.
+it). A comparison is judged through the real ``compare.compare_groups``. The split scenario
+draws two variants of one cycle instead, splitting each day's impressions at random.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Scenario:
     swing: float = 0.0
     weekend_ctr: float = 1.0
     weekend_volume: float = 1.0
+    # Two variants of one cycle (its days are ``first``) that the platform splits impression by
+    # impression at random: they share each day's swing, volume and weekday.
+    split: bool = False
 
 
 SCENARIOS = (
@@ -42,6 +46,11 @@ SCENARIOS = (
              swing=0.1, weekend_ctr=0.6, weekend_volume=1.5),
 )  # fmt: skip
 WEEKDAY = SCENARIOS[2]
+# Two weeks of an A/B test: every day's CTR swings by 20 % for both variants at once (auction,
+# feed), on top of the weekday rhythm.
+SPLIT = Scenario("randomized variants sharing daily swings", (date(2026, 3, 2), 14),
+                 (date(2026, 3, 2), 14), swing=0.2, weekend_ctr=0.6, weekend_volume=1.5,
+                 split=True)  # fmt: skip
 
 
 def days(rng: np.random.Generator, scenario: Scenario, later: bool, volume: float,
@@ -59,6 +68,26 @@ def days(rng: np.random.Generator, scenario: Scenario, later: bool, volume: floa
                          "clicks": clicks.astype(float)})  # fmt: skip
 
 
+def split_days(rng: np.random.Generator, scenario: Scenario, volume: float,
+               lift: float) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """Return one cycle's simulated days of two variants that split every day's impressions at
+    random and share its swing; the second variant's CTR is × ``lift``."""
+    start, length = scenario.first
+    dates = pd.date_range(start, start + timedelta(days=length - 1))
+    weekend = np.asarray(dates.day_of_week >= 5)
+    shown = rng.poisson(volume * np.where(weekend, scenario.weekend_volume, 1.0))
+    first = rng.binomial(shown, 0.5)
+    ctr = CTR * np.where(weekend, scenario.weekend_ctr, 1.0)
+    if scenario.swing:
+        ctr = ctr * np.exp(rng.normal(0.0, scenario.swing, length))
+    frames = []
+    for impressions, factor in ((first, 1.0), (shown - first, lift)):
+        clicks = rng.binomial(impressions, np.minimum(ctr * factor, 1.0))
+        frames.append(pd.DataFrame({"date": dates, "impressions": impressions.astype(float),
+                                    "clicks": clicks.astype(float)}))  # fmt: skip
+    return frames[0], frames[1]
+
+
 def pairs(scenario: Scenario, lift: float, runs: int,
           seed: int) -> list[tuple[pd.DataFrame, pd.DataFrame]]:  # fmt: skip
     """Return ``runs`` simulated pairs of cycles, the same for the same seed."""
@@ -66,6 +95,9 @@ def pairs(scenario: Scenario, lift: float, runs: int,
     found = []
     for _ in range(runs):
         volume = float(np.exp(rng.uniform(np.log(1_000), np.log(100_000))))
+        if scenario.split:
+            found.append(split_days(rng, scenario, volume, lift))
+            continue
         found.append((days(rng, scenario, False, volume, 1.0),
                       days(rng, scenario, True, volume, lift)))  # fmt: skip
     return found
@@ -84,6 +116,24 @@ def ours(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
     rows = compare.compare_groups(Group("a", a), Group("b", b), Design.OBSERVATIONAL)
     row = next(r for r in rows if r.metric == "ctr")
     return Judged(row.p_value, row.ci_low, row.ci_high, row.rel_change)
+
+
+def ours_randomized(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
+    """Return the CTR row of two variants of a declared randomized split, as the tracker judges
+    them (paired by day)."""
+    rows = compare.compare_groups(Group("a", a), Group("b", b), Design.RANDOMIZED)
+    row = next(r for r in rows if r.metric == "ctr")
+    return Judged(row.p_value, row.ci_low, row.ci_high, row.rel_change)
+
+
+def former_variants(a: pd.DataFrame, b: pd.DataFrame) -> Judged:
+    """Return the former test of two variants' rate: the z-test on sums, switched by the
+    dispersion pre-test to Welch's unpaired test over the days when either variant's days
+    swing beyond chance."""
+    swinging = stats.overdispersed(a.clicks, a.impressions) or stats.overdispersed(
+        b.clicks, b.impressions
+    )
+    return welch_on_days(a, b) if swinging else z_test_on_sums(a, b)
 
 
 def reference(a: pd.DataFrame, b: pd.DataFrame, use_t: bool = True) -> Judged:
