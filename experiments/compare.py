@@ -195,6 +195,13 @@ def _replies_test(spec: Spec, ga: Group, gb: Group) -> stats.Result:
     return stats.describe_quantile(_replies(ga), _replies(gb), 0.9)
 
 
+def _shift(spec: Spec, ga: Group, gb: Group) -> float | None:
+    # Beside the median only: the secondary "distribution shifted" check, after the BH family.
+    if spec.kind is not Kind.REPLY_MEDIAN:
+        return None
+    return stats.distribution_shift(_replies(ga), _replies(gb))
+
+
 def _replies(group: Group) -> np.ndarray:
     return group.replies if group.replies is not None else np.array([], dtype=float)
 
@@ -283,6 +290,7 @@ def compare_groups(ga: Group, gb: Group, design: Design) -> tuple[MetricRow, ...
                 ga.total(spec.key) if totals else None,
                 gb.total(spec.key) if totals else None,
                 adjusted, stats.rel(res.a, res.b), res.short,
+                shift_p_value=_shift(spec, ga, gb),
             )
         )  # fmt: skip
     return tuple(rows)

@@ -60,11 +60,22 @@ def fmt_bounds(low: float | None, high: float | None, lang: str) -> str:
 
 def fmt_q(row: MetricRow, lang: str) -> str:
     """Return the q-value for the table ('0.003', '< 0.001'); a dash when not tested."""
-    if row.q_value is None:
+    return _fmt_p(row.q_value, lang)
+
+
+def _fmt_p(p: float | None, lang: str) -> str:
+    if p is None:
         return "–"
-    if row.q_value < 0.001:
+    if p < 0.001:
         return "< " + fmt_number(0.001, lang, 3)
-    return fmt_number(row.q_value, lang, 3)
+    return fmt_number(p, lang, 3)
+
+
+def shift_lines(comparison: Comparison, lang: str) -> list[str]:
+    """Return the secondary "distribution shifted" line (Mann–Whitney U) of each median that
+    has one, to show under the table: named as what it is, and apart from the verdicts."""
+    return [t("compare.shift", lang, metric=_name(r.metric, lang), p=_fmt_p(r.shift_p_value, lang))
+            for r in comparison.rows if r.shift_p_value is not None]  # fmt: skip
 
 
 def group_names(comparison: Comparison, lang: str) -> tuple[str, str]:

@@ -50,6 +50,9 @@ class MetricRow:
     raw_rel_change: float | None = None  # b/a − 1 of the values shown, whatever the weekdays
     short: Shortfall | None = None  # with NOT_ENOUGH_DATA: what is short, in its own unit
     role: RowRole = RowRole.EXPLORATORY
+    # A median's secondary check: Mann–Whitney U's p-value, "the distribution shifted" — not a
+    # test of the median, and outside the BH family of verdicts (stats.distribution_shift).
+    shift_p_value: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +86,7 @@ def row_document(row: MetricRow) -> dict[str, Any]:
         "significant": row.significant, "note": row.note.value, "kind": row.kind.value,
         "n_a": row.n_a, "n_b": row.n_b, "total_a": row.total_a, "total_b": row.total_b,
         "adjusted": row.adjusted, "raw_rel_change": row.raw_rel_change, "role": row.role.value,
+        "distribution_shift_p": row.shift_p_value,
     }  # fmt: skip
 
 

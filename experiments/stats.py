@@ -71,6 +71,7 @@ BOOTSTRAP_SEED = 20260101
 class Method(StrEnum):
     TWO_PROPORTION_Z = "two_proportion_z"
     WELCH_T = "welch_t"
+    # Only the secondary "distribution shifted" check beside a median (distribution_shift).
     MANN_WHITNEY_U = "mann_whitney_u"
     # Reply times: the median itself, by a percentile bootstrap (verdict and interval agree).
     BOOTSTRAP_MEDIAN = "bootstrap_median"
@@ -281,6 +282,17 @@ def compare_medians(values_a: npt.ArrayLike, values_b: npt.ArrayLike) -> Result:
     if a == 0:
         return replace(base, p_value=p, test=Method.BOOTSTRAP_MEDIAN, note=Note.ZERO_BASELINE)
     return replace(base, p_value=p, ci_low=low, ci_high=high, test=Method.BOOTSTRAP_MEDIAN)
+
+
+def distribution_shift(values_a: npt.ArrayLike, values_b: npt.ArrayLike) -> float | None:
+    """Return the two-sided p-value of Mann–Whitney U: whether one group's values tend to lie
+    above the other's. A secondary check beside the median's test, never a test of medians (it
+    also reacts to a changed spread or tail), and never counted among the verdicts; None where
+    either group has fewer replies than the policy's minimum for a median."""
+    xa, xb = _clean(values_a), _clean(values_b)
+    if shortfall(Kind.REPLY_MEDIAN, Counts(0, len(xa)), Counts(0, len(xb))) is not None:
+        return None
+    return _finite(float(sps.mannwhitneyu(xb, xa, alternative="two-sided").pvalue))
 
 
 def describe_quantile(values_a: npt.ArrayLike, values_b: npt.ArrayLike, q: float) -> Result:

@@ -20,7 +20,7 @@ from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.factories import make_cycle, make_learning, session_of
-from tests.test_compare import WINDOWS, build, record
+from tests.test_compare import WINDOWS, build, record, reply_facts
 from views.common import SESSION
 
 PAGE = "views/compare.py"
@@ -355,3 +355,16 @@ def test_period_rows_left_out_are_named_in_a_caption(ws_db: Path) -> None:
         "edge of a compared cycle — a total is never split between days, so they are not "
         "counted — and 1 period rows inside a cycle, which have no days for the day-level tests."
     ) in [c.value.split(" To compare")[0] for c in at.caption]
+
+
+def test_reply_times_show_the_shift_check_as_a_secondary_line(db_path: Path) -> None:
+    with opened(db_path) as store:
+        build(store, reply_facts(per_reply=True))
+    at = app(PAGE)
+    assert_clean(at)
+    lines = [c.value for c in at.caption if c.value.startswith("Secondary check, not a verdict")]
+    assert len(lines) == 1 and "Mann–Whitney U" in lines[0]
+    # The table's rows are the verdicts: the check is not one of them.
+    with opened(db_path) as store:
+        rows = compare.compare(store, "Spring Sale", 1, 2).rows
+    assert len(at.dataframe[0].value) == len(rows)

@@ -176,6 +176,8 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, help_key: str) -> No
     """Show the table with every row visible, and how to read it."""
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
+    for line in cc.shift_lines(comparison, lang()):
+        st.caption(line)
     # Plain words lead (the verdicts above and in the table); the method is one click away.
     with st.expander(tr("compare.how_tested"), icon=":material/functions:"):
         st.caption(tr(help_key, n=comparison.tested, days=stats.MIN_DAYS,

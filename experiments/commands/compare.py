@@ -85,6 +85,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
                 )
             )
         )
+    for line in compare_charts.shift_lines(result, LANG):
+        ctx.print(line)
     for beyond in control.rows if control is not None else ():
         ctx.print(f"beyond {control.control}: {display.metric_name(beyond.metric, LANG)} "
                   f"{display.format_relative(beyond.rel_change, LANG)} (95% interval "
