@@ -108,7 +108,8 @@ class CyclesView:
 
 @dataclass(frozen=True, eq=False)
 class VariantsView:
-    """Two variants of one cycle compared (randomized), or why they cannot be."""
+    """Two variants of one cycle compared (randomized only where declared), or why they cannot
+    be."""
 
     comparison: Comparison | None
     clear: tuple[Clear, ...]

@@ -220,7 +220,7 @@ def show_series(view: cv.CyclesView, key: Choice) -> None:
 
 
 def show_variants(campaign: Campaign, numbers: tuple[int, ...], default: int) -> None:
-    """Show two variants of one cycle compared (a randomized design), with their rates."""
+    """Show two variants of one cycle compared, with their design, its test, and their rates."""
     st.subheader(tr("compare.variants"))
     number = st.selectbox(tr("compare.variant_cycle"), numbers, index=numbers.index(default),
                           key=f"compare_variant_cycle_{campaign.id}",

@@ -17,7 +17,8 @@ def test_compare_page_shows_table_forest_and_series(demo_server: Server, page: P
     page.goto(f"{demo_server.url}/compare")
     wait_idle(page)
     choose(page, "Campaign", "Employer Branding")
-    expect(page.get_by_text("Design: observational.", exact=False)).to_be_visible()
+    expect(page.get_by_text("Design: observational. This is a before/after comparison",
+                            exact=False)).to_be_visible()  # fmt: skip
     expect(page.get_by_role("heading", name="Cycle 3 against cycle 2")).to_be_visible()
     # The clear changes, in words a manager reads without the table.
     summary = page.locator("[data-testid='stMarkdownContainer'] li")
