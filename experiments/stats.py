@@ -91,7 +91,9 @@ class Note(StrEnum):
     ZERO_BASELINE = "zero_baseline"  # the first value is 0: no relative change exists
     NO_VARIATION = "no_variation"  # every daily value is the same: a t-test cannot be formed
     DESCRIPTIVE = "descriptive"  # values shown, no test fits
-    OVERDISPERSED = "overdispersed"  # a rate whose days swing beyond chance: tested over its days
+    # Written by the former variant test (a rate tested over its swinging days); comparisons
+    # no longer give it, and learnings stored before may still carry it in their evidence.
+    OVERDISPERSED = "overdispersed"
 
 
 @dataclass(frozen=True, slots=True)
