@@ -18,7 +18,7 @@ from experiments import display
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import t
 from experiments.import_models import ImportRecord, ImportStatus, NumberStyle, SavedMapping
-from experiments.importers import gaps, generic, service
+from experiments.importers import gaps, generic, guess, service
 from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.importers.plan import Notice, UnknownExport
@@ -77,10 +77,12 @@ class Total:
 
 @dataclass(frozen=True, slots=True)
 class MappingColumn:
-    """One column of an unknown export: its header label and up to three example cells."""
+    """One column of an unknown export: its header label, up to three example cells and the
+    target the form proposes for it."""
 
     label: str
     examples: tuple[str, ...]
+    proposed: str = generic.IGNORE
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +92,9 @@ class MappingForm:
     line: int  # the header's line in the file
     columns: tuple[MappingColumn, ...]
     choices: tuple[str, ...]  # what a column can be mapped to
+    # Proposed from the cells: how numbers are written, whether slash dates put the day first.
+    number_style: NumberStyle = NumberStyle.EN
+    day_first: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,11 +231,13 @@ def preview(
 
 
 def _form(e: UnknownExport) -> MappingForm:
+    proposal = guess.guess(e.header.cells, e.examples)
     columns = tuple(
-        MappingColumn(label, tuple(row[i] for row in e.examples if i < len(row))[:3])
-        for i, label in enumerate(e.header.cells)
+        MappingColumn(label, tuple(row[i] for row in e.examples if i < len(row))[:3], target)
+        for i, (label, target) in enumerate(zip(e.header.cells, proposal.targets, strict=True))
     )
-    return MappingForm(e.header.line, columns, generic.target_choices())
+    return MappingForm(e.header.line, columns, generic.target_choices(),
+                       proposal.number_style, proposal.day_first)  # fmt: skip
 
 
 def upload_key(data: bytes, name: str, *parts: object) -> tuple[object, ...]:

@@ -129,9 +129,23 @@ def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: st
         st.rerun()
 
 
+def _propose(form: iv.MappingForm) -> None:
+    """Put the form's proposals into its widgets, once per header: the analyst's changes stay,
+    and another file's header starts from its own proposals, not from this one's choices."""
+    header = (form.line, *(c.label for c in form.columns))
+    if st.session_state.get("map_header") == header and "map_col_0" in st.session_state:
+        return
+    st.session_state["map_header"] = header
+    for i, column in enumerate(form.columns):
+        st.session_state[f"map_col_{i}"] = column.proposed
+    st.session_state["map_style"] = form.number_style
+    st.session_state["map_day_first"] = form.day_first
+
+
 def _mapping_form(form: iv.MappingForm) -> None:
     st.subheader(tr("import.mapping_heading"))
     st.caption(tr("import.mapping_help"))
+    _propose(form)
     with st.form("import_mapping"):
         name = st.text_input(tr("import.mapping_name"), key="map_name")
         picked = {}
@@ -146,7 +160,7 @@ def _mapping_form(form: iv.MappingForm) -> None:
         style = st.radio(tr("import.number_style"), iv.NUMBER_STYLES, key="map_style",
                          format_func=lambda x: tr(f"import.style.{x}"),
                          horizontal=True)  # fmt: skip
-        day_first = st.checkbox(tr("import.day_first"), value=True, key="map_day_first")
+        day_first = st.checkbox(tr("import.day_first"), key="map_day_first")
         if st.form_submit_button(tr("import.save_mapping"), type="primary", key="map_save"):
             header = [c.label for c in form.columns]
             save = partial(iv.save_mapping, s, name, header, picked, style, day_first)
