@@ -171,7 +171,27 @@ def _mapping_form(form: iv.MappingForm) -> None:
                 st.rerun()
 
 
-def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
+def _suggested(name: str, suggestions: iv.LinkSuggestions, key: str) -> None:
+    """Offer the suggested campaign for a source campaign with one click, or say why none."""
+    found = suggestions.link_for(name)
+    if found is not None:
+        campaign = escape_markdown(found.campaign)
+        st.caption(tr(f"import.suggest.{found.matched}", campaign=campaign))
+        if st.button(tr("import.suggest_link", campaign=campaign), key=key, type="primary"):
+            linked = attempt(partial(iv.accept_link, s, found))
+            if linked is not None:
+                _forget()
+                flash(tr("import.linked", source=escape_markdown(name),
+                         campaign=escape_markdown(linked)))  # fmt: skip
+                st.rerun()
+    unclear = suggestions.ambiguity(name)
+    if unclear is not None:
+        names = ", ".join(escape_markdown(c) for c in unclear.campaigns)
+        st.caption(tr("import.suggest.ambiguous", campaigns=names))
+
+
+def _unlinked(names: tuple[str, ...], platform: str, prefix: str,
+              suggestions: iv.LinkSuggestions) -> None:  # fmt: skip
     if not names:
         return
     st.subheader(tr("import.unlinked"))
@@ -195,6 +215,7 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
                         )
                     )
                     st.rerun()
+        _suggested(name, suggestions, f"{prefix}suggest_{i}")
         if far.button(tr("import.create_campaign"), key=f"{prefix}create_{i}"):
             made = attempt(partial(s.create_campaign, name, aliases=(Alias(name, platform),)))
             if made is not None:
@@ -308,11 +329,11 @@ if uploaded is not None:
         st.caption(tr("import.nothing_written"))
         if st.button(tr("import.run"), key="import_run", type="primary"):
             _run(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
-        _unlinked(view.summary.unlinked, view.summary.platform, "preview_")
+        _unlinked(view.summary.unlinked, view.summary.platform, "preview_", view.suggestions)
 
 last = attempt(partial(iv.last_import, s, _just_imported(), view))
 if last is not None:
     _show_last(last)
-    _unlinked(last.unlinked, last.platform, "last_")
+    _unlinked(last.unlinked, last.platform, "last_", last.suggestions)
 
 _history()
