@@ -153,6 +153,17 @@ def test_the_command_line_says_why_a_name_of_two_campaigns_gets_no_suggestion(
     ) in err.splitlines()
 
 
+def test_the_command_line_names_an_alias_match_as_such(db_path: Path) -> None:
+    run_cli("campaign", "add", "Autumn", "--alias", "meta:herbst looks")
+    code, _, err = run_cli("import", str(FIXTURES / "tiktok.csv"), "--dry-run")
+    assert code == 0
+    assert (
+        "warning: Herbst Looks matches a platform name of the campaign Autumn but is not linked "
+        "for tiktok; if it belongs there, link it: "
+        "campaign link Autumn 'Herbst Looks' --platform tiktok"
+    ) in err.splitlines()
+
+
 def test_campaign_link_refuses_an_unknown_campaign_and_writes_nothing(db_path: Path) -> None:
     code, out, err = run_cli("campaign", "link", "Nope", "Herbst Looks")
     assert (code != 0, out) == (True, "")
@@ -187,6 +198,27 @@ def test_the_import_page_links_a_suggested_campaign_with_one_click(db_path: Path
     finally:
         db.close()
     assert linked == (Alias("Herbst Looks", "tiktok"),)
+
+
+def test_the_page_suggests_in_german(db_path: Path) -> None:
+    db = Database.open(db_path)
+    try:
+        make_campaign(Store(db), "Autumn", aliases=(Alias("HERBST LOOKS", "meta"),))
+    finally:
+        db.close()
+    at = app("views/imports.py")
+    at.sidebar.selectbox(key="lang").set_value("de").run()
+    data = (FIXTURES / "tiktok.csv").read_bytes()
+    at.get("file_uploader")[0].set_value(("tiktok.csv", data, "text/csv"))
+    at.run()
+    assert shown(at.button(key="preview_suggest_0").label) == "Zu Autumn zuordnen"
+    assert any(
+        shown(c.value).startswith("Vorschlag: Die Kampagne Autumn trägt diesen Namen als "
+                                  "Plattformnamen")
+        for c in at.caption
+    )  # fmt: skip
+    at.button(key="preview_suggest_0").click().run()
+    assert shown(at.success[0].value) == "Herbst Looks zählt jetzt für die Kampagne Autumn."
 
 
 def test_the_page_names_the_campaigns_of_an_ambiguous_name(db_path: Path) -> None:
