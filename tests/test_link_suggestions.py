@@ -15,6 +15,7 @@ from experiments.db import Database
 from experiments.importers import service
 from experiments.link_suggestions import Matched, accept, suggest, suggest_for_import
 from experiments.models import Alias
+from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from tests.apptest import app, assert_clean, shown
 from tests.cli_runner import run_cli
@@ -22,6 +23,7 @@ from tests.conftest import FIXTURES
 from tests.factories import make_campaign
 
 HOSTILE = "**Sale** <img src=x onerror=alert(1)> [x](http://127.0.0.1:9/) =1+1"
+RAW_LINK = "](http://"  # a Markdown link as written; escaped, its brackets carry backslashes
 
 
 @pytest.fixture
@@ -198,6 +200,24 @@ def test_the_import_page_links_a_suggested_campaign_with_one_click(db_path: Path
     finally:
         db.close()
     assert linked == (Alias("Herbst Looks", "tiktok"),)
+
+
+def test_the_page_shows_a_hostile_name_in_a_suggestion_as_text(db_path: Path) -> None:
+    db = Database.open(db_path)
+    try:
+        make_campaign(Store(db), HOSTILE)
+    finally:
+        db.close()
+    data = (FIXTURES / "tiktok.csv").read_bytes().replace(b"Herbst Looks", HOSTILE.lower().encode())
+    at = app("views/imports.py")
+    at.get("file_uploader")[0].set_value(("hostile.csv", data, "text/csv"))
+    at.run()
+    assert_clean(at)
+    label = at.button(key="preview_suggest_0").label
+    assert label == f"Link to {escape_markdown(HOSTILE)}"
+    captions = [c.value for c in at.caption if c.value.startswith("Suggested:")]
+    assert captions and all(RAW_LINK not in c for c in captions)
+    assert escape_markdown(HOSTILE) in captions[0]
 
 
 def test_the_page_suggests_in_german(db_path: Path) -> None:
