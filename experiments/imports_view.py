@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from experiments import display
+from experiments import display, link_suggestions
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import t
 from experiments.import_models import ImportRecord, ImportStatus, NumberStyle, SavedMapping
-from experiments.importers import gaps, generic, service
+from experiments.importers import gaps, generic, guess, service
 from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.importers.plan import Notice, UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.service import ImportSummary, Progress
+from experiments.link_suggestions import LinkSuggestion, LinkSuggestions
 from experiments.metrics import METRICS, Aggregation
 
 if TYPE_CHECKING:
@@ -31,8 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLANK_LINE_CHOICES", "MAX_FILE_BYTES", "NUMBER_STYLES", "BlankLines", "Detail", "History",
-    "ImportSummary", "JustImported", "LastImport", "MappingColumn", "MappingForm", "Notice",
-    "Preview", "PreviewState", "Progress", "Total", "details", "history", "is_workbook",
+    "ImportSummary", "JustImported", "LastImport", "LinkSuggestion", "LinkSuggestions",
+    "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress", "Total",
+    "accept_link", "details", "history", "is_workbook",
     "last_import", "platform_choices", "platform_title", "preview", "run_import", "save_mapping",
     "target_label", "totals", "undo", "upload_key",
 ]  # fmt: skip
@@ -77,10 +79,12 @@ class Total:
 
 @dataclass(frozen=True, slots=True)
 class MappingColumn:
-    """One column of an unknown export: its header label and up to three example cells."""
+    """One column of an unknown export: its header label, up to three example cells and the
+    target the form proposes for it."""
 
     label: str
     examples: tuple[str, ...]
+    proposed: str = generic.IGNORE
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +94,9 @@ class MappingForm:
     line: int  # the header's line in the file
     columns: tuple[MappingColumn, ...]
     choices: tuple[str, ...]  # what a column can be mapped to
+    # Proposed from the cells: how numbers are written, whether slash dates put the day first.
+    number_style: NumberStyle = NumberStyle.EN
+    day_first: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,8 @@ class Preview:
     # Blank lines inside the data: the first one and the rows below it, for the choice.
     blank_lines: Mapping[str, object] | None = None
     notices: tuple[Notice, ...] = ()  # the warnings about the file besides the blank lines
+    # Campaigns the file's unlinked source campaigns are proposed to count for.
+    suggestions: LinkSuggestions = LinkSuggestions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +134,7 @@ class LastImport:
     summary: ImportSummary
     platform: str
     unlinked: tuple[str, ...]
+    suggestions: LinkSuggestions = LinkSuggestions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,8 +223,9 @@ def preview(
         gap = None if summary.gap is None else gaps.where(summary.gap)
         # The page asks about the blank lines itself, above the preview.
         notices = tuple(n for n in summary.notices if n.key not in _BLANK_LINE_NOTICES)
+        found = link_suggestions.suggest(store, summary.platform, summary.unlinked)
         return Preview(PreviewState.READY, summary, details(summary), totals(summary),
-                       blank_lines=gap, notices=notices)  # fmt: skip
+                       blank_lines=gap, notices=notices, suggestions=found)  # fmt: skip
     state = (
         PreviewState.JUST_IMPORTED
         if just_imported is not None
@@ -226,11 +237,13 @@ def preview(
 
 
 def _form(e: UnknownExport) -> MappingForm:
+    proposal = guess.guess(e.header.cells, e.examples)
     columns = tuple(
-        MappingColumn(label, tuple(row[i] for row in e.examples if i < len(row))[:3])
-        for i, label in enumerate(e.header.cells)
+        MappingColumn(label, tuple(row[i] for row in e.examples if i < len(row))[:3], target)
+        for i, (label, target) in enumerate(zip(e.header.cells, proposal.targets, strict=True))
     )
-    return MappingForm(e.header.line, columns, generic.target_choices())
+    return MappingForm(e.header.line, columns, generic.target_choices(),
+                       proposal.number_style, proposal.day_first)  # fmt: skip
 
 
 def upload_key(data: bytes, name: str, *parts: object) -> tuple[object, ...]:
@@ -266,7 +279,14 @@ def last_import(
     record = store.import_record(just.summary.import_id)
     if record.status is not ImportStatus.IMPORTED:
         return None
-    return LastImport(just.summary, record.platform, store.unlinked_sources(record.id))
+    unlinked = store.unlinked_sources(record.id)
+    found = link_suggestions.suggest(store, record.platform, unlinked)
+    return LastImport(just.summary, record.platform, unlinked, found)
+
+
+def accept_link(store: Store, suggestion: LinkSuggestion) -> str:
+    """Make the suggested link (one click); return the name of the campaign now linked."""
+    return link_suggestions.accept(store, suggestion).name
 
 
 def history(store: Store) -> History:

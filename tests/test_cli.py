@@ -58,7 +58,7 @@ def test_campaign_list_on_empty_database(db_path: Path) -> None:
         (["campaign", "add", "Dup"], 4,
          "error: a campaign named 'Dup' already exists; choose another name\n"),
         (["campaign", "frobnicate"], 2,
-         "error: argument ACTION: invalid choice: 'frobnicate' (choose from 'add', 'list') "
+         "error: argument ACTION: invalid choice: 'frobnicate' (choose from 'add', 'link', 'list') "
          "(see 'python -m experiments campaign --help')\n"),
         (["demo"], 4,
          "error: the database is not empty; load the demo into a new database (--db NEW.duckdb)\n"),

@@ -30,6 +30,8 @@ WRITES: dict[str, tuple[tuple[str, ...], frozenset[Role]]] = {
     "goal": (("goal", "add", "Clicks", "--metric", "clicks", "--target", "10"),
              frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN})),
     "import": (("import", str(SAMPLE)), frozenset({Role.ANALYST, Role.ADMIN})),
+    "link": (("campaign", "link", "Spring Sale", "Spring Sale TT", "--platform", "tiktok"),
+             frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN})),
     "user": (("user", "add", "newbie", "--role", "viewer"), frozenset({Role.ADMIN})),
 }  # fmt: skip
 

@@ -103,10 +103,38 @@ def test_unknown_export_is_mapped_once_and_then_recognised(db_path: Path) -> Non
     assert metrics(at)["Data rows"] == "3"
 
 
+def test_mapping_form_arrives_proposed_and_is_only_confirmed(db_path: Path) -> None:
+    at = upload(app(PAGE), "generic_shop.csv")
+    assert_clean(at)
+    proposed = [at.selectbox(key=f"map_col_{i}").value for i in range(6)]
+    assert proposed == ["date", "campaign", "variant", "revenue", "conversions", "sessions"]
+    assert (at.radio(key="map_style").value, at.checkbox(key="map_day_first").value) == ("de", True)
+    at.text_input(key="map_name").set_value("Shopsystem")
+    at.button(key="map_save").click().run()
+    assert_clean(at)
+    assert facts(at)["Platform"] == "Shopsystem"
+    assert metrics(at)["Data rows"] == "3"
+
+
+def test_another_unknown_header_starts_from_its_own_proposals(
+    db_path: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "ads.csv").write_text("Campaign,Day,Clicks,Cost\nSpring,2/25/2026,1,2.50\n")
+    at = upload(app(PAGE), "generic_shop.csv")
+    at.selectbox(key="map_col_3").set_value("spend")  # changed by hand, then another file comes
+    at = upload(at, "ads.csv", tmp_path)
+    proposed = [at.selectbox(key=f"map_col_{i}").value for i in range(4)]
+    assert proposed == ["campaign", "date", "clicks", "spend"]
+    assert (at.radio(key="map_style").value, at.checkbox(key="map_day_first").value) == (
+        "en",
+        False,
+    )
+
+
 def test_mapping_form_names_what_is_missing(db_path: Path) -> None:
     at = upload(app(PAGE), "generic_shop.csv")
     at.text_input(key="map_name").set_value("Shop")
-    at.selectbox(key="map_col_0").set_value("date")
+    at.selectbox(key="map_col_1").set_value("derived")  # the proposed campaign column: ignored
     at.button(key="map_save").click().run()
     assert shown(at.error[-1].value) == "choose exactly one column as the campaign (now 0)"
 

@@ -129,9 +129,23 @@ def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: st
         st.rerun()
 
 
+def _propose(form: iv.MappingForm) -> None:
+    """Put the form's proposals into its widgets, once per header: the analyst's changes stay,
+    and another file's header starts from its own proposals, not from this one's choices."""
+    header = (form.line, *(c.label for c in form.columns))
+    if st.session_state.get("map_header") == header and "map_col_0" in st.session_state:
+        return
+    st.session_state["map_header"] = header
+    for i, column in enumerate(form.columns):
+        st.session_state[f"map_col_{i}"] = column.proposed
+    st.session_state["map_style"] = form.number_style
+    st.session_state["map_day_first"] = form.day_first
+
+
 def _mapping_form(form: iv.MappingForm) -> None:
     st.subheader(tr("import.mapping_heading"))
     st.caption(tr("import.mapping_help"))
+    _propose(form)
     with st.form("import_mapping"):
         name = st.text_input(tr("import.mapping_name"), key="map_name")
         picked = {}
@@ -146,7 +160,7 @@ def _mapping_form(form: iv.MappingForm) -> None:
         style = st.radio(tr("import.number_style"), iv.NUMBER_STYLES, key="map_style",
                          format_func=lambda x: tr(f"import.style.{x}"),
                          horizontal=True)  # fmt: skip
-        day_first = st.checkbox(tr("import.day_first"), value=True, key="map_day_first")
+        day_first = st.checkbox(tr("import.day_first"), key="map_day_first")
         if st.form_submit_button(tr("import.save_mapping"), type="primary", key="map_save"):
             header = [c.label for c in form.columns]
             save = partial(iv.save_mapping, s, name, header, picked, style, day_first)
@@ -157,7 +171,27 @@ def _mapping_form(form: iv.MappingForm) -> None:
                 st.rerun()
 
 
-def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
+def _suggested(name: str, suggestions: iv.LinkSuggestions, key: str) -> None:
+    """Offer the suggested campaign for a source campaign with one click, or say why none."""
+    found = suggestions.link_for(name)
+    if found is not None:
+        campaign = escape_markdown(found.campaign)
+        st.caption(tr(f"import.suggest.{found.matched}", campaign=campaign))
+        if st.button(tr("import.suggest_link", campaign=campaign), key=key, type="primary"):
+            linked = attempt(partial(iv.accept_link, s, found))
+            if linked is not None:
+                _forget()
+                flash(tr("import.linked", source=escape_markdown(name),
+                         campaign=escape_markdown(linked)))  # fmt: skip
+                st.rerun()
+    unclear = suggestions.ambiguity(name)
+    if unclear is not None:
+        names = ", ".join(escape_markdown(c) for c in unclear.campaigns)
+        st.caption(tr("import.suggest.ambiguous", campaigns=names))
+
+
+def _unlinked(names: tuple[str, ...], platform: str, prefix: str,
+              suggestions: iv.LinkSuggestions) -> None:  # fmt: skip
     if not names:
         return
     st.subheader(tr("import.unlinked"))
@@ -181,6 +215,7 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str) -> None:
                         )
                     )
                     st.rerun()
+        _suggested(name, suggestions, f"{prefix}suggest_{i}")
         if far.button(tr("import.create_campaign"), key=f"{prefix}create_{i}"):
             made = attempt(partial(s.create_campaign, name, aliases=(Alias(name, platform),)))
             if made is not None:
@@ -294,11 +329,11 @@ if uploaded is not None:
         st.caption(tr("import.nothing_written"))
         if st.button(tr("import.run"), key="import_run", type="primary"):
             _run(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
-        _unlinked(view.summary.unlinked, view.summary.platform, "preview_")
+        _unlinked(view.summary.unlinked, view.summary.platform, "preview_", view.suggestions)
 
 last = attempt(partial(iv.last_import, s, _just_imported(), view))
 if last is not None:
     _show_last(last)
-    _unlinked(last.unlinked, last.platform, "last_")
+    _unlinked(last.unlinked, last.platform, "last_", last.suggestions)
 
 _history()

@@ -26,6 +26,17 @@ def register(sub: Any) -> None:
     add.add_argument("--success", default="", help="how success is measured")
     add.add_argument("--json", action="store_true", help="print the campaign as JSON")
     add.set_defaults(handler=add_campaign)
+    link = csub.add_parser(
+        "link", help="count a platform's campaign name for a campaign (adds a platform name)"
+    )
+    link.add_argument("campaign", help="the tracker campaign: its name or id")
+    link.add_argument("name", help="the campaign's name on the platform, as its export writes it")
+    link.add_argument(
+        "--platform",
+        help="only on this platform (meta, google_ads, …, generic:<saved mapping name>); "
+        "without it the name counts on every platform",
+    )
+    link.set_defaults(handler=link_campaign)
     ls = csub.add_parser("list", help="list campaigns with their current cycle")
     ls.add_argument("--json", action="store_true", help="print one JSON document")
     ls.set_defaults(handler=list_campaigns)
@@ -53,6 +64,19 @@ def add_campaign(args: argparse.Namespace, ctx: Context) -> int:
     missing = campaign.missing_essentials()
     if missing:
         ctx.warn(f"brief incomplete for '{campaign.name}': missing {', '.join(missing)}")
+    return 0
+
+
+def link_campaign(args: argparse.Namespace, ctx: Context) -> int:
+    """Link a platform's campaign name to a campaign; say so and return the exit code."""
+    from experiments.campaigns import resolve_campaign
+    from experiments.i18n import t
+
+    campaign = resolve_campaign(ctx.store, args.campaign)
+    stored = ctx.store.add_alias(campaign.id, Alias(args.name, args.platform))
+    where = args.platform.strip().lower() if args.platform and args.platform.strip() else None
+    ctx.print(t("campaign.linked", "en", source=args.name.strip(), campaign=stored.name,
+                platform=where or t("campaign.platform_any", "en")))  # fmt: skip
     return 0
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from experiments import link_suggestions
 from experiments.cli import Context
 from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
@@ -16,6 +18,7 @@ from experiments.metrics import METRICS, Aggregation
 
 if TYPE_CHECKING:
     from experiments.importers.service import ImportSummary
+    from experiments.link_suggestions import LinkSuggestions
 
 
 def register(sub: Any) -> None:
@@ -66,15 +69,29 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
         source=path,
         blank_lines=BlankLines(args.blank_lines or BlankLines.REFUSE),
     )
+    found = link_suggestions.suggest(ctx.store, summary.platform, summary.unlinked)
     if args.json:
-        ctx.print_json(summary.as_json())
+        document = summary.as_json()
+        document["link_suggestions"] = [s.as_json() for s in found.links]
+        document["link_ambiguous"] = [a.as_json() for a in found.ambiguous]
+        ctx.print_json(document)
     else:
         _print(summary, ctx)
     for notice in summary.notices:
         ctx.warn(t(notice.key, "en", **notice.values))
     if summary.unlinked and not args.json:
         ctx.warn(t("import.warn.unlinked", "en", names=", ".join(summary.unlinked[:10])))
+        _suggest(found, ctx)
     return 0
+
+
+def _suggest(found: LinkSuggestions, ctx: Context) -> None:
+    for s in found.links:
+        ctx.warn(t(f"import.warn.link_suggestion.{s.matched}", "en", source=s.source,
+                   campaign=s.campaign, platform=s.platform, command=s.command()))  # fmt: skip
+    for a in found.ambiguous:
+        ctx.warn(t("import.warn.link_ambiguous", "en", source=a.source,
+                   campaigns=", ".join(a.campaigns), quoted=shlex.quote(a.source)))  # fmt: skip
 
 
 def _print(s: ImportSummary, ctx: Context) -> None:
