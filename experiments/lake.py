@@ -119,4 +119,4 @@ def _refusal(target: str, error: duckdb.Error) -> CatalogUnavailable:
             text.split("failed:", 1)[1].splitlines()[0].strip())  # fmt: skip
         return CatalogUnavailable(shown(target), "unreachable", detail=shown(reason))
     detail = text.splitlines()[0] if text else type(error).__name__
-    return CatalogUnavailable(shown(target), "other", detail=shown(detail))
+    return CatalogUnavailable(shown(target), "attach", detail=shown(detail))
