@@ -18,11 +18,15 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
-from experiments.errors import DatabaseUnreadable
+from experiments.errors import ChangedMeanwhile, DatabaseUnreadable
+
+T = TypeVar("T")
 
 PREFIX = "ducklake:"
 POSTGRES_PREFIX = PREFIX + "postgres:"
@@ -120,3 +124,21 @@ def _refusal(target: str, error: duckdb.Error) -> CatalogUnavailable:
         return CatalogUnavailable(shown(target), "unreachable", detail=shown(reason))
     detail = text.splitlines()[0] if text else type(error).__name__
     return CatalogUnavailable(shown(target), "attach", detail=shown(detail))
+
+
+def retried(action: Callable[[], T], attempts: int = 3) -> T:
+    """Run a whole unit of work (one domain call, its own transaction) and run it again when
+    another app server's commit on the same catalog came first and DuckLake refused this one.
+
+    Safe because the refused attempt wrote nothing, and every domain call reads what it rests
+    on anew and checks what the person saw (the phase, the decision): a true clash is then
+    refused with its own reason, while writes of different things that only met in one table
+    all land. Any other refusal is passed on at once.
+    """
+    for attempt in range(attempts):
+        try:
+            return action()
+        except ChangedMeanwhile as e:
+            if e.key != "changed.server" or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

@@ -443,6 +443,52 @@ def test_on_ducklake_a_name_another_server_took_meanwhile_is_refused_whole(
     assert counts(db) == theirs
 
 
+def test_on_ducklake_writes_of_different_things_at_once_all_land(lake_pg: Database) -> None:
+    # A learning through this server while another server records feedback on the same cycle:
+    # both claim the open cycle, so DuckLake refuses the later commit; nothing of it was
+    # written, and the page's write runs once more and lands. Both are kept, once each.
+    from experiments import loop
+    from experiments.lake import retried
+
+    store = Store(lake_pg)
+    cycle = make_cycle(store, make_campaign(store, "Spring Sale"))
+    other = Store(Database.open(lake_pg.target))
+    attempts = []
+
+    def add_learning() -> None:
+        attempts.append(1)
+        with store.write(Area.LOOP):
+            loop.add_learning(store, cycle.id, "Short copy wins")
+            if len(attempts) == 1:  # the other server's write commits meanwhile
+                loop.add_feedback(other, cycle.id, FeedbackSource.COMMENTS, FeedbackKind.PRAISE,
+                                  "Love the new video")  # fmt: skip
+
+    try:
+        retried(add_learning)
+    finally:
+        other._db.close()
+    assert len(attempts) == 2  # the first attempt was refused, the second landed
+    assert [x.statement for x in store.learnings(cycle_id=cycle.id)] == ["Short copy wins"]
+    assert [f.text for f in store.feedback(cycle.id)] == ["Love the new video"]
+
+
+def test_a_refusal_with_its_own_reason_is_not_tried_again(lake_pg: Database) -> None:
+    from experiments import loop
+    from experiments.lake import retried
+
+    store = Store(lake_pg)
+    cycle = make_cycle(store, make_campaign(store, "Spring Sale"))
+    attempts = []
+
+    def advance_from_what_was_seen() -> None:
+        attempts.append(1)
+        loop.advance(store, cycle.id, Phase.FEEDBACK)  # the cycle is in start
+
+    with pytest.raises(ChangedMeanwhile, match="was moved meanwhile"):
+        retried(advance_from_what_was_seen)
+    assert len(attempts) == 1
+
+
 def _driver_error(statements: list[str]) -> duckdb.Error:
     con = duckdb.connect()
     try:
