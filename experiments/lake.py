@@ -15,9 +15,11 @@ from __future__ import annotations
 import atexit
 import functools
 import os
+import random
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -126,14 +128,15 @@ def _refusal(target: str, error: duckdb.Error) -> CatalogUnavailable:
     return CatalogUnavailable(shown(target), "attach", detail=shown(detail))
 
 
-def retried(action: Callable[[], T], attempts: int = 3) -> T:
+def retried(action: Callable[[], T], attempts: int = 5) -> T:
     """Run a whole unit of work (one domain call, its own transaction) and run it again when
     another app server's commit on the same catalog came first and DuckLake refused this one.
 
     Safe because the refused attempt wrote nothing, and every domain call reads what it rests
     on anew and checks what the person saw (the phase, the decision): a true clash is then
     refused with its own reason, while writes of different things that only met in one table
-    all land. Any other refusal is passed on at once.
+    all land. Any other refusal is passed on at once. Between attempts it waits a random
+    while that grows with each refusal, so that servers that collided do not collide again.
     """
     for attempt in range(attempts):
         try:
@@ -141,4 +144,5 @@ def retried(action: Callable[[], T], attempts: int = 3) -> T:
         except ChangedMeanwhile as e:
             if e.key != "changed.server" or attempt == attempts - 1:
                 raise
+        time.sleep(random.uniform(0, 0.05 * 2**attempt))
     raise AssertionError("unreachable")

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,40 +70,39 @@ def _as_server_user(command: list[str]) -> list[str]:
     return command
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("TRACKER_REQUIRE_POSTGRES"):
-        pytest.fail(f"PostgreSQL is required here but {reason}")
-    pytest.skip(f"DuckLake-on-PostgreSQL cases skipped: {reason} (apt-get install postgresql)")
+class ClusterUnavailable(Exception):
+    """PostgreSQL is not installed, or its cluster did not start; the text says which."""
 
 
-@pytest.fixture(scope="session")
-def postgres() -> Iterator[Cluster]:
-    """A PostgreSQL cluster of this test session, on a free port of 127.0.0.1."""
+@contextmanager
+def running_cluster() -> Iterator[Cluster]:
+    """Start a throw-away cluster on a free port of 127.0.0.1, yield it, stop and delete it."""
     bin_dir = _bin_dir()
     if bin_dir is None:
-        _unavailable("PostgreSQL is not installed")
-        raise AssertionError  # unreachable: skip and fail raise
+        raise ClusterUnavailable("PostgreSQL is not installed")
     home = Path(tempfile.mkdtemp(prefix="tracker-pg-"))
     if os.geteuid() == 0:
         shutil.chown(home, "postgres")
     data, port = home / "data", _free_port()
     started = False
     try:
-        subprocess.run(
-            _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", USER,
-                             "-E", "UTF8", "--no-sync"]),
-            check=True, capture_output=True,
-        )  # fmt: skip
-        options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
-                             "-l", str(home / "log"), "-w", "start"]),
-            check=True, capture_output=True,
-        )  # fmt: skip
+        try:
+            subprocess.run(
+                _as_server_user([str(bin_dir / "initdb"), "-D", str(data), "-A", "trust",
+                                 "-U", USER, "-E", "UTF8", "--no-sync"]),
+                check=True, capture_output=True,
+            )  # fmt: skip
+            options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
+            subprocess.run(
+                _as_server_user([str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
+                                 "-l", str(home / "log"), "-w", "start"]),
+                check=True, capture_output=True,
+            )  # fmt: skip
+        except subprocess.CalledProcessError as e:
+            detail = e.stderr.decode(errors="replace").strip()
+            raise ClusterUnavailable(f"its test cluster did not start: {detail}") from e
         started = True
         yield Cluster(bin_dir, port)
-    except subprocess.CalledProcessError as e:
-        _unavailable(f"its test cluster did not start: {e.stderr.decode(errors='replace')}")
     finally:
         if started:
             subprocess.run(
@@ -111,3 +111,20 @@ def postgres() -> Iterator[Cluster]:
                 capture_output=True,
             )  # fmt: skip
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A PostgreSQL cluster of this test session, on a free port of 127.0.0.1. Without one the
+    DuckLake cases skip with the reason, or fail where TRACKER_REQUIRE_POSTGRES is set."""
+    cm = running_cluster()
+    try:
+        cluster = cm.__enter__()
+    except ClusterUnavailable as e:
+        if os.environ.get("TRACKER_REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required here, but {e}")
+        pytest.skip(f"DuckLake-on-PostgreSQL cases skipped: {e} (apt-get install postgresql)")
+    try:
+        yield cluster
+    finally:
+        cm.__exit__(None, None, None)
