@@ -246,9 +246,10 @@ def _check_files(folder: Path, manifest: Manifest) -> None:
             raise BackupRefused("restore.refuse.checksum", **where)
 
 
-def restore_backup(store: Store, folder: Path) -> Restored:
+def restore_backup(store: Store, folder: Path, *, moved_from: str | None = None) -> Restored:
     """Restore the backup in ``folder`` into the store's empty database, after checking the
-    manifest and every file; return what was loaded. A refusal restores nothing."""
+    manifest and every file; return what was loaded. A refusal restores nothing. A move of a
+    database (``moved_from`` its path) is audited as coming from there, not from the folder."""
     store.refuse_restore()  # an admin, and an empty database, before the folder is read
     manifest = read_manifest(folder)
     _check_fits(folder, manifest, store.backup_tables())
@@ -261,5 +262,7 @@ def restore_backup(store: Store, folder: Path) -> Restored:
         "tool_version": manifest.tool_version,
         "rows": {t.table: t.rows for t in manifest.tables},
     }
-    rows = store.restore_backup(str(folder), files, note)
+    if moved_from is not None:
+        note = {"moved_from": moved_from, **{k: v for k, v in note.items() if k != "backup"}}
+    rows = store.restore_backup(moved_from or str(folder), files, note)
     return Restored(str(folder), manifest, rows)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from experiments import lake
 from experiments.errors import (
     ChangedMeanwhile,
     ConstraintViolation,
@@ -33,12 +34,11 @@ from experiments.errors import (
     TrackerError,
     WriteConflict,
 )
+from experiments.lake import LAKE, is_ducklake
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DB = PROJECT_ROOT / "data" / "tracker.duckdb"
 MEMORY = ":memory:"
-DUCKLAKE_PREFIX = "ducklake:"
-LAKE = "lake"
 
 # The same settings for every connection: DuckDB refuses a second connection to one file with
 # different settings. Extensions are never downloaded at run time; they come from installed wheels.
@@ -155,6 +155,10 @@ def translate(error: duckdb.Error, target: str = MEMORY) -> TrackerError:
             f"the database refused the change ({detail}); someone may have changed the same data "
             "meanwhile: reload and try again"
         )
+    if isinstance(error, duckdb.TransactionException) and "DuckLake transaction" in detail:
+        # Another process (an app server on the same catalog) committed a write first that
+        # this one's overlaps ("Transaction conflict" on a later line of the driver's text).
+        return ChangedMeanwhile("server")
     if isinstance(error, duckdb.TransactionException) and "conflict" in detail.lower():
         # Two transactions wrote the same row ("Conflict on update!"): the later one lost.
         return ChangedMeanwhile("data", detail=detail)
@@ -183,42 +187,6 @@ def default_target() -> str:
     return os.environ.get("TRACKER_DB") or str(DEFAULT_DB)
 
 
-def is_ducklake(target: str | Path) -> bool:
-    """Return True when the target names a DuckLake catalog rather than a DuckDB file."""
-    return str(target).startswith(DUCKLAKE_PREFIX)
-
-
-def _load_ducklake(conn: duckdb.DuckDBPyConnection) -> None:
-    # The extension ships in a pinned PyPI wheel and is loaded from there with DuckDB's signature
-    # check on; nothing is downloaded at run time.
-    try:
-        import duckdb_extension_ducklake
-    except ImportError as e:
-        raise InvalidInput(
-            "a DuckLake target needs the duckdb-extension-ducklake package; "
-            "install requirements.txt"
-        ) from e
-    folder = (
-        Path(duckdb_extension_ducklake.__file__).parent / "extensions" / f"v{duckdb.__version__}"
-    )
-    conn.execute(f"LOAD '{folder / 'ducklake.duckdb_extension'}'")
-
-
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-def _attach_ducklake(conn: duckdb.DuckDBPyConnection, target: str) -> None:
-    _load_ducklake(conn)
-    # ATTACH takes no bound parameters; both values come from the operator's own settings.
-    sql = f"ATTACH {_sql_text(target)} AS {LAKE}"
-    data_path = os.environ.get("TRACKER_DATA_PATH")
-    if data_path:
-        sql += f" (DATA_PATH {_sql_text(data_path)})"
-    conn.execute(sql)
-    conn.execute(f"USE {LAKE}")
-
-
 def connect(target: str | Path) -> duckdb.DuckDBPyConnection:
     """Return a new connection to a database file (created if missing), ``:memory:``, or a
     DuckLake catalog (``ducklake:…``, data files under $TRACKER_DATA_PATH); a file that
@@ -227,10 +195,10 @@ def connect(target: str | Path) -> duckdb.DuckDBPyConnection:
     if is_ducklake(name):
         conn = duckdb.connect(MEMORY, config=dict(SETTINGS))
         try:
-            _attach_ducklake(conn, name)
-        except duckdb.Error as e:
+            lake.attach(conn, name)
+        except BaseException:
             conn.close()
-            raise InvalidInput(f"cannot attach the DuckLake catalog {name}: {e}") from e
+            raise
         return conn
     if name != MEMORY:
         path = Path(name)

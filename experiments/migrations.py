@@ -331,7 +331,21 @@ M7 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7)
+# Several processes write a DuckLake catalog, which has no unique indexes: a write that first
+# checks a name is free (a campaign, a user, an import's bytes) also changes this one row, so
+# that of two such writes at once DuckLake commits one and refuses the other (BaseStore._claim).
+# A DuckDB file never uses it (unique indexes and one writing process), but has it too: every
+# target holds the same schema.
+M10 = Migration(
+    10,
+    "one claim row for writes that need a name free",
+    (
+        "CREATE TABLE write_claim (n BIGINT NOT NULL)",
+        "INSERT INTO write_claim VALUES (0)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M10)
 HEAD = MIGRATIONS[-1].version
 
 

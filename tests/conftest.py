@@ -10,6 +10,7 @@ import pytest
 
 from experiments.db import Database
 from experiments.store import Store
+from tests.postgres import Cluster, postgres  # noqa: F401  (a fixture, shared by every test)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +26,28 @@ def db() -> Iterator[Database]:
 @pytest.fixture
 def store(db: Database) -> Store:
     return Store(db)
+
+
+# Every place the store can keep its data. Test modules that must hold on each of them take
+# ``any_db`` as their ``db``; the DuckLake case keeps its catalog in PostgreSQL.
+TARGETS = ("memory", "file", "ducklake-postgres")
+
+
+@pytest.fixture(params=TARGETS)
+def any_db(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    if request.param == "memory":
+        target = ":memory:"
+    elif request.param == "file":
+        target = str(tmp_path / "tracker.duckdb")
+    else:
+        cluster: Cluster = request.getfixturevalue("postgres")
+        monkeypatch.setenv("TRACKER_DATA_PATH", str(tmp_path / "lake-data"))
+        target = cluster.lake_target()
+    database = Database.open(target)
+    yield database
+    database.close()
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,7 @@ from experiments.commands.serve import LOCAL_ADDRESS, ROOT, command
 @dataclass
 class Server:
     url: str
-    db: Path
+    db: Path | str
     process: subprocess.Popen[bytes]
 
 
@@ -49,7 +49,7 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], log: Path, limit: f
     raise RuntimeError(f"the server did not answer within {limit:.0f} s:\n{log.read_text()}")
 
 
-def start_server(db: Path, log: Path, port: int | None = None, team: bool = False,
+def start_server(db: Path | str, log: Path, port: int | None = None, team: bool = False,
                  options: tuple[str, ...] = ()) -> Server:  # fmt: skip
     """Start the dashboard as ``experiments serve`` (``--team``) does, on ``db``, with further
     Streamlit ``options``, and wait until healthy."""

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from experiments.db import Database
 from experiments.errors import Conflict, InvalidInput, NotFound, TrackerError
 from experiments.metrics import inputs
 from experiments.models import (
@@ -22,6 +23,12 @@ from experiments.models import (
 from experiments.store import Store
 from tests.factories import make_campaign, make_cycle
 from tests.test_goals import add_facts, daily, day
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """Every test here runs on a DuckDB file, in memory, and on DuckLake with PostgreSQL."""
+    return any_db
 
 
 def goal(**fields: Any) -> Goal:

@@ -20,7 +20,10 @@ SQL = re.compile(
 # read export files through DuckDB's CSV reader (they never touch the tracker's tables).
 SQL_HOMES = ("experiments/store/", "experiments/migrations.py", "experiments/importers/")
 # Where the driver may be imported: everything else sees the store's domain errors.
-DUCKDB_HOMES = ("experiments/store/", "experiments/db.py", "experiments/migrations.py")
+# experiments/lake.py is part of the connection: it attaches DuckLake catalogs.
+DUCKDB_HOMES = (
+    "experiments/store/", "experiments/db.py", "experiments/lake.py", "experiments/migrations.py"
+)  # fmt: skip
 # The layers, lowest first. Foundations hold values, errors, the connection, the schema and pure
 # helpers that read no data; a module imports only its own layer and those below it.
 FOUNDATIONS = (
@@ -28,6 +31,7 @@ FOUNDATIONS = (
     "experiments.import_models",
     "experiments.errors",
     "experiments.db",
+    "experiments.lake",
     "experiments.migrations",
     "experiments.metrics",
     "experiments.display",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -14,6 +16,7 @@ import pytest
 
 from experiments.db import Database, scratch, translate
 from experiments.errors import (
+    ChangedMeanwhile,
     Conflict,
     ConstraintViolation,
     DatabaseError,
@@ -49,6 +52,13 @@ from tests import sql
 from tests.conftest import FIXTURES
 from tests.factories import make_campaign, make_cycle, make_learning, signed_in
 from tests.factories import row_counts as counts
+from tests.postgres import Cluster
+
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """Every test here runs on a DuckDB file, in memory, and on DuckLake with PostgreSQL."""
+    return any_db
 
 
 def make_goal(store: Store, **fields: Any) -> Goal:
@@ -106,6 +116,7 @@ def test_bad_campaign_is_refused_whole(
 ) -> None:
     make_campaign(store, "Taken", aliases=(Alias("taken_meta"),))
     before = counts(db)
+    fields = dict(fields)  # the table is shared by every database target
     name = fields.pop("name")
     with pytest.raises(error) as err:
         store.create_campaign(name, **fields)
@@ -357,9 +368,27 @@ def test_a_platform_name_belongs_to_one_campaign(db: Database, store: Store) -> 
 # ---------------------------------------------------------------- driver errors at the boundary
 
 
-def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
-    db: Database, store: Store
-) -> None:
+@pytest.fixture
+def duck(tmp_path: Path) -> Iterator[Database]:
+    """A DuckDB file, for what only such a file does (its unique indexes)."""
+    database = Database.open(tmp_path / "tracker.duckdb")
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def lake_pg(
+    postgres: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Database]:
+    """A DuckLake catalog in PostgreSQL, for what only several servers on one catalog meet."""
+    monkeypatch.setenv("TRACKER_DATA_PATH", str(tmp_path / "lake-data"))
+    database = Database.open(postgres.lake_target())
+    yield database
+    database.close()
+
+
+def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(duck: Database) -> None:
+    db, store = duck, Store(duck)
     # The store's unit of work reads the users (its snapshot), then another writer commits the
     # same username: the store's own check cannot see it, the database's unique index refuses.
     before = counts(db)
@@ -379,6 +408,85 @@ def test_a_unique_key_another_writer_took_meanwhile_surfaces_as_a_conflict(
     # Only the other writer's row is there: the store wrote neither the user nor its audit.
     assert counts(db) == {**before, "app_user": 1}
     assert store.users() == [User("sam", "Sam", Role.VIEWER)]
+
+
+@pytest.mark.parametrize("taken", ["username", "campaign name", "import"])
+def test_on_ducklake_a_name_another_server_took_meanwhile_is_refused_whole(
+    lake_pg: Database, taken: str
+) -> None:
+    # Another app server on the same catalog (its own process, its own connection) commits the
+    # same name while this store's unit of work runs: without unique indexes both would find the
+    # name free, so both claim, DuckLake commits the first, and this one is refused whole.
+    db, store = lake_pg, Store(lake_pg)
+    other = Store(Database.open(db.target))
+    data = (FIXTURES / "meta_en.csv").read_bytes()
+
+    def take(s: Store) -> None:
+        if taken == "username":
+            s.add_user("sam", "Sam", Role.VIEWER)
+        elif taken == "campaign name":
+            make_campaign(s, "Spring Sale")
+        else:
+            with prepare(data, "meta_en.csv") as p:
+                s.import_file(p.read_plan())
+
+    try:
+        with pytest.raises(ChangedMeanwhile) as err, store.write(Area.USER):
+            store.users()  # this unit of work has begun and read: its snapshot is taken
+            take(other)
+            theirs = counts(db)  # a cursor of its own: what the other server committed
+            take(store)
+    finally:
+        other._db.close()
+    assert str(err.value).startswith("Someone else saved a change through another app server")
+    # The other server's write is there once; this one's is in no table, its audit neither.
+    assert counts(db) == theirs
+
+
+def test_on_ducklake_writes_of_different_things_at_once_all_land(lake_pg: Database) -> None:
+    # A learning through this server while another server records feedback on the same cycle:
+    # both claim the open cycle, so DuckLake refuses the later commit; nothing of it was
+    # written, and the page's write runs once more and lands. Both are kept, once each.
+    from experiments import loop
+    from experiments.lake import retried
+
+    store = Store(lake_pg)
+    cycle = make_cycle(store, make_campaign(store, "Spring Sale"))
+    other = Store(Database.open(lake_pg.target))
+    attempts = []
+
+    def add_learning() -> None:
+        attempts.append(1)
+        with store.write(Area.LOOP):
+            loop.add_learning(store, cycle.id, "Short copy wins")
+            if len(attempts) == 1:  # the other server's write commits meanwhile
+                loop.add_feedback(other, cycle.id, FeedbackSource.COMMENTS, FeedbackKind.PRAISE,
+                                  "Love the new video")  # fmt: skip
+
+    try:
+        retried(add_learning)
+    finally:
+        other._db.close()
+    assert len(attempts) == 2  # the first attempt was refused, the second landed
+    assert [x.statement for x in store.learnings(cycle_id=cycle.id)] == ["Short copy wins"]
+    assert [f.text for f in store.feedback(cycle.id)] == ["Love the new video"]
+
+
+def test_a_refusal_with_its_own_reason_is_not_tried_again(lake_pg: Database) -> None:
+    from experiments import loop
+    from experiments.lake import retried
+
+    store = Store(lake_pg)
+    cycle = make_cycle(store, make_campaign(store, "Spring Sale"))
+    attempts = []
+
+    def advance_from_what_was_seen() -> None:
+        attempts.append(1)
+        loop.advance(store, cycle.id, Phase.FEEDBACK)  # the cycle is in start
+
+    with pytest.raises(ChangedMeanwhile, match="was moved meanwhile"):
+        retried(advance_from_what_was_seen)
+    assert len(attempts) == 1
 
 
 def _driver_error(statements: list[str]) -> duckdb.Error:

@@ -19,6 +19,7 @@ from experiments import display, team, warm
 from experiments.db import Database, default_target
 from experiments.errors import DatabaseTrouble, TrackerError
 from experiments.i18n import LANGS, normalise_lang, t, t_count
+from experiments.lake import retried
 from experiments.models import Role
 from experiments.safe_text import escape_markdown
 from experiments.store import Area, Store
@@ -174,9 +175,10 @@ def reported() -> Iterator[None]:
 
 
 def attempt(action: Callable[[], T]) -> T | None:
-    """Run a write; on a domain error show its message and return None."""
+    """Run a write (again, when another app server's commit came first: ``lake.retried``);
+    on a domain error show its message and return None."""
     try:
-        return action()
+        return retried(action)
     except TrackerError as e:
         show_error(e)
         return None

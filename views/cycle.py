@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 from datetime import date
 
@@ -109,27 +110,37 @@ def forget_dialog() -> None:
     st.session_state.pop("ask_next", None)
 
 
+def moves_pressed(cycle: Cycle) -> None:
+    """Make the phase move whose button was pressed. Handled by the phase the page showed (kept
+    by the button's callback), not by the button's answer: when someone else moved the cycle
+    meanwhile, the button drawn now has another label, Streamlit counts it as another button
+    and reports no click, and the person's move would vanish without a word. Tried with what
+    they saw, it is refused as changed meanwhile, with the reason."""
+    for key, move in (("phase_back", loop.step_back), ("phase_advance", loop.advance)):
+        if f"_seen_{key}" in st.session_state:
+            shown = seen(key, cycle.phase)
+            moved = attempt(functools.partial(move, s, cycle.id, shown))
+            if moved is not None:
+                done(tr("cycle.moved", phase=enum_label(moved.phase, "phase")))
+
+
 def actions(ws: cycle_view.Workspace) -> None:
     cycle = ws.cycle
+    moves_pressed(cycle)
     if ws.locked:
         st.info(tr("cycle.closed_note", n=cycle.number), icon=":material/lock:")
         return
     row = st.container(horizontal=True)
     if ws.back_to is not None:
         to = enum_label(ws.back_to, "phase")
-        if row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:",
-                      on_click=keep_seen, args=("phase_back", cycle.phase)):  # fmt: skip
-            shown = seen("phase_back", cycle.phase)
-            if attempt(lambda: loop.step_back(s, cycle.id, shown)) is not None:
-                done(tr("cycle.moved", phase=to))
+        # The move itself is made by moves_pressed, on the next run.
+        row.button(tr("cycle.back", phase=to), key="phase_back", icon=":material/undo:",
+                   on_click=keep_seen, args=("phase_back", cycle.phase))  # fmt: skip
     if ws.forward_to is not None:
         to = enum_label(ws.forward_to, "phase")
-        if row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
-                      icon=":material/arrow_forward:", on_click=keep_seen,
-                      args=("phase_advance", cycle.phase)):  # fmt: skip
-            shown = seen("phase_advance", cycle.phase)
-            if attempt(lambda: loop.advance(s, cycle.id, shown)) is not None:
-                done(tr("cycle.moved", phase=to))
+        row.button(tr("cycle.advance", phase=to), key="phase_advance", type="primary",
+                   icon=":material/arrow_forward:", on_click=keep_seen,
+                   args=("phase_advance", cycle.phase))  # fmt: skip
     if ws.can_turn:
         if ws.pending:
             st.warning(tr_count("cycle.pending_count", len(ws.pending)), icon=":material/pending:")

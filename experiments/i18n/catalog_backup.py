@@ -19,6 +19,7 @@ EN = {
     "restore.refuse.checksum": "{path}: the file {file} is not the one the backup wrote (its sha256 differs from the manifest's), so it was changed or damaged since. Use another backup.",
     "restore.refuse.unreadable": "{path}: the file {file} cannot be read as the table {table} ({detail}). The backup is damaged or from another program; use another backup.",
     "restore.refuse.row_count": "{path}: the file {file} holds {found} rows, but the manifest says {expected}, so the backup was changed since it was made. Use another backup.",
+    "restore.refuse.content": "{path}: the table {table} does not hold after loading what the file {file} holds (their checksums differ), so the target database did not store it as it was. Nothing was restored; check the target database and try again.",
     "restore.refuse.not_empty_db": "The database {db} is not empty: {tables} hold rows. A backup is restored only into an empty database, so that nothing is overwritten or mixed; name a new database file with --db (one that does not exist yet) and restore again.",
 }
 
@@ -41,5 +42,6 @@ DE = {
     "restore.refuse.checksum": "{path}: Die Datei {file} ist nicht die, die die Sicherung geschrieben hat (ihre sha256-Prüfsumme weicht vom Manifest ab); sie wurde seitdem geändert oder beschädigt. Verwenden Sie eine andere Sicherung.",
     "restore.refuse.unreadable": "{path}: Die Datei {file} lässt sich nicht als Tabelle {table} lesen ({detail}). Die Sicherung ist beschädigt oder stammt von einem anderen Programm; verwenden Sie eine andere Sicherung.",
     "restore.refuse.row_count": "{path}: Die Datei {file} enthält {found} Zeilen, laut Manifest aber {expected}; die Sicherung wurde also seit dem Anlegen geändert. Verwenden Sie eine andere Sicherung.",
+    "restore.refuse.content": "{path}: Die Tabelle {table} enthält nach dem Laden nicht, was die Datei {file} enthält (ihre Prüfsummen unterscheiden sich); die Zieldatenbank hat sie also nicht unverändert gespeichert. Es wurde nichts wiederhergestellt; prüfen Sie die Zieldatenbank und versuchen Sie es erneut.",
     "restore.refuse.not_empty_db": "Die Datenbank {db} ist nicht leer: {tables} enthalten Zeilen. Eine Sicherung wird nur in eine leere Datenbank zurückgespielt, damit nichts überschrieben oder vermischt wird; nennen Sie mit --db eine neue Datenbankdatei (eine, die es noch nicht gibt) und spielen Sie die Sicherung erneut zurück.",
 }

@@ -14,6 +14,7 @@ EN = {
     "changed.campaign": "The campaign '{name}' was changed meanwhile by someone else. Nothing was saved; reload the page to see the change and enter yours again.",
     "changed.import": "The import of {file} was undone meanwhile by someone else. Nothing was changed; reload the page to see the import history.",
     "changed.data": "Someone else changed the same data at the same moment ({detail}). Nothing was saved; reload the page and try again.",
+    "changed.server": "Someone else saved a change through another app server at the same moment, and the two could not both be kept. Nothing was saved; reload the page and try again.",
 }
 
 DE = {
@@ -30,4 +31,5 @@ DE = {
     "changed.campaign": "Die Kampagne „{name}“ wurde inzwischen von jemand anderem geändert. Es wurde nichts gespeichert; laden Sie die Seite neu, um die Änderung zu sehen, und geben Sie Ihre erneut ein.",
     "changed.import": "Der Import von {file} wurde inzwischen von jemand anderem rückgängig gemacht. Es wurde nichts geändert; laden Sie die Seite neu, um den Importverlauf zu sehen.",
     "changed.data": "Jemand anderes hat im selben Moment dieselben Daten geändert ({detail}). Es wurde nichts gespeichert; laden Sie die Seite neu und versuchen Sie es erneut.",
+    "changed.server": "Jemand anderes hat im selben Moment über einen anderen App-Server eine Änderung gespeichert, und beide ließen sich nicht zugleich behalten. Es wurde nichts gespeichert; laden Sie die Seite neu und versuchen Sie es erneut.",
 }

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from experiments.db import Connection, Database, DriverError, translate
 from experiments.errors import InvalidInput, NotFound, PermissionDenied
+from experiments.lake import is_ducklake
 from experiments.models import LOCAL_ACTOR, Actor, AuditEntry, Role, new_id
 from experiments.store.sessions import Session
 
@@ -166,6 +167,19 @@ class BaseStore:
         """Run one statement that changes data; only inside ``write``."""
         self._inside_write()
         return self._cur.execute(sql, list(params))
+
+    def _claim(self) -> None:
+        """Make this write one that no other process may do at the same time: call it before a
+        check that a name (a campaign's, a user's, an import's bytes …) is still free.
+
+        A DuckDB file has unique indexes, and one process writes it. A DuckLake catalog has no
+        unique indexes and is written by several processes, each on its own snapshot: two could
+        both find a name free and both take it. So each such write also changes the one row of
+        ``write_claim``; DuckLake lets only the first of two transactions that changed it
+        commit, and the other is refused as changed meanwhile, with nothing written.
+        """
+        if is_ducklake(self._db.target):
+            self._exec("UPDATE write_claim SET n = n + 1")
 
     def _changed(self, sql: str, params: Sequence[object] = ()) -> int:
         """Run an UPDATE (only inside ``write``) and return how many rows it changed."""

@@ -36,6 +36,10 @@ class TablesWritten:
     tables: tuple[TableFile, ...]
 
 
+def _sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -60,12 +64,13 @@ def _column_difference(found: dict[str, str], expected: dict[str, str]) -> str:
 class BackupStore(BaseStore):
     def backup_tables(self) -> tuple[str, ...]:
         """Return the tables a backup holds: every table of the database but the schema record
-        (the manifest carries the schema version instead)."""
+        (the manifest carries the schema version instead) and the claim row, which holds no
+        data (every database has it from its migrations)."""
         rows = self._all(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_catalog = current_database() AND table_type = 'BASE TABLE' "
-            "AND table_name <> ? ORDER BY table_name",
-            [VERSION_TABLE],
+            "AND table_name NOT IN (?, ?) ORDER BY table_name",
+            [VERSION_TABLE, "write_claim"],
         )
         return tuple(str(r[0]) for r in rows)
 
@@ -157,7 +162,20 @@ class BackupStore(BaseStore):
         if rows != item.rows:
             raise BackupRefused("restore.refuse.row_count", **where, found=rows,
                                 expected=item.rows)  # fmt: skip
+        # The content too, inside the same transaction: what the table holds now must be what
+        # the file holds, value for value (another storage, DuckLake, stores it its own way).
+        source = f"read_parquet({_sql_text(str(item.path))})"
+        if self.checksum(item.table) != self.checksum(item.table, source):
+            raise BackupRefused("restore.refuse.content", **where)
         return rows
+
+    def checksum(self, table: str, source: str | None = None) -> tuple[int, int]:
+        """Return the row count and an order-free checksum of a table's rows (or of ``source``
+        read with the table's columns): equal content gives equal pairs on every target."""
+        columns = ", ".join(_ident(c) for c in self._columns(table))
+        row = self._one(f"SELECT count(*), coalesce(sum(hash({columns})), 0) "
+                        f"FROM {source or _ident(table)}")  # fmt: skip
+        return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def _columns_of_file(self, path: Path) -> dict[str, str]:
         described = self._cur.execute(

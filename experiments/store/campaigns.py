@@ -110,6 +110,7 @@ class CampaignStore(BaseStore):
         return None if cid is None else self.campaign(cid)
 
     def _check_name_free(self, name: str, except_id: uuid.UUID | None = None) -> None:
+        self._claim()
         row = self._one(
             "SELECT id FROM campaign WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
             [name, except_id],

@@ -108,6 +108,7 @@ class FactStore(BaseStore):
         """
         metrics = fact_columns(facts)
         with self.write(Area.IMPORT):
+            self._claim()
             if self.import_by_sha(record.sha256) is not None:
                 raise Conflict(f"these bytes were imported before ({record.file_name})")
             self._insert_record(record)
@@ -165,6 +166,8 @@ class FactStore(BaseStore):
         check(p)
         try:
             with self.write(Area.IMPORT):
+                # Also for the facts: two imports at once could each keep their own copy of a key.
+                self._claim()
                 earlier = self.import_by_sha(p.sha256)
                 if earlier is not None:
                     return FactWrite(None, duplicate_of=earlier)

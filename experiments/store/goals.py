@@ -108,6 +108,7 @@ class GoalStore(BaseStore):
                 link_goal(self, cid, g.id)
 
     def _check_goal_name_free(self, name: str, except_id: uuid.UUID | None = None) -> None:
+        self._claim()
         row = self._one(
             "SELECT 1 FROM goal WHERE lower(name) = lower(?) AND id IS DISTINCT FROM ?",
             [name, except_id],

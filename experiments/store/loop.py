@@ -109,6 +109,7 @@ class LoopStore(LearningStore):
         if cycle.budget is not None and cycle.budget < 0:
             raise InvalidInput(f"the cycle budget must not be negative (got {cycle.budget:g})")
         with self.write(Area.LOOP):
+            self._claim()
             if self._one("SELECT 1 FROM campaign WHERE id = ?", [cycle.campaign_id]) is None:
                 raise NotFound(f"no campaign with id {cycle.campaign_id}")
             if self._one(

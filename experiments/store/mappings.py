@@ -44,6 +44,7 @@ class MappingStore(BaseStore):
                 "choose them in the mapping form"
             )
         with self.write(Area.IMPORT):
+            self._claim()
             for other in self.mappings():
                 if other.name.lower() == name.lower():
                     raise Conflict(f"a mapping named '{other.name}' exists; choose another name")

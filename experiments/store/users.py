@@ -42,6 +42,7 @@ class UserStore(BaseStore):
             )
         hashed = None if password is None else hash_password(password)
         with self.write(Area.USER):
+            self._claim()
             if self._one("SELECT 1 FROM app_user WHERE username = ?", [name]):
                 raise Conflict(f"a user '{name}' already exists")
             self._exec(
