@@ -70,6 +70,10 @@ def test_the_schema_and_the_store_work_on_a_catalog_in_postgresql(
     code, out, err = run_cli("--db", target, "campaign", "list", "--json")
     assert code == 0, err
     assert [c["name"] for c in json.loads(out)] == ["Spring Sale"]
+    # The command line's backup reads it like a file's: every table as Parquet, one snapshot.
+    code, out, err = run_cli("--db", target, "backup", str(tmp_path / "bk"), "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["tables"] and (tmp_path / "bk" / "campaign.parquet").is_file()
 
 
 def _no_postgres_wheel(monkeypatch: pytest.MonkeyPatch) -> None:

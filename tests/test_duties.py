@@ -27,6 +27,13 @@ from experiments.store import Store
 from experiments.store.duties import COMMENT_LIMIT, mentions_in
 from tests.factories import make_campaign, make_cycle, make_learning, row_counts, signed_in
 
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """Every test here runs on a DuckDB file, in memory, and on DuckLake with PostgreSQL."""
+    return any_db
+
+
 TODAY = datetime.now(UTC).date()
 
 

@@ -25,6 +25,13 @@ from experiments.store import Store
 from tests import sql
 from tests.factories import make_cycle
 
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """Every test here runs on a DuckDB file, in memory, and on DuckLake with PostgreSQL."""
+    return any_db
+
+
 START, END = date(2026, 3, 1), date(2026, 3, 10)
 # Two days outside the window, its first and last day (edges count) and one day inside.
 DAYS = (date(2026, 2, 28), START, date(2026, 3, 5), END, date(2026, 3, 11))

@@ -18,6 +18,13 @@ from tests import sql
 from tests.conftest import FIXTURES
 from tests.factories import signed_in
 
+
+@pytest.fixture
+def db(any_db: Database) -> Database:
+    """Every test here runs on a DuckDB file, in memory, and on DuckLake with PostgreSQL."""
+    return any_db
+
+
 HEADER = "Campaign name,Ad group name,Date,Cost,Impressions,Clicks (destination),Conversions"
 REACH_HEADER = "Campaign name,Ad group name,Date,Cost,Reach,Clicks (destination)"
 
