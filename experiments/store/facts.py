@@ -178,7 +178,7 @@ class FactStore(BaseStore):
     def _write_file(self, p: FileImport, preview_rows: int) -> FactWrite:
         iid = new_id()
         select, params = select_sql(p, strict=True)
-        metrics = tuple(m for m, _ in p.metrics)
+        metrics = p.metric_names
         cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
         try:
             self._exec(
@@ -191,6 +191,10 @@ class FactStore(BaseStore):
             # The reader refused a cell or the file's structure; the importers find the line.
             raise FileUnreadable(p.file_name, driver_detail(e)) from e
         stats = self._stats(iid, metrics)
+        # A metric only results could fill, and none did, is not one of the file's metrics.
+        own = {m for m, _ in p.metrics}
+        totals = {m: v for m, v in stats.totals.items() if v is not None or m in own}
+        stats = replace(stats, totals=totals)
         counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
             iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
@@ -207,7 +211,27 @@ class FactStore(BaseStore):
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
             stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
+            results=self._result_rows(iid, p),
         )  # fmt: skip
+
+    def _result_rows(
+        self, iid: uuid.UUID, p: FileImport
+    ) -> tuple[tuple[str, str | None, int], ...]:
+        # Rows with a Results value per campaign and indicator, read back from the stored facts:
+        # the metrics only results fill, or the extra entry under the indicator's name (or
+        # under the Results label, for an empty indicator) where they count in no metric.
+        r = p.results
+        if r is None:
+            return ()
+        label = next(label for label, c in p.extra if c.index == r.indicator.index)
+        filled = [f"{m} IS NOT NULL" for m in sorted(r.metrics)]
+        kept = "map_contains(extra, coalesce(extra[?], ?))"
+        rows = self._all(
+            f"SELECT source_campaign, extra[?], count(*) FROM metric_fact WHERE import_id = ? "
+            f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
+            [label, iid, label, r.label],
+        )
+        return tuple((str(c), i, int(n)) for c, i, n in rows)
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
         # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
