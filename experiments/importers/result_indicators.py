@@ -126,14 +126,17 @@ def normalise(indicator: str) -> str:
 
 
 def _table() -> Mapping[str, tuple[str, ...]]:
+    # Each indicator as written and normalised: the reader looks a cell up as it is first (no
+    # text function on a million cells), and normalised only when that finds nothing.
     out: dict[str, tuple[str, ...]] = {}
     for action, metrics in _ACTION_TYPES.items():
-        out[normalise(action)] = metrics
-        out[normalise(f"actions:{action}")] = metrics
+        for written in (action, f"actions:{action}"):
+            out[written] = out[normalise(written)] = metrics
     for words, metrics in _WORDS.items():
-        out[normalise(words)] = metrics
+        out[words] = out[normalise(words)] = metrics
     return MappingProxyType(out)
 
 
-# Every known indicator (normalised) → the metrics its results count in (none: kept in extra).
+# Every known indicator, as written and normalised → the metrics its results count in (none:
+# kept in extra).
 INDICATORS: Mapping[str, tuple[str, ...]] = _table()
