@@ -122,7 +122,7 @@ def check(plan: FileImport) -> None:
     names = [m for m, _ in plan.metrics]
     if plan.results is not None:
         _check_results(plan.results, set(names), plan.width, name)
-        names += sorted(plan.results.metrics)
+        names += [m for m in BASE_METRICS if m in plan.results.metrics]
     unknown = [m for m in names if m not in BASE_METRICS]
     if unknown or not names or len(set(names)) < len(names):
         raise InvalidInput(
