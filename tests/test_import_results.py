@@ -18,6 +18,8 @@ from experiments.errors import InvalidInput
 from experiments.i18n import t
 from experiments.importers import service
 from experiments.importers.plan import prepare
+from experiments.importers.result_indicators import INDICATORS, normalise
+from experiments.metrics import BASE_METRICS
 from experiments.store import Store
 from tests import sql
 from tests.cli_runner import run_cli as cli
@@ -168,3 +170,26 @@ def test_results_never_count_in_a_metric_the_file_has_its_own_column_for(
         with pytest.raises(InvalidInput, match="twice: clicks"):
             store.import_file(twice)
     assert store.fact_count() == 0
+
+
+def test_every_indicator_counts_in_base_metrics_and_reads_in_any_case() -> None:
+    assert {m for ms in INDICATORS.values() for m in ms} <= set(BASE_METRICS)
+    # Each indicator is found as written and as the reader normalises it.
+    assert all(normalise(k) in INDICATORS for k in INDICATORS)
+
+
+SPELLED = b"""Campaign name,Reporting starts,Reporting ends,Amount spent (EUR),Link clicks,Results,Result indicator
+A,2026-11-02,2026-11-02,10.00,40,3, Purchases
+A,2026-11-03,2026-11-03,10.00,50,2,LEADS
+B,2026-11-02,2026-11-02,10.00,60,60,Actions:Link_Click
+B,2026-11-03,2026-11-03,10.00,70,5,offsite_conversion.fb_pixel_purchase
+"""
+
+
+def test_indicators_are_read_whatever_their_case_spaces_or_prefix(store: Store) -> None:
+    # Spaces around, capitals, the action type without "actions:": all found in the table. The
+    # link clicks stay in extra beside the file's Link clicks column.
+    summary = service.run(store, SPELLED, "spelled.csv")
+    assert summary.totals == {"spend": 40.0, "clicks": 220.0, "conversions": 10.0, "leads": 2.0}
+    kept = [n.values for n in summary.notices if n.key == "import.warn.results_kept"]
+    assert kept == [{"rows": 1, "indicators": "Actions:Link_Click"}]

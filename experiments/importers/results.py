@@ -19,7 +19,6 @@ from experiments.importers.values import is_missing
 
 # Where results count whose indicator is empty, or of a file without an indicator column.
 UNNAMED = ("conversions",)
-CONVERSIONS = "conversions"
 _MAX_NAMES = 10
 
 
@@ -92,11 +91,13 @@ def _mixed(
 ) -> str:
     """Return '<campaign> (<metric>: <indicator>, <indicator>)' for each campaign whose results of
     different indicators add up in one metric (purchases and leads, both conversions)."""
-    seen: dict[tuple[str, str], set[str]] = defaultdict(set)
+    # One indicator written two ways ("Käufe", "käufe") is one kind, named as first written.
+    seen: dict[tuple[str, str], dict[str, str]] = defaultdict(dict)
     for campaign, ind, _ in counted:
-        for metric in routed.get(normalise(ind or ""), ()):
-            seen[(campaign, metric)].add((ind or "").strip())
-    parts = [f"{c or '–'} ({m}: {', '.join(sorted(inds))})"
+        key = normalise(ind or "")
+        for metric in routed.get(key, ()):
+            seen[(campaign, metric)].setdefault(key, (ind or "").strip())
+    parts = [f"{c or '–'} ({m}: {', '.join(sorted(inds.values()))})"
              for (c, m), inds in sorted(seen.items()) if len(inds) > 1]  # fmt: skip
     more = len(parts) - _MAX_NAMES
     return "; ".join(parts[:_MAX_NAMES]) + (f" (+{more})" if more > 0 else "")

@@ -221,9 +221,9 @@ class FactStore(BaseStore):
         # the metrics only results fill, or the extra entry under the indicator's name (or
         # under the Results label, for an empty indicator) where they count in no metric.
         r = p.results
-        if r is None:
-            return ()
-        label = next(label for label, c in p.extra if c.index == r.indicator.index)
+        label = next((k for k, c in p.extra if r and c.index == r.indicator.index), None)
+        if r is None or label is None:
+            return ()  # a plan that does not keep the indicator among its extra values
         filled = [f"{m} IS NOT NULL" for m in sorted(r.metrics)]
         kept = "map_contains(extra, coalesce(extra[?], ?))"
         rows = self._all(
