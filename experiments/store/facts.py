@@ -32,7 +32,7 @@ from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid
 from experiments.store._facts_scope import alias_matches
-from experiments.store.file_sql import check, select_sql
+from experiments.store.file_sql import check, result_rows_sql, select_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -193,8 +193,9 @@ class FactStore(BaseStore):
         stats = self._stats(iid, metrics)
         # A metric only results could fill, and none did, is not one of the file's metrics.
         own = {m for m, _ in p.metrics}
-        totals = {m: v for m, v in stats.totals.items() if v is not None or m in own}
-        stats = replace(stats, totals=totals)
+        stats = replace(
+            stats, totals={m: v for m, v in stats.totals.items() if v is not None or m in own}
+        )
         counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
             iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
@@ -217,20 +218,8 @@ class FactStore(BaseStore):
     def _result_rows(
         self, iid: uuid.UUID, p: FileImport
     ) -> tuple[tuple[str, str | None, int], ...]:
-        # Rows with a Results value per campaign and indicator, read back from the stored facts:
-        # the metrics only results fill, or the extra entry under the indicator's name (or
-        # under the Results label, for an empty indicator) where they count in no metric.
-        r = p.results
-        label = next((k for k, c in p.extra if r and c.index == r.indicator.index), None)
-        if r is None or label is None:
-            return ()  # a plan that does not keep the indicator among its extra values
-        filled = [f"{m} IS NOT NULL" for m in sorted(r.metrics)]
-        kept = "map_contains(extra, coalesce(extra[?], ?))"
-        rows = self._all(
-            f"SELECT source_campaign, extra[?], count(*) FROM metric_fact WHERE import_id = ? "
-            f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
-            [label, iid, label, r.label],
-        )
+        found = result_rows_sql(p, iid)
+        rows = self._all(*found) if found else []
         return tuple((str(c), i, int(n)) for c, i, n in rows)
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:

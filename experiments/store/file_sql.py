@@ -370,6 +370,24 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     return f"SELECT {outer} FROM ({select})", params
 
 
+def result_rows_sql(plan: FileImport, import_id: object) -> tuple[str, list[object]] | None:
+    """Return SELECT source_campaign, indicator, rows over the stored facts of an import with a
+    Results value (the metrics only results fill, or the extra entry results that count in no
+    metric leave), with its params; None when the plan does not route results by an indicator
+    it keeps among its extra values."""
+    r = plan.results
+    label = next((k for k, c in plan.extra if r and c.index == r.indicator.index), None)
+    if r is None or label is None:
+        return None
+    filled = [f"{m} IS NOT NULL" for m in BASE_METRICS if m in r.metrics]
+    kept = "map_contains(extra, coalesce(extra[?], ?))"
+    return (
+        f"SELECT source_campaign, extra[?], count(*) FROM metric_fact WHERE import_id = ? "
+        f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
+        [label, import_id, label, r.label],
+    )
+
+
 def raw_sql(plan: FileImport) -> tuple[str, list[object]]:
     """Return every cell as text with its row number (1 = first data row), for diagnosis."""
     check(plan)
