@@ -13,6 +13,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from experiments.metrics import BASE_METRICS
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -121,6 +123,8 @@ class FactWrite:
     duplicate_of: ImportRecord | None = None
     # Rows that cover more than one day (a period total, not a day's figures).
     period_rows: int = 0
+    # Rows with a Results value per (source campaign, result indicator as written, or None).
+    results: tuple[tuple[str, str | None, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +143,26 @@ class CellRead:
     def ref(self) -> str:
         """Return the column's name in the CSV scan: c0, c1, …"""
         return f"c{self.index}"
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRead:
+    """Meta's Results column, read row by row by what its result indicator says it counted."""
+
+    value: CellRead
+    indicator: CellRead
+    # (metrics, normalised indicators): the results of a row whose indicator is one of these
+    # count in those metrics. Any other indicator keeps them in extra under its own name.
+    routes: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    # The metrics results count in where the row's indicator cell is empty (the file does not
+    # say what they are); none: kept in extra under ``label``.
+    unnamed: tuple[str, ...] = ()
+    label: str = "Results"
+
+    @property
+    def metrics(self) -> frozenset[str]:
+        """Return every metric some result of the file may count in."""
+        return frozenset(m for ms, _ in self.routes for m in ms) | frozenset(self.unnamed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +193,12 @@ class FileImport:
     # First and last day of every row of a file without a date column (Google Ads reports
     # without the Day segment say their range only in the title lines).
     period: tuple[dt.date, dt.date] | None = None
+    # Meta's Results with their result indicator: their metrics are not among ``metrics``.
+    results: ResultRead | None = None
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        """Return every metric the file fills, its own columns' and its results', in
+        metric_fact's column order."""
+        names = {m for m, _ in self.metrics} | (self.results.metrics if self.results else set())
+        return tuple(m for m in BASE_METRICS if m in names)

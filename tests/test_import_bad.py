@@ -19,6 +19,8 @@ from tests import sql
 from tests.conftest import FIXTURES
 
 BAD = FIXTURES / "bad"
+RESULTS_EN = (FIXTURES / "meta_en_results.csv").read_bytes()
+RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
 PLATFORMS = "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox"
 
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
@@ -162,6 +164,16 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
     ("damaged workbook", "damaged.xlsx", b"PK\x03\x04" + b"\x00" * 64, {},
      "damaged.xlsx: the workbook is damaged (its zip structure cannot be read) — open it in "
      "Excel, save it again as .xlsx and upload that"),
+    # Results routed row by row by their indicator are read as strictly as any metric column.
+    ("results of link clicks not a number", "results_word.csv", RESULTS_EN.replace(
+        b",410,actions:link_click", b",vierhundert,actions:link_click"), {},
+     "results_word.csv, line 5, column 8: 'vierhundert' in 'Results' is not a number — write "
+     "numbers like 1,234.56 (this file is read in EN style), or leave the cell empty if there "
+     "is no value"),
+    ("results of purchases negative", "results_negative.csv", RESULTS_DE.replace(
+        b";15;K", b";-15;K"), {},
+     "results_negative.csv, line 2, column 8: '-15' in 'Ergebnisse' is negative — Meta Ads "
+     "Manager reports no values below 0 here: correct the cell"),
 ]  # fmt: skip
 
 TABLES = ("import", "metric_fact", "metric_fact_replaced", "audit", "column_mapping",

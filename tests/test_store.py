@@ -565,10 +565,12 @@ def test_two_rows_with_one_key_write_nothing(db: Database, store: Store) -> None
         (lambda p: replace(p, delimiter="|"),
          "meta_en.csv: the delimiter '|' is not one of ; , or tab"),
         (lambda p: replace(p, metrics=(("ctr", p.metrics[0][1]),)),
-         "meta_en.csv: the metrics must be distinct base metrics, at least one (got ctr)"),
+         "meta_en.csv: the metrics must be distinct base metrics, at least one (got ctr, "
+         "conversions, leads, engagements, video_views)"),
         (lambda p: replace(p, metrics=p.metrics + p.metrics[:1]),
          "meta_en.csv: the metrics must be distinct base metrics, at least one (got "
-         "spend, impressions, reach, clicks, conversions, spend)"),
+         "spend, impressions, reach, clicks, spend, conversions, leads, engagements, "
+         "video_views)"),
         (lambda p: replace(p, date=replace(p.date, date_format="%Y'); DROP TABLE import; --")),
          "meta_en.csv, the date: '%Y'); DROP TABLE import; --' is no date format the reader "
          "knows"),

@@ -25,6 +25,7 @@ from experiments.importers import (
     periods,
     refusals,
     registry,
+    results,
     tables,
     values,
     workbook,
@@ -37,6 +38,8 @@ from experiments.importers.registry import (
     DATE_END,
     DERIVED,
     PLATFORMS,
+    RESULT_INDICATOR,
+    RESULTS,
     VARIANT,
     Dialect,
     Kind,
@@ -131,6 +134,13 @@ class Prepared:
     def read_plan(self) -> FileImport:
         """Return the typed plan the store imports this file by."""
         ends, days = self.by_target(DATE_END), self.by_target(DATE)
+        found, indicator = self.by_target(RESULTS), self.by_target(RESULT_INDICATOR)
+        own, read = results.split(
+            [(c.label, self.cell(c)) for c in found],
+            [self.cell(c) for c in indicator],
+            self.metrics,
+        )
+        extra = sorted(self.by_target(EXTRA) + indicator, key=lambda c: c.index)
         return FileImport(
             file_name=self.file_name, sha256=self.sha256, platform=self.platform_key,
             body=self.body, skip=self.skip, delimiter=self.table.delimiter,
@@ -139,8 +149,8 @@ class Prepared:
             variants=tuple(self.cell(c) for c in self.by_target(VARIANT)),
             date=self.cell(days[0]) if days else None, period=None if days else self.period,
             date_end=self.cell(ends[0]) if ends else None,
-            metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics),
-            extra=tuple((c.label, self.cell(c)) for c in self.by_target(EXTRA)),
+            metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics) + own,
+            extra=tuple((c.label, self.cell(c)) for c in extra), results=read,
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
         )  # fmt: skip
 
@@ -332,7 +342,7 @@ def _require(
     # ``dated``: the title lines gave every row its period, so no date column is needed.
     targets = {c.target for c in columns} | ({DATE} if dated else set())
     refusals.require_roles(name, line, plat, targets)
-    if not targets & set(BASE_METRICS):
+    if not targets & {*BASE_METRICS, RESULTS}:
         raise decoding.fail(
             name,
             "the header has no metric column (spend, impressions, clicks …)",
@@ -378,7 +388,7 @@ def _formats(
             notices.append(Notice("import.warn.share_without_base", {"column": c.label}))
             c = Column(c.index, c.label, EXTRA, Kind.TEXT)
         out.append(c)
-    extra = [c.label for c in out if c.target == EXTRA]
+    extra = [c.label for c in out if c.target in (EXTRA, RESULT_INDICATOR)]
     if extra:
         notices.append(Notice("import.warn.extra_columns", {"columns": ", ".join(extra)}))
     return style, tuple(out), tuple(notices)

@@ -33,6 +33,9 @@ DATE, DATE_END, CAMPAIGN, VARIANT = (
 ROLES: tuple[str, ...] = (DATE, DATE_END, CAMPAIGN, VARIANT)
 # Ratios the platform computed from other columns (CTR, CPC …): we compute them from the sums.
 DERIVED = "derived"
+# Meta's Results and the result indicator that says, row by row, what they count (a table in
+# result_indicators.py decides the metric); without an indicator they count as conversions.
+RESULTS, RESULT_INDICATOR = "results", "result_indicator"
 
 
 # How a column's cells are read; the store's reader knows the same kinds.
@@ -75,7 +78,8 @@ def dialect(
 ) -> Dialect:
     """Return a dialect with its labels normalised; refuse a target that is no key we know."""
     cols = {normalise(label): target for label, target in columns.items()}
-    unknown = set(cols.values()) - set(ROLES) - set(BASE_METRICS) - {DERIVED}
+    known = {*ROLES, *BASE_METRICS, DERIVED, RESULTS, RESULT_INDICATOR}
+    unknown = set(cols.values()) - known
     if unknown:
         raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
     sigs = tuple(frozenset(normalise(s) for s in sig) for sig in signatures)
@@ -96,7 +100,7 @@ class Platform:
         """Return how the cells of a column with this target are read."""
         if target in (DATE, DATE_END):
             return Kind.DATE
-        if target in (CAMPAIGN, VARIANT):
+        if target in (CAMPAIGN, VARIANT, RESULT_INDICATOR):
             return Kind.TEXT
         if target in self.shares:
             return Kind.SHARE
@@ -119,7 +123,8 @@ META = Platform("meta", "Meta Ads Manager", (
         "Campaign name": CAMPAIGN, "Ad set name": VARIANT, "Ad name": VARIANT,
         "Reporting starts": DATE, "Reporting ends": DATE_END, "Amount spent (EUR)": "spend",
         "Impressions": "impressions", "Reach": "reach", "Link clicks": "clicks",
-        "Results": "conversions", "Leads": "leads", "Purchases conversion value": "revenue",
+        "Results": RESULTS, "Result indicator": RESULT_INDICATOR,
+        "Result type": RESULT_INDICATOR, "Leads": "leads", "Purchases conversion value": "revenue",
         "Post engagements": "engagements", "3-second video plays": "video_views",
         "CTR (link click-through rate)": DERIVED, "CPC (cost per link click)": DERIVED,
         "CPM (cost per 1,000 impressions)": DERIVED, "Cost per result": DERIVED,
@@ -130,7 +135,8 @@ META = Platform("meta", "Meta Ads Manager", (
         "Kampagnenname": CAMPAIGN, "Name der Anzeigengruppe": VARIANT, "Anzeigenname": VARIANT,
         "Berichtsbeginn": DATE, "Berichtsstart": DATE, "Berichtsende": DATE_END,
         "Ausgegebener Betrag (EUR)": "spend", "Impressionen": "impressions",
-        "Reichweite": "reach", "Link-Klicks": "clicks", "Ergebnisse": "conversions",
+        "Reichweite": "reach", "Link-Klicks": "clicks", "Ergebnisse": RESULTS,
+        "Ergebnisindikator": RESULT_INDICATOR, "Ergebnistyp": RESULT_INDICATOR,
         "Leads": "leads", "Conversion-Wert für Käufe": "revenue",
         "Beitragsinteraktionen": "engagements", "3-Sekunden-Videowiedergaben": "video_views",
         "CTR (Link-Klickrate)": DERIVED, "CPC (Kosten pro Link-Klick)": DERIVED,
@@ -144,7 +150,7 @@ META = Platform("meta", "Meta Ads Manager", (
         "キャンペーン名": CAMPAIGN, "広告セット名": VARIANT, "広告名": VARIANT,
         "レポート開始日": DATE, "レポート終了日": DATE_END, "消化金額": "spend",
         "インプレッション": "impressions", "リーチ": "reach", "リンクのクリック": "clicks",
-        "結果": "conversions",
+        "結果": RESULTS,
     }, [["キャンペーン名", "レポート開始日", "消化金額"]], _EN, day_first=False,
         summary_without_campaign=True),
 ))  # fmt: skip

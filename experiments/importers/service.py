@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.errors import DuplicateKey, FileUnreadable
 from experiments.import_models import FactWrite, ImportRecord
-from experiments.importers import decoding, diagnose
+from experiments.importers import decoding, diagnose, results
 from experiments.importers.gaps import BlankLines
 from experiments.importers.plan import Notice, Prepared, prepare
-from experiments.importers.registry import platform_title
+from experiments.importers.registry import RESULTS, platform_title
 from experiments.importers.tables import Gap
 
 if TYPE_CHECKING:
@@ -180,6 +180,12 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
     notices = p.notices
     if w.without_campaign:
         notices += (Notice("import.warn.without_campaign", {"rows": w.without_campaign}),)
+    # What the file's results count, and where they went (result_indicators.py).
+    read = p.read_plan().results
+    unnamed = (
+        read is None and bool(p.by_target(RESULTS)) and w.totals.get("conversions") is not None
+    )
+    notices += tuple(Notice(k, v) for k, v in results.notices(read, w.results, unnamed))
     return ImportSummary(
         import_id=None if dry_run or w.import_id is None else str(w.import_id),
         platform=p.platform_key, file=name, rows=w.rows, skipped=p.skipped(),

@@ -32,7 +32,7 @@ from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid
 from experiments.store._facts_scope import alias_matches
-from experiments.store.file_sql import check, select_sql
+from experiments.store.file_sql import check, result_rows_sql, select_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,7 +181,7 @@ class FactStore(BaseStore):
     def _write_file(self, p: FileImport, preview_rows: int) -> FactWrite:
         iid = new_id()
         select, params = select_sql(p, strict=True)
-        metrics = tuple(m for m, _ in p.metrics)
+        metrics = p.metric_names
         cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
         try:
             self._exec(
@@ -194,6 +194,11 @@ class FactStore(BaseStore):
             # The reader refused a cell or the file's structure; the importers find the line.
             raise FileUnreadable(p.file_name, driver_detail(e)) from e
         stats = self._stats(iid, metrics)
+        # A metric only results could fill, and none did, is not one of the file's metrics.
+        own = {m for m, _ in p.metrics}
+        stats = replace(
+            stats, totals={m: v for m, v in stats.totals.items() if v is not None or m in own}
+        )
         counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
             iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
@@ -210,7 +215,15 @@ class FactStore(BaseStore):
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
             stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
+            results=self._result_rows(iid, p),
         )  # fmt: skip
+
+    def _result_rows(
+        self, iid: uuid.UUID, p: FileImport
+    ) -> tuple[tuple[str, str | None, int], ...]:
+        found = result_rows_sql(p, iid)
+        rows = self._all(*found) if found else []
+        return tuple((str(c), i, int(n)) for c, i, n in rows)
 
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
         # Runs only when the hashes of the keys collide or repeat, to name the repeated key.

@@ -13,7 +13,7 @@ tolerant form (a bad cell becomes NULL, used by the importers to find the cell f
 from __future__ import annotations
 
 from experiments.errors import InvalidInput
-from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle
+from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle, ResultRead
 from experiments.metrics import BASE_METRICS
 
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
@@ -120,11 +120,29 @@ def check(plan: FileImport) -> None:
             raise InvalidInput(f"{name}: {what} cannot be read as {cell.kind}")
         _check_cell(cell, plan.width, f"{name}, {what}")
     names = [m for m, _ in plan.metrics]
+    if plan.results is not None:
+        _check_results(plan.results, set(names), plan.width, name)
+        names += [m for m in BASE_METRICS if m in plan.results.metrics]
     unknown = [m for m in names if m not in BASE_METRICS]
     if unknown or not names or len(set(names)) < len(names):
         raise InvalidInput(
             f"{name}: the metrics must be distinct base metrics, at least one "
             f"(got {', '.join(names) or 'none'})"
+        )
+
+
+def _check_results(r: ResultRead, own: set[str], width: int, name: str) -> None:
+    if r.value.kind is not CellKind.NUMBER or r.indicator.kind is not CellKind.TEXT:
+        raise InvalidInput(f"{name}: results are a number column with a text indicator")
+    _check_cell(r.value, width, f"{name}, the results")
+    _check_cell(r.indicator, width, f"{name}, the result indicator")
+    # A metric the file has its own column for never takes results too: counted once.
+    twice = r.metrics & own
+    keys = [k for _, ks in r.routes for k in ks]
+    if twice or len(set(keys)) < len(keys) or any(not ms for ms, _ in r.routes):
+        raise InvalidInput(
+            f"{name}: each indicator routes once, to metrics without a column of their own "
+            f"(twice: {', '.join(sorted(twice)) or 'none'})"
         )
 
 
@@ -262,6 +280,48 @@ _LAST_DAY = (
 )
 
 
+# Each row's route: the number of the route its result indicator is in (1, 2 …); for an empty
+# indicator 0 (its results count where ``unnamed`` says) or -2 (kept in extra under the Results
+# label); -1 for an indicator no route names (its results are kept in extra under its name).
+_ROUTE = "result_route"
+
+
+def _route_sql(r: ResultRead) -> tuple[str, list[object]]:
+    keys = [k for _, ks in r.routes for k in ks]
+    numbers = [n for n, (_, ks) in enumerate(r.routes, 1) for _ in ks]
+    cell = present_sql(r.indicator.ref)
+    # The cell as written first: lower(trim(…)) on every cell of a million rows cost twice
+    # the lookup itself, and the keys hold each indicator as written and normalised.
+    routes = "MAP(?::VARCHAR[], ?::INTEGER[])"
+    known = f"coalesce({routes}[{r.indicator.ref}], {routes}[lower(trim({cell}))])"
+    empty = 0 if r.unnamed else -2
+    sql = f"coalesce({known}, CASE WHEN {cell} IS NULL THEN {empty} ELSE -1 END) AS {_ROUTE}"
+    return sql, [keys, numbers, keys, numbers]
+
+
+def _routed_sql(r: ResultRead, metric: str, style: NumberStyle, strict: bool) -> str:
+    """Return the value of ``metric`` a row's results give: its Results where its indicator's
+    route counts in ``metric``, else NULL."""
+    routes = [n for n, (ms, _) in enumerate(r.routes, 1) if metric in ms]
+    routes += [0] if metric in r.unnamed else []
+    value = value_sql(r.value, style, strict=strict)
+    return f"CASE WHEN {_ROUTE} IN ({', '.join(map(str, routes))}) THEN {value} END"
+
+
+def _kept_sql(r: ResultRead, extra: str) -> str:
+    """Return ``extra`` with, for a row whose results count in no metric, an entry under the
+    indicator's name (or, where it is empty, the Results label) with the Results cell as it came.
+    One ``?``: the Results label; then ``extra``'s own params twice."""
+    cell = present_sql(r.value.ref)
+    name = f"coalesce({present_sql(r.indicator.ref)}, ?)"
+    # Only such rows build a second map: concatenating maps on every row cost a third of the
+    # reading of a million-row export. The file's own column wins over an entry of that name.
+    return (
+        f"CASE WHEN {_ROUTE} < 0 AND {cell} IS NOT NULL "
+        f"THEN map_concat(MAP([{name}], [{cell}]), {extra}) ELSE {extra} END"
+    )
+
+
 def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     """Return SELECT source_campaign, variant, date, date_to, <metrics>, extra FROM read_csv(…),
     with its params."""
@@ -269,33 +329,63 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
     first, last, params = _period(plan, strict)
+    names = plan.metric_names
     exprs = [
         f"coalesce({plan.campaign.ref}, '') AS source_campaign",
         f"{variant} AS variant",
         f"{first} AS date",
         f"{last} AS date_to",
     ]
-    if (not strict or not plan.metrics) and plan.date is not None:
+    if (not strict or not names) and plan.date is not None:
         # No outer query reads the last day here: a row without one is for its first day.
         exprs[-1] = f"coalesce({last}, {first}) AS date_to"
-    for metric, cell in plan.metrics:
-        exprs.append(f"{value_sql(cell, plan.number_style, strict=strict)} AS {metric}")
+    own = dict(plan.metrics)
+    r = plan.results
+    for metric in names:
+        if metric in own:
+            exprs.append(f"{value_sql(own[metric], plan.number_style, strict=strict)} AS {metric}")
+        elif r is not None:
+            exprs.append(f"{_routed_sql(r, metric, plan.number_style, strict)} AS {metric}")
+    extra, labels = "NULL::MAP(VARCHAR, VARCHAR)", list[object]()
     if plan.extra:
-        exprs.append(f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}]) AS extra")
-        params.append([label for label, _ in plan.extra])
-    else:
-        exprs.append("NULL::MAP(VARCHAR, VARCHAR) AS extra")
-    params.append(str(plan.body))
-    select = f"SELECT {', '.join(exprs)} FROM {read_csv_sql(plan)}"
-    if not strict or not plan.metrics:
+        extra = f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}])"
+        labels = [[label for label, _ in plan.extra]]
+    source = read_csv_sql(plan)
+    tail: list[object] = [str(plan.body)]
+    if r is not None:
+        extra, labels = _kept_sql(r, extra), [r.label, *labels, *labels]
+        route, keys = _route_sql(r)
+        source, tail = f"(SELECT *, {route} FROM {source})", [*keys, *tail]
+    exprs.append(f"{extra} AS extra")
+    params += labels + tail
+    select = f"SELECT {', '.join(exprs)} FROM {source}"
+    if not strict or not names:
         return select, params
     # The bounds read each converted value by its column name in an outer query: written
     # around the conversion itself, the CASE repeated the text-to-number conversion of every
     # cell up to four times (DuckDB does not share expressions inside a CASE).
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
-               for metric, _ in plan.metrics]  # fmt: skip
+               for metric in names]  # fmt: skip
     outer = ", ".join(["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra"])
     return f"SELECT {outer} FROM ({select})", params
+
+
+def result_rows_sql(plan: FileImport, import_id: object) -> tuple[str, list[object]] | None:
+    """Return SELECT source_campaign, indicator, rows over the stored facts of an import with a
+    Results value (the metrics only results fill, or the extra entry results that count in no
+    metric leave), with its params; None when the plan does not route results by an indicator
+    it keeps among its extra values."""
+    r = plan.results
+    label = next((k for k, c in plan.extra if r and c.index == r.indicator.index), None)
+    if r is None or label is None:
+        return None
+    filled = [f"{m} IS NOT NULL" for m in BASE_METRICS if m in r.metrics]
+    kept = "map_contains(extra, coalesce(extra[?], ?))"
+    return (
+        f"SELECT source_campaign, extra[?], count(*) FROM metric_fact WHERE import_id = ? "
+        f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
+        [label, import_id, label, r.label],
+    )
 
 
 def raw_sql(plan: FileImport) -> tuple[str, list[object]]:
