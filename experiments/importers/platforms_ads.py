@@ -12,7 +12,7 @@ from experiments.importers.registry import CAMPAIGN, DATE, DERIVED, VARIANT, Pla
 # Outbound clicks, CTR) are those of Pinterest's reporting-dashboard help page; the column
 # labels of the exported file around them (spend "in account currency", the date column, the
 # ad group and conversion columns) are inferred from the dashboard's table, not from a file.
-PINTEREST = Platform("pinterest", "Pinterest Ads", (
+PINTEREST: Platform = Platform("pinterest", "Pinterest Ads", (
     dialect("en", {
         "Campaign name": CAMPAIGN, "Ad group name": VARIANT, "Date": DATE,
         "Spend in account currency": "spend", "Impressions": "impressions",
@@ -27,7 +27,7 @@ PINTEREST = Platform("pinterest", "Pinterest Ads", (
 # Amount Spent, Paid Impressions, Swipe Ups, Purchases) are the reporting fields that
 # Snapchat's Ads Manager and the public connectors built on its API name; their order and the
 # file around them are inferred.
-SNAPCHAT = Platform("snapchat", "Snapchat Ads", (
+SNAPCHAT: Platform = Platform("snapchat", "Snapchat Ads", (
     dialect("en", {
         "Campaign Name": CAMPAIGN, "Ad Squad Name": VARIANT, "Ad Name": VARIANT, "Date": DATE,
         "Amount Spent": "spend", "Paid Impressions": "impressions", "Swipe Ups": "clicks",

@@ -32,12 +32,16 @@ def _ga4(key: str, title: str, label: str, dimension: str) -> Platform:
 
 # GA4 Traffic acquisition with its primary dimension switched from campaign to the default
 # channel group or to source / medium: the labels as the GA4 interface names the dimensions.
-GA4_CHANNELS = _ga4(
-    "ga4_channels", "Google Analytics 4 (channel groups)", "Session default channel group",
+GA4_CHANNELS: Platform = _ga4(
+    "ga4_channels",
+    "Google Analytics 4 (channel groups)",
+    "Session default channel group",
     "channel_group",
 )
-GA4_SOURCE_MEDIUM = _ga4(
-    "ga4_source_medium", "Google Analytics 4 (source / medium)", "Session source / medium",
+GA4_SOURCE_MEDIUM: Platform = _ga4(
+    "ga4_source_medium",
+    "Google Analytics 4 (source / medium)",
+    "Session source / medium",
     "source_medium",
 )
 
@@ -47,9 +51,11 @@ GA4_SOURCE_MEDIUM = _ga4(
 # what we store; average, quickest and slowest cannot be combined across rows and stay as
 # additional values.
 _SPROUT = {
-    "Date": DATE, "Total Replies": "replies", "Median Reply Time": "response_time_s",
+    "Date": DATE,
+    "Total Replies": "replies",
+    "Median Reply Time": "response_time_s",
 }
-SPROUT_SOCIAL = Platform("sprout_social", "Sprout Social inbox report", (
+SPROUT_SOCIAL: Platform = Platform("sprout_social", "Sprout Social inbox report", (
     dialect("en", {**_SPROUT, "Profile": CAMPAIGN, "Network": VARIANT},
             [["Date", "Profile", "Total Replies", "Median Reply Time"]], NumberStyle.EN,
             day_first=False),
@@ -63,7 +69,7 @@ SPROUT_SOCIAL = Platform("sprout_social", "Sprout Social inbox report", (
 # (Conversation ID, Medium, Channel, Channel Display Name, Contact…, Created at), as Hootsuite's
 # help page on Inbox 2.0 data exports defines it. Reply counts and reply times per day cannot
 # be summed from such rows honestly (a conversation spans days and agents), so it is refused.
-HOOTSUITE_INBOX = Platform("hootsuite_inbox", "Hootsuite Inbox", (
+HOOTSUITE_INBOX: Platform = Platform("hootsuite_inbox", "Hootsuite Inbox", (
     dialect("en", {"Created at": DATE, "Channel Display Name": CAMPAIGN,
                    "Conversation ID": VARIANT},
             [["Conversation ID", "Medium", "Channel"]], NumberStyle.EN, day_first=False),
