@@ -125,6 +125,9 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("ga4_exploration.csv", "ga4_source_medium", "UTF-8", 3, skipped(summary=1, preamble=5),
      "2026-11-02", "2026-11-04", {"sessions": 1900, "engaged_sessions": 1210,
                                   "conversions": 30}),
+    # A Reports snapshot: the first table a platform knows, between the others.
+    ("ga4_snapshot.csv", "ga4_channels", "UTF-8", 2, skipped(preamble=14, trailing=6),
+     "2026-11-04", "2026-11-05", {"sessions": 1020, "engaged_sessions": 680, "conversions": 14}),
     ("sprout_social.csv", "sprout_social", "UTF-8", 4, skipped(), "2026-11-02", "2026-11-03",
      {"replies": 58, "response_time_s": 3300.0}),
     ("pinterest.csv", "pinterest", "UTF-8", 3, skipped(), "2026-11-02", "2026-11-03",
