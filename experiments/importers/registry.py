@@ -102,8 +102,8 @@ class Platform:
     # Metrics this platform really reports below zero; every other value must be 0 or more.
     negative: frozenset[str] = frozenset()
     # What a row's "campaign" really is: a campaign, or another dimension stored as the source
-    # name in its place (a GA4 channel group, an inbox profile). Goals scoped to all campaigns
-    # and the import page read the kind from here.
+    # name in its place (a GA4 channel group, an inbox profile). The facts keep the platform's
+    # key, so whatever sums over all source names can tell the kinds apart (dimension_kind).
     dimension: str = "campaign"
     # A layout we recognise but refuse (``import.refuse.<refusal>``): its rows cannot become
     # facts per day honestly, and the message names the report to export instead.
