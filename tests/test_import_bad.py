@@ -118,9 +118,9 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
        BAD / "hootsuite_conversations.csv", kwargs,
        "hootsuite_conversations.csv, line 1: this Hootsuite Inbox export has one row per "
        "conversation, and reply counts and reply times per day cannot be added up from such "
-       "rows without counting a conversation that spans days or agents twice — export a report "
-       "with one row per day instead (replies and median reply time per day and profile, for "
-       "example Sprout Social's Inbox Activity report or the inbox's daily team report) and "
+       "rows without counting a conversation that spans days or team members twice — export a "
+       "report with one row per day instead (replies and median reply time per day and profile, "
+       "for example Sprout Social's Inbox Activity report or the inbox's daily team report) and "
        "import that file")
       for label, kwargs in (("", {}), (", named", {"platform": "hootsuite_inbox"}))],
     ("only the campaign column missing", "meta_without_campaign.csv",

@@ -68,7 +68,7 @@ SPROUT_SOCIAL: Platform = Platform("sprout_social", "Sprout Social inbox report"
 # Hootsuite Inbox 2.0, Analytics → Exports → Resolved conversations: one row per conversation
 # (Conversation ID, Medium, Channel, Channel Display Name, Contact…, Created at), as Hootsuite's
 # help page on Inbox 2.0 data exports defines it. Reply counts and reply times per day cannot
-# be summed from such rows honestly (a conversation spans days and agents), so it is refused.
+# be summed from such rows honestly (a conversation spans days and team members): refused.
 HOOTSUITE_INBOX: Platform = Platform("hootsuite_inbox", "Hootsuite Inbox", (
     dialect("en", {"Created at": DATE, "Channel Display Name": CAMPAIGN,
                    "Conversation ID": VARIANT},
