@@ -21,7 +21,10 @@ from tests.conftest import FIXTURES
 BAD = FIXTURES / "bad"
 RESULTS_EN = (FIXTURES / "meta_en_results.csv").read_bytes()
 RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
-PLATFORMS = "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox"
+PLATFORMS = (
+    "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
+    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox"
+)
 
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
 CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
@@ -111,6 +114,17 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "google_ads_no_data.csv, line 4: this export contains no data (the platform wrote “No "
      "data” where the rows would be) — choose a date range with delivery and export the report "
      "again"),
+    # Hootsuite Inbox 2.0 "Resolved conversations": one row per conversation, refused (see
+    # build_platform_fixtures.py), also when the platform is named.
+    *[(f"one row per conversation: Hootsuite Inbox{label}", "hootsuite_conversations.csv",
+       BAD / "hootsuite_conversations.csv", kwargs,
+       "hootsuite_conversations.csv, line 1: this Hootsuite Inbox export has one row per "
+       "conversation, and reply counts and reply times per day cannot be added up from such "
+       "rows without counting a conversation that spans days or team members twice — export a "
+       "report with one row per day instead (replies and median reply time per day and profile, "
+       "for example Sprout Social's Inbox Activity report or the inbox's daily team report) and "
+       "import that file")
+      for label, kwargs in (("", {}), (", named", {"platform": "hootsuite_inbox"}))],
     ("only the campaign column missing", "meta_without_campaign.csv",
      BAD / "meta_without_campaign.csv", {},
      "meta_without_campaign.csv, line 1: the header has the columns of a Meta Ads Manager "

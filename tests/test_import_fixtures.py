@@ -45,6 +45,7 @@ REACH_PER_DAY = {
     "meta_de_macroman.csv": (27818 + 26454 + 1320) / 3,
     # Both campaigns' rows cover the same fortnight: one period, its reach added over campaigns.
     "meta_en_period.csv": 33500 + 17500,
+    "tiktok_stat_time_day.csv": 7000 + 5000,  # one day
 }
 
 
@@ -104,6 +105,36 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     # Reply times: the median of 4980 s, 293 s, 45 s and 136800 s; the empty one is missing.
     ("social_inbox.csv", "social_inbox", "UTF-8", 5, skipped(), "2026-11-02", "2026-11-04",
      {"replies": 103, "replied_within_1h": 73, "response_time_s": 2636.5}),
+    # Platforms and tools of tests/fixtures/build_platform_fixtures.py: TikTok's other date
+    # columns and languages (their totals rows left out), GA4 by channel group and by source /
+    # medium (an exploration: its Grand total right below the header, labelled in the last
+    # cell), Sprout Social (the median of 2100 s, 4500 s, 1200 s and 7200 s), Pinterest, Snapchat.
+    ("tiktok_by_day.csv", "tiktok", "UTF-8", 2, skipped(totals=1), "2026-11-02", "2026-11-03",
+     {"spend": 220.5, "impressions": 21000, "clicks": 410, "conversions": 22}),
+    ("tiktok_stat_time_day.csv", "tiktok", "UTF-8", 2, skipped(), "2026-11-04", "2026-11-04",
+     {"spend": 150.0, "impressions": 15000, "reach": 12000, "clicks": 250, "conversions": 12}),
+    ("tiktok_de.csv", "tiktok", "UTF-8 with BOM", 2, skipped(totals=1), "2026-11-02",
+     "2026-11-03", {"spend": 2000.0, "impressions": 23500, "clicks": 600, "conversions": 25}),
+    ("tiktok_ja.csv", "tiktok", "UTF-8", 2, skipped(totals=1), "2026-11-02", "2026-11-03",
+     {"spend": 25000.0, "impressions": 62000, "clicks": 1240, "conversions": 42}),
+    ("tiktok_ko.csv", "tiktok", "UTF-8", 2, skipped(totals=1), "2026-11-02", "2026-11-03",
+     {"spend": 320000.0, "impressions": 42000, "clicks": 820, "conversions": 22}),
+    ("ga4_channels.csv", "ga4_channels", "UTF-8", 4, skipped(totals=1, preamble=8),
+     "2026-11-02", "2026-11-03", {"sessions": 2550, "engaged_sessions": 1590,
+                                  "conversions": 34, "revenue": 1250.0}),
+    ("ga4_exploration.csv", "ga4_source_medium", "UTF-8", 3, skipped(summary=1, preamble=5),
+     "2026-11-02", "2026-11-04", {"sessions": 1900, "engaged_sessions": 1210,
+                                  "conversions": 30}),
+    # A Reports snapshot: the first table a platform knows, between the others.
+    ("ga4_snapshot.csv", "ga4_channels", "UTF-8", 2, skipped(preamble=14, trailing=6),
+     "2026-11-04", "2026-11-05", {"sessions": 1020, "engaged_sessions": 680, "conversions": 14}),
+    ("sprout_social.csv", "sprout_social", "UTF-8", 4, skipped(), "2026-11-02", "2026-11-03",
+     {"replies": 58, "response_time_s": 3300.0}),
+    ("pinterest.csv", "pinterest", "UTF-8", 3, skipped(), "2026-11-02", "2026-11-03",
+     {"spend": 127.5, "impressions": 22300, "clicks": 311, "conversions": 7, "revenue": 515.5}),
+    ("snapchat.csv", "snapchat", "UTF-8", 3, skipped(), "2026-11-02", "2026-11-03",
+     {"spend": 215.75, "impressions": 38500, "clicks": 380, "conversions": 10,
+      "revenue": 465.0, "video_views": 15500}),
     # Rows that cover a period, not a day (see PERIODS below).
     ("meta_en_period.csv", "meta", "UTF-8 with BOM", 2, skipped(summary=1), "2026-11-01",
      "2026-11-14", {"spend": 1530.0, "impressions": 96000, "reach": 51000, "clicks": 1640,

@@ -105,6 +105,10 @@ def test_command_line_refuses_the_sparse_grid_without_dying(tmp_path: Path) -> N
 # Text files that raised csv.Error (a traceback) or were stored as impossible numbers before.
 HEADER = "Day,Campaign,Impr.,Clicks,Cost,Conversions\n"
 ROW = "2026-11-01,Spring,100,5,1.50,1\n"
+PLATFORM_KEYS = (
+    "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
+    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox"
+)
 TODO_NUMBER = "write the real value, or leave the cell empty if there is none"
 TEXT_CASES: list[tuple[str, bytes, str]] = [
     ("bare CR inside an unquoted cell", (HEADER + "2026-11-01,Spr\ring,100,5,1.50,1\n").encode(),
@@ -116,11 +120,11 @@ TEXT_CASES: list[tuple[str, bytes, str]] = [
     ("one line of 5 MB", b"x" * (5 << 20),
      "bad.csv, line 1: no platform or saved mapping knows this header (" + "x" * 39 + "…) — map "
      "its columns once on the import page (the mapping is saved), or name the platform with "
-     "--platform (meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox)"),
+     f"--platform ({PLATFORM_KEYS})"),
     ("a header cell of 50 KB", ("When," + "H" * 50_000 + ",What,A,B,C\n" + ROW).encode(),
      "bad.csv, line 1: no platform or saved mapping knows this header (When, " + "H" * 39 + "…, "
      "What, A, B, C) — map its columns once on the import page (the mapping is saved), or name the "
-     "platform with --platform (meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox)"),
+     f"platform with --platform ({PLATFORM_KEYS})"),
     ("1e309", (HEADER + "2026-11-01,Spring,1e309,5,1.50,1\n").encode(),
      f"bad.csv, line 2, column 3: '1e309' in 'Impr.' is not a finite number — {TODO_NUMBER}"),
     ("inf", (HEADER + ROW + "2026-11-02,Spring,100,inf,1.50,1\n").encode(),

@@ -246,6 +246,12 @@ def test_decoding_hands_on_utf8(data: bytes, encoding: str, text: str) -> None:
         ("tiktok", "Total of fun", False),
         ("ga4", "Grand total", True),
         ("ga4", "Grand totals campaign", False),
+        # TikTok Ads Manager in German, Japanese and Korean; GA4 by channel group.
+        ("tiktok", "Insgesamt 3 Ergebnisse", True),
+        ("tiktok", "全3件の結果", True),
+        ("tiktok", "총 3개 결과", True),
+        ("tiktok", "全部の結果", False),
+        ("ga4_channels", "Grand total", True),
     ],
 )
 def test_totals_rows_follow_each_platforms_rule(platform: str, cell: str, totals: bool) -> None:

@@ -260,6 +260,7 @@ def prepare(
         raise refusals.unknown(name, text, e.header, lacks) from None
     assert header.match is not None
     plat, dialect = header.match
+    refusals.refused_layout(name, header.line, plat)
     columns = _columns(header.cells, plat, dialect)
     period = None
     if dialect.title_period and all(c.target != DATE for c in columns):

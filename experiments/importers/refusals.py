@@ -133,3 +133,10 @@ def require_roles(name: str, line: int, plat: Platform, targets: set[str]) -> No
             raise ImportRefused(
                 f"no_{_ROLES[role]}", decoding.quote(name, 120), line, platform=plat.title
             )
+
+
+def refused_layout(name: str, line: int, plat: Platform) -> None:
+    """Refuse a header the registry knows as a layout it cannot turn into facts per day (one
+    row per conversation); the message names the report to export instead."""
+    if plat.refusal:
+        raise ImportRefused(plat.refusal, decoding.quote(name, 120), line, platform=plat.title)

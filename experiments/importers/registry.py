@@ -9,7 +9,7 @@ of the same shape at run time.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -58,6 +58,8 @@ class Dialect:
     # Without a date column, the report's date range stands in its title lines (Google Ads
     # without the Day segment): every row is then a fact for that period.
     title_period: bool = False
+    # GA4 explorations write "Grand total" into the last cell of their totals row, not the first.
+    totals_in_last_cell: bool = False
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -67,6 +69,14 @@ class Dialect:
     def is_totals(self, first_cell: str) -> bool:
         """Return True when a row's first cell marks it as a totals row of this platform."""
         return any(re.fullmatch(p, first_cell.strip()) for p in self.totals)
+
+    def is_totals_row(self, cells: Sequence[str]) -> bool:
+        """Return True when a row's cells mark it as a totals row of this platform: its first
+        cell, or (where the platform puts the label there) its last cell with text."""
+        if cells and self.is_totals(cells[0]):
+            return True
+        filled = [c for c in cells if c.strip()]
+        return self.totals_in_last_cell and bool(filled) and self.is_totals(filled[-1])
 
 
 def dialect(
@@ -95,6 +105,13 @@ class Platform:
     shares: Mapping[str, str] = field(default_factory=dict)
     # Metrics this platform really reports below zero; every other value must be 0 or more.
     negative: frozenset[str] = frozenset()
+    # What a row's "campaign" really is: a campaign, or another dimension stored as the source
+    # name in its place (a GA4 channel group, an inbox profile). The facts keep the platform's
+    # key, so whatever sums over all source names can tell the kinds apart (dimension_kind).
+    dimension: str = "campaign"
+    # A layout we recognise but refuse (``import.refuse.<refusal>``): its rows cannot become
+    # facts per day honestly, and the message names the report to export instead.
+    refusal: str = ""
 
     def kind(self, target: str) -> Kind:
         """Return how the cells of a column with this target are read."""
@@ -187,15 +204,44 @@ LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
     }, [["Start Date (in UTC)", "Campaign Name", "Total Spent"]], _EN, day_first=False),
 ))  # fmt: skip
 
+# TikTok Ads Manager names its date column by the report's time setting ("By Day", "Date") or,
+# in exports built on its reporting API, "Stat time day"; localized Ads Manager exports carry
+# translated headers and a totals row "Total of N results" / "全N件の結果". The localized labels
+# are inferred from the Ads Manager interface in those languages, not from a vendor file.
+_TIKTOK_DATES = ("Date", "By Day", "Stat time day")
 TIKTOK = Platform("tiktok", "TikTok Ads Manager", (
     dialect("en", {
         "Campaign name": CAMPAIGN, "Ad group name": VARIANT, "Ad name": VARIANT,
-        "Date": DATE, "Cost": "spend", "Impressions": "impressions", "Reach": "reach",
-        "Clicks (destination)": "clicks", "Conversions": "conversions",
+        **dict.fromkeys(_TIKTOK_DATES, DATE), "Cost": "spend", "Impressions": "impressions",
+        "Reach": "reach", "Clicks (destination)": "clicks", "Conversions": "conversions",
         "Video views": "video_views", "CTR (destination)": DERIVED,
         "CPC (destination)": DERIVED, "CPM": DERIVED, "Cost per conversion": DERIVED,
-    }, [["Campaign name", "Date", "Cost", "Clicks (destination)"]], _EN, day_first=False,
-        totals=(r"Total of \d+ results?",)),
+    }, [["Campaign name", d, "Cost", "Clicks (destination)"] for d in _TIKTOK_DATES], _EN,
+        day_first=False, totals=(r"Total of \d+ results?",)),
+    dialect("de", {
+        "Kampagnenname": CAMPAIGN, "Name der Anzeigengruppe": VARIANT, "Datum": DATE,
+        "Nach Tag": DATE, "Kosten": "spend", "Impressionen": "impressions",
+        "Reichweite": "reach", "Klicks (Ziel)": "clicks", "Conversions": "conversions",
+        "Videoaufrufe": "video_views", "CTR (Ziel)": DERIVED, "CPC (Ziel)": DERIVED,
+        "CPM": DERIVED, "Kosten pro Conversion": DERIVED,
+    }, [["Kampagnenname", d, "Kosten", "Klicks (Ziel)"] for d in ("Datum", "Nach Tag")], _DE,
+        totals=(r"Insgesamt \d+ Ergebnisse?",)),
+    dialect("ja", {
+        "キャンペーン名": CAMPAIGN, "広告グループ名": VARIANT, "日付": DATE, "日別": DATE,
+        "コスト": "spend", "インプレッション数": "impressions", "リーチ": "reach",
+        "クリック数（遷移先）": "clicks", "コンバージョン数": "conversions",
+        "動画視聴回数": "video_views", "CTR（遷移先）": DERIVED, "CPC（遷移先）": DERIVED,
+        "CPM": DERIVED, "コンバージョン単価": DERIVED,
+    }, [["キャンペーン名", d, "コスト", "クリック数（遷移先）"] for d in ("日付", "日別")], _EN,
+        day_first=False, totals=(r"全\d+件の結果",)),
+    dialect("ko", {
+        "캠페인 이름": CAMPAIGN, "광고 그룹 이름": VARIANT, "날짜": DATE, "일별": DATE,
+        "비용": "spend", "노출수": "impressions", "도달 범위": "reach",
+        "클릭수(도착 페이지)": "clicks", "전환수": "conversions", "동영상 조회수": "video_views",
+        "CTR(도착 페이지)": DERIVED, "CPC(도착 페이지)": DERIVED, "CPM": DERIVED,
+        "전환당 비용": DERIVED,
+    }, [["캠페인 이름", d, "비용", "클릭수(도착 페이지)"] for d in ("날짜", "일별")], _EN,
+        day_first=False, totals=(r"총 \d+개 결과",)),
 ))  # fmt: skip
 
 GA4 = Platform("ga4", "Google Analytics 4", (
@@ -205,7 +251,7 @@ GA4 = Platform("ga4", "Google Analytics 4", (
         "Total revenue": "revenue", "Engagement rate": DERIVED,
         "Average engagement time per session": DERIVED, "Events per session": DERIVED,
     }, [["Session campaign", "Date", "Sessions"]], _EN, day_first=False,
-        totals=(r"Grand total",)),
+        totals=(r"Grand total",), totals_in_last_cell=True),
 ))  # fmt: skip
 
 MAILCHIMP = Platform("mailchimp", "Mailchimp", (
@@ -225,9 +271,27 @@ SOCIAL_INBOX = Platform("social_inbox", "Social inbox team report", (
     }, [["Profile", "Replies", "Median reply time"]], _EN, day_first=False),
 ), shares=MappingProxyType({"replied_within_1h": "replies"}))  # fmt: skip
 
-PLATFORMS: Mapping[str, Platform] = MappingProxyType(
-    {p.key: p for p in (META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX)}
+# Entries kept in modules of their own so that this one stays small; they build on the classes
+# above, hence the import down here.
+from experiments.importers.platforms_ads import PINTEREST, SNAPCHAT  # noqa: E402
+from experiments.importers.platforms_social import (  # noqa: E402
+    GA4_CHANNELS,
+    GA4_SOURCE_MEDIUM,
+    HOOTSUITE_INBOX,
+    SPROUT_SOCIAL,
 )
+
+PLATFORMS: Mapping[str, Platform] = MappingProxyType({p.key: p for p in (
+    META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX, PINTEREST, SNAPCHAT,
+    GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX,
+)})  # fmt: skip
+
+
+def dimension_kind(key: str) -> str:
+    """Return what a platform's source names are: "campaign", or the other dimension its rows
+    carry in the campaign's place ("channel_group", "source_medium", "profile")."""
+    platform = PLATFORMS.get(key)
+    return platform.dimension if platform else "campaign"
 
 
 def platform_title(key: str) -> str:

@@ -192,7 +192,7 @@ def _guess_header(lines: list[tuple[int, int, int, str]]) -> Header[None]:
 
 def is_summary(cells: list[str], dialect: Dialect, campaign_index: int | None) -> bool:
     """Return True for a totals row, or the account's summary row without a campaign name."""
-    if cells and dialect.is_totals(cells[0]):
+    if dialect.is_totals_row(cells):
         return True
     if dialect.summary_without_campaign and campaign_index is not None:
         return campaign_index < len(cells) and not cells[campaign_index].strip()
@@ -291,7 +291,7 @@ def _same_table(
     return bool(rows) and all(
         len(cells) == len(header)
         and [normalise(c) for c in cells] != header  # the header again: a second report
-        and not dialect.is_totals(cells[0])  # a totals block
+        and not dialect.is_totals_row(cells)  # a totals block
         and not cells[0].lstrip().startswith("#")  # comment lines of another report
         and fits(cells)
         for cells in rows
@@ -346,7 +346,7 @@ def _strip_totals(
         line_start = _rfind_line(text, start, end)
         line = bytes(text[line_start:end]).decode("utf-8", "replace").rstrip("\r")
         cells = split(line, delimiter)
-        if not cells or not dialect.is_totals(cells[0]):
+        if not cells or not dialect.is_totals_row(cells):
             break
         end, totals = max(line_start - 1, start), totals + 1
     return end, totals
