@@ -19,7 +19,7 @@ from typing import Any
 from experiments.errors import ConfigurationRefused
 from experiments.models import Role, User
 from experiments.store import WRITERS, Area, Store
-from experiments.store.users import USERNAME
+from experiments.store.users import RESERVED, USERNAME
 
 # Where Streamlit reads its secrets (the project's folder first, then the home folder).
 SECRETS = (
@@ -132,6 +132,8 @@ def first_admin(
         raise ConfigurationRefused("admin_missing", setting=names[0], hash_setting=names[1])
     if not USERNAME.fullmatch(username):
         raise ConfigurationRefused("admin_username", setting=names[0], value=username)
+    if username.lower() in RESERVED:
+        raise ConfigurationRefused("admin_reserved", setting=names[0], value=username)
     if hashed and not BCRYPT_HASH.fullmatch(hashed):
         # The value is never repeated: it may be a password put there by mistake.
         raise ConfigurationRefused("admin_hash", setting=names[1])

@@ -13,7 +13,7 @@ import bcrypt
 import pytest
 
 from experiments.db import Database
-from experiments.errors import ConfigurationRefused, SignInRefused
+from experiments.errors import ConfigurationRefused, InvalidInput, SignInRefused
 from experiments.models import Role, User
 from experiments.store import Store
 from experiments.store.sessions import SignIn
@@ -250,3 +250,34 @@ def test_the_dashboard_names_a_bad_setting_on_the_sign_in_page(
         "TRACKER_ADMIN and start again. Nothing was written."
     ]
     assert [t.value for t in at.title] == ["Sign in to Launch & Learn"]
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_the_audit_names_the_configuration_as_author(db: Database, lang: str) -> None:
+    from experiments.audit_words import Names, sentence
+
+    store = Store(db)
+    make_first_admin(store, env("jana", HASH), ())
+    said = sentence(store.audit_log("user")[0], Names.of(store), lang)
+    assert said.startswith({"en": "The configuration ", "de": "Die Konfiguration "}[lang]), said
+
+
+@pytest.mark.parametrize("name", ["configuration", "Configuration", "local", "LOCAL"])
+def test_the_audit_s_own_authors_cannot_be_members(db: Database, name: str) -> None:
+    # A member named so would pass for the configuration or the local admin in the audit.
+    store = Store(db)
+    before = row_counts(db)
+    with pytest.raises(InvalidInput) as err:
+        store.add_user(name, "", Role.ADMIN)
+    assert str(err.value) == (
+        f"'{name}' cannot be a username: the audit uses it for changes nobody signed in for "
+        "(the local admin, the configuration); choose another"
+    )
+    with pytest.raises(ConfigurationRefused) as refused:
+        make_first_admin(store, env(name, HASH), ())
+    assert str(refused.value) == (
+        f"The first admin named by TRACKER_ADMIN ('{name}') cannot be a username: the audit uses "
+        "it for changes nobody signed in for (the local admin, the configuration); choose another "
+        "username for TRACKER_ADMIN and start again. Nothing was written."
+    )
+    assert row_counts(db) == before

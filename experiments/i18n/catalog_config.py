@@ -1,7 +1,9 @@
 """Settings of the configuration that cannot be used: the first admin of team mode."""
 
 EN: dict[str, str] = {
+    "audit.configuration": "The configuration",
     "config.admin_username": "The first admin named by {setting} ('{value}') cannot be a username; use up to 64 letters, digits, '.', '-' or '_', starting with a letter or digit, correct {setting} and start again. Nothing was written.",
+    "config.admin_reserved": "The first admin named by {setting} ('{value}') cannot be a username: the audit uses it for changes nobody signed in for (the local admin, the configuration); choose another username for {setting} and start again. Nothing was written.",
     "config.admin_hash": "{setting} is not a bcrypt hash: it must be $2b$ (or $2a$, $2y$), a cost from 04 to 31, $ and 53 more characters, with nothing around it. Put the hash of the password there, never the password itself (make one with: python -m experiments user hash), and start again. Nothing was written.",
     "config.admin_missing": "{hash_setting} is set but no first admin is named; set {setting} to the admin's username as well, or remove {hash_setting}, and start again. Nothing was written.",
     "config.admin_no_way_in": "{setting} names '{username}' as the first admin, but without {hash_setting} and without an identity provider (an [auth] section in the secrets) nobody could sign in as them; add the bcrypt hash of their password as {hash_setting} (make one with: python -m experiments user hash) and start again. Nothing was written.",
@@ -10,7 +12,9 @@ EN: dict[str, str] = {
 }
 
 DE: dict[str, str] = {
+    "audit.configuration": "Die Konfiguration",
     "config.admin_username": "Der erste Admin aus {setting} („{value}“) kann kein Benutzername sein; verwenden Sie bis zu 64 Buchstaben, Ziffern, „.“, „-“ oder „_“, beginnend mit einem Buchstaben oder einer Ziffer, korrigieren Sie {setting} und starten Sie erneut. Es wurde nichts geschrieben.",
+    "config.admin_reserved": "Der erste Admin aus {setting} („{value}“) kann kein Benutzername sein: Das Audit verwendet ihn für Änderungen ohne Anmeldung (der lokale Admin, die Konfiguration); wählen Sie für {setting} einen anderen Benutzernamen und starten Sie erneut. Es wurde nichts geschrieben.",
     "config.admin_hash": "{setting} ist kein bcrypt-Hash: Er muss aus $2b$ (oder $2a$, $2y$), einem Aufwand von 04 bis 31, $ und 53 weiteren Zeichen bestehen, ohne etwas davor oder danach. Tragen Sie dort den Hash des Passworts ein, nie das Passwort selbst (erzeugen Sie ihn mit: python -m experiments user hash), und starten Sie erneut. Es wurde nichts geschrieben.",
     "config.admin_missing": "{hash_setting} ist gesetzt, aber kein erster Admin ist benannt; setzen Sie auch {setting} auf den Benutzernamen des Admins oder entfernen Sie {hash_setting}, und starten Sie erneut. Es wurde nichts geschrieben.",
     "config.admin_no_way_in": "{setting} benennt „{username}“ als ersten Admin, aber ohne {hash_setting} und ohne Identitätsanbieter (einen Abschnitt [auth] in den Secrets) könnte sich niemand als dieser Admin anmelden; tragen Sie den bcrypt-Hash seines Passworts als {hash_setting} ein (erzeugen Sie ihn mit: python -m experiments user hash) und starten Sie erneut. Es wurde nichts geschrieben.",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from experiments.errors import ConfigurationRefused, Conflict, InvalidInput, NotFound
-from experiments.models import Role, User
+from experiments.models import LOCAL_ACTOR, Role, User
 from experiments.store._base import Area, BaseStore, now, require_text
 from experiments.store.sessions import hash_password
 
@@ -13,6 +13,8 @@ from experiments.store.sessions import hash_password
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 # Who the audit names for what the configuration did (the first admin of team mode).
 CONFIGURATION = "configuration"
+# Names the audit gives to authors who are not members: never a member's username.
+RESERVED = frozenset({CONFIGURATION, LOCAL_ACTOR.username})
 _COLUMNS = "username, display_name, role, coalesce(active, true)"
 
 
@@ -37,6 +39,11 @@ class UserStore(BaseStore):
     ) -> User:
         """Create a user with a role (and a password to sign in with); return it."""
         name = require_text(username, "the username")
+        if name.lower() in RESERVED:
+            raise InvalidInput(
+                f"'{name}' cannot be a username: the audit uses it for changes nobody signed in "
+                "for (the local admin, the configuration); choose another"
+            )
         if not USERNAME.fullmatch(name):
             raise InvalidInput(
                 f"'{name}' cannot be a username; use up to 64 letters, digits, '.', '-' or '_', "
