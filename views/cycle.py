@@ -186,8 +186,7 @@ def carried_in(ws: cycle_view.Workspace) -> None:
         st.caption(tr("cycle.nothing_carried"))
     for x in ws.carried_in:
         with st.container(border=True):
-            # Read only (a role that may not change the loop): the result without a form.
-            carried_card(x, ws) if ws.may_change else carried_result(x)
+            carried_card(x, ws) if ws.may_change else carried_result(x)  # read only: no form
 
 
 def carried_card(x: Learning, ws: cycle_view.Workspace) -> None:
