@@ -18,6 +18,7 @@ from experiments.display import enum_label, metric_name
 from experiments.i18n import fmt_date, t
 from experiments.models import LOCAL_ACTOR, AuditEntry
 from experiments.store import Store
+from experiments.store.users import CONFIGURATION
 
 # Entries of these kinds belong to a cycle's history (their ``after`` names the cycle).
 CYCLE_PARTS = ("learning", "feedback", "optimization", "comment")
@@ -66,6 +67,8 @@ def _quote(text: object) -> str:
 def _who(entry: AuditEntry, names: Names, lang: str) -> str:
     if entry.actor == LOCAL_ACTOR.username:
         return t("audit.local_admin", lang)
+    if entry.actor == CONFIGURATION:  # the first admin of team mode, named in the settings
+        return t("audit.configuration", lang)
     return names.people.get(entry.actor, entry.actor)
 
 

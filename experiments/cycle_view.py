@@ -40,7 +40,8 @@ from experiments.models import (
     Optimization,
     Phase,
 )
-from experiments.store import Store
+from experiments.store import Area, Store
+from experiments.team import may_change
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,11 +106,26 @@ class Workspace:
     members: tuple[str, ...] = ()  # the active members, who may be made responsible
     people: Mapping[str, str] = field(default_factory=dict)  # username → display name
     today: date = date.min
+    # Whether the person looking may change the loop (a marketer, an admin) and comment (every
+    # role but viewer): the page offers forms and buttons only then; the store refuses anyway.
+    may_change: bool = True
+    may_comment: bool = True
+
+    @property
+    def read_only(self) -> bool:
+        """Return True when the page offers no change of the loop: a closed cycle, or a role
+        that may not change it."""
+        return self.locked or not self.may_change
 
     @property
     def can_turn(self) -> bool:
         """Return True when the next start is the step to offer (the last open phase)."""
-        return not self.locked and self.forward_to is None
+        return not self.read_only and self.forward_to is None
+
+
+def may_change_loop(store: Store) -> bool:
+    """Return True when the store's actor may change the loop (start a cycle, plan, decide)."""
+    return may_change(store.actor.role, Area.LOOP)
 
 
 def workspace(
@@ -138,29 +154,33 @@ def workspace(
         if c.campaign_id == campaign.id and c.cycle_number < cycle.number
     )
     users = store.users()
+    writer = may_change_loop(store)
+    fixed = locked or not writer  # nothing of the loop to change from here
     return Workspace(
         campaign=campaign, cycles=cycles, cycle=cycle, locked=locked,
         numbers={c.id: c.number for c in cycles}, own=own, carried_in=carried_in,
         restatable=frozenset(
-            x.id for x in carried_in if x.decision is Decision.RETEST and not locked
+            x.id for x in carried_in if x.decision is Decision.RETEST and not fixed
         ),
         feedback=feedback,
-        next_status={f.id: s for f in feedback if (s := next_feedback_status(f)) is not None},
+        next_status={f.id: s for f in feedback
+                     if writer and (s := next_feedback_status(f)) is not None},
         optimizations=optimizations, goal_names={g.id: g.name for g in store.goals()},
         pending=tuple(x for x in own if x.decision is Decision.PENDING), blockers=found,
         carried=carried, dropped=len(own) - len(carried), earlier_criticism=earlier,
         spent=spent,
         budget_used=spent / cycle.budget if spent is not None and cycle.budget else None,
-        back_to=None if locked else BACK.get(cycle.phase),
-        forward_to=None if locked else FORWARD.get(cycle.phase),
+        back_to=None if fixed else BACK.get(cycle.phase),
+        forward_to=None if fixed else FORWARD.get(cycle.phase),
         opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
         next_window=suggested_window(cycle, today), next_changes=planned_from(optimizations),
         duties={d.id: d for d in store.duties_of_cycle(cycle.id)},
-        assignable=frozenset(d.id for d in store.open_duties() if d.cycle_id == cycle.id
+        assignable=frozenset(d.id for d in store.open_duties() if writer and d.cycle_id == cycle.id
                              and (not locked or d.kind is DutyKind.FEEDBACK)),  # fmt: skip
         comments=_by_target(store.comments_in_cycle(cycle.id)),
         members=tuple(u.username for u in users if u.active),
         people={u.username: u.display_name for u in users}, today=today,
+        may_change=writer, may_comment=may_change(store.actor.role, Area.COMMENT),
     )  # fmt: skip
 
 

@@ -66,6 +66,21 @@ class SignInRefused(PermissionDenied):
         return t(self.key, lang, **self.values)
 
 
+class ConfigurationRefused(InvalidInput):
+    """A setting of the configuration that cannot be used (the first admin of team mode): the
+    message (English and German, catalog_config) names the setting and what to put there.
+    Nothing was written."""
+
+    def __init__(self, case: str, **values: object) -> None:
+        self.key = f"config.{case}"
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        return _text(self.key, lang, **self.values)
+
+
 class ConstraintViolation(Conflict):
     """A write broke a rule of the schema (a unique name, a required value); nothing was written."""
 

@@ -33,7 +33,26 @@ WRITES: dict[str, tuple[tuple[str, ...], frozenset[Role]]] = {
     "link": (("campaign", "link", "Spring Sale", "Spring Sale TT", "--platform", "tiktok"),
              frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN})),
     "user": (("user", "add", "newbie", "--role", "viewer"), frozenset({Role.ADMIN})),
+    # {cycle}, {learning} and {me}: the open cycle of Employer Branding, its pending learning,
+    # and the member running the command (see ``filled``).
+    "assign": (("assign", "learning", "{learning}", "--owner", "{me}"),
+               frozenset({Role.MARKETER, Role.ADMIN})),
+    "comment": (("comment", "cycle", "{cycle}", "Night shifts first, @{me}"),
+                frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN})),
+    "split": (("cycle", "split", "Employer Branding", "--randomized"),
+              frozenset({Role.MARKETER, Role.ADMIN})),
+    "plan": (("cycle", "plan", "Winter Test", "--primary", "ctr", "--guardrail", "cpc"),
+             frozenset({Role.MARKETER, Role.ADMIN})),
 }  # fmt: skip
+# What the local admin prepares before a write: a plan is declared in a cycle's start phase.
+SETUP = {"plan": (("campaign", "add", "Winter Test"), ("cycle", "start", "Winter Test"))}
+
+
+def filled(argv: tuple[str, ...], username: str) -> tuple[str, ...]:
+    """Return ``argv`` with the ids of the demo's items it names and the member's username."""
+    shown = json.loads(run_cli("cycle", "show", "Employer Branding", "--json")[1])
+    (pending,) = [x["id"] for x in shown["learnings"] if x["decision"] == "pending"]
+    return tuple(a.format(cycle=shown["id"], learning=pending, me=username) for a in argv)
 
 
 @pytest.fixture
@@ -60,6 +79,9 @@ def test_every_role_may_write_exactly_what_the_matrix_says(
 ) -> None:
     argv, allowed = WRITES[write]
     username = MEMBERS[role]
+    for step in SETUP.get(write, ()):
+        assert run_cli(*step)[0] == 0, step
+    argv = filled(argv, username)
     before = counts(team)
     code, _, err = run_cli("--as", username, *argv)
     if role in allowed:

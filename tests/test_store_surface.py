@@ -113,6 +113,7 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "restore_backup": lambda s, w: s.restore_backup("backup", [], {}),
     "assign": lambda s, w: s.assign(DutyKind.LEARNING, w["learning"].id, None),
     "add_comment": lambda s, w: s.add_comment(CommentOn.CYCLE, w["cycle"].id, "@vic see this"),
+    "add_first_admin": lambda s, w: s.add_first_admin("otto", None, "TRACKER_ADMIN"),
 }  # fmt: skip
 
 # The store's own helpers that change data: refused outside a write, whoever calls them.

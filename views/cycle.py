@@ -16,7 +16,7 @@ from experiments.safe_text import escape_markdown
 from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
 from views.cycle_duties import comments, duty_and_comments
 from views.cycle_plan import test_plan_section
-from views.cycle_sections import feedback_section, optimization_section
+from views.cycle_sections import carried_result, feedback_section, optimization_section
 
 s = store()
 L = lang()
@@ -39,6 +39,8 @@ def focus_from_elsewhere() -> None:
 
 def first_cycle_form(campaign: Campaign) -> None:
     st.info(tr("cycle.none_yet", name=escape_markdown(campaign.name)), icon=":material/flag:")
+    if not cycle_view.may_change_loop(s):  # a viewer or an analyst: marketers start the loop
+        return
     start, end = loop.suggested_window(None, date.today())
     with st.form("first_cycle"):
         left, right = st.columns(2)
@@ -174,9 +176,9 @@ def save_plan(edited: Cycle) -> None:
 
 
 def plan_section(cycle: Cycle, locked: bool) -> None:
-    test_plan_section(s, cycle)
+    test_plan_section(s, cycle, not locked)
     fill_plan(cycle)
-    with st.form("plan"):
+    with st.container() if locked else st.form("plan"):  # read-only: the plan, no button
         hypothesis = st.text_area(tr("cycle.hypothesis"), key="plan_hypothesis", disabled=locked)
         changes = st.text_area(tr("cycle.changes"), key="plan_changes", disabled=locked)
         a, b, c = st.columns(3)
@@ -184,7 +186,7 @@ def plan_section(cycle: Cycle, locked: bool) -> None:
         last = b.date_input(tr("cycle.end"), key="plan_end", format=DATE_FMT, disabled=locked)
         budget = c.number_input(tr("cycle.budget"), min_value=0.0, step=100.0, key="plan_budget",
                                 disabled=locked)  # fmt: skip
-        if st.form_submit_button(tr("cycle.save_plan"), disabled=locked):
+        if not locked and st.form_submit_button(tr("cycle.save_plan")):
             save_plan(replace(cycle, hypothesis=hypothesis, planned_changes=changes, start=first,
                               end=last, budget=budget))  # fmt: skip
 
@@ -195,7 +197,7 @@ def carried_in(ws: cycle_view.Workspace) -> None:
         st.caption(tr("cycle.nothing_carried"))
     for x in ws.carried_in:
         with st.container(border=True):
-            carried_card(x, ws)
+            carried_card(x, ws) if ws.may_change else carried_result(x)  # read only: no form
 
 
 def carried_card(x: Learning, ws: cycle_view.Workspace) -> None:
@@ -224,18 +226,18 @@ def carried_card(x: Learning, ws: cycle_view.Workspace) -> None:
 
 
 def campaign_section(ws: cycle_view.Workspace) -> None:
-    cycle, locked = ws.cycle, ws.locked
+    cycle, locked = ws.cycle, ws.read_only
     live_at = cycle.phase_changed_at.get(Phase.CAMPAIGN.value)
     st.caption(tr("cycle.live_since", when=fmt_date(live_at.date(), L)) if live_at
                else tr("cycle.not_live"))  # fmt: skip
     options = sorted(set(ws.campaign.channels) | set(cycle.channels))
     fill_plan(cycle)
-    with st.form("live"):
+    with st.container() if locked else st.form("live"):
         went_live = st.text_area(tr("cycle.went_live"), key="live_what", disabled=locked)
         channels = st.multiselect(tr("cycle.channels"), options, key="live_channels",
                                   accept_new_options=True, disabled=locked,
                                   placeholder=CHOOSE)  # fmt: skip
-        if st.form_submit_button(tr("cycle.save"), disabled=locked):
+        if not locked and st.form_submit_button(tr("cycle.save")):
             save_plan(replace(cycle, went_live=went_live, channels=tuple(channels)))
     a, b, c = st.columns(3)
     a.metric(tr("cycle.planned_spend"), fmt_money(cycle.budget, L))
@@ -256,7 +258,7 @@ def outcome_label(outcome: m.Outcome | None) -> str:
 
 
 def learnings_section(ws: cycle_view.Workspace) -> None:
-    if not ws.locked:
+    if not ws.read_only:
         with st.form("learning", clear_on_submit=True):
             text = st.text_input(tr("cycle.learn_text"), key="learn_text")
             evidence = st.text_area(tr("cycle.learn_evidence"), key="learn_evidence")
@@ -293,7 +295,7 @@ def learning_card(x: Learning, ws: cycle_view.Workspace) -> None:
             outcome = enum_label(x.outcome or "none", "outcome")
             b.caption(tr("cycle.carried_to", n=into, outcome=outcome))
         with b:
-            decision_control(x, f"decide_{str(x.id)[:8]}", ws.locked)
+            decision_control(x, f"decide_{str(x.id)[:8]}", ws.read_only)
         duty_and_comments(s, ws, m.DutyKind.LEARNING, x.id)
 
 
@@ -389,7 +391,7 @@ if ws.earlier_criticism:
 # Only the chosen section runs: the others would be drawn and thrown away on every rerun.
 match section_picker(ws):
     case Phase.START.value:
-        plan_section(ws.cycle, ws.locked)
+        plan_section(ws.cycle, ws.read_only)
         carried_in(ws)
     case Phase.CAMPAIGN.value:
         campaign_section(ws)

@@ -64,7 +64,7 @@ def comments(s: Store, ws: Workspace, target: CommentOn, target_id: uuid.UUID) -
             who = escape_markdown(ws.people.get(c.author) or local_or(c.author))
             st.caption(tr("comment.by", who=who, at=fmt_date(c.created_at, lang())))
             st.text(c.text)
-        if ws.locked:
+        if ws.locked or not ws.may_comment:
             return
         with st.form(f"comment_{key}", clear_on_submit=True, border=False):
             text = st.text_area(tr("comment.label"), key=f"comment_text_{key}", height=68)

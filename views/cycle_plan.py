@@ -15,15 +15,16 @@ def _name(key: str | None) -> str:
     return display.metric_name(key, lang(), per_day=True) if key else tr("plan.none")
 
 
-def test_plan_section(s: Store, cycle: Cycle) -> None:
-    """Show what the cycle declared it tests; let it be declared while the cycle is in start."""
+def test_plan_section(s: Store, cycle: Cycle, writable: bool = True) -> None:
+    """Show what the cycle declared it tests; let it be declared while the cycle is in start
+    (only where ``writable``: a role that may change the loop, in an open cycle)."""
     plan = s.test_plan(cycle.id)
     st.subheader(tr("plan.title"))
     st.caption(tr("plan.intro"))
-    editable = test_plans.editable(cycle)
+    editable = writable and test_plans.editable(cycle)
     k = str(cycle.id)[:8]
     metrics = list(test_plans.comparable())
-    with st.form(f"test_plan_{k}"):
+    with st.form(f"test_plan_{k}") if writable else st.container():
         a, b, c = st.columns([2, 1, 1])
         options = [None, *metrics]
         primary = a.selectbox(tr("plan.primary"), options, key=f"plan_primary_{k}",
@@ -40,9 +41,10 @@ def test_plan_section(s: Store, cycle: Cycle) -> None:
         rails = st.multiselect(tr("plan.guardrails"), metrics, default=list(plan.guardrails),
                                format_func=_name, key=f"plan_rails_{k}",
                                disabled=not editable)  # fmt: skip
-        sent = st.form_submit_button(tr("plan.save"), disabled=not editable,
-                                     on_click=keep_seen, args=(f"plan_{k}", plan))  # fmt: skip
-    if not editable:
+        sent = writable and st.form_submit_button(
+            tr("plan.save"), disabled=not editable, on_click=keep_seen, args=(f"plan_{k}", plan)
+        )
+    if writable and not editable:
         st.caption(tr("plan.fixed"))
     needed = plan_power.days_needed(s, cycle, plan)
     if isinstance(needed, plan_power.DaysNeeded):
@@ -64,6 +66,9 @@ def test_plan_section(s: Store, cycle: Cycle) -> None:
             done(tr("plan.saved", name=_name(primary)))
     elif sent:
         st.warning(tr("plan.pick_primary"), icon=":material/warning:")
+    if not writable:  # read only: the split as declared, without the switch
+        st.caption(f"{tr('plan.randomized')}: {tr('cycle.yes' if plan.randomized else 'cycle.no')}")
+        return
     split = st.toggle(tr("plan.randomized"), value=plan.randomized, key=f"plan_split_{k}",
                       help=tr("plan.randomized_help"),
                       disabled=not test_plans.split_editable(cycle))  # fmt: skip

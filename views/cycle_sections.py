@@ -6,7 +6,14 @@ import streamlit as st
 
 from experiments import loop
 from experiments.cycle_view import Workspace
-from experiments.models import CommentOn, DutyKind, Feedback, FeedbackKind, FeedbackSource
+from experiments.models import (
+    CommentOn,
+    DutyKind,
+    Feedback,
+    FeedbackKind,
+    FeedbackSource,
+    Learning,
+)
 from experiments.safe_text import escape_markdown
 from experiments.store import Store
 from views.common import attempt, done, enum_label, keep_seen, seen, tr
@@ -20,7 +27,7 @@ STATUS_COLOR = {"open": "red", "addressed": "orange", "communicated": "green"}
 def feedback_section(s: Store, ws: Workspace) -> None:
     """Draw the feedback form and every piece of feedback with its next status."""
     goals = ws.goal_names
-    if not ws.locked:
+    if not ws.read_only:
         with st.form("feedback", clear_on_submit=True):
             text = st.text_area(tr("cycle.fb_text"), key="fb_text", height=80)
             a, b, c = st.columns(3)
@@ -67,7 +74,7 @@ def optimization_section(s: Store, ws: Workspace) -> None:
     """Draw the optimization form and every optimization with what it answers."""
     learnings = {x.id: x.statement for x in ws.carried_in + ws.own}
     feedback = {f.id: f.text for f in ws.feedback}
-    if not ws.locked:
+    if not ws.read_only:
         with st.form("optimization", clear_on_submit=True):
             what = st.text_input(tr("cycle.opt_what"), key="opt_what")
             why = st.text_area(tr("cycle.opt_why"), key="opt_why")
@@ -95,3 +102,12 @@ def optimization_section(s: Store, ws: Workspace) -> None:
             if o.owner:
                 st.caption(tr("cycle.owner", owner=escape_markdown(o.owner)))
             responsibility(s, ws, DutyKind.OPTIMIZATION, o.id)
+
+
+def carried_result(x: Learning) -> None:
+    """Show, without a form, whether a carried learning was applied, why, and its outcome."""
+    applied = "–" if x.applied is None else tr("cycle.yes" if x.applied else "cycle.no")
+    outcome = enum_label(x.outcome or "none", "outcome")
+    st.caption(f"{tr('cycle.applied')}: {applied} · {tr('cycle.outcome')}: {outcome}")
+    if x.applied_reason:
+        st.text(x.applied_reason)

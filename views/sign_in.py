@@ -18,12 +18,22 @@ from streamlit.errors import StreamlitSecretNotFoundError
 
 from experiments.db import default_target
 from experiments.errors import NotFound, SignInRefused, TrackerError
+from experiments.store import Store
 from experiments.store.sessions import Session, SignIn
-from views.common import SESSION, database, session, show_error, tr
+from experiments.team import make_first_admin
+from views.common import SESSION, database, reported, session, show_error, tr
 
 
 def _sign_in() -> SignIn:
     return SignIn(database(default_target()))
+
+
+@st.cache_resource(show_spinner=False)
+def _first_admin(target: str) -> bool:
+    # Once per process, as `serve --team` does before the server starts (for a server started
+    # otherwise); a refused setting is not kept, so the next run tries the fixed one again.
+    make_first_admin(Store(database(target)))
+    return True
 
 
 def _provider_configured() -> bool:
@@ -67,6 +77,8 @@ def signed_in() -> Session | None:
 def sign_in_form() -> None:
     """Show the sign-in form; on a matching name and password, keep the session and rerun."""
     st.title(tr("sign_in.title"))
+    with reported():
+        _first_admin(default_target())
     refused = st.session_state.pop("_provider_refused", None)
     if isinstance(refused, TrackerError):
         show_error(refused if isinstance(refused, SignInRefused) else NotFound(

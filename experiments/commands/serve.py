@@ -3,7 +3,8 @@
 Local mode must listen on 127.0.0.1 however the app is started, so the address is passed on the
 command line, which outranks .streamlit/config.toml and STREAMLIT_* environment variables. Team
 mode (everyone signs in; experiments/team.py) may listen elsewhere, and starts only when an
-active admin can sign in, so nobody is locked out of their own team's tracker.
+active admin can sign in, so nobody is locked out of their own team's tracker; the first admin
+may come from the configuration (experiments/team.py, ``first_admin``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from experiments.cli import Context
 from experiments.errors import Conflict, InvalidInput
-from experiments.team import provider_configured
+from experiments.team import make_first_admin, provider_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_ADDRESS = "127.0.0.1"
@@ -57,7 +58,10 @@ def serve(args: argparse.Namespace, ctx: Context) -> int:
             f"local mode listens on {LOCAL_ADDRESS} only, where nobody signs in; add --team to "
             "serve a team (everyone then signs in)"
         )
-    # Creates or migrates the database before the server opens it.
+    # Creates or migrates the database before the server opens it; in team mode, the first
+    # admin named in the configuration is added when the team has no active admin yet.
+    if args.team and (admin := make_first_admin(ctx.store)) is not None:
+        ctx.print(f"added {admin.username} as the first admin, named by the configuration")
     if args.team and not ctx.store.admins_who_can_sign_in(provider_configured()):
         raise Conflict(
             "team mode needs an active admin with a password, or nobody could manage the team; "

@@ -10,6 +10,7 @@ from typing import Any
 from experiments.cli import Context
 from experiments.errors import InvalidInput
 from experiments.models import Role
+from experiments.store.sessions import hash_password
 
 ROLES = tuple(r.value for r in Role)
 
@@ -31,6 +32,12 @@ def register(sub: Any) -> None:
                     help="read the password from the first line of standard input (scripts); "
                     "without it, it is asked for twice without being shown")  # fmt: skip
     pw.set_defaults(handler=set_password)
+    hashed = usub.add_parser("hash", help="print the bcrypt hash of a password, for the "
+                             "configuration's first admin (writes nothing)")  # fmt: skip
+    hashed.add_argument("--stdin", action="store_true",
+                        help="read the password from the first line of standard input; "
+                        "without it, it is asked for twice without being shown")  # fmt: skip
+    hashed.set_defaults(handler=print_hash, username="the first admin")
     role = usub.add_parser("role", help="give a member another role (admins only)")
     role.add_argument("username")
     role.add_argument("role", choices=ROLES)
@@ -68,6 +75,12 @@ def set_password(args: argparse.Namespace, ctx: Context) -> int:
     """Run ``user password``; return the exit code."""
     user = ctx.store.set_password(args.username, _password(args))
     ctx.print(f"set the password of {user.username}")
+    return 0
+
+
+def print_hash(args: argparse.Namespace, ctx: Context) -> int:
+    """Run ``user hash``: print the bcrypt hash of a password (checked like any password)."""
+    ctx.print(hash_password(_password(args)))
     return 0
 
 

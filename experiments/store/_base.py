@@ -194,14 +194,16 @@ class BaseStore:
         action: str,
         before: Any = None,
         after: Any = None,
+        by: str | None = None,
     ) -> None:
-        """Record who changed what; only inside ``write``, so it commits with the change."""
+        """Record who changed what; only inside ``write``, so it commits with the change.
+        ``by`` names an author other than the actor (the configuration, for the first admin)."""
         self._exec(
             "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 new_id(),
                 now(),
-                self._actor.username,
+                self._actor.username if by is None else by,
                 entity,
                 str(entity_id),
                 action,

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 
-from experiments.errors import Conflict, InvalidInput, NotFound
-from experiments.models import Role, User
+from experiments.errors import ConfigurationRefused, Conflict, InvalidInput, NotFound
+from experiments.models import LOCAL_ACTOR, Role, User
 from experiments.store._base import Area, BaseStore, now, require_text
 from experiments.store.sessions import hash_password
 
 # How a member is named in --as, in sign-in and in @mentions: no spaces, nothing to escape.
 USERNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+# Who the audit names for what the configuration did (the first admin of team mode).
+CONFIGURATION = "configuration"
+# Names the audit gives to authors who are not members: never a member's username.
+RESERVED = frozenset({CONFIGURATION, LOCAL_ACTOR.username})
 _COLUMNS = "username, display_name, role, coalesce(active, true)"
 
 
@@ -35,6 +39,11 @@ class UserStore(BaseStore):
     ) -> User:
         """Create a user with a role (and a password to sign in with); return it."""
         name = require_text(username, "the username")
+        if name.lower() in RESERVED:
+            raise InvalidInput(
+                f"'{name}' cannot be a username: the audit uses it for changes nobody signed in "
+                "for (the local admin, the configuration); choose another"
+            )
         if not USERNAME.fullmatch(name):
             raise InvalidInput(
                 f"'{name}' cannot be a username; use up to 64 letters, digits, '.', '-' or '_', "
@@ -52,6 +61,30 @@ class UserStore(BaseStore):
             )
             stored = self.user(name)
             self._audit("user", name, "create", after=stored)
+        return stored
+
+    def add_first_admin(
+        self, username: str, password_hash: str | None, setting: str
+    ) -> User | None:
+        """Create the first admin that the configuration names (``setting``), with a bcrypt
+        hash checked by the caller; audited as done by the configuration. Return the new admin,
+        or None when the team has an active admin already (then nothing changes). An existing
+        member is refused: the configuration never changes a role or a password."""
+        with self.write(Area.USER):
+            if self._one("SELECT 1 FROM app_user WHERE role = 'admin' AND coalesce(active, true)"):
+                return None
+            if self._one("SELECT 1 FROM app_user WHERE username = ?", [username]):
+                member = self.user(username)
+                case = "admin_is_member" if member.active else "admin_is_inactive_member"
+                raise ConfigurationRefused(case, setting=setting, username=username,
+                                           role=member.role.value)  # fmt: skip
+            self._exec(
+                "INSERT INTO app_user (username, display_name, role, created_at, password_hash, "
+                "active) VALUES (?, ?, 'admin', ?, ?, true)",
+                [username, username, now(), password_hash],
+            )
+            stored = self.user(username)
+            self._audit("user", username, "create", after=stored, by=CONFIGURATION)
         return stored
 
     def set_password(self, username: str, password: str) -> User:
