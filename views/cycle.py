@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import replace
 from datetime import date
 
@@ -15,6 +14,7 @@ from experiments.models import Campaign, Cycle, Decision, Learning, Phase
 from experiments.safe_text import escape_markdown
 from views.common import attempt, done, enum_label, keep_seen, lang, seen, store, tr, tr_count
 from views.cycle_duties import comments, duty_and_comments
+from views.cycle_moves import moves_pressed
 from views.cycle_plan import test_plan_section
 from views.cycle_sections import carried_result, feedback_section, optimization_section
 
@@ -112,23 +112,9 @@ def forget_dialog() -> None:
     st.session_state.pop("ask_next", None)
 
 
-def moves_pressed(cycle: Cycle) -> None:
-    """Make the phase move whose button was pressed. Handled by the phase the page showed (kept
-    by the button's callback), not by the button's answer: when someone else moved the cycle
-    meanwhile, the button drawn now has another label, Streamlit counts it as another button
-    and reports no click, and the person's move would vanish without a word. Tried with what
-    they saw, it is refused as changed meanwhile, with the reason."""
-    for key, move in (("phase_back", loop.step_back), ("phase_advance", loop.advance)):
-        if f"_seen_{key}" in st.session_state:
-            shown = seen(key, cycle.phase)
-            moved = attempt(functools.partial(move, s, cycle.id, shown))
-            if moved is not None:
-                done(tr("cycle.moved", phase=enum_label(moved.phase, "phase")))
-
-
 def actions(ws: cycle_view.Workspace) -> None:
     cycle = ws.cycle
-    moves_pressed(cycle)
+    moves_pressed(s, cycle)
     if ws.locked:
         st.info(tr("cycle.closed_note", n=cycle.number), icon=":material/lock:")
         return
