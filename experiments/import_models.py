@@ -121,6 +121,8 @@ class FactWrite:
     duplicate_of: ImportRecord | None = None
     # Rows that cover more than one day (a period total, not a day's figures).
     period_rows: int = 0
+    # The ISO 4217 codes of the money the facts hold, as the file named them.
+    currencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +171,7 @@ class FileImport:
     # First and last day of every row of a file without a date column (Google Ads reports
     # without the Day segment say their range only in the title lines).
     period: tuple[dt.date, dt.date] | None = None
+    # The ISO 4217 code the money columns' header names ('Amount spent (IDR)'), and the column
+    # that names each row's currency ('Currency code'); a row's own code comes first.
+    currency: str | None = None
+    currency_column: CellRead | None = None
