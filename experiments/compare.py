@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from experiments import day_model, stats
+from experiments import day_model, money, stats
 from experiments.compare_rows import Comparison as Comparison
 from experiments.compare_rows import Design as Design
 from experiments.compare_rows import MetricRow as MetricRow
@@ -318,6 +318,7 @@ class CycleData:
     groups: dict[int, Group] = field(default_factory=dict)
     plans: dict[int, TestPlan] = field(default_factory=dict)  # what each cycle declared
     left_out: dict[int, LeftOut] = field(default_factory=dict)
+    currency: str = money.DEFAULT_CURRENCY  # of every amount of the cycles' facts
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
@@ -360,7 +361,12 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
         }
     plans = {c.number: store.test_plan(c.id) for c in cycles}
     left_out = store.cycle_left_out(camp.id, [c.number for c in cycles])
-    return CycleData(camp, cycles, groups, plans, left_out)
+    # Amounts of several currencies are refused here, before any of them is added up.
+    starts = [c.start for c in cycles if c.start is not None]
+    ends = [c.end for c in cycles]
+    last = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    code = money.scope_currency(store, camp.id, min(starts), last).currency
+    return CycleData(camp, cycles, groups, plans, left_out, code)
 
 
 def apply_plan(rows: Sequence[MetricRow], plan: TestPlan | None) -> tuple[MetricRow, ...]:
@@ -394,7 +400,7 @@ def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
     left_out = data.left_out.get(n, LeftOut()) + data.left_out.get(m, LeftOut())
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
                       (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows,
-                      left_out=left_out)  # fmt: skip
+                      left_out=left_out, currency=data.currency)  # fmt: skip
 
 
 def compare(store: Store, campaign: str | Campaign, n: int, m: int) -> Comparison:

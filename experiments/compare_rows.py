@@ -10,6 +10,7 @@ from typing import Any
 
 from experiments import stats
 from experiments.models import LeftOut
+from experiments.money import DEFAULT_CURRENCY
 from experiments.sufficiency import Kind, Shortfall
 
 
@@ -63,6 +64,8 @@ class Comparison:
     variants: tuple[str, str] | None = None
     # Period facts the day-level comparison could not use (store/cycle_facts.cycle_left_out).
     left_out: LeftOut = LeftOut()
+    # The one currency of the compared money (store/money: amounts are never mixed).
+    currency: str = DEFAULT_CURRENCY
 
     @property
     def tested(self) -> int:
@@ -92,6 +95,7 @@ def document(comparison: Comparison) -> dict[str, Any]:
         "campaign": comparison.campaign,
         "cycles": list(comparison.cycles),
         "design": comparison.design.value,
+        "currency": comparison.currency,
         "metrics": [row_document(r) for r in comparison.rows],
         # Period facts (totals over several days) the day-level tests could not use.
         "left_out": {

@@ -152,14 +152,14 @@ def format_points(diff: float | None, lang: str, signed: bool = True) -> str:
     return _signed(text, diff > 0) if signed else text
 
 
-def format_difference(key: str, diff: float | None, lang: str) -> str:
+def format_difference(key: str, diff: float | None, lang: str, currency: str | None = None) -> str:
     """Return an absolute change with its sign in the metric's unit ('+€12.50', '−5 min');
     percentage points for a rate."""
     if diff is None or diff != diff:
         return DASH
     if metric(key).unit is Unit.PERCENT:
         return format_points(diff, lang)
-    return _signed(format_value(key, abs(diff), lang), diff > 0)
+    return _signed(format_value(key, abs(diff), lang, currency), diff > 0)
 
 
 def format_change(key: str, a: float | None, b: float | None, lang: str) -> str:

@@ -50,8 +50,9 @@ from enum import StrEnum
 
 import pandas as pd
 
-from experiments import goal_forecast
+from experiments import goal_forecast, money
 from experiments.campaigns import find_campaign
+from experiments.errors import MoneyRefused
 from experiments.goal_forecast import Forecast
 from experiments.metrics import Aggregation, derived, inputs, ratio
 from experiments.metrics import metric as entry
@@ -120,6 +121,9 @@ class Progress:
     forecast_high: float | None = None
     # Period facts of the scope that cross an edge of the goal's period: not counted.
     left_out: int = 0
+    # The currency of a money goal's amounts; why they were not added up, if they were not.
+    currency: str = money.DEFAULT_CURRENCY
+    refused: MoneyRefused | None = None
 
 
 def metric_kind(key: str) -> Kind:
@@ -364,7 +368,11 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
     left_out = store.left_out_facts(goal.period_start, as_of, campaign, channel)
-    return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out)
+    code, refused = money.goal_currency(store, goal, scoped, channel, as_of)
+    if refused is not None:
+        frame = frame.iloc[:0]  # amounts of several currencies are never added up
+    return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out,
+                   currency=code, refused=refused)  # fmt: skip
 
 
 def progress(store: Store, today: date) -> list[Progress]:
@@ -381,6 +389,8 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
     goal = p.goal
     _, channel = _scope(goal)
     scoped = goal.scope_kind is ScopeKind.CAMPAIGN
+    if p.refused is not None:  # amounts of several currencies were not added up
+        return ()
     out = []
     for row in store.cycle_metrics():
         # A campaign scope counts that campaign's cycles only (none when it names no campaign).

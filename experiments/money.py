@@ -8,12 +8,20 @@ brought, else the workspace default).
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from experiments.errors import MoneyRefused
+from experiments.metrics import Unit, inputs, metric
+from experiments.models import Campaign, CycleMetrics, Goal, ScopeKind
+
+if TYPE_CHECKING:
+    from experiments.store import Store
+    from experiments.store.money import FxRate
 
 # Money is shown in this currency when neither a fact nor its campaign names one.
 DEFAULT_CURRENCY = "EUR"
@@ -86,3 +94,66 @@ def single(currencies: Iterable[str | None], account: str | None) -> MoneyScope:
     if len(found) > 1:
         raise MoneyRefused("mixed", currencies=", ".join(found), into=base)
     return MoneyScope(found[0] if found else base, assumed=assumed)
+
+
+def scope_currency(
+    store: Store,
+    campaign_id: uuid.UUID | None,
+    start: date | None,
+    end: date | None,
+    channel: str | None = None,
+) -> MoneyScope:
+    """Return the one currency of the money facts of a campaign (None: of every campaign) and
+    channel in a window; refuse a scope whose amounts are in several currencies."""
+    account = store.account_currency(campaign_id) if campaign_id is not None else None
+    key = None if campaign_id is None else str(campaign_id)
+    return single(store.money_currencies(start, end, key, channel), account)
+
+
+def reads_money(key: str) -> bool:
+    """Return True when a metric is money or is computed from money (CPC, ROAS …)."""
+    return any(metric(m).unit is Unit.MONEY for m in (key, *inputs(key)))
+
+
+def goal_currency(store: Store, goal: Goal, scoped: Campaign | None, channel: str | None,
+                  as_of: date) -> tuple[str, MoneyRefused | None]:  # fmt: skip
+    """Return the currency of a goal's amounts, or why they cannot be added up (the goal then
+    counts no facts); a goal that reads no money is never refused."""
+    unknown = goal.scope_kind is ScopeKind.CAMPAIGN and scoped is None  # it has no facts
+    if unknown or not reads_money(goal.metric):
+        return DEFAULT_CURRENCY, None
+    cid = scoped.id if scoped else None
+    try:
+        return scope_currency(store, cid, goal.period_start, as_of, channel).currency, None
+    except MoneyRefused as e:
+        return DEFAULT_CURRENCY, e
+
+
+def cycle_currencies(store: Store, rows: Iterable[CycleMetrics]) -> dict[uuid.UUID, str | None]:
+    """Return each cycle's one currency of money, None where its amounts are in several."""
+    accounts: dict[uuid.UUID, str | None] = {}
+    out: dict[uuid.UUID, str | None] = {}
+    for r in rows:
+        if r.campaign_id not in accounts:
+            accounts[r.campaign_id] = store.account_currency(r.campaign_id)
+        try:
+            out[r.cycle_id] = single(r.currencies, accounts[r.campaign_id]).currency
+        except MoneyRefused:
+            out[r.cycle_id] = None
+    return out
+
+
+def set_account_currency(store: Store, campaign: Campaign, text: str | None) -> str | None:
+    """Set a campaign's account currency from what a person typed (empty: none, so the first
+    import that names one decides again); return the code stored."""
+    code = check_code(text) if text and text.strip() else None
+    store.set_account_currency(campaign.id, code)
+    return code
+
+
+def set_rate(store: Store, currency: str, month: str, rate: float, into: str) -> FxRate:
+    """Enter the rate of one currency into another for a month, each part checked first."""
+    source, target = check_code(currency), check_code(into)
+    if source == target:
+        raise MoneyRefused("same_currency", value=source)
+    return store.set_fx_rate(source, check_month(month), target, check_rate(rate))

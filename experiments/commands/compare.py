@@ -73,8 +73,8 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
             "\t".join(
                 (
                     compare_charts.row_name(row, LANG),
-                    display.format_value(row.metric, row.a, LANG),
-                    display.format_value(row.metric, row.b, LANG),
+                    display.format_value(row.metric, row.a, LANG, result.currency),
+                    display.format_value(row.metric, row.b, LANG, result.currency),
                     display.format_change(row.metric, row.a, row.b, LANG),
                     compare_charts.fmt_interval(row, LANG),
                     f"q {compare_charts.fmt_q(row, LANG)}",

@@ -38,14 +38,17 @@ _SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in _SUMMED)
 # or averages and are never summed, so their median and percentile come from the raw rows.
 _CYCLE_METRICS = f"""
 WITH d AS (
-    SELECT source_campaign, platform, date, date_to, {_SUM_COLUMNS}, count(*) AS n
-    FROM metric_fact f GROUP BY source_campaign, platform, date, date_to
+    SELECT source_campaign, platform, date, date_to, coalesce(currency, '') AS currency,
+        {_SUM_COLUMNS}, count(*) AS n
+    FROM metric_fact f GROUP BY source_campaign, platform, date, date_to, coalesce(currency, '')
 ), ck AS (
     SELECT cy.id AS cycle_id, cy.start_date AS s, cy.end_date AS e, k.source_campaign, k.platform
     FROM cycle cy JOIN ({campaign_keys_sql("d")}) k ON k.campaign_id = cy.campaign_id
 ), sums AS (
     SELECT ck.cycle_id, {_SUM_COLUMNS}, CAST(sum(f.n) AS BIGINT) AS fact_rows,
-        count(DISTINCT f.date) FILTER (WHERE f.date = f.date_to) AS fact_days
+        count(DISTINCT f.date) FILTER (WHERE f.date = f.date_to) AS fact_days,
+        list(DISTINCT f.currency ORDER BY f.currency)
+            FILTER (WHERE f.spend IS NOT NULL OR f.revenue IS NOT NULL) AS currencies
     FROM ck JOIN d f ON f.source_campaign = ck.source_campaign AND f.platform = ck.platform
         AND {inside_sql("f", "ck.s", "ck.e")}
     GROUP BY ck.cycle_id
@@ -65,7 +68,7 @@ WITH d AS (
 SELECT cy.id AS cycle_id, cy.campaign_id, c.name AS campaign, cy.number, cy.phase, cy.start_date,
     cy.end_date, cy.budget, {", ".join(f"s.{m}" for m in _SUMMED)}, rt.response_time_median_s,
     rt.response_time_p90_s, coalesce(s.fact_rows, 0) AS fact_rows,
-    coalesce(s.fact_days, 0) AS fact_days, coalesce(lo.left_out, 0) AS left_out
+    coalesce(s.fact_days, 0) AS fact_days, coalesce(lo.left_out, 0) AS left_out, s.currencies
 FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id
 LEFT JOIN sums s ON s.cycle_id = cy.id LEFT JOIN rt ON rt.cycle_id = cy.id
 LEFT JOIN lo ON lo.cycle_id = cy.id
@@ -83,7 +86,7 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
     # The fixed columns by name; every other column of the query is a metric value.
     fixed = ("cycle_id", "campaign_id", "campaign", "number", "phase", "start_date", "end_date",
-             "budget", "fact_rows", "fact_days", "left_out")  # fmt: skip
+             "budget", "fact_rows", "fact_days", "left_out", "currencies")  # fmt: skip
     values = {k: None if v is None else float(v) for k, v in row.items() if k not in fixed}
     return CycleMetrics(
         cycle_id=row["cycle_id"], campaign_id=row["campaign_id"], campaign=row["campaign"],
@@ -91,6 +94,8 @@ def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
         end=row["end_date"], budget=row["budget"], values=values,
         fact_rows=int(row["fact_rows"]), fact_days=int(row["fact_days"]),
         left_out=int(row["left_out"]),
+        # '' stands for facts whose export named no currency.
+        currencies=tuple(c or None for c in row["currencies"] or ()),
     )  # fmt: skip
 
 
@@ -154,6 +159,23 @@ class AnalyticsStore(BaseStore):
             params,
         )
         return _dates(frame, "date")
+
+    def money_currencies(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        campaign: str | None = None,
+        channel: str | None = None,
+    ) -> list[str | None]:
+        """Return the distinct currencies of the facts with money (spend or revenue) of a
+        period and scope; None stands for facts whose export named no currency."""
+        source, params = self._facts(start, end, campaign, channel)
+        rows = self._all(
+            f"SELECT DISTINCT f.currency FROM {source} "
+            "AND (f.spend IS NOT NULL OR f.revenue IS NOT NULL) ORDER BY 1",
+            params,
+        )
+        return [r[0] for r in rows]
 
     def left_out_facts(
         self,
