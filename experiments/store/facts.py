@@ -265,10 +265,12 @@ class FactStore(BaseStore):
         if self._one(f"SELECT 1 FROM metric_fact WHERE {scope} LIMIT 1", args) is None:
             return stats.rows, 0, 0
         covered = " OR ".join(f"o.{m} IS NOT NULL" for m in metrics)
+        # A value in another currency is a change, whatever its number.
         same = " AND ".join(
-            f"round(n.{m}, 6) IS NOT DISTINCT FROM round(o.{m}, 6)" for m in metrics
+            [f"round(n.{m}, 6) IS NOT DISTINCT FROM round(o.{m}, 6)" for m in metrics]
+            + ["n.currency IS NOT DISTINCT FROM o.currency"]
         )
-        sums = ", ".join(f"sum({m}) AS {m}" for m in metrics)
+        sums = ", ".join([f"sum({m}) AS {m}" for m in metrics] + ["max(currency) AS currency"])
         hits = " + ".join(f"count({m})" for m in metrics)
         row = self._one(
             f"WITH o AS (SELECT {', '.join(_KEY)}, {sums}, {hits} AS k FROM metric_fact "
