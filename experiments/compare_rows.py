@@ -9,8 +9,8 @@ from enum import StrEnum
 from typing import Any
 
 from experiments import stats
+from experiments.currencies import DEFAULT_CURRENCY
 from experiments.models import LeftOut
-from experiments.money import DEFAULT_CURRENCY
 from experiments.sufficiency import Kind, Shortfall
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from experiments import money
+from experiments import currencies
 from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, normalise_lang, t
 from experiments.metrics import METRICS, Unit, metric
 from experiments.models import (
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 DASH = "–"
 MINUS = "\u2212"  # a real minus sign: the same width as the plus sign in tables
 # Money is shown in the account currency until a fact's own currency is passed in.
-DEFAULT_CURRENCY = money.DEFAULT_CURRENCY
+DEFAULT_CURRENCY = currencies.DEFAULT_CURRENCY
 
 # Which catalog group labels the values of an enum class, by the class name: goals' Status
 # lives in a layer above this one.

@@ -224,7 +224,7 @@ def spend_rows(store: Store) -> list[dict[str, Any]]:
 
 def rows_currency(rows: list[dict[str, Any]]) -> str | None:
     """Return the one currency of the spend of the rows that have spend, None for several."""
-    codes = {r["currency"] for r in rows if r["spend"] is not None}
+    codes = {r.get("currency", money.DEFAULT_CURRENCY) for r in rows if r["spend"] is not None}
     return next(iter(codes)) if len(codes) == 1 else (None if codes else money.DEFAULT_CURRENCY)
 
 

@@ -14,7 +14,7 @@ from array import array
 from collections.abc import Sequence
 from typing import Protocol
 
-from experiments import money
+from experiments import currencies
 from experiments.db import Connection
 from experiments.errors import ImportRefused
 from experiments.import_models import FileImport
@@ -50,7 +50,7 @@ def header_code(name: str, line: int, columns: Sequence[_Column]) -> str | None:
         if found is None:
             continue
         code = found.group(1).upper()
-        if code not in money.iso_codes():
+        if code not in currencies.iso_codes():
             raise ImportRefused(
                 "currency_header", decoding.quote(name, 120), line, column=c.index + 1,
                 value=found.group(1), label=decoding.quote(c.label, 60),
@@ -75,7 +75,7 @@ def bad_cell(
     row = con.execute(
         f"SELECT rn, {column.ref} FROM ({raw}) "
         f"WHERE {code} IS NOT NULL AND NOT list_contains(?, {code}) ORDER BY rn LIMIT 1",
-        [*params, sorted(money.iso_codes())],
+        [*params, sorted(currencies.iso_codes())],
     ).fetchone()
     if row is None:
         return None

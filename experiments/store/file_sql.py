@@ -12,7 +12,7 @@ tolerant form (a bad cell becomes NULL, used by the importers to find the cell f
 
 from __future__ import annotations
 
-from experiments import money
+from experiments import currencies
 from experiments.errors import InvalidInput
 from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle
 from experiments.metrics import BASE_METRICS
@@ -119,7 +119,7 @@ def check(plan: FileImport) -> None:
     keys += [(f"the extra column '{label}'", c, (CellKind.TEXT,)) for label, c in plan.extra]
     if plan.currency_column is not None:
         keys.append(("the currency column", plan.currency_column, (CellKind.TEXT,)))
-    if plan.currency is not None and plan.currency not in money.iso_codes():
+    if plan.currency is not None and plan.currency not in currencies.iso_codes():
         raise InvalidInput(f"{name}: '{plan.currency}' is no ISO 4217 currency code")
     for what, cell, kinds in keys:
         if cell.kind not in kinds:
@@ -251,7 +251,7 @@ def _currency(plan: FileImport, strict: bool) -> tuple[str, list[object]]:
     return (
         f"CASE WHEN {code} IS NULL THEN CAST(? AS VARCHAR) WHEN list_contains(?, {code}) "
         f"THEN {code} ELSE {other} END AS currency",
-        [plan.currency, sorted(money.iso_codes())],
+        [plan.currency, sorted(currencies.iso_codes())],
     )
 
 
