@@ -67,7 +67,31 @@ def scope_currency(
     channel in a window; refuse a scope whose amounts are in several currencies."""
     account = store.account_currency(campaign_id) if campaign_id is not None else None
     key = None if campaign_id is None else str(campaign_id)
-    return single(store.money_currencies(start, end, key, channel), account)
+    try:
+        return single(store.money_currencies(start, end, key, channel), account)
+    except MoneyRefused as refused:
+        # Several currencies: converted into the account's when a rate exists for each
+        # currency in every month its facts begin in; else refused, naming them.
+        base = account or DEFAULT_CURRENCY
+        needed = [(c, m) for c, m in store.money_months(start, end, key, channel) if c != base]
+        have = {(r.currency, r.month) for r in store.fx_rates() if r.into == base}
+        if not needed or any(n not in have for n in needed):
+            raise refused from None
+        sources = tuple(sorted({c for c, _ in needed}))
+        months = tuple(sorted({m for _, m in needed}))
+        return MoneyScope(base, conversion=Conversion(base, sources, months))
+
+
+def conversion_text(conversion: Conversion, lang: str) -> str:
+    """Return what a converted figure says of itself ('converted from IDR into EUR at the
+    rates of Nov 2026')."""
+    from babel.dates import format_date
+
+    from experiments.i18n import locale, t
+
+    months = ", ".join(format_date(m, "MMM yyyy", locale=locale(lang)) for m in conversion.months)
+    return t("money.converted", lang, sources=", ".join(conversion.sources),
+             into=conversion.into, months=months)  # fmt: skip
 
 
 def reads_money(key: str) -> bool:
@@ -76,17 +100,17 @@ def reads_money(key: str) -> bool:
 
 
 def goal_currency(store: Store, goal: Goal, scoped: Campaign | None, channel: str | None,
-                  as_of: date) -> tuple[str, MoneyRefused | None]:  # fmt: skip
+                  as_of: date) -> tuple[MoneyScope, MoneyRefused | None]:  # fmt: skip
     """Return the currency of a goal's amounts, or why they cannot be added up (the goal then
     counts no facts); a goal that reads no money is never refused."""
     unknown = goal.scope_kind is ScopeKind.CAMPAIGN and scoped is None  # it has no facts
     if unknown or not reads_money(goal.metric):
-        return DEFAULT_CURRENCY, None
+        return MoneyScope(DEFAULT_CURRENCY), None
     cid = scoped.id if scoped else None
     try:
-        return scope_currency(store, cid, goal.period_start, as_of, channel).currency, None
+        return scope_currency(store, cid, goal.period_start, as_of, channel), None
     except MoneyRefused as e:
-        return DEFAULT_CURRENCY, e
+        return MoneyScope(DEFAULT_CURRENCY), e
 
 
 def cycle_currencies(store: Store, rows: Iterable[CycleMetrics]) -> dict[uuid.UUID, str | None]:

@@ -72,8 +72,9 @@ def statistical(
         # The key metrics, and whatever the cycle declared it tests (primary first).
         if row.metric not in KEY_METRICS and row.role is RowRole.EXPLORATORY:
             continue
+        converted = result.conversion and money.conversion_text(result.conversion, lang)
         rows.append({**compare.row_document(row), "label": row_name(row, lang),
-                     "currency": result.currency})  # fmt: skip
+                     "currency": result.currency, "converted": converted})  # fmt: skip
     order = {r.value: i for i, r in enumerate(RowRole)}
     return sorted(
         rows,
@@ -277,6 +278,8 @@ def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cy
           _q(r, lang)] for r in rows],
         numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
+    if rows[0].get("converted"):
+        doc.add(f"<p class='note'>{esc(rows[0]['converted'])}</p>")
 
 
 def _q(row: dict[str, Any], lang: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from experiments import compare, display, goals, overview
+from experiments import compare, display, goals, money, overview
 from experiments.commands.goals import progress_row
 from experiments.db import Database
 from experiments.errors import MoneyRefused
@@ -286,3 +286,78 @@ def test_rates_are_listed_and_replaced_not_repeated(db_path: Path) -> None:
     assert json.loads(out) == [
         {"currency": "IDR", "month": "2026-11", "into": "EUR", "rate": 0.000058, "set_by": "local"}
     ]
+
+
+# ---------------------------------------------------------------- converted with the admin's rates
+
+CONVERTED = {"en": "converted from USD into IDR at the rates of Nov 2026",
+             "de": "umgerechnet von USD in IDR zu den Kursen von Nov. 2026"}  # fmt: skip
+# Cycle 1: the rupiah of 2–3 Nov and the dollars of the same days at 15,800 rupiah each.
+CONVERTED_SPEND_1 = 4_952_832 + (1200.50 + 1099.25) * 15_800
+
+
+@pytest.fixture
+def rated(mixed: Store) -> Store:
+    mixed.set_fx_rate("USD", date(2026, 11, 1), "IDR", 15_800.0)
+    return mixed
+
+
+def test_a_rate_into_another_currency_converts_nothing(mixed: Store) -> None:
+    # The account currency is IDR (the first import's); a rate into EUR does not convert into it.
+    mixed.set_fx_rate("USD", date(2026, 11, 1), "EUR", 0.92)
+    mixed.set_fx_rate("USD", date(2026, 10, 1), "IDR", 15_700.0)  # another month
+    with pytest.raises(MoneyRefused, match=r"several currencies \(IDR, USD\)"):
+        compare.compare(mixed, "Ramadan", 1, 2)
+
+
+def test_a_comparison_with_rates_is_converted_and_says_so(rated: Store) -> None:
+    result = compare.compare(rated, "Ramadan", 1, 2)
+    assert (result.currency, result.conversion) == (
+        "IDR",
+        money.Conversion("IDR", ("USD",), (date(2026, 11, 1),)),
+    )
+    spend = result.row("spend")
+    assert spend is not None and spend.total_a == pytest.approx(CONVERTED_SPEND_1)
+    assert spend.total_b == pytest.approx(4_952_832)
+    doc = compare.document(result)
+    assert (doc["currency"], doc["converted"]) == ("IDR", {"from": ["USD"], "months": ["2026-11"]})
+    assert [money.conversion_text(result.conversion, lang) for lang in ("en", "de")] == [
+        CONVERTED["en"], CONVERTED["de"]]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_a_goal_with_rates_is_converted_and_says_so(rated: Store, lang: str) -> None:
+    p = _goal(rated, "spend")
+    assert (p.refused, p.currency, p.actual) == (None, "IDR", pytest.approx(CONVERTED_SPEND_1))
+    assert overview.explain(p, lang).endswith(CONVERTED[lang])
+    assert progress_row(p)["converted"] == CONVERTED["en"]
+    contributions = goals.contributions(rated, p)
+    assert [c.value for c in contributions] == [pytest.approx(CONVERTED_SPEND_1)]
+
+
+def test_the_report_names_the_conversion(rated: Store) -> None:
+    html = unescape(build_report(rated, "Ramadan", lang="de", today=date(2026, 12, 1)))
+    assert CONVERTED["de"] in html
+    assert "4.952.832,00\xa0IDR" in html  # cycle 2: rupiah only, nothing converted
+
+
+def test_the_command_line_compares_refuses_then_converts(db_path: Path) -> None:
+    steps = [
+        ["campaign", "add", "Ramadan", "--alias", "Ramadan Promo", "--alias", "Ramadan Promo US"],
+        ["cycle", "start", "Ramadan", "--start", "2026-11-01", "--end", "2026-11-07"],
+        *[["cycle", "advance", "Ramadan"]] * 3,
+        ["cycle", "next", "Ramadan", "--start", "2026-11-08", "--end", "2026-11-14"],
+        ["import", str(IDR_FILE)], ["import", str(USD_FILE)],
+    ]  # fmt: skip
+    for argv in steps:
+        assert cli(*argv)[0] == 0, argv
+    code, out, err = cli("compare", "Ramadan", "--cycles", "1", "2")
+    assert (code, out, err) == (2, "", f"error: {MIXED_EN}\n")
+    assert cli("fx", "set", "USD", "2026-11", "15800", "--into", "IDR")[0] == 0
+    code, out, _ = cli("compare", "Ramadan", "--cycles", "1", "2")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[1] == f"money in IDR, {CONVERTED['en']}"
+    assert "Spend per day\tIDR20,644,441.00\t" in out  # (4,952,832 + 2,299.75 × 15,800) / 2
+    code, out, _ = cli("compare", "Ramadan", "--cycles", "1", "2", "--json")
+    assert (json.loads(out)["currency"], json.loads(out)["converted"]["from"]) == ("IDR", ["USD"])

@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from experiments import compare, display, stats
+from experiments import compare, display, money, stats
 from experiments import compare_charts as cc
 from experiments import compare_learnings as cl
 from experiments import compare_view as cv
@@ -177,6 +177,8 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, explain: bool = True
     """Show the table with every row visible, and how to read it."""
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
+    if comparison.conversion is not None:  # a converted figure says so
+        st.caption(money.conversion_text(comparison.conversion, lang()))
     if explain:
         # Plain words lead (the verdicts above and in the table); the method is one click away.
         with st.expander(tr("compare.how_tested"), icon=":material/functions:"):

@@ -96,6 +96,7 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
         # The currency of a money goal's amounts; why they were not added up, if refused.
         "currency": p.currency if money.reads_money(g.metric) else None,
         "refused": None if p.refused is None else p.refused.text("en"),
+        "converted": None if p.conversion is None else money.conversion_text(p.conversion, "en"),
     }  # fmt: skip
 
 

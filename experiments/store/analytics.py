@@ -14,6 +14,7 @@ from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import (
     campaign_facts,
     campaign_keys_sql,
+    converted_sql,
     inside_sql,
     straddle_sql,
     window_sql,
@@ -107,9 +108,11 @@ class AnalyticsStore(BaseStore):
         campaign: str | None,
         channel: str | None,
         straddling: bool = False,
+        into: str | None = None,
     ) -> tuple[str, list[object]]:
         """Return a FROM clause (alias f) with the facts of a period and scope, and its values:
-        those inside the period, or with ``straddling`` those crossing its edges."""
+        those inside the period, or with ``straddling`` those crossing its edges; with ``into``,
+        their money converted into that currency (converted_sql)."""
         if campaign is None:
             where, values = (straddle_sql if straddling else window_sql)(start, end, "f.")
             source = f"metric_fact f WHERE {where}"
@@ -123,6 +126,9 @@ class AnalyticsStore(BaseStore):
         if channel is not None:
             source += " AND lower(f.platform) = lower(?)"
             values.append(channel)
+        if into is not None:
+            converted, rate = converted_sql(f"SELECT f.* FROM {source}", into)
+            source, values = f"({converted}) f WHERE TRUE", values + rate
         return source, values
 
     def daily_metrics(
@@ -132,8 +138,10 @@ class AnalyticsStore(BaseStore):
         campaign: str | None = None,
         channel: str | None = None,
         metrics: Sequence[str] | None = None,
+        into: str | None = None,
     ) -> pd.DataFrame:
-        """Return one row per day with data: each base metric's sum (reply time: the median).
+        """Return one row per day with data: each base metric's sum (reply time: the median);
+        with ``into``, money converted into that currency at the admin's rates.
 
         A period fact lies wholly inside the period (the scope rule) and is counted on its last
         day, when its total is complete: sums and rates over the period include it, while a
@@ -151,7 +159,7 @@ class AnalyticsStore(BaseStore):
             if unknown or not metrics:
                 raise InvalidInput(f"not base metrics: {', '.join(unknown) or '(none)'}")
             columns = ", ".join(_aggregate(m) for m in dict.fromkeys(metrics))
-        source, params = self._facts(start, end, campaign, channel)
+        source, params = self._facts(start, end, campaign, channel, into=into)
         frame = self._frame(
             f"SELECT f.date_to AS date, {columns}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
@@ -176,6 +184,24 @@ class AnalyticsStore(BaseStore):
             params,
         )
         return [r[0] for r in rows]
+
+    def money_months(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        campaign: str | None = None,
+        channel: str | None = None,
+    ) -> list[tuple[str, date]]:
+        """Return each currency named by the money facts of a period and scope with each month
+        (of a fact's first day) it occurs in: the rates a conversion needs."""
+        source, params = self._facts(start, end, campaign, channel)
+        rows = self._all(
+            "SELECT DISTINCT f.currency, CAST(date_trunc('month', f.date) AS DATE) "
+            f"FROM {source} AND f.currency IS NOT NULL "
+            "AND (f.spend IS NOT NULL OR f.revenue IS NOT NULL) ORDER BY ALL",
+            params,
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def left_out_facts(
         self,
