@@ -127,12 +127,12 @@ def cycle_currencies(store: Store, rows: Iterable[CycleMetrics]) -> dict[uuid.UU
     return out
 
 
-def set_account_currency(store: Store, campaign: Campaign, text: str | None) -> str | None:
+def set_account_currency(store: Store, campaign: Campaign, text: str | None) -> str:
     """Set a campaign's account currency from what a person typed (empty: none, so the first
-    import that names one decides again); return the code stored."""
+    import that names one decides again); return the currency its money is now shown in."""
     code = check_code(text) if text and text.strip() else None
     store.set_account_currency(campaign.id, code)
-    return code
+    return store.account_currency(campaign.id) or DEFAULT_CURRENCY
 
 
 def set_rate(store: Store, currency: str, month: str, rate: float, into: str) -> FxRate:

@@ -361,3 +361,43 @@ def test_the_command_line_compares_refuses_then_converts(db_path: Path) -> None:
     assert "Spend per day\tIDR20,644,441.00\t" in out  # (4,952,832 + 2,299.75 × 15,800) / 2
     code, out, _ = cli("compare", "Ramadan", "--cycles", "1", "2", "--json")
     assert (json.loads(out)["currency"], json.loads(out)["converted"]["from"]) == ("IDR", ["USD"])
+
+
+# ---------------------------------------------------------------- the campaign page
+
+
+# (what is typed, the message shown, the currency stored)
+PAGE = [
+    ("usd", ("success", "Ramadan: money is now shown in USD."), "USD"),
+    ("", ("success", "Ramadan: money is now shown in IDR."), None),
+    ("Rupiah", ("error", "'Rupiah' is not an ISO 4217 currency code — write the three letters "
+                "of the currency, for example EUR, USD or IDR"), None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "message", "stored"), PAGE, ids=["set", "cleared", "refused"])
+def test_the_campaign_page_sets_the_account_currency(
+    db_path: Path, typed: str, message: tuple[str, str], stored: str | None
+) -> None:
+    from tests.apptest import app, shown
+
+    db = Database.open(db_path)
+    try:
+        s = Store(db)
+        campaign = s.create_campaign("Ramadan", aliases=(Alias("Ramadan Promo"),))
+        service.run(s, IDR_FILE.read_bytes(), IDR_FILE.name)
+    finally:
+        db.close()
+    at = app("views/campaigns.py")
+    assert [c.value for c in at.caption if "account currency" in c.value] == [
+        "Money of this campaign is shown in its account currency: IDR."]  # fmt: skip
+    at.text_input(key="campaign_currency").input(typed)
+    at.button(key="FormSubmitter:currency_form-Save currency").click().run()
+    kind, text = message
+    assert [shown(m.value) for m in getattr(at, kind)] == [text]
+    db = Database.open(db_path)
+    try:
+        assert sql.one(db, "SELECT currency FROM campaign")[0] == stored  # type: ignore[index]
+        assert Store(db).campaign_by_name("Ramadan").id == campaign.id
+    finally:
+        db.close()

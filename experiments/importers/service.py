@@ -191,6 +191,8 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
     notices = p.notices
     if w.without_campaign:
         notices += (Notice("import.warn.without_campaign", {"rows": w.without_campaign}),)
+    if not w.currencies and any(metric(m).unit is Unit.MONEY for m in w.totals):
+        notices += (Notice("import.warn.no_currency"),)  # each campaign's account currency
     # Amounts of different currencies are never added up: a file with several has no money total.
     totals = {m: v for m, v in w.totals.items()
               if len(w.currencies) < 2 or metric(m).unit is not Unit.MONEY}  # fmt: skip
