@@ -1,5 +1,5 @@
-"""Which currency an amount is in: ISO 4217 codes as babel knows them, and the rule that amounts
-of different currencies are never added up unless an admin gave rates for every month involved.
+"""Which currency the money of a scope is in, and the rule that amounts of different currencies
+are never added up unless an admin gave rates for every month involved.
 
 A fact keeps the currency its export named; a fact whose export named none is in its campaign's
 account currency (the one set on the campaign, else the one the first import that names one
@@ -39,21 +39,18 @@ class MoneyScope:
     """The one currency the money of a scope is shown in, and the conversion behind it, if any."""
 
     currency: str
-    # Facts that named no currency and were taken to be in the account currency.
-    assumed: bool = False
     conversion: Conversion | None = None
 
 
 def single(currencies: Iterable[str | None], account: str | None) -> MoneyScope:
-    """Return the one currency of the money of a scope; refuse amounts of several currencies
-    (naming them) when no rates convert them. A fact without a code is in ``account``."""
+    """Return the one currency of the money of a scope; refuse amounts of several currencies,
+    naming them. A fact without a code is in ``account`` (else the default currency)."""
     codes = list(currencies)
-    assumed = None in codes
     base = account or DEFAULT_CURRENCY
-    found = sorted({c for c in codes if c is not None} | ({base} if assumed else set()))
+    found = sorted({c or base for c in codes})
     if len(found) > 1:
         raise MoneyRefused("mixed", currencies=", ".join(found), into=base)
-    return MoneyScope(found[0] if found else base, assumed=assumed)
+    return MoneyScope(found[0] if found else base)
 
 
 def scope_currency(
