@@ -68,10 +68,10 @@ def sparkline(p: Progress, width: int = 240, height: int = 56) -> str | None:
 def goal_chart(p: Progress, lang: str, height: int = 260) -> go.Figure:
     """Return the goal's running value with the pace line, the target and the forecast."""
     g, fig = p.goal, go.Figure()
-    fmt = partial(format_value, g.metric, lang=lang)
+    fmt = partial(format_value, g.metric, lang=lang, currency=p.currency)
     values = [v for _, v in p.series] + [g.target] + [v for v in (p.forecast, g.baseline) if v]
     # The axis in the metric's unit (reply times in minutes or hours, like the target's text).
-    y_axis = display.axis(g.metric, lang, values)
+    y_axis = display.axis(g.metric, lang, values, p.currency)
     y = y_axis.scaled
     if p.series:
         days, series = zip(*p.series, strict=True)

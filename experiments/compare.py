@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from experiments import day_model, stats
+from experiments import day_model, money, stats
 from experiments.compare_rows import Comparison as Comparison
 from experiments.compare_rows import Design as Design
 from experiments.compare_rows import MetricRow as MetricRow
@@ -308,6 +308,8 @@ class CycleData:
     groups: dict[int, Group] = field(default_factory=dict)
     plans: dict[int, TestPlan] = field(default_factory=dict)  # what each cycle declared
     left_out: dict[int, LeftOut] = field(default_factory=dict)
+    currency: str = money.DEFAULT_CURRENCY  # of every amount of the cycles' facts
+    conversion: money.Conversion | None = None  # how amounts of other currencies came into it
 
     def daily(self) -> pd.DataFrame:
         """Return the daily rows of every loaded cycle (column ``number`` tells them apart)."""
@@ -339,7 +341,14 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
     """Return the chosen cycles of a campaign with their daily facts (one aggregate query)."""
     camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
     cycles = _cycles(store, camp, numbers)
-    daily = store.cycle_daily(camp.id, [c.number for c in cycles])
+    # Amounts of several currencies are refused here, before any of them is added up, unless
+    # the admin's rates convert them.
+    starts = [c.start for c in cycles if c.start is not None]
+    ends = [c.end for c in cycles]
+    last = None if any(e is None for e in ends) else max(e for e in ends if e is not None)
+    scope = money.scope_currency(store, camp.id, min(starts), last)
+    into = scope.currency if scope.conversion else None
+    daily = store.cycle_daily(camp.id, [c.number for c in cycles], into)
     groups = {c.number: Group(str(c.number), daily[daily["number"] == c.number]) for c in cycles}
     # Every reply-time value (a reply, or a reported average), as goals and the report read them.
     if any(g.total("rt_rows") for g in groups.values()):
@@ -350,7 +359,7 @@ def load(store: Store, campaign: str | Campaign, numbers: Sequence[int]) -> Cycl
         }
     plans = {c.number: store.test_plan(c.id) for c in cycles}
     left_out = store.cycle_left_out(camp.id, [c.number for c in cycles])
-    return CycleData(camp, cycles, groups, plans, left_out)
+    return CycleData(camp, cycles, groups, plans, left_out, scope.currency, scope.conversion)
 
 
 def apply_plan(rows: Sequence[MetricRow], plan: TestPlan | None) -> tuple[MetricRow, ...]:
@@ -384,7 +393,8 @@ def compare_loaded(data: CycleData, n: int, m: int) -> Comparison:
     left_out = data.left_out.get(n, LeftOut()) + data.left_out.get(m, LeftOut())
     return Comparison(data.campaign.name, data.campaign.id, (n, m),
                       (by_number[n].id, by_number[m].id), Design.OBSERVATIONAL, rows,
-                      left_out=left_out)  # fmt: skip
+                      left_out=left_out, currency=data.currency,
+                      conversion=data.conversion)  # fmt: skip
 
 
 def compare(store: Store, campaign: str | Campaign, n: int, m: int) -> Comparison:

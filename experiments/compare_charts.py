@@ -100,7 +100,8 @@ def verdict(row: MetricRow, comparison: Comparison, lang: str) -> str:
         return t("compare.verdict.no_variation", lang, metric=name)
     if row.note is stats.Note.ZERO_BASELINE:
         key = "compare.verdict.from_zero" + ("" if row.significant else "_unclear")
-        return t(key, lang, metric=name, b=format_value(row.metric, row.b, lang))
+        b = format_value(row.metric, row.b, lang, comparison.currency)
+        return t(key, lang, metric=name, b=b)
     change = format_adjusted(row.rel_change, row.raw_rel_change, row.adjusted, lang, signed=False)
     way = "up" if (row.rel_change or 0) > 0 else "down"
     if row.note is stats.Note.DESCRIPTIVE:
@@ -140,7 +141,8 @@ def statement(row: MetricRow, comparison: Comparison, lang: str) -> str:
     values = {
         "metric": name, "a": first, "b": second, "interval": fmt_interval(row, lang),
         "change": format_relative(row.rel_change, lang, signed=False),
-        "cycle": comparison.cycles[0], "value": format_value(row.metric, row.b, lang),
+        "cycle": comparison.cycles[0],
+        "value": format_value(row.metric, row.b, lang, comparison.currency),
     }  # fmt: skip
     if row.rel_change is None:
         return t("compare.learning.from_zero", lang, **values)
@@ -202,7 +204,8 @@ def forest(comparison: Comparison, lang: str) -> go.Figure:
 
 
 def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
-                 lang: str, colours: dict[int, str] | None = None) -> go.Figure:  # fmt: skip
+                 lang: str, colours: dict[int, str] | None = None,
+                 currency: str | None = None) -> go.Figure:  # fmt: skip
     """Return each cycle's daily values of a metric, aligned by day of cycle (a colour per
     cycle number where given, else plotly's own)."""
     spec = compare.SPEC[metric]
@@ -211,14 +214,15 @@ def daily_series(daily: pd.DataFrame, metric: str, starts: dict[int, object],
     series = [compare.daily_value(spec, frame) for _, frame in groups]
     # The axis in the metric's unit: reply times in minutes or hours, money with its currency.
     y_axis = display.axis(
-        metric, lang, [float(v) for ys in series for v in ys.dropna()], per_day=True
+        metric, lang, [float(v) for ys in series for v in ys.dropna()], currency, per_day=True
     )
     for (n, frame), ys in zip(groups, series, strict=True):
         name = t("compare.series_name", lang, n=n, start=fmt_date(starts.get(n), lang))  # type: ignore[arg-type]
         colour = (colours or {}).get(n)
         fig.add_trace(go.Scatter(
             x=frame["day"], y=ys / y_axis.scale, mode="lines+markers", name=name,
-            hovertext=[format_value(metric, None if v != v else float(v), lang) for v in ys],
+            hovertext=[format_value(metric, None if v != v else float(v), lang, currency)
+                       for v in ys],
             hoverinfo="x+text+name", line={"color": colour}, marker={"color": colour},
         ))  # fmt: skip
     fig.update_xaxes(title=t("compare.day_of_cycle", lang), dtick=7)

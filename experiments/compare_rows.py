@@ -9,7 +9,9 @@ from enum import StrEnum
 from typing import Any
 
 from experiments import stats
+from experiments.currencies import DEFAULT_CURRENCY
 from experiments.models import LeftOut
+from experiments.money import Conversion
 from experiments.sufficiency import Kind, Shortfall
 
 
@@ -66,6 +68,10 @@ class Comparison:
     variants: tuple[str, str] | None = None
     # Period facts the day-level comparison could not use (store/cycle_facts.cycle_left_out).
     left_out: LeftOut = LeftOut()
+    # The one currency of the compared money (store/money: amounts are never mixed).
+    currency: str = DEFAULT_CURRENCY
+    # Amounts of other currencies converted into ``currency`` at the admin's rates, if any.
+    conversion: Conversion | None = None
 
     @property
     def tested(self) -> int:
@@ -96,6 +102,13 @@ def document(comparison: Comparison) -> dict[str, Any]:
         "campaign": comparison.campaign,
         "cycles": list(comparison.cycles),
         "design": comparison.design.value,
+        "currency": comparison.currency,
+        "converted": None
+        if comparison.conversion is None
+        else {
+            "from": list(comparison.conversion.sources),
+            "months": [f"{m:%Y-%m}" for m in comparison.conversion.months],
+        },
         "metrics": [row_document(r) for r in comparison.rows],
         # Period facts (totals over several days) the day-level tests could not use.
         "left_out": {

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from experiments import stats
+from experiments import money, stats
 from experiments.compare import SPEC, Comparison, Design, Group, compare_groups, find_cycle
 from experiments.errors import InvalidInput, NotFound
 from experiments.models import Campaign, Cycle
@@ -21,7 +21,8 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
 def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[str, Group]:
     """Return the groups of a cycle's variants, the most shown (or sent, or used) first."""
     camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
-    find_cycle(store, camp, number)
+    cycle = find_cycle(store, camp, number)
+    money.scope_currency(store, camp.id, cycle.start, cycle.end)  # amounts of one currency only
     daily = store.variant_daily(camp.id, number)
     size = next((c for c in ("impressions", "deliveries", "sessions", "replies") if _has(daily, c)),
                 None)  # fmt: skip

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from experiments import currencies
 from experiments.i18n import fmt_date, fmt_money, fmt_number, fmt_percent, normalise_lang, t
 from experiments.metrics import METRICS, Unit, metric
 from experiments.models import (
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 DASH = "–"
 MINUS = "\u2212"  # a real minus sign: the same width as the plus sign in tables
 # Money is shown in the account currency until a fact's own currency is passed in.
-DEFAULT_CURRENCY = "EUR"
+DEFAULT_CURRENCY = currencies.DEFAULT_CURRENCY
 
 # Which catalog group labels the values of an enum class, by the class name: goals' Status
 # lives in a layer above this one.
@@ -151,14 +152,14 @@ def format_points(diff: float | None, lang: str, signed: bool = True) -> str:
     return _signed(text, diff > 0) if signed else text
 
 
-def format_difference(key: str, diff: float | None, lang: str) -> str:
+def format_difference(key: str, diff: float | None, lang: str, currency: str | None = None) -> str:
     """Return an absolute change with its sign in the metric's unit ('+€12.50', '−5 min');
     percentage points for a rate."""
     if diff is None or diff != diff:
         return DASH
     if metric(key).unit is Unit.PERCENT:
         return format_points(diff, lang)
-    return _signed(format_value(key, abs(diff), lang), diff > 0)
+    return _signed(format_value(key, abs(diff), lang, currency), diff > 0)
 
 
 def format_change(key: str, a: float | None, b: float | None, lang: str) -> str:

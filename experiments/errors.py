@@ -321,3 +321,19 @@ class DutyRefused(InvalidInput):
         from experiments.i18n import t
 
         return t(self.key, lang, **self.values)
+
+
+class MoneyRefused(InvalidInput):
+    """Money that cannot be shown or added up as asked: an unknown currency code, or amounts in
+    several currencies without rates (``money.refuse.*`` in catalog_money); nothing was written."""
+
+    def __init__(self, case: str, **values: object) -> None:
+        self.key = f"money.refuse.{case}"
+        self.values = values
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        """Return the message in ``lang``."""
+        from experiments.i18n import t
+
+        return t(self.key, lang, **self.values)

@@ -50,8 +50,9 @@ from enum import StrEnum
 
 import pandas as pd
 
-from experiments import goal_forecast
+from experiments import goal_forecast, money
 from experiments.campaigns import find_campaign
+from experiments.errors import MoneyRefused
 from experiments.goal_forecast import Forecast
 from experiments.metrics import Aggregation, derived, inputs, ratio
 from experiments.metrics import metric as entry
@@ -120,6 +121,10 @@ class Progress:
     forecast_high: float | None = None
     # Period facts of the scope that cross an edge of the goal's period: not counted.
     left_out: int = 0
+    # The currency of a money goal's amounts; why they were not added up, if they were not.
+    currency: str = money.DEFAULT_CURRENCY
+    refused: MoneyRefused | None = None
+    conversion: money.Conversion | None = None  # other currencies converted at the admin's rates
 
 
 def metric_kind(key: str) -> Kind:
@@ -358,13 +363,20 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     campaign, channel = _scope(goal)
     campaign = str(scoped.id) if scoped else campaign
     as_of = min(today, goal.period_end) if goal.period_end else today
+    scope, refused = money.goal_currency(store, goal, scoped, channel, as_of)
+    into = scope.currency if scope.conversion else None
     # Before the period starts the window is empty (start > as_of), so the goal has no data.
-    frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric))
+    frame = store.daily_metrics(goal.period_start, as_of, campaign, channel, inputs(goal.metric),
+                                into)  # fmt: skip
     response = ReplyTimes(None, None)
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
     left_out = store.left_out_facts(goal.period_start, as_of, campaign, channel)
-    return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out)
+    if refused is not None:
+        frame = frame.iloc[:0]  # amounts of several currencies are never added up
+    return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out,
+                   currency=scope.currency, refused=refused,
+                   conversion=scope.conversion)  # fmt: skip
 
 
 def progress(store: Store, today: date) -> list[Progress]:
@@ -381,6 +393,8 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
     goal = p.goal
     _, channel = _scope(goal)
     scoped = goal.scope_kind is ScopeKind.CAMPAIGN
+    if p.refused is not None:  # amounts of several currencies were not added up
+        return ()
     out = []
     for row in store.cycle_metrics():
         # A campaign scope counts that campaign's cycles only (none when it names no campaign).
@@ -391,7 +405,8 @@ def contributions(store: Store, p: Progress) -> tuple[Contribution, ...]:
         if start is not None and end is not None and end < start:
             continue
         cid = str(row.campaign_id)
-        frame = store.daily_metrics(start, end, cid, channel, inputs(goal.metric))
+        into = p.currency if p.conversion else None
+        frame = store.daily_metrics(start, end, cid, channel, inputs(goal.metric), into)
         response = ReplyTimes(None, None)
         if goal.metric in _RESPONSE:
             response = store.response_time_summary(start, end, cid, channel)

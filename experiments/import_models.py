@@ -125,6 +125,8 @@ class FactWrite:
     period_rows: int = 0
     # Rows with a Results value per (source campaign, result indicator as written, or None).
     results: tuple[tuple[str, str | None, int], ...] = ()
+    # The ISO 4217 codes of the money the facts hold, as the file named them.
+    currencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,3 +204,8 @@ class FileImport:
         metric_fact's column order."""
         names = {m for m, _ in self.metrics} | (self.results.metrics if self.results else set())
         return tuple(m for m in BASE_METRICS if m in names)
+
+    # The ISO 4217 code the money columns' header names ('Amount spent (IDR)'), and the column
+    # that names each row's currency ('Currency code'); a row's own code comes first.
+    currency: str | None = None
+    currency_column: CellRead | None = None

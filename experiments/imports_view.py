@@ -75,6 +75,7 @@ class Total:
     how: Aggregation
     value: float | None
     digits: int
+    currency: str | None = None  # of a money total: the file's one currency
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +186,7 @@ def totals(summary: ImportSummary) -> tuple[Total, ...]:
             METRICS[metric].file_aggregation,
             value,
             2 if value is not None and not float(value).is_integer() else 0,
+            summary.currency,
         )
         for metric, value in summary.totals.items()
     )

@@ -331,6 +331,29 @@ M7 = Migration(
     ),
 )
 
+# Money comes in the currency of the ad account that spent it. Each fact keeps the ISO 4217 code
+# its export named (in a header like 'Amount spent (IDR)' or a currency column; NULL: the export
+# named none, and the campaign's account currency is assumed). A campaign may hold its account
+# currency (NULL: the first import that names one decides). Rates per currency and month, entered
+# by an admin, let facts of different currencies be added up; without them they never are.
+M9 = Migration(
+    9,
+    "currencies",
+    (
+        "ALTER TABLE metric_fact ADD COLUMN currency VARCHAR",
+        "ALTER TABLE metric_fact_replaced ADD COLUMN currency VARCHAR",
+        "ALTER TABLE campaign ADD COLUMN currency VARCHAR",
+        """CREATE TABLE fx_rate (
+    currency VARCHAR NOT NULL,
+    month DATE NOT NULL,
+    into_currency VARCHAR NOT NULL,
+    rate DOUBLE NOT NULL,
+    set_by VARCHAR NOT NULL,
+    set_at TIMESTAMP NOT NULL
+)""",
+    ),
+)
+
 # Several processes write a DuckLake catalog, which has no unique indexes: a write that first
 # checks a name is free (a campaign, a user, an import's bytes) also changes this one row, so
 # that of two such writes at once DuckLake commits one and refuses the other (BaseStore._claim).
@@ -345,7 +368,7 @@ M10 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M10)
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M9, M10)
 HEAD = MIGRATIONS[-1].version
 
 

@@ -316,6 +316,8 @@ class CycleMetrics:
     fact_days: int
     # Period facts of the campaign that cross an edge of the window: not counted, never split.
     left_out: int = 0
+    # The currencies of its money facts (None: the export named none).
+    currencies: tuple[str | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from datetime import date, datetime, time
 from functools import partial
 from typing import Any
 
+from experiments import money
 from experiments.audit_words import happenings
 from experiments.display import format_value, metric_name
 from experiments.errors import InvalidInput
@@ -99,9 +100,13 @@ def scope_label(p: Progress, campaign_names: dict[str, str], lang: str) -> str:
 
 def explain(p: Progress, lang: str) -> str:
     """Return one sentence saying why a goal has its status (pace, forecast, period)."""
-    g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang)
+    g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang, currency=p.currency)
     # Period rows crossing the goal's period are named, whatever the status.
     left = [t("goals.why.left_out", lang, n=p.left_out)] if p.left_out else []
+    if p.conversion is not None:  # a converted figure says so
+        left.append(money.conversion_text(p.conversion, lang))
+    if p.refused is not None:
+        return " · ".join([p.refused.text(lang), *left])
     if p.status is Status.NO_DATA:
         if g.period_start is not None and p.as_of < g.period_start:
             return t("goals.why.not_started", lang, start=fmt_date(g.period_start, lang))
@@ -129,7 +134,7 @@ def explain(p: Progress, lang: str) -> str:
 
 def _forecast_text(p: Progress, lang: str) -> str:
     """Return the forecast for the period end, with its 95 % range where it has a width."""
-    fv = partial(format_value, p.goal.metric, lang=lang)
+    fv = partial(format_value, p.goal.metric, lang=lang, currency=p.currency)
     assert p.goal.period_end is not None
     end, forecast = fmt_date(p.goal.period_end, lang), fv(p.forecast)
     low, high = p.forecast_low, p.forecast_high
@@ -205,14 +210,24 @@ def spend_rows(store: Store) -> list[dict[str, Any]]:
         if learning.decision is Decision.CARRY_FORWARD:
             adopted[learning.cycle_id] = adopted.get(learning.cycle_id, 0) + 1
     rows = []
-    for r in store.cycle_metrics():
-        spend, n = r.values.get("spend"), adopted.get(r.cycle_id, 0)
+    metrics = store.cycle_metrics()
+    codes = money.cycle_currencies(store, metrics)
+    for r in metrics:
+        # A cycle whose spend is in several currencies has no spend: it is never added up.
+        code = codes[r.cycle_id]
+        spend, n = r.values.get("spend") if code else None, adopted.get(r.cycle_id, 0)
         rows.append({
             "campaign": r.campaign, "cycle": r.number, "phase": r.phase.value,
-            "start": r.start, "end": r.end, "budget": r.budget,
+            "start": r.start, "end": r.end, "budget": r.budget, "currency": code,
             "spend": spend, "adopted": n, "per_learning": spend / n if spend and n else None,
         })  # fmt: skip
     return rows
+
+
+def rows_currency(rows: list[dict[str, Any]]) -> str | None:
+    """Return the one currency of the spend of the rows that have spend, None for several."""
+    codes = {r.get("currency", money.DEFAULT_CURRENCY) for r in rows if r["spend"] is not None}
+    return next(iter(codes)) if len(codes) == 1 else (None if codes else money.DEFAULT_CURRENCY)
 
 
 def learning_cost(rows: list[dict[str, Any]]) -> tuple[float | None, int]:
@@ -223,6 +238,8 @@ def learning_cost(rows: list[dict[str, Any]]) -> tuple[float | None, int]:
     """
     paid = [r for r in rows if r["adopted"] and r["spend"] is not None]
     count = sum(r["adopted"] for r in paid)
+    if rows_currency(paid) is None:  # spend in several currencies is never added up
+        return None, count
     return (sum(r["spend"] for r in paid) / count if count else None), count
 
 

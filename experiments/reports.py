@@ -15,10 +15,10 @@ from typing import Any
 
 from plotly.offline import get_plotlyjs
 
-from experiments import charts, display, goals
+from experiments import charts, display, goals, money
 from experiments.campaigns import resolve_campaign
 from experiments.display import enum_label, format_share, format_value, metric_name
-from experiments.errors import InvalidInput
+from experiments.errors import InvalidInput, MoneyRefused
 from experiments.files import write_atomically
 from experiments.goals import Progress
 from experiments.i18n import fmt_date, fmt_number, t, t_count
@@ -72,7 +72,9 @@ def statistical(
         # The key metrics, and whatever the cycle declared it tests (primary first).
         if row.metric not in KEY_METRICS and row.role is RowRole.EXPLORATORY:
             continue
-        rows.append({**compare.row_document(row), "label": row_name(row, lang)})
+        converted = result.conversion and money.conversion_text(result.conversion, lang)
+        rows.append({**compare.row_document(row), "label": row_name(row, lang),
+                     "currency": result.currency, "converted": converted})  # fmt: skip
     order = {r.value: i for i, r in enumerate(RowRole)}
     return sorted(
         rows,
@@ -84,8 +86,10 @@ def statistical(
 
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
-    return {r.number: {**r.values, "left_out": r.left_out}
-            for r in store.cycle_metrics() if r.campaign_id == campaign.id}  # fmt: skip
+    rows = [r for r in store.cycle_metrics() if r.campaign_id == campaign.id]
+    codes = money.cycle_currencies(store, rows)
+    return {r.number: {**r.values, "left_out": r.left_out, "currency": codes[r.cycle_id]}
+            for r in rows}  # fmt: skip
 
 
 def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
@@ -151,7 +155,7 @@ def _summary_goals(progress: list[Progress], lang: str) -> str:
     th = "".join(f"<th{' class=num' if i > 1 else ''}>{esc(h)}</th>" for i, h in enumerate(head))
     rows = []
     for p in progress:
-        fv, sign = partial(format_value, p.goal.metric, lang=lang), (
+        fv, sign = partial(format_value, p.goal.metric, lang=lang, currency=p.currency), (
             "≥" if p.goal.comparator is Comparator.AT_LEAST else "≤")  # fmt: skip
         cells = [esc(fv(p.actual)), esc(f"{sign} {fv(p.goal.target)}"), esc(fv(p.forecast))]
         rows.append(f"<tr><td>{_status_badge(p, lang)}</td><td>{esc(p.goal.name)}</td>"
@@ -167,7 +171,7 @@ def _goals_section(doc: Doc, store: Store, progress: list[Progress]) -> None:
         return
     names = {str(c.id): c.name for c in store.campaigns()}
     for p in by_attention(progress):  # worst first, as on the overview
-        g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang)
+        g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang, currency=p.currency)
         doc.add(
             "<div class='goal'>", f"<h3>{_status_badge(p, lang)} {esc(g.name)}</h3>",
             f"<p class='meta'>{esc(metric_name(g.metric, lang))} · "
@@ -199,7 +203,7 @@ def _contributions(doc: Doc, store: Store, p: Progress) -> None:
     one_campaign = len({c.campaign for c in rows}) == 1  # then the cycle number says enough
     pairs = []
     for c in rows:
-        value = format_value(p.goal.metric, c.value, lang)
+        value = format_value(p.goal.metric, c.value, lang, p.currency)
         if p.kind is goals.Kind.TOTAL:  # a share of a ratio means nothing
             value += f" ({format_share(c.share, lang)})"
         cycle = t("overview.cycle_n", lang, n=c.cycle)
@@ -208,7 +212,8 @@ def _contributions(doc: Doc, store: Store, p: Progress) -> None:
 
 
 def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
-                   values: dict[str, float | None], left_out: int = 0) -> None:  # fmt: skip
+                   values: dict[str, float | None], left_out: int = 0,
+                   currency: str | None = money.DEFAULT_CURRENCY) -> None:  # fmt: skip
     lang = doc.lang
     window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
     doc.add("<div class='cycle'>", f"<h3>{esc(t('overview.cycle_n', lang, n=cycle.number))} · "
@@ -216,8 +221,11 @@ def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
             f"<p class='arrow'>{esc(t('report.hypothesis', lang))}</p>",
             f"<p class='text'>{esc(cycle.hypothesis or t('report.none', lang))}</p>",
             f"<p class='arrow'>→ {esc(t('report.result', lang))}</p>")  # fmt: skip
-    shown = [(metric_name(m, lang), format_value(m, values[m], lang)) for m in KEY_METRICS
-             if values.get(m) is not None]  # fmt: skip
+    # Amounts in several currencies (currency None) are never added up: not shown, but said.
+    shown = [(metric_name(m, lang), format_value(m, values[m], lang, currency)) for m in KEY_METRICS
+             if values.get(m) is not None and (currency or not money.reads_money(m))]  # fmt: skip
+    if currency is None:
+        doc.add(f"<p class='muted'>{esc(t('money.cycle_mixed', lang))}</p>")
     if shown:
         doc.add(grid(shown))
     else:
@@ -250,7 +258,11 @@ def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cy
         doc.add(f"<p class='muted'>{esc(t('report.comparison_needs_two', lang))}</p>")
         return
     a, b = cycles[-2], cycles[-1]
-    rows = statistical(store, campaign, a, b, lang)
+    try:
+        rows = statistical(store, campaign, a, b, lang)
+    except MoneyRefused as e:  # amounts of several currencies: the comparison says why not
+        doc.add(f"<p class='muted'>{esc(e.text(lang))}</p>")
+        return
     if not rows:  # no metric with data: a table of headings only says nothing
         doc.add(f"<p class='muted'>{esc(t('report.comparison_no_data', lang))}</p>")
         return
@@ -259,12 +271,15 @@ def _comparison_body(doc: Doc, store: Store, campaign: Campaign, cycles: list[Cy
          t("overview.cycle_n", lang, n=b.number), t("report.change", lang),
          t("report.rel_change", lang), t("report.q_value", lang)],
         [[r.get("label") or metric_name(r["metric"], lang),
-          format_value(r["metric"], r["a"], lang), format_value(r["metric"], r["b"], lang),
-          display.format_difference(r["metric"], r["abs_change"], lang),
+          format_value(r["metric"], r["a"], lang, r["currency"]),
+          format_value(r["metric"], r["b"], lang, r["currency"]),
+          display.format_difference(r["metric"], r["abs_change"], lang, r["currency"]),
           display.format_adjusted(r["rel_change"], r["raw_rel_change"], r["adjusted"], lang),
           _q(r, lang)] for r in rows],
         numeric=(1, 2, 3, 4, 5),
     ), f"<p class='note'>{esc(t('report.observational', lang))}</p>")  # fmt: skip
+    if rows[0].get("converted"):
+        doc.add(f"<p class='note'>{esc(rows[0]['converted'])}</p>")
 
 
 def _q(row: dict[str, Any], lang: str) -> str:
@@ -330,7 +345,15 @@ def _campaign_section(doc: Doc, store: Store, campaign: Campaign, cycles: list[C
         doc.add(f"<p class='muted'>{esc(t('report.no_cycles', lang))}</p>")
     for c in cycles:
         row = rows.get(c.number, {})
-        _cycle_section(doc, store, campaign, c, cycle_values(row), int(row.get("left_out") or 0))
+        _cycle_section(
+            doc,
+            store,
+            campaign,
+            c,
+            cycle_values(row),
+            int(row.get("left_out") or 0),
+            row.get("currency", money.DEFAULT_CURRENCY),
+        )
     _comparison(doc, store, campaign, cycles)
     _plan(doc, store, cycles)
 

@@ -188,6 +188,24 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
         b";15;K", b";-15;K"), {},
      "results_negative.csv, line 2, column 8: '-15' in 'Ergebnisse' is negative — Meta Ads "
      "Manager reports no values below 0 here: correct the cell"),
+    # Currencies: a header or a cell that names no ISO 4217 code, two money columns that
+    # disagree. The header is Meta's own ('Amount spent (IDR)'), the column Google Ads'.
+    ("currency in a header that is no code", "meta_idx.csv",
+     (FIXTURES / "meta_en_idr.csv").read_bytes().replace(b"(IDR)", b"(IDX)"), {},
+     "meta_idx.csv, line 1, column 5: 'IDX' in 'Amount spent (IDX)' is not an ISO 4217 "
+     "currency code — export the report again in the ad account's currency, or correct the "
+     "three letters in brackets (for example EUR, USD or IDR)"),
+    ("currency cell that is no code", "google_ads_xyz.csv",
+     (FIXTURES / "google_ads_usd.csv").read_bytes().replace(b"-03,USD", b"-03,US Dollar"), {},
+     "google_ads_xyz.csv, line 5, column 3: 'US Dollar' in 'Currency code' is not an ISO 4217 "
+     "currency code — correct the cell to the three letters of the currency (for example EUR, "
+     "USD or IDR)"),
+    ("two money columns in two currencies", "meta_two.csv",
+     b"Campaign name,Reporting starts,Reporting ends,Amount spent (USD),Impressions,"
+     b"Purchases conversion value (EUR)\n"
+     b"Spring Sale,2026-11-02,2026-11-02,10.00,1000,25.00\n", {},
+     "meta_two.csv, line 1: the money columns name different currencies (USD, EUR) — export the "
+     "report again with every amount in the ad account's currency"),
 ]  # fmt: skip
 
 TABLES = ("import", "metric_fact", "metric_fact_replaced", "audit", "column_mapping",

@@ -39,6 +39,7 @@ FOUNDATIONS = (
     "experiments.stats",
     "experiments.sufficiency",
     "experiments.safe_text",
+    "experiments.currencies",
 )
 LAYERS = ("foundations", "store", "importers", "experiments", "views")
 

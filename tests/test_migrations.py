@@ -100,8 +100,11 @@ def test_unique_indexes_back_up_the_store_checks() -> None:
     conn = connect(":memory:")
     migrate(conn)
     now = "current_timestamp::TIMESTAMP"
+    # The columns by name: later migrations add columns to campaign (its account currency).
     insert = (
-        "INSERT INTO campaign VALUES (uuid(), 'Same', 'active', [], '', [], NULL, NULL, NULL, "
+        "INSERT INTO campaign (id, name, status, channels, audience, goal_ids, relationship_focus, "
+        "budget, people_hours, competitive_context, success_measure, stakeholders, created_at, "
+        f"updated_at) VALUES (uuid(), 'Same', 'active', [], '', [], NULL, NULL, NULL, "
         f"'', '', [], {now}, {now})"
     )
     conn.execute(insert)

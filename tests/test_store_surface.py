@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import duckdb
@@ -114,6 +114,8 @@ WRITES: dict[str, Callable[[Store, dict[str, Any]], object]] = {
     "assign": lambda s, w: s.assign(DutyKind.LEARNING, w["learning"].id, None),
     "add_comment": lambda s, w: s.add_comment(CommentOn.CYCLE, w["cycle"].id, "@vic see this"),
     "add_first_admin": lambda s, w: s.add_first_admin("otto", None, "TRACKER_ADMIN"),
+    "set_account_currency": lambda s, w: s.set_account_currency(w["campaign"].id, "IDR"),
+    "set_fx_rate": lambda s, w: s.set_fx_rate("IDR", date(2026, 11, 1), "EUR", 0.00006),
 }  # fmt: skip
 
 # The store's own helpers that change data: refused outside a write, whoever calls them.

@@ -7,7 +7,7 @@ from functools import partial
 
 import streamlit as st
 
-from experiments import loop
+from experiments import loop, money
 from experiments.campaigns import aliases_text, parse_aliases
 from experiments.i18n import fmt_date, fmt_money, fmt_number
 from experiments.models import Campaign, CampaignStatus, RelationshipFocus, new_id
@@ -107,11 +107,12 @@ def summary(campaign: Campaign) -> None:
     """Show where the campaign stands: its cycles, its spend plan, its open criticism."""
     cycles = s.cycles(campaign.id)
     current = loop.current_cycle(s, campaign.id)
+    code = s.account_currency(campaign.id) or money.DEFAULT_CURRENCY
     a, b, c = st.columns(3)
     a.metric(tr("campaigns.cycles"), fmt_number(len(cycles), L))
     if current is not None:
         b.metric(tr("overview.cycle_n", n=current.number), enum_label(current.phase, "phase"))
-        c.metric(tr("campaigns.budget"), fmt_money(campaign.budget, L))
+        c.metric(tr("campaigns.budget"), fmt_money(campaign.budget, L, code))
         st.caption(tr("cycle.window", start=fmt_date(current.start, L),
                       end=fmt_date(current.end, L)))  # fmt: skip
     label = tr("campaigns.open_cycle") if current else tr("campaigns.plan_cycle")
@@ -133,6 +134,23 @@ def summary(campaign: Campaign) -> None:
         st.warning(tr_count("campaigns.open_criticism", len(criticism)), icon=":material/report:")
         for f, n in criticism:
             st.text(f"• {tr('overview.cycle_n', n=n)}: {f.text}")
+
+
+def currency_section(campaign: Campaign) -> None:
+    """Show the account currency the campaign's money is in; a marketer may set it."""
+    code = s.account_currency(campaign.id)
+    st.caption(tr("campaigns.currency_now", code=code or money.DEFAULT_CURRENCY))
+    if not can(Area.CAMPAIGN):
+        return
+    with st.form("currency_form"):
+        typed = st.text_input(tr("campaigns.currency"), value=code or "", key="campaign_currency",
+                              help=tr("campaigns.currency_help"))  # fmt: skip
+        if not st.form_submit_button(tr("campaigns.currency_save")):
+            return
+    now_in = attempt(partial(money.set_account_currency, s, campaign, typed))
+    if now_in is not None:
+        flash(tr("campaigns.currency_saved", name=escape_markdown(campaign.name), code=now_in))
+        st.rerun()
 
 
 st.title(tr("campaigns.title"))
@@ -162,6 +180,7 @@ if campaign is not None:
     else:
         st.success(tr("campaigns.brief_complete"), icon=":material/task_alt:")
     summary(campaign)
+    currency_section(campaign)
 
 if not can(Area.CAMPAIGN):  # a viewer or an analyst reads the brief; the store would refuse
     st.stop()

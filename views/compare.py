@@ -9,7 +9,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from experiments import compare, display, stats
+from experiments import compare, display, money, stats
 from experiments import compare_charts as cc
 from experiments import compare_learnings as cl
 from experiments import compare_view as cv
@@ -80,12 +80,13 @@ def show_context(data: CycleData) -> None:
                 f"**{tr('compare.cycle_label', n=c.number)}** · {enum_label(c.phase, 'phase')}"
             )
             st.caption(f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}")
-            budget = display.format_value("spend", c.budget, lang())
+            budget = display.format_value("spend", c.budget, lang(), data.currency)
             if ctx.spend is None:
                 st.caption(tr("compare.budget", budget=budget))
             else:
                 st.caption(tr("compare.budget_spend", budget=budget,
-                              spend=display.format_value("spend", ctx.spend, lang())))  # fmt: skip
+                              spend=display.format_value("spend", ctx.spend, lang(),
+                                                         data.currency)))  # fmt: skip
             for caption, texts in (
                 (tr("compare.hypothesis"), [c.hypothesis]),
                 (tr("compare.planned_changes"), [c.planned_changes]),
@@ -119,7 +120,7 @@ def cycles_table(view: cv.CyclesView) -> pd.DataFrame:
         cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for number in view.numbers:
             cells[cycle_label(number)] = display.format_value(
-                row.metric, view.values[row.metric][number], lang()
+                row.metric, view.values[row.metric][number], lang(), comparison.currency
             )
         for pair in view.pairs:
             a, b = pair.ends(row.metric)
@@ -139,7 +140,7 @@ def variants_table(comparison: Comparison) -> pd.DataFrame:
     for row in comparison.rows:
         cells = {tr("compare.col.metric"): cc.row_name(row, lang())}
         for name, value in zip(comparison.variants, (row.a, row.b), strict=True):
-            cells[name] = display.format_value(row.metric, value, lang())
+            cells[name] = display.format_value(row.metric, value, lang(), comparison.currency)
         cells[tr("compare.col.change")] = display.format_change(row.metric, row.a, row.b, lang())
         records.append({**cells, **test_cells(row, comparison)})
     return pd.DataFrame(records)
@@ -176,6 +177,8 @@ def show_table(comparison: Comparison, frame: pd.DataFrame, help_key: str) -> No
     """Show the table with every row visible, and how to read it."""
     st.dataframe(frame, hide_index=True, height=38 + 35 * len(frame), column_config={
         tr("compare.col.verdict"): st.column_config.TextColumn(width="large")})  # fmt: skip
+    if comparison.conversion is not None:  # a converted figure says so
+        st.caption(money.conversion_text(comparison.conversion, lang()))
     for line in cc.shift_lines(comparison, lang()):
         st.caption(line)
     # Plain words lead (the verdicts above and in the table); the method is one click away.

@@ -35,7 +35,7 @@ FIELDS = ("name", "metric", "comparator", "target", "baseline", "start", "end", 
 
 
 def fv(p: Progress, value: float | None) -> str:
-    return display.format_value(p.goal.metric, value, lang())
+    return display.format_value(p.goal.metric, value, lang(), p.currency)
 
 
 def progress_table(progress: list[Progress], names: dict[str, str]) -> None:

@@ -49,7 +49,7 @@ def _totals(totals: tuple[iv.Total, ...]) -> pd.DataFrame:
             {
                 tr("import.col.metric"): display.metric_name(t.metric, lang()),
                 tr("import.col.how"): tr(f"import.{t.how}"),
-                tr("import.col.value"): display.format_value(t.metric, t.value, lang()),
+                tr("import.col.value"): display.format_value(t.metric, t.value, lang(), t.currency),
             }
             for t in totals
         ]

@@ -88,7 +88,7 @@ def empty_state(s: Store) -> None:
 
 
 def goal_card(p: Progress, names: dict[str, str], spark: str | None) -> None:
-    g, fv = p.goal, partial(display.format_value, p.goal.metric, lang=lang())
+    g, fv = p.goal, partial(display.format_value, p.goal.metric, lang=lang(), currency=p.currency)
     with st.container(border=True):
         color, icon = BADGES[p.status]
         st.badge(enum_label(p.status.value, "goal_status"), color=color, icon=icon)  # type: ignore[arg-type]
@@ -186,12 +186,15 @@ def learnings_and_cost(s: Store) -> None:
         spend = spend_per_cycle(default_target(), s.data_version())
         per_learning, adopted = overview.learning_cost(spend)
         a, b = st.columns(2)
-        a.metric(tr("mgmt.per_learning"), display.format_value("spend", per_learning, lang()),
-                 help=tr("mgmt.per_learning_help"))  # fmt: skip
+        cost = display.format_value("spend", per_learning, lang(), overview.rows_currency(
+            [r for r in spend if r["adopted"]]))  # fmt: skip
+        a.metric(tr("mgmt.per_learning"), cost, help=tr("mgmt.per_learning_help"))
         b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
         money = partial(display.format_value, "spend", lang=lang())
-        rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]), "budget": money(r["budget"]),
-                 "spend": money(r["spend"]), "per_learning": money(r["per_learning"])}
+        rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]),
+                 "budget": money(r["budget"], currency=r["currency"]),
+                 "spend": money(r["spend"], currency=r["currency"]),
+                 "per_learning": money(r["per_learning"], currency=r["currency"])}
                 for r in spend]  # fmt: skip
         table(rows, {"campaign": tr("mgmt.campaign"), "cycle": tr("mgmt.cycle"),
                      "budget": tr("mgmt.budget"), "spend": tr("mgmt.spend"),

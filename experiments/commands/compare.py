@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace, ctx: Context) -> int:
     """Print the comparison of two cycles (a table, or one JSON document); return 0."""
     # Imported here: scipy and statsmodels take most of a second, which no other command needs.
-    from experiments import compare, compare_charts, display
+    from experiments import compare, compare_charts, display, money
 
     result = _comparison(args, ctx)
     control = _control(args, ctx, result)
@@ -71,13 +71,15 @@ def run(args: argparse.Namespace, ctx: Context) -> int:
     if not result.rows:
         ctx.print("no metric facts in either cycle: import the platforms' exports first")
         return 0
+    if result.conversion is not None:
+        ctx.print(f"money in {result.currency}, {money.conversion_text(result.conversion, LANG)}")
     for row in result.rows:
         ctx.print(
             "\t".join(
                 (
                     compare_charts.row_name(row, LANG),
-                    display.format_value(row.metric, row.a, LANG),
-                    display.format_value(row.metric, row.b, LANG),
+                    display.format_value(row.metric, row.a, LANG, result.currency),
+                    display.format_value(row.metric, row.b, LANG, result.currency),
                     display.format_change(row.metric, row.a, row.b, LANG),
                     compare_charts.fmt_interval(row, LANG),
                     f"q {compare_charts.fmt_q(row, LANG)}",

@@ -7,6 +7,7 @@ from datetime import date
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from experiments import money
 from experiments.cli import Context, iso_date
 from experiments.errors import InvalidInput
 from experiments.models import Comparator, Goal, ScopeKind, new_id
@@ -92,6 +93,10 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
         "scope": g.scope_kind.value, "scope_value": g.scope_value, "as_of": p.as_of,
         # Period facts crossing an edge of the goal's period: left out, never pro-rated.
         "left_out": p.left_out,
+        # The currency of a money goal's amounts; why they were not added up, if refused.
+        "currency": p.currency if money.reads_money(g.metric) else None,
+        "refused": None if p.refused is None else p.refused.text("en"),
+        "converted": None if p.conversion is None else money.conversion_text(p.conversion, "en"),
     }  # fmt: skip
 
 
@@ -109,7 +114,7 @@ def goals_list(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for p in progress:
         # The same words and units as the overview and the report (English on the console).
-        value = partial(format_value, p.goal.metric, lang=LANG)
+        value = partial(format_value, p.goal.metric, lang=LANG, currency=p.currency)
         actual = "no data yet" if p.actual is None else value(p.actual)
         ctx.print(f"{p.status.value}\t{p.goal.name}\t{actual} of {value(p.goal.target)} "
                   f"({format_share(p.share, LANG)})")  # fmt: skip

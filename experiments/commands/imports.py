@@ -110,7 +110,7 @@ def _print(s: ImportSummary, ctx: Context) -> None:
     # Reach is a mean per day (never added across days): its name says so.
     ctx.print("totals: " + ", ".join(
         f"{metric_name(m, 'en', METRICS[m].file_aggregation is Aggregation.DAILY_MEAN)} "
-        f"{format_value(m, v, 'en')}"
+        f"{format_value(m, v, 'en', s.currency)}"
         for m, v in s.totals.items() if v is not None
     ))  # fmt: skip
     if s.dry_run:

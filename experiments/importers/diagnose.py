@@ -17,7 +17,7 @@ from experiments.db import Connection, scratch
 from experiments.errors import DatabaseError, DuplicateKey, ImportFormatError, ImportRefused
 from experiments.import_models import FileImport
 from experiments.import_models import header_key as normalise
-from experiments.importers import decoding, tables, values
+from experiments.importers import currency, decoding, tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind
@@ -229,7 +229,11 @@ def diagnose(p: Prepared, detail: str) -> ImportFormatError:
     plan = p.read_plan()
     try:
         with scratch() as con:
-            found = _first_bad_cell(p, plan, con, starts) or _backwards(p, plan, con, starts)
+            found = (
+                _first_bad_cell(p, plan, con, starts)
+                or _backwards(p, plan, con, starts)
+                or currency.bad_cell(p.file_name, plan, p.columns, con, starts)
+            )
     except DatabaseError:
         found = None  # the tolerant reading failed too: the reader's own reason is all we have
     if found is not None:

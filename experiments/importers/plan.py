@@ -20,6 +20,7 @@ from types import TracebackType
 
 from experiments.import_models import CellRead, FileImport, NumberStyle, SavedMapping, header_key
 from experiments.importers import (
+    currency,
     decoding,
     gaps,
     periods,
@@ -97,6 +98,8 @@ class Prepared:
     blank_lines: BlankLines = BlankLines.REFUSE
     # The report's range from its title lines, for a file whose rows have no date column.
     period: tuple[date, date] | None = None
+    # The ISO code the money columns' headers name ('Amount spent (IDR)'), if they name one.
+    currency: str | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -152,6 +155,8 @@ class Prepared:
             metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics) + own,
             extra=tuple((c.label, self.cell(c)) for c in extra), results=read,
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
+            currency=self.currency, currency_column=next(
+                (self.cell(c) for c in self.by_target(currency.CURRENCY)), None),
         )  # fmt: skip
 
     def close(self) -> None:
@@ -262,6 +267,7 @@ def prepare(
     plat, dialect = header.match
     refusals.refused_layout(name, header.line, plat)
     columns = _columns(header.cells, plat, dialect)
+    code = currency.header_code(name, header.line, columns)
     period = None
     if dialect.title_period and all(c.target != DATE for c in columns):
         period = periods.title_period(text, name, header)
@@ -280,7 +286,7 @@ def prepare(
         file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
         encoding=encoding, sheet=sheet, platform=plat, dialect=dialect, table=table,
         columns=columns, number_style=style, notices=notices, body=body, skip=skip, gap=gap,
-        blank_lines=blank_lines, period=period, _tmp=tmp,
+        blank_lines=blank_lines, period=period, currency=code, _tmp=tmp,
     )  # fmt: skip
 
 
@@ -321,6 +327,8 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
     out, taken, extra = [], set(), set()
     for i, label in enumerate(cells):
         target = dialect.columns.get(header_key(label))
+        if target is None and header_key(label) in currency.LABELS:
+            target = currency.CURRENCY  # the first one names the rows' currency
         if target == DERIVED or (target is None and not label.strip()):
             continue
         if target is None or (target in taken and target != VARIANT):
@@ -333,7 +341,8 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
             out.append(Column(i, key, EXTRA, Kind.TEXT))
             continue
         taken.add(target)
-        out.append(Column(i, label, target, plat.kind(target)))
+        kind = Kind.TEXT if target == currency.CURRENCY else plat.kind(target)
+        out.append(Column(i, label, target, kind))
     return tuple(out)
 
 

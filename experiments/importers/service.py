@@ -17,6 +17,7 @@ from experiments.importers.gaps import BlankLines
 from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import RESULTS, platform_title
 from experiments.importers.tables import Gap
+from experiments.metrics import Unit, metric
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -58,6 +59,13 @@ class ImportSummary:
     # Rows that cover more than one day: period facts, counted only where their whole period
     # lies inside a window.
     period_rows: int = 0
+    # The ISO codes of the money of the file's facts (empty: the file named none).
+    currencies: tuple[str, ...] = ()
+
+    @property
+    def currency(self) -> str | None:
+        """Return the one currency of the file's money, None when it named none (or several)."""
+        return self.currencies[0] if len(self.currencies) == 1 else None
 
     @property
     def platform_title(self) -> str:
@@ -80,6 +88,9 @@ class ImportSummary:
             "unchanged_rows": self.unchanged_rows,
             "duplicate_of": self.duplicate_of,
             "period_rows": self.period_rows,
+            # One code when every amount is in it; null when none was named (or several were).
+            "currency": self.currency,
+            "currencies": list(self.currencies),
             "dry_run": self.dry_run,
             "encoding": self.encoding,
             "delimiter": self.delimiter,
@@ -186,12 +197,18 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
         read is None and bool(p.by_target(RESULTS)) and w.totals.get("conversions") is not None
     )
     notices += tuple(Notice(k, v) for k, v in results.notices(read, w.results, unnamed))
+    if not w.currencies and any(metric(m).unit is Unit.MONEY for m in w.totals):
+        notices += (Notice("import.warn.no_currency"),)  # each campaign's account currency
+    # Amounts of different currencies are never added up: a file with several has no money total.
+    totals = {m: v for m, v in w.totals.items()
+              if len(w.currencies) < 2 or metric(m).unit is not Unit.MONEY}  # fmt: skip
     return ImportSummary(
         import_id=None if dry_run or w.import_id is None else str(w.import_id),
         platform=p.platform_key, file=name, rows=w.rows, skipped=p.skipped(),
-        date_min=w.date_min, date_max=w.date_max, totals=w.totals, new_rows=w.new_rows,
+        date_min=w.date_min, date_max=w.date_max, totals=totals, new_rows=w.new_rows,
         replaced_rows=w.replaced_rows, unchanged_rows=w.unchanged_rows, duplicate_of=None,
         dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
         notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
         first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines, period_rows=w.period_rows,
+        currencies=w.currencies,
     )  # fmt: skip

@@ -23,6 +23,7 @@ from experiments.store.goals import GoalStore
 from experiments.store.library import LibraryFilter, LibraryStore
 from experiments.store.loop import LoopStore
 from experiments.store.mappings import MappingStore
+from experiments.store.money import MoneyStore
 from experiments.store.test_plans import TestPlanStore
 from experiments.store.users import UserStore
 
@@ -41,6 +42,7 @@ class Store(
     TestPlanStore,
     UserStore,
     BackupStore,
+    MoneyStore,
 ):
     """Every store operation of the app, over one cursor and acting as one actor."""
 

@@ -34,6 +34,8 @@ class Area(StrEnum):
     BACKUP = "backup"
     # Remarks on the loop: whoever works on it may comment; viewers (management) write nothing.
     COMMENT = "comment"
+    # Conversion rates between currencies: what every converted amount rests on.
+    FX = "fx"
 
 
 WRITERS: dict[Area, frozenset[Role]] = {
@@ -46,6 +48,7 @@ WRITERS: dict[Area, frozenset[Role]] = {
     Area.USER: frozenset({Role.ADMIN}),
     Area.BACKUP: frozenset({Role.ADMIN}),
     Area.COMMENT: frozenset({Role.MARKETER, Role.ANALYST, Role.ADMIN}),
+    Area.FX: frozenset({Role.ADMIN}),
 }
 
 

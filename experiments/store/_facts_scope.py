@@ -79,6 +79,22 @@ def inside_sql(facts: str, start: str, end: str) -> str:
     )
 
 
+def converted_sql(facts: str, into: str | None) -> tuple[str, list[object]]:
+    """Return a query of the facts (every column) with their money converted into ``into`` at
+    the admin's rate for the currency and the month of the fact's first day, and its values
+    (after those of ``facts``). Facts in ``into``, or without a currency (the account's, which
+    ``into`` is), keep their amounts. Without ``into`` the facts are as stored."""
+    if into is None:
+        return facts, []
+    rate = "coalesce(x.rate, 1)"
+    return (
+        f"SELECT f.* REPLACE (f.spend * {rate} AS spend, f.revenue * {rate} AS revenue) "
+        f"FROM ({facts}) f LEFT JOIN fx_rate x ON x.currency = f.currency "
+        "AND x.into_currency = ? AND x.month = CAST(date_trunc('month', f.date) AS DATE)",
+        [into],
+    )
+
+
 def campaign_keys_sql(facts: str) -> str:
     """Return a query of (campaign_id, source_campaign, platform): every fact key of a campaign.
 

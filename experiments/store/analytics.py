@@ -14,6 +14,7 @@ from experiments.store._campaign_key import campaign_id_by_key
 from experiments.store._facts_scope import (
     campaign_facts,
     campaign_keys_sql,
+    converted_sql,
     inside_sql,
     straddle_sql,
     window_sql,
@@ -38,14 +39,17 @@ _SUM_COLUMNS = ", ".join(f"sum(f.{m}) AS {m}" for m in _SUMMED)
 # or averages and are never summed, so their median and percentile come from the raw rows.
 _CYCLE_METRICS = f"""
 WITH d AS (
-    SELECT source_campaign, platform, date, date_to, {_SUM_COLUMNS}, count(*) AS n
-    FROM metric_fact f GROUP BY source_campaign, platform, date, date_to
+    SELECT source_campaign, platform, date, date_to, coalesce(currency, '') AS currency,
+        {_SUM_COLUMNS}, count(*) AS n
+    FROM metric_fact f GROUP BY source_campaign, platform, date, date_to, coalesce(currency, '')
 ), ck AS (
     SELECT cy.id AS cycle_id, cy.start_date AS s, cy.end_date AS e, k.source_campaign, k.platform
     FROM cycle cy JOIN ({campaign_keys_sql("d")}) k ON k.campaign_id = cy.campaign_id
 ), sums AS (
     SELECT ck.cycle_id, {_SUM_COLUMNS}, CAST(sum(f.n) AS BIGINT) AS fact_rows,
-        count(DISTINCT f.date) FILTER (WHERE f.date = f.date_to) AS fact_days
+        count(DISTINCT f.date) FILTER (WHERE f.date = f.date_to) AS fact_days,
+        list(DISTINCT f.currency ORDER BY f.currency)
+            FILTER (WHERE f.spend IS NOT NULL OR f.revenue IS NOT NULL) AS currencies
     FROM ck JOIN d f ON f.source_campaign = ck.source_campaign AND f.platform = ck.platform
         AND {inside_sql("f", "ck.s", "ck.e")}
     GROUP BY ck.cycle_id
@@ -65,7 +69,7 @@ WITH d AS (
 SELECT cy.id AS cycle_id, cy.campaign_id, c.name AS campaign, cy.number, cy.phase, cy.start_date,
     cy.end_date, cy.budget, {", ".join(f"s.{m}" for m in _SUMMED)}, rt.response_time_median_s,
     rt.response_time_p90_s, coalesce(s.fact_rows, 0) AS fact_rows,
-    coalesce(s.fact_days, 0) AS fact_days, coalesce(lo.left_out, 0) AS left_out
+    coalesce(s.fact_days, 0) AS fact_days, coalesce(lo.left_out, 0) AS left_out, s.currencies
 FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id
 LEFT JOIN sums s ON s.cycle_id = cy.id LEFT JOIN rt ON rt.cycle_id = cy.id
 LEFT JOIN lo ON lo.cycle_id = cy.id
@@ -83,7 +87,7 @@ def _dates(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
 def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
     # The fixed columns by name; every other column of the query is a metric value.
     fixed = ("cycle_id", "campaign_id", "campaign", "number", "phase", "start_date", "end_date",
-             "budget", "fact_rows", "fact_days", "left_out")  # fmt: skip
+             "budget", "fact_rows", "fact_days", "left_out", "currencies")  # fmt: skip
     values = {k: None if v is None else float(v) for k, v in row.items() if k not in fixed}
     return CycleMetrics(
         cycle_id=row["cycle_id"], campaign_id=row["campaign_id"], campaign=row["campaign"],
@@ -91,6 +95,8 @@ def _cycle_metrics(row: dict[str, Any]) -> CycleMetrics:
         end=row["end_date"], budget=row["budget"], values=values,
         fact_rows=int(row["fact_rows"]), fact_days=int(row["fact_days"]),
         left_out=int(row["left_out"]),
+        # '' stands for facts whose export named no currency.
+        currencies=tuple(c or None for c in row["currencies"] or ()),
     )  # fmt: skip
 
 
@@ -102,9 +108,11 @@ class AnalyticsStore(BaseStore):
         campaign: str | None,
         channel: str | None,
         straddling: bool = False,
+        into: str | None = None,
     ) -> tuple[str, list[object]]:
         """Return a FROM clause (alias f) with the facts of a period and scope, and its values:
-        those inside the period, or with ``straddling`` those crossing its edges."""
+        those inside the period, or with ``straddling`` those crossing its edges; with ``into``,
+        their money converted into that currency (converted_sql)."""
         if campaign is None:
             where, values = (straddle_sql if straddling else window_sql)(start, end, "f.")
             source = f"metric_fact f WHERE {where}"
@@ -118,6 +126,9 @@ class AnalyticsStore(BaseStore):
         if channel is not None:
             source += " AND lower(f.platform) = lower(?)"
             values.append(channel)
+        if into is not None:
+            converted, rate = converted_sql(f"SELECT f.* FROM {source}", into)
+            source, values = f"({converted}) f WHERE TRUE", values + rate
         return source, values
 
     def daily_metrics(
@@ -127,8 +138,10 @@ class AnalyticsStore(BaseStore):
         campaign: str | None = None,
         channel: str | None = None,
         metrics: Sequence[str] | None = None,
+        into: str | None = None,
     ) -> pd.DataFrame:
-        """Return one row per day with data: each base metric's sum (reply time: the median).
+        """Return one row per day with data: each base metric's sum (reply time: the median);
+        with ``into``, money converted into that currency at the admin's rates.
 
         A period fact lies wholly inside the period (the scope rule) and is counted on its last
         day, when its total is complete: sums and rates over the period include it, while a
@@ -146,7 +159,7 @@ class AnalyticsStore(BaseStore):
             if unknown or not metrics:
                 raise InvalidInput(f"not base metrics: {', '.join(unknown) or '(none)'}")
             columns = ", ".join(_aggregate(m) for m in dict.fromkeys(metrics))
-        source, params = self._facts(start, end, campaign, channel)
+        source, params = self._facts(start, end, campaign, channel, into=into)
         frame = self._frame(
             f"SELECT f.date_to AS date, {columns}, count(f.response_time_s) AS response_n, "
             "quantile_cont(f.response_time_s, 0.9) AS response_p90 "
@@ -154,6 +167,41 @@ class AnalyticsStore(BaseStore):
             params,
         )
         return _dates(frame, "date")
+
+    def money_currencies(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        campaign: str | None = None,
+        channel: str | None = None,
+    ) -> list[str | None]:
+        """Return the distinct currencies of the facts with money (spend or revenue) of a
+        period and scope; None stands for facts whose export named no currency."""
+        source, params = self._facts(start, end, campaign, channel)
+        rows = self._all(
+            f"SELECT DISTINCT f.currency FROM {source} "
+            "AND (f.spend IS NOT NULL OR f.revenue IS NOT NULL) ORDER BY 1",
+            params,
+        )
+        return [r[0] for r in rows]
+
+    def money_months(
+        self,
+        start: date | None = None,
+        end: date | None = None,
+        campaign: str | None = None,
+        channel: str | None = None,
+    ) -> list[tuple[str, date]]:
+        """Return each currency named by the money facts of a period and scope with each month
+        (of a fact's first day) it occurs in: the rates a conversion needs."""
+        source, params = self._facts(start, end, campaign, channel)
+        rows = self._all(
+            "SELECT DISTINCT f.currency, CAST(date_trunc('month', f.date) AS DATE) "
+            f"FROM {source} AND f.currency IS NOT NULL "
+            "AND (f.spend IS NOT NULL OR f.revenue IS NOT NULL) ORDER BY ALL",
+            params,
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def left_out_facts(
         self,

@@ -183,7 +183,10 @@ class CampaignStore(BaseStore):
             self._check_name_free(c.name)
             self._check_goals_exist(c.goal_ids)
             self._exec(
-                "INSERT INTO campaign VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO campaign (id, name, status, channels, audience, goal_ids, "
+                "relationship_focus, budget, people_hours, competitive_context, success_measure, "
+                "stakeholders, created_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     c.id, c.name, c.status.value, list(c.channels), c.audience, list(c.goal_ids),
                     c.relationship_focus.value if c.relationship_focus else None, c.budget,

@@ -21,7 +21,7 @@ from experiments.errors import NotFound
 from experiments.metrics import BASE_METRICS
 from experiments.models import LeftOut
 from experiments.store._base import Area, BaseStore
-from experiments.store._facts_scope import campaign_facts, inside_sql
+from experiments.store._facts_scope import campaign_facts, converted_sql, inside_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -48,8 +48,11 @@ WITH cyc AS (
 
 
 class CycleFactStore(BaseStore):
-    def _facts_of(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> tuple[str, list[object]]:
-        """Return the CTEs (cyc, f) selecting the cycles and their facts, with their values."""
+    def _facts_of(
+        self, campaign_id: uuid.UUID, numbers: Sequence[int], into: str | None = None
+    ) -> tuple[str, list[object]]:
+        """Return the CTEs (cyc, f) selecting the cycles and their facts (money converted into
+        ``into``, if given), with their values."""
         window = self._one(
             "SELECT min(start_date), max(coalesce(end_date, DATE '9999-12-31')) FROM cycle "
             "WHERE campaign_id = ? AND list_contains(?, number) AND start_date IS NOT NULL",
@@ -59,11 +62,16 @@ class CycleFactStore(BaseStore):
         facts, values = "SELECT * FROM metric_fact WHERE false", list[object]()
         if first is not None:
             facts, values = campaign_facts(self, campaign_id, first, last)
+        facts, rate = converted_sql(facts, into)
+        values += rate
         return _CYCLES.format(facts=facts), [campaign_id, list(numbers), *values]
 
-    def cycle_daily(self, campaign_id: uuid.UUID, numbers: Sequence[int]) -> pd.DataFrame:
-        """Return per cycle and day: day of cycle, base-metric sums and reply-time aggregates."""
-        ctes, values = self._facts_of(campaign_id, numbers)
+    def cycle_daily(
+        self, campaign_id: uuid.UUID, numbers: Sequence[int], into: str | None = None
+    ) -> pd.DataFrame:
+        """Return per cycle and day: day of cycle, base-metric sums and reply-time aggregates
+        (with ``into``, money converted into that currency at the admin's rates)."""
+        ctes, values = self._facts_of(campaign_id, numbers, into)
         sql = f"""{ctes}
 SELECT c.number, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
 FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e

@@ -132,7 +132,7 @@ _EXPORTS: dict[str, _Export] = {
     ),
     "facts": _Export(
         _columns("f.platform", "f.source_campaign", "f.variant", "f.date", "f.date_to",
-                 *(f"f.{m}" for m in BASE_METRICS), "i.file_name AS import_file"),
+                 "f.currency", *(f"f.{m}" for m in BASE_METRICS), "i.file_name AS import_file"),
         "FROM metric_fact f LEFT JOIN import i ON i.id = f.import_id",
         "ORDER BY f.date, f.platform, f.source_campaign, f.variant",
         counted="FROM metric_fact f",

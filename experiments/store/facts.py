@@ -45,7 +45,7 @@ FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 # A fact's period is part of its key: a row for 1–14 Nov and one for 1–30 Nov are two facts, and
 # a later export replaces only the facts of exactly its own periods. ``date`` is the first day.
 _KEY = ("source_campaign", "variant", "date", "date_to")
-_FACT_NAMES = ("import_id", *FACT_KEYS, "date_to", *BASE_METRICS, "extra")
+_FACT_NAMES = ("import_id", *FACT_KEYS, "date_to", *BASE_METRICS, "extra", "currency")
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
@@ -57,7 +57,7 @@ def _import(row: tuple[Any, ...]) -> ImportRecord:
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
     """Return the metric columns of a fact frame, refusing any name that is no canonical metric."""
-    known = (*FACT_KEYS, "date_to", *BASE_METRICS, "extra")
+    known = (*FACT_KEYS, "date_to", *BASE_METRICS, "extra", "currency")
     unknown = [c for c in frame.columns if c not in known]
     if unknown:
         raise InvalidInput(f"not canonical metrics: {', '.join(map(str, unknown))}")
@@ -127,7 +127,10 @@ class FactStore(BaseStore):
         self, import_id: uuid.UUID, facts: pd.DataFrame, metrics: Sequence[str]
     ) -> None:
         # Column names come from BASE_METRICS (checked in fact_columns), never from the file.
-        cols = ", ".join(("platform", "source_campaign", "variant", "date", "date_to", *metrics))
+        code = "currency" if "currency" in facts.columns else "NULL"
+        cols = ", ".join(
+            ("platform", "source_campaign", "variant", "date", "date_to", "currency", *metrics)
+        )
         # A frame without date_to holds daily facts: each covers its own day.
         last = "date_to" if "date_to" in facts.columns else "date"
         select = ", ".join(
@@ -137,6 +140,7 @@ class FactStore(BaseStore):
                 "coalesce(variant, '')",
                 "CAST(date AS DATE)",
                 f"CAST(coalesce({last}, date) AS DATE)",
+                f"CAST({code} AS VARCHAR)",
                 *(f"CAST({m} AS DOUBLE)" for m in metrics),
             )
         )
@@ -182,7 +186,7 @@ class FactStore(BaseStore):
         iid = new_id()
         select, params = select_sql(p, strict=True)
         metrics = p.metric_names
-        cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
+        cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra", "currency"))
         try:
             self._exec(
                 f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
@@ -216,6 +220,7 @@ class FactStore(BaseStore):
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
             stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
             results=self._result_rows(iid, p),
+            currencies=stats.currencies,
         )  # fmt: skip
 
     def _result_rows(
@@ -243,7 +248,8 @@ class FactStore(BaseStore):
         row = self._one(
             "SELECT count(*), min(date), max(date_to), "
             "count(*) FILTER (WHERE source_campaign = ''),"
-            f" count(DISTINCT hash({', '.join(_KEY)})), count(*) FILTER (WHERE date_to > date)"
+            f" count(DISTINCT hash({', '.join(_KEY)})), count(*) FILTER (WHERE date_to > date),"
+            " list(DISTINCT currency ORDER BY currency) FILTER (WHERE currency IS NOT NULL)"
             f"{''.join(', ' + a for a in aggs)} "
             "FROM metric_fact WHERE import_id = ?",
             [iid],
@@ -252,7 +258,7 @@ class FactStore(BaseStore):
         if row[4] < row[0]:
             self._refuse_repeated_keys(iid)
         totals = {
-            m: (None if v is None else float(v)) for m, v in zip(metrics, row[6:], strict=True)
+            m: (None if v is None else float(v)) for m, v in zip(metrics, row[7:], strict=True)
         }
         return FactWrite(
             iid,
@@ -262,6 +268,7 @@ class FactStore(BaseStore):
             totals=totals,
             without_campaign=row[3],
             period_rows=row[5],
+            currencies=tuple(row[6] or ()),
         )
 
     def _replace_overlap(
@@ -274,10 +281,12 @@ class FactStore(BaseStore):
         if self._one(f"SELECT 1 FROM metric_fact WHERE {scope} LIMIT 1", args) is None:
             return stats.rows, 0, 0
         covered = " OR ".join(f"o.{m} IS NOT NULL" for m in metrics)
+        # A value in another currency is a change, whatever its number.
         same = " AND ".join(
-            f"round(n.{m}, 6) IS NOT DISTINCT FROM round(o.{m}, 6)" for m in metrics
+            [f"round(n.{m}, 6) IS NOT DISTINCT FROM round(o.{m}, 6)" for m in metrics]
+            + ["n.currency IS NOT DISTINCT FROM o.currency"]
         )
-        sums = ", ".join(f"sum({m}) AS {m}" for m in metrics)
+        sums = ", ".join([f"sum({m}) AS {m}" for m in metrics] + ["max(currency) AS currency"])
         hits = " + ".join(f"count({m})" for m in metrics)
         row = self._one(
             f"WITH o AS (SELECT {', '.join(_KEY)}, {sums}, {hits} AS k FROM metric_fact "
@@ -383,7 +392,8 @@ class FactStore(BaseStore):
         self._exec(
             f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
             f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
-            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, r.extra "
+            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, "
+            "r.extra, r.currency "
             f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
             f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
             [replaced_by],

@@ -12,6 +12,7 @@ tolerant form (a bad cell becomes NULL, used by the importers to find the cell f
 
 from __future__ import annotations
 
+from experiments import currencies
 from experiments.errors import InvalidInput
 from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle, ResultRead
 from experiments.metrics import BASE_METRICS
@@ -70,6 +71,7 @@ CLOCK = r"\s*\d+:\d{2}:\d{2}\s*"
 SECONDS = r"\s*\d+(\.\d+)?\s*"
 BACKWARDS = "period ends before it starts"
 IMPOSSIBLE = "value out of range"
+UNKNOWN_CURRENCY = "not an ISO 4217 currency code"
 # No export reports a value this large (a quadrillion rupiah is 60 billion dollars); the bound
 # also keeps the sums of a million rows finite. '1e309' reads as infinity, 'NaN' as itself.
 LARGEST = 1e15
@@ -115,6 +117,10 @@ def check(plan: FileImport) -> None:
         keys.append(("the end date", plan.date_end, (CellKind.DATE,)))
     keys += [(f"the metric {m}", c, _METRIC_KINDS) for m, c in plan.metrics]
     keys += [(f"the extra column '{label}'", c, (CellKind.TEXT,)) for label, c in plan.extra]
+    if plan.currency_column is not None:
+        keys.append(("the currency column", plan.currency_column, (CellKind.TEXT,)))
+    if plan.currency is not None and plan.currency not in currencies.iso_codes():
+        raise InvalidInput(f"{name}: '{plan.currency}' is no ISO 4217 currency code")
     for what, cell, kinds in keys:
         if cell.kind not in kinds:
             raise InvalidInput(f"{name}: {what} cannot be read as {cell.kind}")
@@ -249,6 +255,24 @@ def _bounded(expr: str, negative: bool) -> str:
     )
 
 
+def currency_cell_sql(col: str) -> str:
+    """Return SQL giving a currency cell as its code is stored ('usd ' → 'USD'), NULL if empty."""
+    return f"upper(trim({present_sql(col)}))"
+
+
+def _currency(plan: FileImport, strict: bool) -> tuple[str, list[object]]:
+    # A row's own code first, else the one the money columns' headers name; NULL: none named.
+    if plan.currency_column is None:
+        return "CAST(? AS VARCHAR) AS currency", [plan.currency]
+    code = currency_cell_sql(plan.currency_column.ref)
+    other = f"error('{UNKNOWN_CURRENCY}: ' || {code})" if strict else "NULL"
+    return (
+        f"CASE WHEN {code} IS NULL THEN CAST(? AS VARCHAR) WHEN list_contains(?, {code}) "
+        f"THEN {code} ELSE {other} END AS currency",
+        [plan.currency, sorted(currencies.iso_codes())],
+    )
+
+
 def read_csv_sql(plan: FileImport) -> str:
     """Return the read_csv call for the data rows (one ``?``: the path)."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width))
@@ -323,8 +347,8 @@ def _kept_sql(r: ResultRead, extra: str) -> str:
 
 
 def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
-    """Return SELECT source_campaign, variant, date, date_to, <metrics>, extra FROM read_csv(…),
-    with its params."""
+    """Return SELECT source_campaign, variant, date, date_to, <metrics>, extra, currency FROM
+    read_csv(…), with its params."""
     check(plan)
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
@@ -357,7 +381,10 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
         route, keys = _route_sql(r)
         source, tail = f"(SELECT *, {route} FROM {source})", [*keys, *tail]
     exprs.append(f"{extra} AS extra")
-    params += labels + tail
+    code, values = _currency(plan, strict)
+    exprs.append(code)
+    # In the order of their marks: the extra map's, the currency's, then the source's.
+    params += labels + values + tail
     select = f"SELECT {', '.join(exprs)} FROM {source}"
     if not strict or not names:
         return select, params
@@ -366,7 +393,9 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     # cell up to four times (DuckDB does not share expressions inside a CASE).
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
                for metric in names]  # fmt: skip
-    outer = ", ".join(["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra"])
+    outer = ", ".join(
+        ["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra", "currency"]
+    )
     return f"SELECT {outer} FROM ({select})", params
 
 
