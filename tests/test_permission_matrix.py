@@ -40,6 +40,7 @@ AREAS: dict[str, Area] = {
     "set_active": Area.USER, "add_first_admin": Area.USER,
     "restore_backup": Area.BACKUP,
     "add_comment": Area.COMMENT,
+    "set_account_currency": Area.CAMPAIGN, "set_fx_rate": Area.FX,
 }  # fmt: skip
 # A member the user writes act on, where the write needs one.
 NEEDS_EVE = {"set_password", "set_role", "set_active"}
