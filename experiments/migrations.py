@@ -331,7 +331,28 @@ M7 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7)
+# Ad-level and breakdown exports: a fact's segment ("Age=18-24 · Gender=female", or the ids that
+# tell apart ads of one name) is part of its key, so a breakdown's rows are facts of their own
+# instead of repeated rows. ``breakdown`` names the file's segment columns ("Age · Gender"): one
+# campaign's days are never counted once with and once without a breakdown (the store refuses
+# the second file). Existing facts have neither ('' for both). No DEFAULT, as in migration 5.
+M8 = Migration(
+    8,
+    "segments of facts",
+    # Both columns of a table before its one UPDATE: DuckDB refuses to alter a table again in
+    # the transaction that has updated it.
+    tuple(
+        statement
+        for table in ("metric_fact", "metric_fact_replaced")
+        for statement in (
+            f"ALTER TABLE {table} ADD COLUMN segment VARCHAR",
+            f"ALTER TABLE {table} ADD COLUMN breakdown VARCHAR",
+            f"UPDATE {table} SET segment = '', breakdown = ''",
+        )
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M8)
 HEAD = MIGRATIONS[-1].version
 
 

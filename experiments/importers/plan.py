@@ -36,11 +36,14 @@ from experiments.importers.registry import (
     DATE,
     DATE_END,
     DERIVED,
+    JOINED_ROLES,
     PLATFORMS,
+    SEGMENT,
     VARIANT,
     Dialect,
     Kind,
     Platform,
+    segment_name,
 )
 from experiments.metrics import BASE_METRICS
 
@@ -141,6 +144,7 @@ class Prepared:
             date_end=self.cell(ends[0]) if ends else None,
             metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics),
             extra=tuple((c.label, self.cell(c)) for c in self.by_target(EXTRA)),
+            segments=tuple((segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)),
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
         )  # fmt: skip
 
@@ -312,7 +316,7 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
         target = dialect.columns.get(header_key(label))
         if target == DERIVED or (target is None and not label.strip()):
             continue
-        if target is None or (target in taken and target != VARIANT):
+        if target is None or (target in taken and target not in JOINED_ROLES):
             # extra is a MAP: a label the file repeats gets a number to stay a distinct key
             key, n = label, 1
             while key in extra:

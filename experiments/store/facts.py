@@ -19,6 +19,7 @@ from experiments.errors import (
     Conflict,
     DuplicateKey,
     FileUnreadable,
+    ImportRefused,
     InvalidInput,
     NotFound,
 )
@@ -32,7 +33,7 @@ from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
 from experiments.store._base import Area, BaseStore, now, parse_uuid
 from experiments.store._facts_scope import alias_matches
-from experiments.store.file_sql import check, select_sql
+from experiments.store.file_sql import SEGMENT_JOIN, check, select_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,8 +45,10 @@ _IMPORT_COLS = (
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 # A fact's period is part of its key: a row for 1–14 Nov and one for 1–30 Nov are two facts, and
 # a later export replaces only the facts of exactly its own periods. ``date`` is the first day.
-_KEY = ("source_campaign", "variant", "date", "date_to")
-_FACT_NAMES = ("import_id", *FACT_KEYS, "date_to", *BASE_METRICS, "extra")
+# So is its segment (a breakdown's values, or the ids of an ad-level row): a breakdown's rows
+# are facts side by side, and all of them add up to the campaign's day.
+_KEY = ("source_campaign", "variant", "segment", "date", "date_to")
+_FACT_NAMES = ("import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra")
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
@@ -57,7 +60,7 @@ def _import(row: tuple[Any, ...]) -> ImportRecord:
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
     """Return the metric columns of a fact frame, refusing any name that is no canonical metric."""
-    known = (*FACT_KEYS, "date_to", *BASE_METRICS, "extra")
+    known = (*FACT_KEYS, "date_to", "segment", "breakdown", *BASE_METRICS, "extra")
     unknown = [c for c in frame.columns if c not in known]
     if unknown:
         raise InvalidInput(f"not canonical metrics: {', '.join(map(str, unknown))}")
@@ -126,14 +129,21 @@ class FactStore(BaseStore):
         self, import_id: uuid.UUID, facts: pd.DataFrame, metrics: Sequence[str]
     ) -> None:
         # Column names come from BASE_METRICS (checked in fact_columns), never from the file.
-        cols = ", ".join(("platform", "source_campaign", "variant", "date", "date_to", *metrics))
+        cols = ", ".join(
+            ("platform", "source_campaign", "variant", "segment", "breakdown", "date", "date_to",
+             *metrics)
+        )  # fmt: skip
         # A frame without date_to holds daily facts: each covers its own day.
         last = "date_to" if "date_to" in facts.columns else "date"
+        segment = "coalesce(segment, '')" if "segment" in facts.columns else "''"
+        breakdown = "coalesce(breakdown, '')" if "breakdown" in facts.columns else "''"
         select = ", ".join(
             (
                 "platform",
                 "source_campaign",
                 "coalesce(variant, '')",
+                segment,
+                breakdown,
                 "CAST(date AS DATE)",
                 f"CAST(coalesce({last}, date) AS DATE)",
                 *(f"CAST({m} AS DOUBLE)" for m in metrics),
@@ -179,7 +189,10 @@ class FactStore(BaseStore):
         iid = new_id()
         select, params = select_sql(p, strict=True)
         metrics = tuple(m for m, _ in p.metrics)
-        cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra"))
+        cols = ", ".join(
+            ("import_id", "platform", "source_campaign", "variant", "segment", "breakdown",
+             "date", "date_to", *metrics, "extra")
+        )  # fmt: skip
         try:
             self._exec(
                 f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
@@ -191,6 +204,7 @@ class FactStore(BaseStore):
             # The reader refused a cell or the file's structure; the importers find the line.
             raise FileUnreadable(p.file_name, driver_detail(e)) from e
         stats = self._stats(iid, metrics)
+        self._refuse_mixed_breakdowns(iid, p, stats)
         counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
             iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
@@ -212,13 +226,43 @@ class FactStore(BaseStore):
     def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
         # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
         row = self._one(
-            "SELECT source_campaign, variant, date, date_to FROM metric_fact WHERE import_id = ? "
+            f"SELECT {', '.join(_KEY)} FROM metric_fact WHERE import_id = ? "
             "GROUP BY ALL HAVING count(*) > 1 "
             "ORDER BY ALL LIMIT 1",
             [iid],
         )
         if row is not None:
             raise DuplicateKey(*row)
+
+    def _refuse_mixed_breakdowns(self, iid: uuid.UUID, p: FileImport, stats: FactWrite) -> None:
+        # A campaign's days imported once without a breakdown and once by age (or once with ad
+        # ids and once without) would be counted twice in every sum: no key of one matches the
+        # other, so no replacement takes place. The second file is refused, naming the first.
+        # Every row of a file has the file's breakdown; the join runs only when another one
+        # lies in the file's days.
+        breakdown = SEGMENT_JOIN.join(n for n, _ in p.segments)
+        other = self._one(
+            "SELECT 1 FROM metric_fact WHERE platform = ? AND import_id <> ? AND date <= ? "
+            "AND date_to >= ? AND breakdown <> ? LIMIT 1",
+            [p.platform, iid, stats.date_max, stats.date_min, breakdown],
+        )
+        if other is None:
+            return
+        row = self._one(
+            "SELECT n.source_campaign, n.variant, n.date, n.date_to, o.breakdown, n.breakdown, "
+            "i.file_name FROM metric_fact n JOIN metric_fact o ON o.platform = n.platform "
+            "AND o.import_id <> n.import_id AND o.source_campaign = n.source_campaign "
+            "AND o.variant = n.variant AND o.date <= n.date_to AND o.date_to >= n.date "
+            "AND o.breakdown <> n.breakdown JOIN import i ON i.id = o.import_id "
+            "WHERE n.import_id = ? ORDER BY n.date, n.source_campaign, n.variant LIMIT 1",
+            [iid],
+        )
+        if row is not None:
+            campaign, variant, start, end, before, now_, other = row
+            raise ImportRefused(
+                "mixed_breakdown", p.file_name, campaign=campaign, variant=variant,
+                start=start, end=end, other=other, before=before or "—", now=now_ or "—",
+            )  # fmt: skip
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
         aggs = [METRICS[m].file_total_sql() for m in metrics]
@@ -367,7 +411,8 @@ class FactStore(BaseStore):
         self._exec(
             f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
             f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
-            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, r.extra "
+            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, r.breakdown, "
+            f"{back}, r.extra "
             f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
             f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
             [replaced_by],
