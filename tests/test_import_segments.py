@@ -157,13 +157,13 @@ def test_the_facts_export_names_each_segment(db_path: Path, tmp_path: Path) -> N
     assert header.split(",")[:6] == ["Platform", "Campaign in the file", "Variant", "Segment",
                                      "Day", "Last day"]  # fmt: skip
     assert [r.split(",")[3] for r in rows[:3]] == [
-        "Device=Computers", "Device=Mobile phones", "Device=Tablets",
+        "Device=Computers",
+        "Device=Mobile phones",
+        "Device=Tablets",
     ]
 
 
-def test_segments_come_back_whole_from_a_backup(
-    db: Database, store: Store, tmp_path: Path
-) -> None:
+def test_segments_come_back_whole_from_a_backup(db: Database, store: Store, tmp_path: Path) -> None:
     run(store, "meta_en_ads.csv")
     key = "SELECT variant, segment, breakdown, spend FROM metric_fact ORDER BY ALL"
     facts = sql.rows(db, key)

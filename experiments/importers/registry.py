@@ -198,7 +198,8 @@ def _segments(table: Mapping[str, str]) -> dict[str, str]:
 META = Platform("meta", "Meta Ads Manager", (
     dialect("en", {
         "Campaign name": CAMPAIGN, "Ad set name": VARIANT, "Ad name": VARIANT,
-        "Ads": VARIANT, "Reporting starts": DATE, "Reporting ends": DATE_END, "Amount spent (EUR)": "spend",
+        "Ads": VARIANT, "Reporting starts": DATE, "Reporting ends": DATE_END,
+        "Amount spent (EUR)": "spend",
         "Impressions": "impressions", "Reach": "reach", "Link clicks": "clicks",
         "Results": "conversions", "Leads": "leads", "Purchases conversion value": "revenue",
         "Post engagements": "engagements", "3-second video plays": "video_views",

@@ -17,9 +17,7 @@ from experiments.db import DriverError, corruption, driver_detail
 from experiments.errors import (
     ChangedMeanwhile,
     Conflict,
-    DuplicateKey,
     FileUnreadable,
-    ImportRefused,
     InvalidInput,
     NotFound,
 )
@@ -31,9 +29,10 @@ from experiments.import_models import (
 )
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
-from experiments.store._base import Area, BaseStore, now, parse_uuid
+from experiments.store._base import Area, now, parse_uuid
+from experiments.store._fact_keys import FACT_KEY, FactKeyChecks
 from experiments.store._facts_scope import alias_matches
-from experiments.store.file_sql import SEGMENT_JOIN, check, select_sql
+from experiments.store.file_sql import check, select_sql
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,11 +42,7 @@ _IMPORT_COLS = (
     "unchanged_rows, skipped_rows, date_min, date_max, status"
 )
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
-# A fact's period is part of its key: a row for 1–14 Nov and one for 1–30 Nov are two facts, and
-# a later export replaces only the facts of exactly its own periods. ``date`` is the first day.
-# So is its segment (a breakdown's values, or the ids of an ad-level row): a breakdown's rows
-# are facts side by side, and all of them add up to the campaign's day.
-_KEY = ("source_campaign", "variant", "segment", "date", "date_to")
+_KEY = FACT_KEY
 _FACT_NAMES = ("import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra")
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
@@ -80,7 +75,7 @@ class _DryRun(Exception):
         self.result = result
 
 
-class FactStore(BaseStore):
+class FactStore(FactKeyChecks):
     def imports(self) -> list[ImportRecord]:
         """Return every import (undone ones included), newest first."""
         rows = self._all(f"SELECT {_IMPORT_COLS} FROM import ORDER BY imported_at DESC")
@@ -222,47 +217,6 @@ class FactStore(BaseStore):
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
             stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
         )  # fmt: skip
-
-    def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
-        # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
-        row = self._one(
-            f"SELECT {', '.join(_KEY)} FROM metric_fact WHERE import_id = ? "
-            "GROUP BY ALL HAVING count(*) > 1 "
-            "ORDER BY ALL LIMIT 1",
-            [iid],
-        )
-        if row is not None:
-            raise DuplicateKey(*row)
-
-    def _refuse_mixed_breakdowns(self, iid: uuid.UUID, p: FileImport, stats: FactWrite) -> None:
-        # A campaign's days imported once without a breakdown and once by age (or once with ad
-        # ids and once without) would be counted twice in every sum: no key of one matches the
-        # other, so no replacement takes place. The second file is refused, naming the first.
-        # Every row of a file has the file's breakdown; the join runs only when another one
-        # lies in the file's days.
-        breakdown = SEGMENT_JOIN.join(n for n, _ in p.segments)
-        other = self._one(
-            "SELECT 1 FROM metric_fact WHERE platform = ? AND import_id <> ? AND date <= ? "
-            "AND date_to >= ? AND breakdown <> ? LIMIT 1",
-            [p.platform, iid, stats.date_max, stats.date_min, breakdown],
-        )
-        if other is None:
-            return
-        row = self._one(
-            "SELECT n.source_campaign, n.variant, n.date, n.date_to, o.breakdown, n.breakdown, "
-            "i.file_name FROM metric_fact n JOIN metric_fact o ON o.platform = n.platform "
-            "AND o.import_id <> n.import_id AND o.source_campaign = n.source_campaign "
-            "AND o.variant = n.variant AND o.date <= n.date_to AND o.date_to >= n.date "
-            "AND o.breakdown <> n.breakdown JOIN import i ON i.id = o.import_id "
-            "WHERE n.import_id = ? ORDER BY n.date, n.source_campaign, n.variant LIMIT 1",
-            [iid],
-        )
-        if row is not None:
-            campaign, variant, start, end, before, now_, other = row
-            raise ImportRefused(
-                "mixed_breakdown", p.file_name, campaign=campaign, variant=variant,
-                start=start, end=end, other=other, before=before or "—", now=now_ or "—",
-            )  # fmt: skip
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
         aggs = [METRICS[m].file_total_sql() for m in metrics]
