@@ -77,6 +77,28 @@ def test_a_later_export_replaces_segment_by_segment_and_undo_gives_them_back(
                    [first.import_id]) == (0,)  # fmt: skip
 
 
+# The age and gender export with its columns in another order (Gender first, dates first): the
+# segments read alike, so the same figures are the same facts.
+GENDER_FIRST = """\
+Reporting starts,Reporting ends,Gender,Campaign name,Age,Amount spent (EUR),Impressions,Reach,Link clicks,Results
+2026-11-02,2026-11-02,female,Spring Sale,18-24,30.00,2500,2000,50,2
+2026-11-02,2026-11-02,male,Spring Sale,18-24,20.00,1800,1500,30,1
+2026-11-02,2026-11-02,female,Spring Sale,25-34,45.50,3600,2900,70,4
+2026-11-02,2026-11-02,male,Spring Sale,25-34,35.25,2900,2300,55,3
+2026-11-02,2026-11-02,unknown,Spring Sale,25-34,4.25,300,280,5,
+"""
+
+
+def test_the_segment_reads_alike_whatever_the_order_of_the_columns(
+    db: Database, store: Store
+) -> None:
+    run(store, AGE_GENDER)
+    before = spend_by_segment(db)
+    again = run(store, "gender_first.csv", GENDER_FIRST)
+    assert (again.new_rows, again.replaced_rows, again.unchanged_rows) == (0, 0, 5)
+    assert spend_by_segment(db) == before
+
+
 def _refusal(before: str, now: str, day: str = "2026-11-02") -> str:
     return (
         f"{{file}}: campaign 'Spring Sale' (variant '') from {day} to {day} is already imported "

@@ -131,6 +131,11 @@ class Prepared:
             share_of = self.cell(self.by_target(self.platform.shares[c.target])[0])
         return CellRead(c.index, c.kind, c.date_format, c.strip, share_of)
 
+    def segments(self) -> tuple[tuple[str, CellRead], ...]:
+        """Return the segment columns by their one name, in the registry's order of names."""
+        named = [(segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)]
+        return tuple(sorted(named, key=lambda n: registry.segment_order(n[0])))
+
     def read_plan(self) -> FileImport:
         """Return the typed plan the store imports this file by."""
         ends, days = self.by_target(DATE_END), self.by_target(DATE)
@@ -144,7 +149,7 @@ class Prepared:
             date_end=self.cell(ends[0]) if ends else None,
             metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics),
             extra=tuple((c.label, self.cell(c)) for c in self.by_target(EXTRA)),
-            segments=tuple((segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)),
+            segments=self.segments(),
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
         )  # fmt: skip
 

@@ -186,9 +186,19 @@ SEGMENT_NAMES: Mapping[str, str] = MappingProxyType({
 })  # fmt: skip
 
 
+# The order of segment names in a fact's segment text, whatever the order of the file's columns:
+# "Age=18-24 · Gender=female" from a file with Gender first, too, so both exports share keys.
+_SEGMENT_ORDER = {name: i for i, name in enumerate(dict.fromkeys(SEGMENT_NAMES.values()))}
+
+
 def segment_name(label: str) -> str:
     """Return the one name of a segment column (a saved mapping's label as it is written)."""
     return SEGMENT_NAMES.get(normalise(label), label.strip())
+
+
+def segment_order(name: str) -> tuple[int, str]:
+    """Return the sort key of a segment name: the registry's order, then other names by name."""
+    return _SEGMENT_ORDER.get(name, len(_SEGMENT_ORDER)), name
 
 
 def _segments(table: Mapping[str, str]) -> dict[str, str]:
