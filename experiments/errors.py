@@ -154,17 +154,20 @@ class FileUnreadable(ImportFormatError):
 
 
 class DuplicateKey(InvalidInput):
-    """Two rows of one file are for the same campaign, variant and day."""
+    """Two rows of one file are for the same campaign, variant, segment and day."""
 
-    def __init__(self, campaign: str, variant: str, day: object, last: object = None) -> None:
+    def __init__(
+        self, campaign: str, variant: str, segment: str, day: object, last: object = None
+    ) -> None:
         shown = f"campaign '{campaign}'" + (f", variant '{variant}'" if variant else "")
+        shown += f", segment '{segment}'" if segment else ""
         unit = "day" if last in (None, day) else "period"
         when = f"day {day}" if unit == "day" else f"period {day} to {last}"
         super().__init__(
-            f"two rows of the file are for {shown} and {when}; each campaign, variant and "
-            f"{unit} may appear once"
+            f"two rows of the file are for {shown} and {when}; each campaign, variant, "
+            f"segment and {unit} may appear once"
         )
-        self.campaign, self.variant, self.day = campaign, variant, day
+        self.campaign, self.variant, self.segment, self.day = campaign, variant, segment, day
         self.last = day if last is None else last
 
 

@@ -31,6 +31,8 @@ class ColumnRole(StrEnum):
     DATE_END = "date_end"
     CAMPAIGN = "campaign"
     VARIANT = "variant"
+    # A breakdown (age, placement, device …) or an id that tells apart rows of one name.
+    SEGMENT = "segment"
 
 
 class CellKind(StrEnum):
@@ -189,6 +191,8 @@ class FileImport:
     # (base metric, its column) in metric_fact's column order; extra: (header label, column).
     metrics: tuple[tuple[str, CellRead], ...]
     extra: tuple[tuple[str, CellRead], ...] = ()
+    # (the segment's canonical name, its column): breakdown and id columns, part of the key.
+    segments: tuple[tuple[str, CellRead], ...] = ()
     skipped_rows: int = 0
     # Metrics the platform really reports below zero; every other value must be 0 or more.
     negative: frozenset[str] = frozenset()

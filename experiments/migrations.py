@@ -331,6 +331,27 @@ M7 = Migration(
     ),
 )
 
+# Ad-level and breakdown exports: a fact's segment ("Age=18-24 · Gender=female", or the ids that
+# tell apart ads of one name) is part of its key, so a breakdown's rows are facts of their own
+# instead of repeated rows. ``breakdown`` names the file's segment columns ("Age · Gender"): one
+# campaign's days are never counted once with and once without a breakdown (the store refuses
+# the second file). Existing facts have neither ('' for both). No DEFAULT, as in migration 5.
+M8 = Migration(
+    8,
+    "segments of facts",
+    # Both columns of a table before its one UPDATE: DuckDB refuses to alter a table again in
+    # the transaction that has updated it.
+    tuple(
+        statement
+        for table in ("metric_fact", "metric_fact_replaced")
+        for statement in (
+            f"ALTER TABLE {table} ADD COLUMN segment VARCHAR",
+            f"ALTER TABLE {table} ADD COLUMN breakdown VARCHAR",
+            f"UPDATE {table} SET segment = '', breakdown = ''",
+        )
+    ),
+)
+
 # Money comes in the currency of the ad account that spent it. Each fact keeps the ISO 4217 code
 # its export named (in a header like 'Amount spent (IDR)' or a currency column; NULL: the export
 # named none, and the campaign's account currency is assumed). A campaign may hold its account
@@ -368,7 +389,7 @@ M10 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M9, M10)
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M8, M9, M10)
 HEAD = MIGRATIONS[-1].version
 
 

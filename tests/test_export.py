@@ -155,9 +155,10 @@ def test_exports_name_columns_and_codes_in_the_chosen_language(
 
 @pytest.mark.parametrize(
     ("lang", "header"),
-    [("en", ["Platform", "Campaign in the file", "Variant", "Day", "Last day", "Currency",
-             "Spend", "Impressions"]),
-     ("de", ["Plattform", "Kampagne in der Datei", "Variante", "Tag", "Letzter Tag", "Währung",
+    [("en", ["Platform", "Campaign in the file", "Variant", "Segment", "Day", "Last day",
+             "Currency", "Spend", "Impressions"]),
+     ("de", ["Plattform", "Kampagne in der Datei", "Variante", "Segment", "Tag", "Letzter Tag",
+             "Währung",
              "Ausgaben", "Impressionen"])],
 )  # fmt: skip
 def test_fact_export_headers_read_as_on_the_pages(
@@ -166,9 +167,9 @@ def test_fact_export_headers_read_as_on_the_pages(
     data = export_bytes(Store(Database.open(demo_db)), "facts", "xlsx", lang)
     sheet = load_workbook(io.BytesIO(data)).active
     names = [c.value for c in sheet[1]]
-    assert names[:8] == header
+    assert names[:9] == header
     assert ("Reply time (s)" if lang == "en" else "Antwortzeit (s)") in names
-    assert isinstance(sheet.cell(row=2, column=7).value, float | int)
+    assert isinstance(sheet.cell(row=2, column=8).value, float | int)
 
 
 def test_cli_export_speaks_german_when_asked(db_path: Path, tmp_path: Path) -> None:

@@ -84,18 +84,26 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
      "header_only.csv, line 1: there are no data rows below the header — export a report that "
      "contains at least one day with data"),
     ("same campaign and day twice", "repeated_row.csv", BAD / "repeated_row.csv", {},
-     "repeated_row.csv, line 4: the row repeats campaign 'Herbst Looks', variant 'Gen Z DE' "
-     "and day 2026-10-05 of line 2 — each campaign, variant and day may appear once: export "
-     "without further breakdowns (device, placement …), or import the parts as separate files"),
+     "repeated_row.csv, line 4: the row repeats line 2 — both are for campaign 'Herbst Looks', "
+     "variant 'Gen Z DE', segment '' and 2026-10-05 to 2026-10-05, so the file would count the "
+     "same figures twice — remove one of the two lines, or export the report again with the "
+     "column that tells them apart (an ID or a breakdown)"),
+    # A breakdown export whose row for one age and gender was pasted in again.
+    ("same breakdown segment twice", "breakdown_repeated.csv", BAD / "breakdown_repeated.csv",
+     {},
+     "breakdown_repeated.csv, line 8: the row repeats line 6 — both are for campaign 'Spring "
+     "Sale', variant '', segment 'Age=25-34 · Gender=male' and 2026-11-02 to 2026-11-02, so the "
+     "file would count the same figures twice — remove one of the two lines, or export the "
+     "report again with the column that tells them apart (an ID or a breakdown)"),
     ("a period that ends before it starts", "period_backwards.csv",
      BAD / "period_backwards.csv", {},
      "period_backwards.csv, line 3, column 5: the row's period ends on 2026-07-01, before it "
      "starts on 2026-07-31 — check the start and end columns, or export the report again"),
     ("same campaign and period twice", "period_repeated.csv", BAD / "period_repeated.csv", {},
-     "period_repeated.csv, line 4: the row repeats campaign 'Spring Sale' and period "
-     "2026-11-01 to 2026-11-14 of line 2 — each campaign, variant and period may appear once: "
-     "export without further breakdowns (device, placement …), or import the parts as separate "
-     "files"),
+     "period_repeated.csv, line 4: the row repeats line 2 — both are for campaign 'Spring "
+     "Sale', variant '', segment '' and 2026-11-01 to 2026-11-14, so the file would count the "
+     "same figures twice — remove one of the two lines, or export the report again with the "
+     "column that tells them apart (an ID or a breakdown)"),
     ("reply time that is no duration", "bad_duration.csv", BAD / "bad_duration.csv", {},
      "bad_duration.csv, line 3, column 5: 'soon' in 'Median reply time' is not a duration — "
      "write it like 1h 23m, 4m 53s, 45s or 01:23:45"),

@@ -153,8 +153,8 @@ def test_a_repeated_row_below_the_gap_names_both_lines(store: Store) -> None:
     with pytest.raises(ImportFormatError) as caught:
         service.run(store, lines(repeated).encode(), NAME, blank_lines=BlankLines.PAST)
     assert str(caught.value).startswith(
-        f"{NAME}, line 90: the row repeats campaign 'Autumn Garden', variant 'Ad group 3' and "
-        "day 2026-09-02 of line 11"
+        f"{NAME}, line 90: the row repeats line 11 — both are for campaign 'Autumn Garden', "
+        "variant 'Ad group 3', segment '' and 2026-09-02 to 2026-09-02"
     )
 
 

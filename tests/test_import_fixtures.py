@@ -46,6 +46,11 @@ REACH_PER_DAY = {
     # Both campaigns' rows cover the same fortnight: one period, its reach added over campaigns.
     "meta_en_period.csv": 33500 + 17500,
     "tiktok_stat_time_day.csv": 7000 + 5000,  # one day
+    # Ad-level and breakdown rows of one day add up to that day, whatever their segment.
+    "meta_en_ads.csv": ((3000 + 2500 + 1800) + (3100 + 2700)) / 2,
+    "meta_en_age_gender.csv": 2000 + 1500 + 2900 + 2300 + 280,
+    "meta_de_alter_geschlecht.csv": ((800 + 700 + 40000) + 850) / 2,
+    "meta_en_placement.csv": 12000 + 9000 + 7500 + 2000 + 1200,
 }
 
 
@@ -148,12 +153,57 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("linkedin_period.csv", "linkedin", "UTF-16 LE", 2, skipped(preamble=6), "2026-11-01",
      "2026-11-30", {"spend": 3945.5, "impressions": 218700, "clicks": 1930, "conversions": 15,
                     "leads": 155, "engagements": 5660}),
+    # Ad-level and breakdown rows (see SEGMENTS below): each segment is a fact of its own.
+    ("meta_en_ads.csv", "meta", "UTF-8 with BOM", 5, skipped(summary=1), "2026-11-02",
+     "2026-11-03", {"spend": 220.0, "impressions": 16500, "reach": 13100, "clicks": 340,
+                    "conversions": 14}),
+    ("meta_en_age_gender.csv", "meta", "UTF-8 with BOM", 5, skipped(summary=1), "2026-11-02",
+     "2026-11-02", {"spend": 135.0, "impressions": 11100, "reach": 8980, "clicks": 210,
+                    "conversions": 10}),
+    ("meta_de_alter_geschlecht.csv", "meta", "UTF-8 with BOM", 4, skipped(), "2026-11-02",
+     "2026-11-03", {"spend": 1057.0, "impressions": 63000, "reach": 42350, "clicks": 1257,
+                    "conversions": 53}),
+    ("meta_en_placement.csv", "meta", "UTF-8 with BOM", 5, skipped(), "2026-11-01",
+     "2026-11-07", {"spend": 500.0, "impressions": 50000, "reach": 31700, "clicks": 705,
+                    "conversions": 22}),
+    ("google_ads_device.csv", "google_ads", "UTF-8", 5, skipped(totals=1, preamble=2),
+     "2026-10-30", "2026-10-31", {"spend": 410.0, "impressions": 6750, "clicks": 587,
+                                  "conversions": 31.0}),
+]  # fmt: skip
+
+# Ad-level and breakdown exports: (file, the stored (variant, segment) pairs, the breakdown).
+# Two ads "Video A" in two ad sets both named "New ad set" differ by their ids only.
+_IDS = "Ad set ID=120210000000000001 · Ad ID=120210000000000011"
+_IDS2 = "Ad set ID=120210000000000002 · Ad ID=120210000000000021"
+_IDS3 = "Ad set ID=120210000000000002 · Ad ID=120210000000000022"
+SEGMENTS: list[tuple[str, set[tuple[str, str]], str]] = [
+    ("meta_en_ads.csv", {("New ad set / Video A", _IDS), ("New ad set / Video A", _IDS2),
+                         ("New ad set / Video B", _IDS3)}, "Ad set ID · Ad ID"),
+    ("meta_en_age_gender.csv", {("", f"Age={a} · Gender={g}") for a, g in (
+        ("18-24", "female"), ("18-24", "male"), ("25-34", "female"), ("25-34", "male"),
+        ("25-34", "unknown"))}, "Age · Gender"),
+    # German labels give the same segment names; the values stay as the export wrote them.
+    ("meta_de_alter_geschlecht.csv", {("", "Age=18-24 · Gender=Frauen"),
+                                      ("", "Age=18-24 · Gender=Männer"),
+                                      ("", "Age=25-34 · Gender=Frauen")}, "Age · Gender"),
+    ("meta_en_placement.csv", {("Broad 25-54", f"Platform={p} · Placement={x} · "
+                                               f"Device platform={d}") for p, x, d in (
+        ("Facebook", "Feed", "Mobile app"), ("Instagram", "Feed", "Mobile app"),
+        ("Instagram", "Stories", "Mobile app"), ("Facebook", "Feed", "Desktop"),
+        ("Audience Network", "Native, banner and interstitial", "Mobile app"))},
+     "Platform · Placement · Device platform"),
+    ("google_ads_device.csv", {("Brand exact", f"Device={d}") for d in (
+        "Mobile phones", "Computers", "Tablets")}, "Device"),
+    # An export without segment columns: every fact has none.
+    ("meta_en.csv", {("Broad 25-54", ""), ("Lookalike 1%", ""), ("Interests: Garden", ""),
+                     ("Retargeting", ""), ("Test", "")}, ""),
 ]  # fmt: skip
 
 # Period exports: every row is one fact over the period (first day, last day); daily exports
 # have none. (file, the facts' periods, period_rows)
 PERIODS: list[tuple[str, set[tuple[str, str]], int]] = [
     ("meta_en_period.csv", {("2026-11-01", "2026-11-14")}, 2),
+    ("meta_en_placement.csv", {("2026-11-01", "2026-11-07")}, 5),
     ("google_ads_en_period.csv", {("2025-07-08", "2025-07-31")}, 2),
     ("google_ads_de_period.csv", {("2026-11-01", "2026-11-30")}, 2),
     ("linkedin_period.csv", {("2026-11-01", "2026-11-30")}, 2),
@@ -321,3 +371,13 @@ def test_period_rows_are_stored_with_their_period(
     found = sql.rows(db, "SELECT DISTINCT CAST(date AS VARCHAR), CAST(date_to AS VARCHAR) "
                          "FROM metric_fact")  # fmt: skip
     assert set(found) == periods
+
+
+@pytest.mark.parametrize(("name", "keys", "breakdown"), SEGMENTS, ids=[c[0] for c in SEGMENTS])
+def test_breakdown_and_id_columns_become_the_segment_of_each_fact(
+    db: Database, store: Store, name: str, keys: set[tuple[str, str]], breakdown: str
+) -> None:
+    service.run(store, (FIXTURES / name).read_bytes(), name)
+    found = sql.rows(db, "SELECT DISTINCT variant, segment, breakdown FROM metric_fact")
+    assert {(v, s) for v, s, _ in found} == keys
+    assert {b for _, _, b in found} == {breakdown}

@@ -547,14 +547,15 @@ def test_two_rows_with_one_key_write_nothing(db: Database, store: Store) -> None
     before = counts(db)
     with prepare(data, "ads.csv") as p, pytest.raises(DuplicateKey) as err:
         store.import_file(p.read_plan())
-    assert (err.value.campaign, err.value.variant, err.value.day) == (
+    assert (err.value.campaign, err.value.variant, err.value.segment, err.value.day) == (
         "Spring",
+        "",
         "",
         date(2026, 3, 1),
     )
     assert str(err.value) == (
         "two rows of the file are for campaign 'Spring' and day 2026-03-01; each campaign, "
-        "variant and day may appear once"
+        "variant, segment and day may appear once"
     )
     assert counts(db) == before
 

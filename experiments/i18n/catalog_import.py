@@ -47,6 +47,8 @@ EN = {
     "import.warn.blank_lines_past": "Line {blank} is blank, inside the data: it is read as a gap, and lines {first}–{last} below it are imported too.",
     "import.warn.blank_lines_stop": "Line {blank} is blank, inside the data: only the rows above it are imported; lines {first}–{last} below it, which look like more rows of the same table, are left out.",
     "import.refuse.where": "{file}, line {line}",
+    "import.refuse.repeated": "{where}: the row repeats line {first} — both are for campaign '{campaign}', variant '{variant}', segment '{segment}' and {start} to {end}, so the file would count the same figures twice — remove one of the two lines, or export the report again with the column that tells them apart (an ID or a breakdown)",
+    "import.refuse.mixed_breakdown": "{where}: campaign '{campaign}' (variant '{variant}') from {start} to {end} is already imported from {other} with the breakdown “{before}”, and this file has the breakdown “{now}” — the same spend and clicks would be counted twice: import the report with the breakdown {other} has, or undo the import of {other} first",
     "import.refuse.no_data": "{where}: this export contains no data (the platform wrote “{marker}” where the rows would be) — choose a date range with delivery and export the report again",
     "import.refuse.no_campaign": "{where}: the header has the columns of a {platform} export, but no campaign column — export the report again with the campaign name as a column",
     "import.refuse.no_date": "{where}: the header has the columns of a {platform} export, but no date column — add the Day segment (Google Ads: Segment → Time → Day; Meta: Breakdown → By time → Day) or a date range (Meta: Reporting starts and Reporting ends) to the report and export it again",
@@ -111,6 +113,7 @@ EN = {
     "import.target.date_end": "end date (single-day rows only)",
     "import.target.campaign": "campaign",
     "import.target.variant": "variant (ad set, ad, subject …)",
+    "import.target.segment": "segment (breakdown such as age, device, placement; or an ID)",
 }
 
 DE = {
@@ -160,6 +163,8 @@ DE = {
     "import.warn.blank_lines_past": "Zeile {blank} ist leer, mitten in den Daten: Sie gilt als Lücke, und die Zeilen {first}–{last} darunter werden mit importiert.",
     "import.warn.blank_lines_stop": "Zeile {blank} ist leer, mitten in den Daten: Nur die Zeilen darüber werden importiert; die Zeilen {first}–{last} darunter, die wie weitere Zeilen derselben Tabelle aussehen, bleiben weg.",
     "import.refuse.where": "{file}, Zeile {line}",
+    "import.refuse.repeated": "{where}: Die Zeile wiederholt Zeile {first} — beide gelten für Kampagne '{campaign}', Variante '{variant}', Segment '{segment}' und {start} bis {end}, die Datei würde dieselben Zahlen also doppelt zählen — entfernen Sie eine der beiden Zeilen, oder exportieren Sie den Bericht erneut mit der Spalte, die sie unterscheidet (einer ID oder einer Aufschlüsselung)",
+    "import.refuse.mixed_breakdown": "{where}: Kampagne '{campaign}' (Variante '{variant}') von {start} bis {end} ist bereits aus {other} mit der Aufschlüsselung „{before}“ importiert, und diese Datei hat die Aufschlüsselung „{now}“ — dieselben Ausgaben und Klicks würden doppelt gezählt: importieren Sie den Bericht mit der Aufschlüsselung, die {other} hat, oder machen Sie zuerst den Import von {other} rückgängig",
     "import.refuse.no_data": "{where}: Dieser Export enthält keine Daten (die Plattform hat „{marker}“ anstelle der Zeilen geschrieben) — wählen Sie einen Zeitraum mit Auslieferung und exportieren Sie den Bericht erneut",
     "import.refuse.no_campaign": "{where}: Die Kopfzeile hat die Spalten eines Exports aus {platform}, aber keine Kampagnenspalte — exportieren Sie den Bericht erneut mit dem Kampagnennamen als Spalte",
     "import.refuse.no_date": "{where}: Die Kopfzeile hat die Spalten eines Exports aus {platform}, aber keine Datumsspalte — fügen Sie dem Bericht eine Aufschlüsselung nach Tag (das Segment „Tag“) oder einen Zeitraum (Meta: Berichtsbeginn und Berichtsende) hinzu und exportieren Sie ihn erneut",
@@ -224,4 +229,5 @@ DE = {
     "import.target.date_end": "Enddatum (nur eintägige Zeilen)",
     "import.target.campaign": "Kampagne",
     "import.target.variant": "Variante (Anzeigengruppe, Anzeige, Betreff …)",
+    "import.target.segment": "Segment (Aufschlüsselung wie Alter, Gerät, Platzierung; oder eine ID)",
 }

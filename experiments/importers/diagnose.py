@@ -246,26 +246,22 @@ def diagnose(p: Prepared, detail: str) -> ImportFormatError:
 
 
 def duplicate(p: Prepared, dup: DuplicateKey) -> ImportFormatError:
-    """Return the error for two rows with the same campaign, variant and day, naming both lines."""
+    """Return the error for two rows with the same campaign, variant, segment and period,
+    naming both lines."""
     starts, _ = _walk(p)
     select, params = file_sql.select_sql(p.read_plan(), strict=False)
     # The strict read of this file has just succeeded, so the tolerant one reads it too.
     with scratch() as con:
         found = con.execute(
             f"SELECT rn FROM (SELECT row_number() OVER () AS rn, * FROM ({select})) "
-            "WHERE source_campaign = ? AND variant = ? AND date = ? AND date_to = ? "
-            "ORDER BY rn LIMIT 2",
-            [*params, dup.campaign, dup.variant, dup.day, dup.last],
+            "WHERE source_campaign = ? AND variant = ? AND segment = ? AND date = ? "
+            "AND date_to = ? ORDER BY rn LIMIT 2",
+            [*params, dup.campaign, dup.variant, dup.segment, dup.day, dup.last],
         ).fetchall()
     lines = [starts[rn - 1] for (rn,) in found]
     first, second = (lines + [0, 0])[:2]
-    variant = f", variant '{_shown(dup.variant)}'" if dup.variant else ""
-    when = f"day {dup.day}" if dup.last == dup.day else f"period {dup.day} to {dup.last}"
-    unit = "day" if dup.last == dup.day else "period"
-    return fail(
-        p.file_name,
-        f"the row repeats campaign '{_shown(dup.campaign)}'{variant} and {when} of line {first}",
-        f"each campaign, variant and {unit} may appear once: export without further breakdowns "
-        "(device, placement …), or import the parts as separate files",
-        second,
-    )
+    return ImportRefused(
+        "repeated", decoding.quote(p.file_name, 120), second, first=first,
+        campaign=_shown(dup.campaign), variant=_shown(dup.variant),
+        segment=_shown(dup.segment), start=dup.day, end=dup.last,
+    )  # fmt: skip

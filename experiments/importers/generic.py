@@ -10,8 +10,8 @@ from experiments.importers.registry import (
     CAMPAIGN,
     DATE,
     DERIVED,
+    JOINED_ROLES,
     ROLES,
-    VARIANT,
     mapping_targets,
 )
 from experiments.metrics import BASE_METRICS
@@ -41,7 +41,9 @@ def build_mapping(
             raise InvalidInput(f"choose exactly one column as {what} (now {chosen.count(role)})")
     if not set(chosen) & set(BASE_METRICS):
         raise InvalidInput("choose at least one column as a metric (spend, clicks, …)")
-    repeated = sorted({t for t in chosen if chosen.count(t) > 1 and t not in (VARIANT, IGNORE)})
+    repeated = sorted(
+        {t for t in chosen if chosen.count(t) > 1 and t not in (*JOINED_ROLES, IGNORE)}
+    )
     if repeated:
         raise InvalidInput(f"each metric can come from one column only: {', '.join(repeated)}")
     unknown = set(chosen) - set(ROLES) - set(BASE_METRICS) - {IGNORE}

@@ -38,13 +38,16 @@ from experiments.importers.registry import (
     DATE,
     DATE_END,
     DERIVED,
+    JOINED_ROLES,
     PLATFORMS,
     RESULT_INDICATOR,
     RESULTS,
+    SEGMENT,
     VARIANT,
     Dialect,
     Kind,
     Platform,
+    segment_name,
 )
 from experiments.metrics import BASE_METRICS
 
@@ -134,6 +137,11 @@ class Prepared:
             share_of = self.cell(self.by_target(self.platform.shares[c.target])[0])
         return CellRead(c.index, c.kind, c.date_format, c.strip, share_of)
 
+    def segments(self) -> tuple[tuple[str, CellRead], ...]:
+        """Return the segment columns by their one name, in the registry's order of names."""
+        named = [(segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)]
+        return tuple(sorted(named, key=lambda n: registry.segment_order(n[0])))
+
     def read_plan(self) -> FileImport:
         """Return the typed plan the store imports this file by."""
         ends, days = self.by_target(DATE_END), self.by_target(DATE)
@@ -154,6 +162,7 @@ class Prepared:
             date_end=self.cell(ends[0]) if ends else None,
             metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics) + own,
             extra=tuple((c.label, self.cell(c)) for c in extra), results=read,
+            segments=self.segments(),
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,
             currency=self.currency, currency_column=next(
                 (self.cell(c) for c in self.by_target(currency.CURRENCY)), None),
@@ -331,7 +340,7 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
             target = currency.CURRENCY  # the first one names the rows' currency
         if target == DERIVED or (target is None and not label.strip()):
             continue
-        if target is None or (target in taken and target != VARIANT):
+        if target is None or (target in taken and target not in JOINED_ROLES):
             # extra is a MAP: a label the file repeats gets a number to stay a distinct key
             key, n = label, 1
             while key in extra:

@@ -131,10 +131,10 @@ _EXPORTS: dict[str, _Export] = {
         "ORDER BY lower(g.name)",
     ),
     "facts": _Export(
-        _columns("f.platform", "f.source_campaign", "f.variant", "f.date", "f.date_to",
+        _columns("f.platform", "f.source_campaign", "f.variant", "f.segment", "f.date", "f.date_to",
                  "f.currency", *(f"f.{m}" for m in BASE_METRICS), "i.file_name AS import_file"),
         "FROM metric_fact f LEFT JOIN import i ON i.id = f.import_id",
-        "ORDER BY f.date, f.platform, f.source_campaign, f.variant",
+        "ORDER BY f.date, f.platform, f.source_campaign, f.variant, f.segment",
         counted="FROM metric_fact f",
     ),
 }  # fmt: skip

@@ -17,7 +17,6 @@ from experiments.db import DriverError, corruption, driver_detail
 from experiments.errors import (
     ChangedMeanwhile,
     Conflict,
-    DuplicateKey,
     FileUnreadable,
     InvalidInput,
     NotFound,
@@ -30,7 +29,8 @@ from experiments.import_models import (
 )
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
-from experiments.store._base import Area, BaseStore, now, parse_uuid
+from experiments.store._base import Area, now, parse_uuid
+from experiments.store._fact_keys import FACT_KEY, FactKeyChecks
 from experiments.store._facts_scope import alias_matches
 from experiments.store.file_sql import check, result_rows_sql, select_sql
 
@@ -42,10 +42,8 @@ _IMPORT_COLS = (
     "unchanged_rows, skipped_rows, date_min, date_max, status"
 )
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
-# A fact's period is part of its key: a row for 1–14 Nov and one for 1–30 Nov are two facts, and
-# a later export replaces only the facts of exactly its own periods. ``date`` is the first day.
-_KEY = ("source_campaign", "variant", "date", "date_to")
-_FACT_NAMES = ("import_id", *FACT_KEYS, "date_to", *BASE_METRICS, "extra", "currency")
+_KEY = FACT_KEY
+_FACT_NAMES = ("import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra", "currency")
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
@@ -57,7 +55,7 @@ def _import(row: tuple[Any, ...]) -> ImportRecord:
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
     """Return the metric columns of a fact frame, refusing any name that is no canonical metric."""
-    known = (*FACT_KEYS, "date_to", *BASE_METRICS, "extra", "currency")
+    known = (*FACT_KEYS, "date_to", "segment", "breakdown", *BASE_METRICS, "extra", "currency")
     unknown = [c for c in frame.columns if c not in known]
     if unknown:
         raise InvalidInput(f"not canonical metrics: {', '.join(map(str, unknown))}")
@@ -77,7 +75,7 @@ class _DryRun(Exception):
         self.result = result
 
 
-class FactStore(BaseStore):
+class FactStore(FactKeyChecks):
     def imports(self) -> list[ImportRecord]:
         """Return every import (undone ones included), newest first."""
         rows = self._all(f"SELECT {_IMPORT_COLS} FROM import ORDER BY imported_at DESC")
@@ -129,15 +127,20 @@ class FactStore(BaseStore):
         # Column names come from BASE_METRICS (checked in fact_columns), never from the file.
         code = "currency" if "currency" in facts.columns else "NULL"
         cols = ", ".join(
-            ("platform", "source_campaign", "variant", "date", "date_to", "currency", *metrics)
-        )
+            ("platform", "source_campaign", "variant", "segment", "breakdown", "date", "date_to",
+             "currency", *metrics)
+        )  # fmt: skip
         # A frame without date_to holds daily facts: each covers its own day.
         last = "date_to" if "date_to" in facts.columns else "date"
+        segment = "coalesce(segment, '')" if "segment" in facts.columns else "''"
+        breakdown = "coalesce(breakdown, '')" if "breakdown" in facts.columns else "''"
         select = ", ".join(
             (
                 "platform",
                 "source_campaign",
                 "coalesce(variant, '')",
+                segment,
+                breakdown,
                 "CAST(date AS DATE)",
                 f"CAST(coalesce({last}, date) AS DATE)",
                 f"CAST({code} AS VARCHAR)",
@@ -186,7 +189,10 @@ class FactStore(BaseStore):
         iid = new_id()
         select, params = select_sql(p, strict=True)
         metrics = p.metric_names
-        cols = ", ".join(("import_id", "platform", *_KEY, *metrics, "extra", "currency"))
+        cols = ", ".join(
+            ("import_id", "platform", "source_campaign", "variant", "segment", "breakdown",
+             "date", "date_to", *metrics, "extra", "currency")
+        )  # fmt: skip
         try:
             self._exec(
                 f"INSERT INTO metric_fact ({cols}) SELECT ?, ?, * FROM ({select})",
@@ -203,6 +209,7 @@ class FactStore(BaseStore):
         stats = replace(
             stats, totals={m: v for m, v in stats.totals.items() if v is not None or m in own}
         )
+        self._refuse_mixed_breakdowns(iid, p, stats)
         counts = self._replace_overlap(iid, p.platform, metrics, stats)
         record = ImportRecord(
             iid, p.file_name, p.sha256, p.platform, self.actor.username, now(), stats.rows,
@@ -229,17 +236,6 @@ class FactStore(BaseStore):
         found = result_rows_sql(p, iid)
         rows = self._all(*found) if found else []
         return tuple((str(c), i, int(n)) for c, i, n in rows)
-
-    def _refuse_repeated_keys(self, iid: uuid.UUID) -> None:
-        # Runs only when the hashes of the keys collide or repeat, to name the repeated key.
-        row = self._one(
-            "SELECT source_campaign, variant, date, date_to FROM metric_fact WHERE import_id = ? "
-            "GROUP BY ALL HAVING count(*) > 1 "
-            "ORDER BY ALL LIMIT 1",
-            [iid],
-        )
-        if row is not None:
-            raise DuplicateKey(*row)
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
         aggs = [METRICS[m].file_total_sql() for m in metrics]
@@ -392,8 +388,8 @@ class FactStore(BaseStore):
         self._exec(
             f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
             f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
-            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, {back}, "
-            "r.extra, r.currency "
+            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, r.breakdown, "
+            f"{back}, r.extra, r.currency "
             f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
             f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
             [replaced_by],

@@ -113,6 +113,7 @@ def check(plan: FileImport) -> None:
     if plan.date is None and plan.date_end is not None:
         raise InvalidInput(f"{name}: an end date column needs a start date column")
     keys += [("a variant", v, (CellKind.TEXT,)) for v in plan.variants]
+    keys += [(f"the segment '{n}'", c, (CellKind.TEXT,)) for n, c in plan.segments]
     if plan.date_end is not None:
         keys.append(("the end date", plan.date_end, (CellKind.DATE,)))
     keys += [(f"the metric {m}", c, _METRIC_KINDS) for m, c in plan.metrics]
@@ -346,17 +347,38 @@ def _kept_sql(r: ResultRead, extra: str) -> str:
     )
 
 
+SEGMENT_JOIN = " · "
+
+
+def segment_sql(plan: FileImport) -> tuple[str, str, list[object]]:
+    """Return the SQL of a row's segment ('Age=18-24 · Gender=female', '' without segment
+    columns), of the file's breakdown ('Age · Gender'), and the names they bind."""
+    if not plan.segments:
+        return "''", "''", []
+    # A row whose segment cell is empty is the platform's "unknown" bucket of that breakdown:
+    # the name stays, so it is a segment of its own and never the row without a breakdown.
+    parts = ", ".join(
+        f"? || '=' || coalesce(trim({present_sql(c.ref)}), '')" for _, c in plan.segments
+    )
+    names = [n for n, _ in plan.segments]
+    return f"concat_ws('{SEGMENT_JOIN}', {parts})", "?", [*names, SEGMENT_JOIN.join(names)]
+
+
 def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
-    """Return SELECT source_campaign, variant, date, date_to, <metrics>, extra, currency FROM
-    read_csv(…), with its params."""
+    """Return SELECT source_campaign, variant, segment, breakdown, date, date_to, <metrics>,
+    extra, currency FROM read_csv(…), with its params."""
     check(plan)
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
-    first, last, params = _period(plan, strict)
+    segment, breakdown, params = segment_sql(plan)
+    first, last, dated = _period(plan, strict)
+    params += dated
     names = plan.metric_names
     exprs = [
         f"coalesce({plan.campaign.ref}, '') AS source_campaign",
         f"{variant} AS variant",
+        f"{segment} AS segment",
+        f"{breakdown} AS breakdown",
         f"{first} AS date",
         f"{last} AS date_to",
     ]
@@ -393,9 +415,8 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     # cell up to four times (DuckDB does not share expressions inside a CASE).
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
                for metric in names]  # fmt: skip
-    outer = ", ".join(
-        ["source_campaign", "variant", "date", _LAST_DAY, *checked, "extra", "currency"]
-    )
+    outer = ", ".join(["source_campaign", "variant", "segment", "breakdown", "date", _LAST_DAY,
+                       *checked, "extra", "currency"])  # fmt: skip
     return f"SELECT {outer} FROM ({select})", params
 
 
