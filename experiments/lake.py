@@ -128,7 +128,7 @@ def _refusal(target: str, error: duckdb.Error) -> CatalogUnavailable:
     return CatalogUnavailable(shown(target), "attach", detail=shown(detail))
 
 
-def retried(action: Callable[[], T], attempts: int = 5) -> T:
+def retried(action: Callable[[], T], attempts: int = 8) -> T:
     """Run a whole unit of work (one domain call, its own transaction) and run it again when
     another app server's commit on the same catalog came first and DuckLake refused this one.
 
@@ -136,7 +136,9 @@ def retried(action: Callable[[], T], attempts: int = 5) -> T:
     on anew and checks what the person saw (the phase, the decision): a true clash is then
     refused with its own reason, while writes of different things that only met in one table
     all land. Any other refusal is passed on at once. Between attempts it waits a random
-    while that grows with each refusal, so that servers that collided do not collide again.
+    while that grows with each refusal (up to a second), so that servers that collided do not
+    collide again: DuckLake checks conflicts per table, so writes that change rows of one table
+    (a cycle's, the claim row) take turns.
     """
     for attempt in range(attempts):
         try:
@@ -144,5 +146,5 @@ def retried(action: Callable[[], T], attempts: int = 5) -> T:
         except ChangedMeanwhile as e:
             if e.key != "changed.server" or attempt == attempts - 1:
                 raise
-        time.sleep(random.uniform(0, 0.05 * 2**attempt))
+        time.sleep(random.uniform(0, min(1.0, 0.05 * 2**attempt)))
     raise AssertionError("unreachable")

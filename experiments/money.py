@@ -114,9 +114,12 @@ def cycle_currencies(store: Store, rows: Iterable[CycleMetrics]) -> dict[uuid.UU
     """Return each cycle's one currency of money, None where its amounts are in several."""
     accounts: dict[uuid.UUID, str | None] = {}
     out: dict[uuid.UUID, str | None] = {}
+    # Looking for each campaign's first named currency scans its facts: with hundreds of
+    # campaigns and no export that named one (10 million facts), that took 4 of 4.6 s.
+    named = store.any_currency_named()
     for r in rows:
         if r.campaign_id not in accounts:
-            accounts[r.campaign_id] = store.account_currency(r.campaign_id)
+            accounts[r.campaign_id] = store.account_currency(r.campaign_id, named=named)
         try:
             out[r.cycle_id] = single(r.currencies, accounts[r.campaign_id]).currency
         except MoneyRefused:

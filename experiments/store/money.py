@@ -25,14 +25,19 @@ class FxRate:
 
 
 class MoneyStore(BaseStore):
-    def account_currency(self, campaign_id: uuid.UUID) -> str | None:
+    def any_currency_named(self) -> bool:
+        """Return True when any fact's export named its currency (one short scan)."""
+        return self._one("SELECT 1 FROM metric_fact WHERE currency IS NOT NULL LIMIT 1") is not None
+
+    def account_currency(self, campaign_id: uuid.UUID, *, named: bool = True) -> str | None:
         """Return a campaign's account currency: the one set on it, else the one the first
-        import that names one brought for its facts; None when neither exists."""
+        import that names one brought for its facts; None when neither exists. ``named``
+        False (from ``any_currency_named``) skips looking through the campaign's facts."""
         row = self._one("SELECT currency FROM campaign WHERE id = ?", [campaign_id])
         if row is None:
             raise NotFound(f"no campaign with id {campaign_id}")
-        if row[0] is not None:
-            return str(row[0])
+        if row[0] is not None or not named:
+            return None if row[0] is None else str(row[0])
         facts, values = campaign_facts(self, campaign_id, None, None)
         first = self._one(
             f"SELECT f.currency FROM ({facts}) f JOIN import i ON i.id = f.import_id "
