@@ -92,8 +92,6 @@ def writer(args: tuple[str, int, int, str, str | None]) -> tuple[list[float], in
     refused, failed = 0, [0, 0]  # failed imports, failed learnings
 
     def counted(action: object) -> object:
-        nonlocal refused
-
         def run() -> object:
             nonlocal refused
             try:

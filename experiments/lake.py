@@ -33,7 +33,6 @@ T = TypeVar("T")
 PREFIX = "ducklake:"
 POSTGRES_PREFIX = PREFIX + "postgres:"
 LAKE = "lake"
-SCALE_REQUIREMENTS = "requirements-scale.txt"
 
 
 class CatalogUnavailable(DatabaseUnreadable):

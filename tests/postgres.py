@@ -16,7 +16,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,14 +117,11 @@ def running_cluster() -> Iterator[Cluster]:
 def postgres() -> Iterator[Cluster]:
     """A PostgreSQL cluster of this test session, on a free port of 127.0.0.1. Without one the
     DuckLake cases skip with the reason, or fail where TRACKER_REQUIRE_POSTGRES is set."""
-    cm = running_cluster()
-    try:
-        cluster = cm.__enter__()
-    except ClusterUnavailable as e:
-        if os.environ.get("TRACKER_REQUIRE_POSTGRES"):
-            pytest.fail(f"PostgreSQL is required here, but {e}")
-        pytest.skip(f"DuckLake-on-PostgreSQL cases skipped: {e} (apt-get install postgresql)")
-    try:
+    with ExitStack() as stack:
+        try:
+            cluster = stack.enter_context(running_cluster())
+        except ClusterUnavailable as e:
+            if os.environ.get("TRACKER_REQUIRE_POSTGRES"):
+                pytest.fail(f"PostgreSQL is required here, but {e}")
+            pytest.skip(f"DuckLake-on-PostgreSQL cases skipped: {e} (apt-get install postgresql)")
         yield cluster
-    finally:
-        cm.__exit__(None, None, None)

@@ -36,10 +36,6 @@ class TablesWritten:
     tables: tuple[TableFile, ...]
 
 
-def _sql_text(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
 def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -164,17 +160,18 @@ class BackupStore(BaseStore):
                                 expected=item.rows)  # fmt: skip
         # The content too, inside the same transaction: what the table holds now must be what
         # the file holds, value for value (another storage, DuckLake, stores it its own way).
-        source = f"read_parquet({_sql_text(str(item.path))})"
-        if self.checksum(item.table) != self.checksum(item.table, source):
+        if self.checksum(item.table) != self.checksum(item.table, item.path):
             raise BackupRefused("restore.refuse.content", **where)
         return rows
 
-    def checksum(self, table: str, source: str | None = None) -> tuple[int, int]:
-        """Return the row count and an order-free checksum of a table's rows (or of ``source``
-        read with the table's columns): equal content gives equal pairs on every target."""
+    def checksum(self, table: str, file: Path | None = None) -> tuple[int, int]:
+        """Return the row count and an order-free checksum of a table's rows (or of a Parquet
+        ``file`` read with the table's columns): equal content gives equal pairs on every
+        target."""
         columns = ", ".join(_ident(c) for c in self._columns(table))
-        row = self._one(f"SELECT count(*), coalesce(sum(hash({columns})), 0) "
-                        f"FROM {source or _ident(table)}")  # fmt: skip
+        source, params = ("read_parquet(?)", [str(file)]) if file else (_ident(table), [])
+        row = self._one(f"SELECT count(*), coalesce(sum(hash({columns})), 0) FROM {source}",
+                        params)  # fmt: skip
         return (int(row[0]), int(row[1])) if row else (0, 0)
 
     def _columns_of_file(self, path: Path) -> dict[str, str]:
