@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from tests.conftest import copy_demo
 from tests.server import Server, start_server, stop_server
@@ -169,6 +169,15 @@ def settle(page: Page) -> None:
     page.wait_for_function("() => [...document.images].every((image) => image.complete)")
 
 
+def wait_active(box: Locator, listed: Locator, timeout: float = RUN_TIMEOUT_MS) -> None:
+    """Wait until the open list of a select box shows ``listed`` and the box has made it the
+    active option, the one Enter picks (its ``aria-activedescendant``)."""
+    expect(listed).to_be_visible(timeout=timeout)
+    active = listed.get_attribute("id")
+    assert active, "the listed option has no id to make active"
+    expect(box).to_have_attribute("aria-activedescendant", active, timeout=timeout)
+
+
 def choose(page: Page, label: str, option: str) -> None:
     """Pick an option of a selectbox by typing it, as a keyboard user does, and wait for the
     script run the choice starts. (Clicking the option in the opened list missed on a busy
@@ -182,11 +191,15 @@ def choose(page: Page, label: str, option: str) -> None:
     # follows. So wait for the option to be listed first. On a busy clean clone the open list
     # was twice gone before its option showed (the long overview still moving under it): then
     # the list is closed and opened again, as a person would, up to three times.
+    # Seeing the option is not enough either: Enter picks the option the box has made active
+    # (its aria-activedescendant), which a busy machine sets a render after the list is
+    # filtered. Pressed before that, Enter only closes the list (a CI run waited 120 s for a
+    # script run that never came). So wait until the wanted option is the active one.
     for attempt in range(3):
         box.click()
         box.fill(option)
         try:
-            expect(listed).to_be_visible(timeout=RUN_TIMEOUT_MS / 3)
+            wait_active(box, listed, timeout=RUN_TIMEOUT_MS / 3)
             break
         except AssertionError:
             if attempt == 2:

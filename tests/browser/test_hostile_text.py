@@ -27,7 +27,15 @@ from playwright.sync_api import Page, Request, Route, expect
 from experiments.db import Database
 from experiments.store import Store
 from tests import hostile_text
-from tests.browser.conftest import Server, rerun, settle, start_server, stop_server, wait_idle
+from tests.browser.conftest import (
+    Server,
+    rerun,
+    settle,
+    start_server,
+    stop_server,
+    wait_active,
+    wait_idle,
+)
 from tests.hostile_text import PIXEL_MARK, Workspace, hostile
 from tests.test_pages import PAGES
 
@@ -203,8 +211,9 @@ class Walk:
         box = self.page.get_by_role("combobox", name=label, exact=True)
         box.click()
         box.fill(typed)
-        # Enter picks nothing before the filtered list is drawn (see conftest.choose).
-        expect(self.page.get_by_role("option", name=typed).first).to_be_visible()
+        # Enter picks nothing before the filtered list has an active option (see
+        # conftest.choose).
+        wait_active(box, self.page.get_by_role("option", name=typed).first)
         with rerun(self.page):
             box.press("Enter")
 
@@ -284,7 +293,7 @@ def test_hostile_text_is_shown_as_text_on_every_page(hostile_server: Hostile, pa
         box = page.get_by_role("combobox", name=f"Column {n}", exact=True)
         box.click()
         box.fill(target)
-        expect(page.get_by_role("option", name=target).first).to_be_visible()
+        wait_active(box, page.get_by_role("option", name=target).first)
         box.press("Enter")  # inside a form: nothing runs until the form is sent
         expect(box).to_have_value(target)
     page.get_by_label("Name of the mapping", exact=False).fill(
