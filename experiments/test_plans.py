@@ -21,7 +21,6 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 
-from experiments.compare import SPECS
 from experiments.errors import Conflict, InvalidInput
 from experiments.metrics import METRICS, Better
 from experiments.models import Cycle, Phase, TestPlan
@@ -33,6 +32,10 @@ MAX_MIN_EFFECT = 10.0  # a change of more than 1,000 % is no threshold
 
 def comparable() -> tuple[str, ...]:
     """Return the metrics a comparison of cycles tests, in its order."""
+    # Imported here: the comparison loads statsmodels and scipy, which the command line's
+    # start-up must not (every command registers ``cycle plan``, few compare anything).
+    from experiments.compare import SPECS
+
     return tuple(s.key for s in SPECS)
 
 

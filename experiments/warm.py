@@ -29,7 +29,9 @@ def preload() -> None:
     for name in MODULES:
         importlib.import_module(name)
     from experiments.i18n import LANGS, fmt_date, fmt_money
+    from experiments.store.sessions import nobody_hash
 
+    nobody_hash()  # a sign-in with an unknown name must not take longer the first time
     for code in LANGS:  # babel reads each locale's data on its first use
         fmt_money(1.0, code)
         fmt_date(date.today(), code)

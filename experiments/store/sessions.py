@@ -9,6 +9,7 @@ so).
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import bcrypt
@@ -21,8 +22,14 @@ from experiments.models import Actor, Role
 _SEAL = object()
 # bcrypt reads at most 72 bytes of a password; a longer one is refused rather than cut short.
 PASSWORD_BYTES = (10, 72)
-# Checked against when the name is unknown, so a wrong name takes as long as a wrong password.
-_NOBODY = bcrypt.hashpw(b"no such member", bcrypt.gensalt())
+
+
+@cache
+def nobody_hash() -> bytes:
+    """Return the hash checked against when the name is unknown, so that a wrong name takes as
+    long as a wrong password (made on first use: a quarter second no command should pay at
+    start-up)."""
+    return bcrypt.hashpw(b"no such member", bcrypt.gensalt())
 
 
 def hash_password(password: str) -> str:
@@ -40,7 +47,7 @@ def hash_password(password: str) -> str:
 def _matches(password: str, stored: str | None) -> bool:
     data = password.encode("utf-8")
     if stored is None or len(data) > PASSWORD_BYTES[1]:
-        bcrypt.checkpw(b"x", _NOBODY)
+        bcrypt.checkpw(b"x", nobody_hash())
         return False
     return bcrypt.checkpw(data, stored.encode("ascii"))
 
