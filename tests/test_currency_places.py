@@ -262,7 +262,13 @@ def test_the_command_line_compares_variants_in_their_currency(built_file: Path, 
 def test_the_compare_page_shows_budgets_spend_and_variants_in_their_currency(
     built_file: Path, case: str, lang: str
 ) -> None:
-    at = app_in("views/compare.py", lang)
+    db = Database.open(built_file)
+    try:
+        campaign_id = Store(db).campaign_by_name("Ramadan").id
+    finally:
+        db.close()
+    # The day-by-day chart showing spend per day.
+    at = app_in("views/compare.py", lang, **{f"compare_series_metric_{campaign_id}": "spend"})
     assert not at.exception
     if case == "mixed":  # refused with the message, nothing added up
         assert [shown(e.value) for e in at.error] == [NOTES[case][lang]]
@@ -283,6 +289,14 @@ def test_the_compare_page_shows_budgets_spend_and_variants_in_their_currency(
     for cells in money_rows.iloc[:, 1:3].itertuples(index=False):
         assert all(ACCOUNT[case] in c or "$" in c for c in cells), cells
     no_euro(*captions, *variants.astype(str).to_numpy().ravel())
+    # The day-by-day spend: its axis names the currency, each point reads in it.
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("compare_series"))
+    spec = json.loads(chart.proto.spec)
+    assert spec["layout"]["yaxis"]["title"]["text"].endswith(f"({ACCOUNT[case]})")
+    rate = RATE if case == "rated" else 0
+    days = [2_127_582 + 150 * rate, 1_980_000 + 845_250 + (140 + 60) * rate]
+    points = [text for trace in spec["data"] for text in trace["hovertext"]]
+    assert points == [amount(v, case, lang) for v in days] * 2  # cycles 1 and 2
 
 
 # ---------------------------------------------------------------- the overview and the report
