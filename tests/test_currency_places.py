@@ -22,7 +22,7 @@ import streamlit as st
 from babel.numbers import format_currency
 from streamlit.testing.v1 import AppTest
 
-from experiments import compare_view, cycle_view, overview
+from experiments import compare, compare_learnings, compare_view, cycle_view, overview
 from experiments.db import Database
 from experiments.errors import MoneyRefused
 from experiments.i18n import locale
@@ -297,6 +297,22 @@ def test_the_compare_page_shows_budgets_spend_and_variants_in_their_currency(
     days = [2_127_582 + 150 * rate, 1_980_000 + 845_250 + (140 + 60) * rate]
     points = [text for trace in spec["data"] for text in trace["hovertext"]]
     assert points == [amount(v, case, lang) for v in days] * 2  # cycles 1 and 2
+
+
+@pytest.mark.parametrize("kind", ["IDR", "USD"])
+def test_the_compare_pages_budgets_are_in_the_account_currency_not_the_facts(
+    store: Store, kind: str
+) -> None:
+    # The account is set to euros after the exports came: each cycle's budget beside its spend
+    # reads in euros, the spend in the exports' currency.
+    build(store, kind)
+    campaign = store.campaign_by_name("Ramadan")
+    store.set_account_currency(campaign.id, "EUR")
+    data = compare.load(store, campaign, [1, 2])
+    contexts = compare_learnings.context(store, data)
+    assert data.currency == kind
+    assert [(c.budget_currency, c.spend) for c in contexts] == [
+        ("EUR", pytest.approx(sum(RUPIAH.values())))] * 2  # fmt: skip
 
 
 # ---------------------------------------------------------------- the overview and the report
