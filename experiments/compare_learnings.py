@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from experiments import compare, loop
+from experiments import compare, loop, money
 from experiments.compare import Comparison, CycleData, Design, MetricRow, document
 from experiments.errors import TrackerError
 from experiments.models import Cycle, Learning, Outcome, Phase
@@ -189,16 +189,19 @@ class CycleContext:
     carried_in: tuple[Learning, ...]
     # The optimizations planned in the cycle before: the changes this cycle was to bring.
     changes: tuple[str, ...]
+    # The budget is typed in the account currency; the spend is in data.currency.
+    budget_currency: str = money.DEFAULT_CURRENCY
 
 
 def context(store: Store, data: CycleData) -> list[CycleContext]:
     """Return the context of every loaded cycle, in the order they were chosen."""
     found = []
+    account = money.account_currency(store, data.campaign.id)
     for cycle in data.cycles:
         group = data.groups.get(cycle.number)
         spend = group.total("spend") if group is not None else None
         changes = tuple(o.what for o in store.optimizations(cycle.previous_id)) if (
             cycle.previous_id) else ()  # fmt: skip
         carried = tuple(store.learnings(carried_into=cycle.id))
-        found.append(CycleContext(cycle, spend, carried, changes))
+        found.append(CycleContext(cycle, spend, carried, changes, account))
     return found

@@ -20,16 +20,26 @@ def _has(frame: pd.DataFrame, column: str) -> bool:
 
 def load_variants(store: Store, campaign: str | Campaign, number: int) -> dict[str, Group]:
     """Return the groups of a cycle's variants, the most shown (or sent, or used) first."""
+    return load_variants_money(store, campaign, number)[0]
+
+
+def load_variants_money(
+    store: Store, campaign: str | Campaign, number: int
+) -> tuple[dict[str, Group], money.MoneyScope]:
+    """Return the groups of a cycle's variants, the most shown (or sent, or used) first, and
+    the one currency of their money (converted at the admin's rates where they are mixed)."""
     camp = campaign if isinstance(campaign, Campaign) else store.campaign_by_name(campaign)
     cycle = find_cycle(store, camp, number)
-    money.scope_currency(store, camp.id, cycle.start, cycle.end)  # amounts of one currency only
-    daily = store.variant_daily(camp.id, number)
+    # Amounts of several currencies are refused here, before any is added up, unless the
+    # admin's rates convert them.
+    scope = money.scope_currency(store, camp.id, cycle.start, cycle.end)
+    daily = store.variant_daily(camp.id, number, scope.currency if scope.conversion else None)
     size = next((c for c in ("impressions", "deliveries", "sessions", "replies") if _has(daily, c)),
                 None)  # fmt: skip
     weight = daily.groupby("variant")[size].sum() if size else daily.groupby("variant").size()
     order = weight.sort_values(ascending=False, kind="stable").index
     parts = dict(tuple(daily.groupby("variant", sort=False)))
-    return {str(v): Group(str(v), parts[v]) for v in order}
+    return {str(v): Group(str(v), parts[v]) for v in order}, scope
 
 
 def compare_variants(
@@ -39,6 +49,7 @@ def compare_variants(
     va: str,
     vb: str,
     randomized: bool = False,
+    scope: money.MoneyScope | None = None,
 ) -> Comparison:
     """Return the comparison of variant vb against va inside one cycle: design randomized only
     where the cycle's variants were declared a randomized split (test_plans.declare_split), and
@@ -52,8 +63,10 @@ def compare_variants(
             raise NotFound(f"cycle {cycle.number} has no variant '{v}'")
     design = Design.RANDOMIZED if randomized else Design.OBSERVATIONAL
     rows = compare_groups(groups[va], groups[vb], design)
+    scope = scope or money.MoneyScope(money.DEFAULT_CURRENCY)  # from load_variants
     return Comparison(campaign.name, campaign.id, (cycle.number, cycle.number),
-                      (cycle.id, cycle.id), design, rows, (va, vb))  # fmt: skip
+                      (cycle.id, cycle.id), design, rows, (va, vb), currency=scope.currency,
+                      conversion=scope.conversion)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)

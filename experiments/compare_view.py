@@ -16,6 +16,7 @@ from experiments.compare import Comparison, CycleData, Group, Kind, MetricRow
 from experiments.compare_control import ControlReading
 from experiments.compare_variants import VariantRate
 from experiments.models import Campaign, Cycle
+from experiments.money import DEFAULT_CURRENCY, MoneyScope
 from experiments.store import Store
 
 # Okabe–Ito colours, ordered so that any first few stay far apart with normal vision and with
@@ -217,16 +218,17 @@ class VariantChoice:
     names: tuple[str, ...]  # the most shown first
     blocked: Blocked | None
     randomized: bool = False  # declared a randomized split (test_plans.declare_split)
+    money: MoneyScope = MoneyScope(DEFAULT_CURRENCY)  # the one currency of their amounts
 
 
 def variant_choice(store: Store, campaign: Campaign, number: int) -> VariantChoice:
     """Return a cycle's variants to choose from; blocked when it has fewer than two."""
-    groups = cvar.load_variants(store, campaign, number)
+    groups, scope = cvar.load_variants_money(store, campaign, number)
     cycle = store.cycle_by_number(campaign.id, number)
     names = tuple(groups)
     blocked = Blocked.NO_VARIANTS if len(names) < 2 else None
     randomized = store.test_plan(cycle.id).randomized
-    return VariantChoice(campaign, cycle, groups, names, blocked, randomized)
+    return VariantChoice(campaign, cycle, groups, names, blocked, randomized, scope)
 
 
 def variants(choice: VariantChoice, baseline: str, compared: str) -> VariantsView:
@@ -235,7 +237,7 @@ def variants(choice: VariantChoice, baseline: str, compared: str) -> VariantsVie
     if baseline == compared:
         return VariantsView(None, (), None, (), Blocked.SAME_VARIANT)
     result = cvar.compare_variants(choice.campaign, choice.cycle, choice.groups, baseline,
-                                   compared, choice.randomized)  # fmt: skip
+                                   compared, choice.randomized, choice.money)  # fmt: skip
     rate = next((r.metric for r in result.rows if r.kind is Kind.RATE), None)
     rates = tuple(cvar.variant_rates(choice.groups, rate)) if rate else ()
     return VariantsView(result, clear_changes(result), rate, rates, None)

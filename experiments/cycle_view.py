@@ -40,6 +40,7 @@ from experiments.models import (
     Optimization,
     Phase,
 )
+from experiments.money import DEFAULT_CURRENCY, WindowMoney, window_money
 from experiments.store import Area, Store
 from experiments.team import may_change
 
@@ -91,8 +92,8 @@ class Workspace:
     carried: tuple[Learning, ...]  # own learnings going into the next cycle
     dropped: int  # own learnings staying behind
     earlier_criticism: tuple[tuple[Feedback, int], ...]  # open criticism of earlier cycles
-    spent: float | None  # spend of the campaign's facts inside the window
-    budget_used: float | None  # spent / budget, where both are known
+    spent: float | None  # spend of the campaign's facts inside the window, in money.currency
+    budget_used: float | None  # spent / budget, where both are known and in one currency
     back_to: Phase | None  # where a step back leads (None: no step back)
     forward_to: Phase | None  # where a step forward leads (None: the next start is next)
     opening_tab: str  # the phase the cycle is in; a closed cycle opens on what it learned
@@ -110,6 +111,9 @@ class Workspace:
     # role but viewer): the page offers forms and buttons only then; the store refuses anyway.
     may_change: bool = True
     may_comment: bool = True
+    # The window's money: the spend's currency (converted at the admin's rates, or refused when
+    # mixed) and the account currency the budget is in.
+    money: WindowMoney = WindowMoney(DEFAULT_CURRENCY, DEFAULT_CURRENCY)
 
     @property
     def read_only(self) -> bool:
@@ -147,7 +151,8 @@ def workspace(
     optimizations = tuple(store.optimizations(cycle.id))
     found = tuple(blockers(store, cycle))
     carried = tuple(x for x in own if x.decision in CARRIED)
-    spent = store.campaign_spend(campaign.id, cycle.start, cycle.end)
+    cash = window_money(store, campaign.id, cycle.start, cycle.end)
+    spent = cash.spend
     earlier = tuple(
         (c.feedback, c.cycle_number)
         for c in store.open_criticism()
@@ -169,7 +174,8 @@ def workspace(
         pending=tuple(x for x in own if x.decision is Decision.PENDING), blockers=found,
         carried=carried, dropped=len(own) - len(carried), earlier_criticism=earlier,
         spent=spent,
-        budget_used=spent / cycle.budget if spent is not None and cycle.budget else None,
+        budget_used=spent / cycle.budget
+        if spent is not None and cycle.budget and cash.comparable_to_budget else None,
         back_to=None if fixed else BACK.get(cycle.phase),
         forward_to=None if fixed else FORWARD.get(cycle.phase),
         opening_tab=LEARNINGS_TAB if locked else cycle.phase.value,
@@ -180,7 +186,7 @@ def workspace(
         comments=_by_target(store.comments_in_cycle(cycle.id)),
         members=tuple(u.username for u in users if u.active),
         people={u.username: u.display_name for u in users}, today=today,
-        may_change=writer, may_comment=may_change(store.actor.role, Area.COMMENT),
+        may_change=writer, may_comment=may_change(store.actor.role, Area.COMMENT), money=cash,
     )  # fmt: skip
 
 

@@ -211,17 +211,30 @@ def spend_rows(store: Store) -> list[dict[str, Any]]:
             adopted[learning.cycle_id] = adopted.get(learning.cycle_id, 0) + 1
     rows = []
     metrics = store.cycle_metrics()
-    codes = money.cycle_currencies(store, metrics)
+    cash = money.cycle_money(store, metrics)
     for r in metrics:
-        # A cycle whose spend is in several currencies has no spend: it is never added up.
-        code = codes[r.cycle_id]
-        spend, n = r.values.get("spend") if code else None, adopted.get(r.cycle_id, 0)
+        # A cycle whose spend is in several currencies is converted at the admin's rates, or
+        # has no spend (currency None) and says why: it is never added up.
+        c = cash[r.cycle_id]
+        spend, n = c.spend, adopted.get(r.cycle_id, 0)
         rows.append({
             "campaign": r.campaign, "cycle": r.number, "phase": r.phase.value,
-            "start": r.start, "end": r.end, "budget": r.budget, "currency": code,
+            "start": r.start, "end": r.end, "budget": r.budget, "budget_currency": c.account,
+            "currency": None if c.refused else c.currency, "money": c,
             "spend": spend, "adopted": n, "per_learning": spend / n if spend and n else None,
         })  # fmt: skip
     return rows
+
+
+def spend_notes(rows: list[dict[str, Any]], lang: str) -> list[str]:
+    """Return, per cycle whose spend was converted or not added up, what its figures say of
+    themselves ('Ramadan · Cycle 1: converted from USD into IDR at the rates of Nov 2026')."""
+    notes = []
+    for r in rows:
+        note = r["money"].note(lang) if "money" in r else None
+        if note is not None:
+            notes.append(f"{r['campaign']} · {t('overview.cycle_n', lang, n=r['cycle'])}: {note}")
+    return notes
 
 
 def rows_currency(rows: list[dict[str, Any]]) -> str | None:

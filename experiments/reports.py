@@ -87,9 +87,10 @@ def statistical(
 
 def _cycle_rows(store: Store, campaign: Campaign) -> dict[int, dict[str, Any]]:
     rows = [r for r in store.cycle_metrics() if r.campaign_id == campaign.id]
-    codes = money.cycle_currencies(store, rows)
-    return {r.number: {**r.values, "left_out": r.left_out, "currency": codes[r.cycle_id]}
-            for r in rows}  # fmt: skip
+    cash = money.cycle_money(store, rows)
+    # A cycle of several currencies: its amounts converted at the admin's rates, else none.
+    return {r.number: {**r.values, "spend": (c := cash[r.cycle_id]).spend, "revenue": c.revenue,
+                       "left_out": r.left_out, "money": c} for r in rows}  # fmt: skip
 
 
 def _overlaps(c: Cycle, start: date | None, end: date | None) -> bool:
@@ -213,7 +214,7 @@ def _contributions(doc: Doc, store: Store, p: Progress) -> None:
 
 def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
                    values: dict[str, float | None], left_out: int = 0,
-                   currency: str | None = money.DEFAULT_CURRENCY) -> None:  # fmt: skip
+                   cash: money.WindowMoney | None = None) -> None:  # fmt: skip
     lang = doc.lang
     window = f"{fmt_date(cycle.start, lang)} – {fmt_date(cycle.end, lang)}"
     doc.add("<div class='cycle'>", f"<h3>{esc(t('overview.cycle_n', lang, n=cycle.number))} · "
@@ -221,11 +222,14 @@ def _cycle_section(doc: Doc, store: Store, campaign: Campaign, cycle: Cycle,
             f"<p class='arrow'>{esc(t('report.hypothesis', lang))}</p>",
             f"<p class='text'>{esc(cycle.hypothesis or t('report.none', lang))}</p>",
             f"<p class='arrow'>→ {esc(t('report.result', lang))}</p>")  # fmt: skip
-    # Amounts in several currencies (currency None) are never added up: not shown, but said.
-    shown = [(metric_name(m, lang), format_value(m, values[m], lang, currency)) for m in KEY_METRICS
-             if values.get(m) is not None and (currency or not money.reads_money(m))]  # fmt: skip
-    if currency is None:
-        doc.add(f"<p class='muted'>{esc(t('money.cycle_mixed', lang))}</p>")
+    cash = cash or money.WindowMoney(money.DEFAULT_CURRENCY, money.DEFAULT_CURRENCY)
+    # Amounts in several currencies without rates are never added up: not shown, but said; a
+    # converted figure names the rates.
+    shown = [(metric_name(m, lang), format_value(m, values[m], lang, cash.currency))
+             for m in KEY_METRICS if values.get(m) is not None
+             and (cash.refused is None or not money.reads_money(m))]  # fmt: skip
+    if (note := cash.note(lang)) is not None:
+        doc.add(f"<p class='muted'>{esc(note)}</p>")
     if shown:
         doc.add(grid(shown))
     else:
@@ -352,7 +356,7 @@ def _campaign_section(doc: Doc, store: Store, campaign: Campaign, cycles: list[C
             c,
             cycle_values(row),
             int(row.get("left_out") or 0),
-            row.get("currency", money.DEFAULT_CURRENCY),
+            row.get("money"),
         )
     _comparison(doc, store, campaign, cycles)
     _plan(doc, store, cycles)

@@ -66,8 +66,16 @@ def brief_form(campaign: Campaign | None) -> Campaign | None:
             format_func=lambda v: tr(f"campaigns.focus.{v or 'none'}"),
         )
         a, b = st.columns(2)
-        budget = a.number_input(tr("campaigns.budget"), min_value=0.0, step=500.0,
-                                key="brief_budget")  # fmt: skip
+        # A new campaign has no account currency yet (it is set once the campaign exists, or
+        # the first import that names one decides): its label names no currency rather than
+        # guess the workspace default, which the first import may overrule.
+        if campaign is None:
+            budget_label, explain = tr("campaigns.budget_new"), tr("campaigns.budget_new_help")
+        else:
+            code = money.account_currency(s, campaign.id)
+            budget_label, explain = tr("campaigns.budget", code=code), None
+        budget = a.number_input(budget_label, min_value=0.0, step=500.0, key="brief_budget",
+                                help=explain)  # fmt: skip
         hours = b.number_input(tr("campaigns.hours"), min_value=0.0, step=10.0, key="brief_hours")
         competition = st.text_area(tr("campaigns.competition"), key="brief_competition")
         a, b = st.columns(2)
@@ -107,12 +115,12 @@ def summary(campaign: Campaign) -> None:
     """Show where the campaign stands: its cycles, its spend plan, its open criticism."""
     cycles = s.cycles(campaign.id)
     current = loop.current_cycle(s, campaign.id)
-    code = s.account_currency(campaign.id) or money.DEFAULT_CURRENCY
+    code = money.account_currency(s, campaign.id)
     a, b, c = st.columns(3)
     a.metric(tr("campaigns.cycles"), fmt_number(len(cycles), L))
     if current is not None:
         b.metric(tr("overview.cycle_n", n=current.number), enum_label(current.phase, "phase"))
-        c.metric(tr("campaigns.budget"), fmt_money(campaign.budget, L, code))
+        c.metric(tr("campaigns.budget", code=code), fmt_money(campaign.budget, L, code))
         st.caption(tr("cycle.window", start=fmt_date(current.start, L),
                       end=fmt_date(current.end, L)))  # fmt: skip
     label = tr("campaigns.open_cycle") if current else tr("campaigns.plan_cycle")

@@ -80,7 +80,7 @@ def show_context(data: CycleData) -> None:
                 f"**{tr('compare.cycle_label', n=c.number)}** · {enum_label(c.phase, 'phase')}"
             )
             st.caption(f"{fmt_date(c.start, lang())} – {fmt_date(c.end, lang())}")
-            budget = display.format_value("spend", c.budget, lang(), data.currency)
+            budget = display.format_value("spend", c.budget, lang(), ctx.budget_currency)
             if ctx.spend is None:
                 st.caption(tr("compare.budget", budget=budget))
             else:

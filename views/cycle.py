@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from experiments import audit_words, cycle_view, loop
+from experiments import audit_words, cycle_view, loop, money
 from experiments import models as m
 from experiments.i18n import fmt_date, fmt_money, fmt_percent
 from experiments.models import Campaign, Cycle, Decision, Learning, Phase
@@ -49,7 +49,8 @@ def first_cycle_form(campaign: Campaign) -> None:
         hypothesis = st.text_area(tr("cycle.hypothesis"), key="first_hypothesis",
                                   placeholder=tr("cycle.hypothesis_hint"))  # fmt: skip
         changes = st.text_area(tr("cycle.changes"), key="first_changes")
-        budget = st.number_input(tr("cycle.budget"), min_value=0.0, value=None, step=100.0,
+        budget = st.number_input(tr("cycle.budget", code=money.account_currency(s, campaign.id)),
+                                 min_value=0.0, value=None, step=100.0,
                                  key="first_budget")  # fmt: skip
         if st.form_submit_button(tr("cycle.start_first"), type="primary"):
             made = attempt(lambda: loop.start_first_cycle(
@@ -94,8 +95,8 @@ def next_start_dialog(ws: cycle_view.Workspace) -> None:
     hypothesis = st.text_area(tr("cycle.hypothesis"), key="ns_hypothesis")
     changes = st.text_area(tr("cycle.changes"), ws.next_changes, key="ns_changes",
                            help=tr("cycle.next_changes_hint"))  # fmt: skip
-    budget = st.number_input(tr("cycle.budget"), min_value=0.0, value=cycle.budget, step=100.0,
-                             key="ns_budget")  # fmt: skip
+    budget = st.number_input(tr("cycle.budget", code=ws.money.account), min_value=0.0,
+                             value=cycle.budget, step=100.0, key="ns_budget")  # fmt: skip
     if st.button(tr("cycle.next_confirm", m=cycle.number + 1), key="ns_confirm", type="primary",
                  on_click=keep_seen, args=("ns_confirm", cycle.id)):  # fmt: skip
         closing = seen("ns_confirm", cycle.id)
@@ -161,7 +162,7 @@ def save_plan(edited: Cycle) -> None:
         done(tr("cycle.saved"))
 
 
-def plan_section(cycle: Cycle, locked: bool) -> None:
+def plan_section(cycle: Cycle, locked: bool, budget_currency: str) -> None:
     test_plan_section(s, cycle, not locked)
     fill_plan(cycle)
     with st.container() if locked else st.form("plan"):  # read-only: the plan, no button
@@ -170,8 +171,8 @@ def plan_section(cycle: Cycle, locked: bool) -> None:
         a, b, c = st.columns(3)
         first = a.date_input(tr("cycle.start"), key="plan_start", format=DATE_FMT, disabled=locked)
         last = b.date_input(tr("cycle.end"), key="plan_end", format=DATE_FMT, disabled=locked)
-        budget = c.number_input(tr("cycle.budget"), min_value=0.0, step=100.0, key="plan_budget",
-                                disabled=locked)  # fmt: skip
+        budget = c.number_input(tr("cycle.budget", code=budget_currency), min_value=0.0,
+                                step=100.0, key="plan_budget", disabled=locked)  # fmt: skip
         if not locked and st.form_submit_button(tr("cycle.save_plan")):
             save_plan(replace(cycle, hypothesis=hypothesis, planned_changes=changes, start=first,
                               end=last, budget=budget))  # fmt: skip
@@ -226,12 +227,17 @@ def campaign_section(ws: cycle_view.Workspace) -> None:
         if not locked and st.form_submit_button(tr("cycle.save")):
             save_plan(replace(cycle, went_live=went_live, channels=tuple(channels)))
     a, b, c = st.columns(3)
-    a.metric(tr("cycle.planned_spend"), fmt_money(cycle.budget, L))
-    b.metric(tr("cycle.actual_spend"), fmt_money(ws.spent, L))
+    cash = ws.money  # the budget is in the account currency, the spend in the facts' own
+    a.metric(tr("cycle.planned_spend"), fmt_money(cycle.budget, L, cash.account))
+    b.metric(tr("cycle.actual_spend"), fmt_money(ws.spent, L, cash.currency))
+    if cash.refused is not None:
+        st.warning(cash.refused.text(L), icon=":material/currency_exchange:")
+    elif cash.conversion is not None:
+        st.caption(money.conversion_text(cash.conversion, L))
     if ws.budget_used is not None:
         c.metric(tr("cycle.budget_used"), fmt_percent(ws.budget_used, L, 0))
         st.progress(min(ws.budget_used, 1.0))
-    elif ws.spent is None:
+    elif ws.spent is None and cash.refused is None:
         st.caption(tr("cycle.no_facts"))
 
 
@@ -377,7 +383,7 @@ if ws.earlier_criticism:
 # Only the chosen section runs: the others would be drawn and thrown away on every rerun.
 match section_picker(ws):
     case Phase.START.value:
-        plan_section(ws.cycle, ws.read_only)
+        plan_section(ws.cycle, ws.read_only, ws.money.account)
         carried_in(ws)
     case Phase.CAMPAIGN.value:
         campaign_section(ws)

@@ -192,7 +192,7 @@ def learnings_and_cost(s: Store) -> None:
         b.metric(tr("mgmt.adopted"), fmt_number(adopted, lang()))
         money = partial(display.format_value, "spend", lang=lang())
         rows = [{**r, "cycle": tr("overview.cycle_n", n=r["cycle"]),
-                 "budget": money(r["budget"], currency=r["currency"]),
+                 "budget": money(r["budget"], currency=r["budget_currency"]),
                  "spend": money(r["spend"], currency=r["currency"]),
                  "per_learning": money(r["per_learning"], currency=r["currency"])}
                 for r in spend]  # fmt: skip
@@ -200,6 +200,8 @@ def learnings_and_cost(s: Store) -> None:
                      "budget": tr("mgmt.budget"), "spend": tr("mgmt.spend"),
                      "adopted": tr("mgmt.adopted_short"), "per_learning": tr("mgmt.per_learning")},
               tr("mgmt.no_cycles"))  # fmt: skip
+        for note in overview.spend_notes(spend, lang()):  # converted, or why not added up
+            st.caption(escape_markdown(note))
 
 
 def changes(s: Store) -> None:

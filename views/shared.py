@@ -101,7 +101,8 @@ def shared_series(target: str, version: str, key: Choice, metric: str, language:
     view = shared_view(target, version, key)
     assert isinstance(view, cv.CyclesView)
     starts: dict[int, object] = {c.number: c.start for c in view.data.cycles}
-    return cc.daily_series(view.data.daily(), metric, starts, language, view.colours)
+    return cc.daily_series(view.data.daily(), metric, starts, language, view.colours,
+                           view.data.currency)  # fmt: skip
 
 
 def prime(target: str) -> None:

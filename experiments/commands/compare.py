@@ -109,10 +109,10 @@ def _comparison(args: argparse.Namespace, ctx: Context) -> Any:
         raise InvalidInput("--cycle N compares two variants inside it; add --variants A B")
     campaign = ctx.store.campaign_by_name(args.campaign)
     cycle = compare.find_cycle(ctx.store, campaign, args.cycle)
-    groups = compare_variants.load_variants(ctx.store, campaign, args.cycle)
+    groups, scope = compare_variants.load_variants_money(ctx.store, campaign, args.cycle)
     va, vb = args.variants
     randomized = ctx.store.test_plan(cycle.id).randomized
-    return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized)
+    return compare_variants.compare_variants(campaign, cycle, groups, va, vb, randomized, scope)
 
 
 def _control(args: argparse.Namespace, ctx: Context, result: Any) -> Any:

@@ -30,7 +30,12 @@ def register(sub: Any) -> None:
     adv.set_defaults(handler=cycle_advance)
     nxt = csub.add_parser("next", help="the next start: close the open cycle, open the next")
     _window(nxt)
-    nxt.add_argument("--budget", type=float, default=None, help="the next cycle's budget")
+    nxt.add_argument(
+        "--budget",
+        type=float,
+        default=None,
+        help="the next cycle's budget, in the campaign's account currency",
+    )
     nxt.set_defaults(handler=cycle_next)
     show = csub.add_parser("show", help="show a cycle with its learnings")
     show.add_argument("campaign", metavar="CAMPAIGN")

@@ -15,9 +15,10 @@ EN = {
     "campaigns.currency_help": "The three letters of the ad accounts' currency, e.g. EUR, USD or IDR. Empty: the first import that names a currency decides (else EUR). Facts whose export named no currency are taken to be in it.",
     "campaigns.currency_save": "Save currency",
     "campaigns.currency_saved": "{name}: money is now shown in {code}.",
-    "money.cycle_mixed": "The amounts of this cycle are in several currencies and are not added up: enter conversion rates, or give each account's campaign names their own campaign.",
     "import.warn.no_currency": "The export names no currency: its amounts are taken to be in each campaign's account currency (set it on the Campaigns page or with 'currency CAMPAIGN CODE'; without one, the first import that names a currency decides, else EUR).",
     "money.converted": "converted from {sources} into {into} at the rates of {months}",
+    "campaigns.budget_new": "Budget (account currency)",
+    "campaigns.budget_new_help": "In the campaign's account currency, which a new campaign does not have yet: set it on this page once the campaign is saved; without one, the first import that names a currency decides (else EUR).",
 }
 
 DE = {
@@ -35,7 +36,8 @@ DE = {
     "campaigns.currency_help": "Die drei Buchstaben der Währung der Werbekonten, z. B. EUR, USD oder IDR. Leer: Der erste Import, der eine Währung nennt, entscheidet (sonst EUR). Fakten, deren Export keine Währung nennt, gelten als in ihr.",
     "campaigns.currency_save": "Währung speichern",
     "campaigns.currency_saved": "{name}: Geld wird jetzt in {code} gezeigt.",
-    "money.cycle_mixed": "Die Beträge dieses Zyklus sind in mehreren Währungen und werden nicht zusammengezählt: Tragen Sie Umrechnungskurse ein oder geben Sie den Kampagnennamen jedes Kontos eine eigene Kampagne.",
     "import.warn.no_currency": "Der Export nennt keine Währung: Die Beträge gelten als in der Kontowährung der jeweiligen Kampagne (festzulegen auf der Seite Kampagnen oder mit „currency KAMPAGNE CODE“; ohne sie entscheidet der erste Import, der eine Währung nennt, sonst EUR).",
     "money.converted": "umgerechnet von {sources} in {into} zu den Kursen von {months}",
+    "campaigns.budget_new": "Budget (Kontowährung)",
+    "campaigns.budget_new_help": "In der Kontowährung der Kampagne, die eine neue Kampagne noch nicht hat: Legen Sie sie auf dieser Seite fest, sobald die Kampagne gespeichert ist; ohne sie entscheidet der erste Import, der eine Währung nennt (sonst EUR).",
 }

@@ -89,9 +89,12 @@ WHERE f.response_time_s IS NOT NULL AND f.date = f.date_to
 ORDER BY c.number, f.response_time_s"""
         return self._frame(sql, values)
 
-    def variant_daily(self, campaign_id: uuid.UUID, number: int) -> pd.DataFrame:
-        """Return per variant and day of one cycle: base-metric sums and reply-time aggregates."""
-        ctes, values = self._facts_of(campaign_id, [number])
+    def variant_daily(
+        self, campaign_id: uuid.UUID, number: int, into: str | None = None
+    ) -> pd.DataFrame:
+        """Return per variant and day of one cycle: base-metric sums and reply-time aggregates
+        (with ``into``, money converted into that currency at the admin's rates)."""
+        ctes, values = self._facts_of(campaign_id, [number], into)
         sql = f"""{ctes}
 SELECT f.variant, f.date, CAST(f.date - c.s AS INTEGER) + 1 AS day, {_SUMS}, {_REPLY_TIME}
 FROM f JOIN cyc c ON f.date BETWEEN c.s AND c.e
