@@ -27,6 +27,7 @@ from experiments.importers import (
     refusals,
     registry,
     results,
+    snapshot,
     tables,
     values,
     workbook,
@@ -103,6 +104,9 @@ class Prepared:
     period: tuple[date, date] | None = None
     # The ISO code the money columns' headers name ('Amount spent (IDR)'), if they name one.
     currency: str | None = None
+    # The tables a platform knows in the file (several in a report snapshot), and the chosen one.
+    known_tables: tuple[snapshot.KnownTable, ...] = ()
+    chosen_table: snapshot.KnownTable | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -256,11 +260,13 @@ def prepare(
     sha256: str | None = None,
     source: Path | None = None,
     blank_lines: BlankLines = BlankLines.REFUSE,
+    table_choice: str | None = None,
 ) -> Prepared:
     """Return the plan for importing a file; raise ImportFormatError, or UnknownExport for a
     header that neither a platform nor a saved mapping knows. ``source`` is where ``data``
     lies on disk, if it does; ``blank_lines`` says what to do when rows of the same table go
-    on below a blank line (by default: raise BlankLinesInData)."""
+    on below a blank line (by default: raise BlankLinesInData); ``table_choice`` is the number or
+    title of the table to read when the file holds several (by default: raise SeveralTables)."""
     decoding.check_container(data, name, max_bytes)
     candidates, override = _identify(name, platform, mappings)
     identify = _matcher(candidates, override)
@@ -272,6 +278,7 @@ def prepare(
         if override and lacks is not None:
             raise lacks from None  # a named platform gets no mapping form
         raise refusals.unknown(name, text, e.header, lacks) from None
+    header, known, chosen = snapshot.choose(name, text, header, identify, table_choice)
     assert header.match is not None
     plat, dialect = header.match
     refusals.refused_layout(name, header.line, plat)
@@ -291,11 +298,13 @@ def prepare(
         table, key = gaps.choose(name, table, gap, blank_lines)
         notices += (Notice(key, gaps.where(gap)),)
     body, skip, tmp = _body(text, table, encoding, source)
+    sha256 = snapshot.digest(sha256 or hashlib.sha256(data).hexdigest(), known, chosen)
     return Prepared(
-        file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
+        file_name=name, sha256=sha256, size=len(data),
         encoding=encoding, sheet=sheet, platform=plat, dialect=dialect, table=table,
         columns=columns, number_style=style, notices=notices, body=body, skip=skip, gap=gap,
-        blank_lines=blank_lines, period=period, currency=code, _tmp=tmp,
+        blank_lines=blank_lines, period=period, currency=code, known_tables=known,
+        chosen_table=chosen, _tmp=tmp,
     )  # fmt: skip
 
 
