@@ -247,7 +247,7 @@ def preview(
         and just_imported.summary.import_id == summary.duplicate_of
         else PreviewState.DUPLICATE
     )
-    return Preview(state, summary)
+    return Preview(state, summary, tables=summary.tables)
 
 
 def _table(number: int | None) -> str | None:

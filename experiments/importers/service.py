@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -192,7 +192,8 @@ def run(
                 raise diagnose.diagnose(p, again.detail) from again
         report(1.0, "done")
         if w.duplicate_of is not None:
-            return _duplicate(w.duplicate_of, name, dry_run)
+            # The table of a file of several: still named, so that another one can be chosen.
+            return replace(_duplicate(w.duplicate_of, name, dry_run), **_tables(p))
         return _summary(p, w, name, dry_run)
 
 
@@ -218,7 +219,6 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
     # Amounts of different currencies are never added up: a file with several has no money total.
     totals = {m: v for m, v in w.totals.items()
               if len(w.currencies) < 2 or metric(m).unit is not Unit.MONEY}  # fmt: skip
-    several = len(p.known_tables) > 1  # only then are the tables and the one read named
     return ImportSummary(
         import_id=None if dry_run or w.import_id is None else str(w.import_id),
         platform=p.platform_key, file=name, rows=w.rows, skipped=p.skipped(),
@@ -227,6 +227,12 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
         dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
         notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
         first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines, period_rows=w.period_rows,
-        currencies=w.currencies, tables=p.known_tables if several else (),
-        table=p.chosen_table if several else None,
+        currencies=w.currencies, **_tables(p),
     )  # fmt: skip
+
+
+def _tables(p: Prepared) -> dict[str, Any]:
+    # Only a file with several known tables names them and the one read.
+    if len(p.known_tables) < 2:
+        return {}
+    return {"tables": p.known_tables, "table": p.chosen_table}
