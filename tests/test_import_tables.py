@@ -86,6 +86,9 @@ REFUSALS: list[tuple[str, bytes, str | None, str]] = [
     ("the title of a table no platform knows", DATA, "Country",
      f"{NAME}: no table of the file has the title “Country” — the tables a platform knows in it "
      f"are {NAMED}: choose one by its number (1, 2, 3) or its title as written there"),
+    ("a digit that is no number", DATA, "²",
+     f"{NAME}: no table of the file has the title “²” — the tables a platform knows in it are "
+     f"{NAMED}: choose one by its number (1, 2, 3) or its title as written there"),
     ("an unknown title", DATA, "Landing page",
      f"{NAME}: no table of the file has the title “Landing page” — the tables a platform knows "
      f"in it are {NAMED}: choose one by its number (1, 2, 3) or its title as written there"),
@@ -118,6 +121,36 @@ def test_a_file_of_several_tables_is_refused_naming_them_and_nothing_is_written(
         service.run(store, data, NAME, table=choice)
     assert str(caught.value) == message
     assert row_counts(db) == before
+
+
+TEXT = DATA.decode()
+HEADERS = [line for line in TEXT.splitlines() if line.startswith("Session ")]
+# (case, the fixture's text changed): the three tables are found wherever the blank lines,
+# line ends and other tables put them.
+LAYOUTS: list[tuple[str, str]] = [
+    ("CRLF line ends", TEXT.replace("\n", "\r\n")),
+    ("two blank lines and an Excel row of commas between tables",
+     TEXT.replace("\n\n", "\n\n,,,,\n\n")),
+    ("12,000 rows of a table nobody knows between them",
+     TEXT.replace("Austria,620\n", "".join(f"Land {n},{n}\n" for n in range(12000)))),
+    # A header inside a quoted cell, below a blank line of that cell, is no table.
+    ("a quoted cell with a blank line inside, in a table nobody knows",
+     TEXT.replace("Austria,620", 'Austria,"6\n\nSession campaign,Date,Sessions\n20"')),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", [c[1] for c in LAYOUTS], ids=[c[0] for c in LAYOUTS])
+def test_the_tables_are_found_in_other_layouts(store: Store, text: str) -> None:
+    numbers = [text.splitlines().index(h) + 1 for h in HEADERS]
+    with pytest.raises(SeveralTables) as caught:
+        service.run(store, text.encode(), NAME)
+    assert [(k.number, k.line, k.title) for k in caught.value.tables] == [
+        (1, numbers[0], "Session default channel group by date"),
+        (2, numbers[1], "Session source / medium by date"),
+        (3, numbers[2], "Session campaign by date"),
+    ]
+    summary = service.run(store, text.encode(), NAME, table="3")
+    assert (summary.rows, summary.totals["sessions"], summary.totals["revenue"]) == (3, 940, 629.5)
 
 
 def test_the_refusal_in_german(store: Store) -> None:

@@ -265,8 +265,8 @@ def prepare(
     """Return the plan for importing a file; raise ImportFormatError, or UnknownExport for a
     header that neither a platform nor a saved mapping knows. ``source`` is where ``data``
     lies on disk, if it does; ``blank_lines`` says what to do when rows of the same table go
-    on below a blank line (by default: raise BlankLinesInData); ``table_choice`` is the number or
-    title of the table to read when the file holds several (by default: raise SeveralTables)."""
+    on below a blank line (by default: raise BlankLinesInData); ``table_choice`` is the number
+    or title of the table to read when the file holds several (else: raise SeveralTables)."""
     decoding.check_container(data, name, max_bytes)
     candidates, override = _identify(name, platform, mappings)
     identify = _matcher(candidates, override)

@@ -115,14 +115,12 @@ def _lines(text: bytes | memoryview, offset: int) -> list[tuple[int, int, str]]:
 
 def _block_header(
     text: bytes | memoryview, offset: int, line: int, identify: Callable[[list[str]], T | None]
-) -> tuple[tables.Header[T] | None, list[str], int]:
+) -> tuple[tables.Header[T] | None, list[str]]:
     """Return the header of the block at ``offset`` (on file line ``line``) if a platform knows
-    it, the block's comment lines, and the offset to look for the block's end from."""
+    it, with the block's comment lines above it."""
     comments: list[str] = []
     texts = 0
-    last = offset
     for number, (start, end, content) in enumerate(_lines(text, offset), start=line):
-        last = start
         if tables.blank(content):
             if texts or comments:
                 break  # the block ends without a header a platform knows
@@ -135,11 +133,11 @@ def _block_header(
             match = identify([header_key(c) for c in cells]) if len(cells) >= 2 else None
             if match is not None:
                 header = tables.Header(number, start, end, delimiter, tuple(cells), match)
-                return header, comments, end
+                return header, comments
         texts += 1
         if texts == BLOCK_LINES:
             break
-    return None, comments, max(last - 1, offset)
+    return None, comments
 
 
 def find(
@@ -147,20 +145,22 @@ def find(
 ) -> list[tuple[KnownTable, tables.Header[T]]]:
     """Return every table a platform knows, from the first one found on: each with its header."""
     found = [(KnownTable(1, first.line, _title(_comments_above(text, first)), first.cells), first)]
+    # ``pos`` is always outside quotes (the end of a header, or the line break before a block),
+    # so the next blank line found from it is one that ends a table; ``line`` is pos's line.
     pos, line = first.end, first.line
-    while pos < len(text):
+    while True:
         gap = quoted.next_blank(text, pos, found[-1][1].delimiter)
         if gap is None or gap.end() >= len(text):
-            break
-        line += bytes(text[pos : gap.end()]).count(b"\n")
-        header, comments, after = _block_header(text, gap.end(), line, identify)
-        if header is not None:
-            known = KnownTable(len(found) + 1, header.line, _title(comments), header.cells)
-            found.append((known, header))
-            after = header.end
-        line += bytes(text[gap.end() : after]).count(b"\n")
-        pos = after
-    return found
+            return found
+        block = gap.end()
+        line += bytes(text[pos:block]).count(b"\n")
+        header, comments = _block_header(text, block, line, identify)
+        if header is None:  # a table nobody knows, or more rows: look on from its start
+            pos, line = block - 1, line - 1
+            continue
+        known = KnownTable(len(found) + 1, header.line, _title(comments), header.cells)
+        found.append((known, header))
+        pos, line = header.end, header.line
 
 
 def choose(
@@ -180,7 +180,7 @@ def choose(
             raise SeveralTables("several_tables", name, known)
         return first, known, None
     wanted = choice.strip()
-    if wanted.isdigit():
+    if wanted.isascii() and wanted.isdigit():
         for k, header in found:
             if k.number == int(wanted):
                 return header, known, k
