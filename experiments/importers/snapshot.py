@@ -18,7 +18,8 @@ twice is a duplicate and another table of the file is not.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -33,6 +34,11 @@ BLOCK_LINES = 10
 WINDOW = 1 << 16
 # Header cells a table without a title is named by.
 NAMING_CELLS = 3
+# A cell of only a number, a date or a time: a row's (or a title's date range), never a
+# header's. Lines with one are not offered to the platforms, so that a file whose data has
+# thousands of blank lines in it costs a pattern test per line, not a look through every
+# platform's headers.
+_VALUE_CELL = re.compile(r'(?:^|[,;\t])[ "]*[-+]?\d[\d.,:/ %-]*[ "]*(?=[,;\t]|$)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,20 +103,26 @@ def _comments_above(text: bytes | memoryview, header: tables.Header[T]) -> list[
     return comments
 
 
-def _lines(text: bytes | memoryview, offset: int) -> list[tuple[int, int, str]]:
-    """Return the lines of the window at ``offset`` as (start, end, text); a line the window
-    cuts off is left out."""
-    window = bytes(text[offset : offset + WINDOW])
-    out, pos = [], 0
-    while pos < len(window):
-        nl = window.find(b"\n", pos)
-        if nl < 0 and offset + len(window) < len(text):
-            break
-        end = len(window) if nl < 0 else nl
-        line = window[pos:end].rstrip(b"\r").decode("utf-8", errors="replace")
-        out.append((offset + pos, offset + end, line))
-        pos = end + 1
-    return out
+def _lines(text: bytes | memoryview, offset: int) -> Iterator[tuple[int, int, str]]:
+    """Yield the lines of the window at ``offset`` as (start, end, text), one at a time (a block
+    is mostly done after a few); a line the window cuts off is left out."""
+    limit = min(len(text), offset + WINDOW)
+    pos = offset
+    while pos < limit:
+        # Read a short piece first, a longer one only for a long line: a file with a blank line
+        # between all its rows has as many blocks as rows.
+        step = 256
+        while True:
+            piece = bytes(text[pos : min(limit, pos + step)])
+            nl = piece.find(b"\n")
+            if nl >= 0 or pos + len(piece) >= limit:
+                break
+            step *= 4
+        if nl < 0 and limit < len(text):
+            return
+        end = len(piece) if nl < 0 else nl
+        yield pos, pos + end, piece[:end].rstrip(b"\r").decode("utf-8", errors="replace")
+        pos += end + 1
 
 
 def _block_header(
@@ -128,15 +140,17 @@ def _block_header(
         if content.lstrip().startswith("#"):
             comments.append(content)
             continue
+        texts += 1
+        if texts > BLOCK_LINES:
+            break
+        if _VALUE_CELL.search(content):
+            continue
         for delimiter in tables.DELIMITERS:
             cells = tables.split(content, delimiter)
             match = identify([header_key(c) for c in cells]) if len(cells) >= 2 else None
             if match is not None:
                 header = tables.Header(number, start, end, delimiter, tuple(cells), match)
                 return header, comments
-        texts += 1
-        if texts == BLOCK_LINES:
-            break
     return None, comments
 
 
