@@ -26,6 +26,7 @@ from tests.conftest import FIXTURES
 from tests.sql import row_counts
 from tests.test_import_blank_lines import HEADER, ROWS, TITLE, lines
 from tests.test_import_page import PAGE, metrics, stored, upload
+from tests.test_import_real_text import german
 
 NAME = "ga4_snapshot_tables.csv"
 DATA = (FIXTURES / NAME).read_bytes()
@@ -273,3 +274,26 @@ def test_the_page_offers_the_tables_and_imports_the_one_chosen(db_path: Path) ->
     box.set_value(3).run()
     assert shown(at.info[0].value).startswith("This exact file was imported before")
     assert not any(b.key == "import_run" for b in at.button)
+
+
+def test_the_page_offers_the_tables_in_german(db_path: Path) -> None:
+    at = german(app(PAGE))
+    at = upload(at, NAME)
+    assert_clean(at)
+    assert [shown(i.value) for i in at.info] == [
+        "Diese Datei enthält mehrere Tabellen, die eine Plattform kennt (zum Beispiel ein "
+        "Berichts-Snapshot), und ein Import liest eine Tabelle. Wählen Sie die zu importierende "
+        "Tabelle; vorher wird nichts gelesen."
+    ]
+    (box,) = [b for b in at.selectbox if b.label == "Zu importierende Tabelle"]
+    assert list(box.options) == [
+        "1. „Session default channel group by date“ (Zeile 17)",
+        "2. „Session source / medium by date“ (Zeile 32)",
+        "3. „Session campaign by date“ (Zeile 39)",
+    ]
+    box.set_value(2).run()
+    assert_clean(at)
+    assert stored(db_path) == (0, [])
+    at.button(key="import_run").click().run()
+    assert_clean(at)
+    assert stored(db_path) == (2, ["imported"])
