@@ -109,13 +109,13 @@ def _blank_lines(view: iv.Preview, key: str) -> None:
              format_func=lambda c: tr(f"import.blank_lines.{c}", **where))  # fmt: skip
 
 
-def _tables(tables: tuple[iv.KnownTable, ...], key: str) -> None:
+def _tables(view: iv.Preview, key: str) -> None:
     """Ask which table to import from a file with several that a platform knows."""
-    labels = {k.number: k.label(lang()) for k in tables}
-    if st.session_state.get(key) is None:
+    labels = {k.number: k.label(lang()) for k in view.tables}
+    if view.state is iv.PreviewState.TABLES:
         st.info(tr("import.tables"), icon=":material/table_rows:")
     st.selectbox(tr("import.table_pick"), tuple(labels), key=key, index=None,
-                 format_func=labels.__getitem__)  # fmt: skip
+                 placeholder=tr("cycle.choose"), format_func=labels.__getitem__)  # fmt: skip
 
 
 def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: str | None,
@@ -323,7 +323,7 @@ if uploaded is not None:
     picked: int | None = st.session_state.get(table_key)
     view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet, chosen, picked)
     if view.tables:
-        _tables(view.tables, table_key)
+        _tables(view, table_key)
     if view.blank_lines is not None:
         _blank_lines(view, blank_key)
     if view.state is iv.PreviewState.UNKNOWN:
