@@ -24,6 +24,7 @@ from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.importers.plan import Notice, UnknownExport
 from experiments.importers.registry import PLATFORMS, ROLES, platform_title
 from experiments.importers.service import ImportSummary, Progress
+from experiments.importers.snapshot import KnownTable, SeveralTables
 from experiments.link_suggestions import LinkSuggestion, LinkSuggestions
 from experiments.metrics import METRICS, Aggregation
 
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BLANK_LINE_CHOICES", "MAX_FILE_BYTES", "NUMBER_STYLES", "BlankLines", "Detail", "History",
-    "ImportSummary", "JustImported", "LastImport", "LinkSuggestion", "LinkSuggestions",
+    "ImportSummary", "JustImported", "KnownTable", "LastImport", "LinkSuggestion",
+    "LinkSuggestions",
     "MappingColumn", "MappingForm", "Notice", "Preview", "PreviewState", "Progress", "Total",
     "accept_link", "details", "history", "is_workbook",
     "last_import", "platform_choices", "platform_title", "preview", "run_import", "save_mapping",
@@ -55,6 +57,7 @@ class PreviewState(StrEnum):
     JUST_IMPORTED = "just_imported"  # this very upload was just imported: say so, once
     UNKNOWN = "unknown"  # no platform or saved mapping knows its header: map it
     BLANK_LINES = "blank_lines"  # rows go on below a blank line: all rows, or those above it?
+    TABLES = "tables"  # several tables a platform knows (a report snapshot): which one?
     FAILED = "failed"  # the file cannot be read; the message says why
 
 
@@ -126,6 +129,8 @@ class Preview:
     notices: tuple[Notice, ...] = ()  # the warnings about the file besides the blank lines
     # Campaigns the file's unlinked source campaigns are proposed to count for.
     suggestions: LinkSuggestions = LinkSuggestions()
+    # The tables a platform knows in a file that holds several, for the choice of one.
+    tables: tuple[KnownTable, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,14 +208,20 @@ def preview(
     just_imported: JustImported | None = None,
     rows: int = 10,
     blank_lines: BlankLines | None = None,
+    table: int | None = None,
 ) -> Preview:
     """Return the dry run of an upload: nothing is written. ``blank_lines`` is the choice made
-    for rows below a blank line inside the data (None: not made yet)."""
+    for rows below a blank line inside the data (None: not made yet), ``table`` the number of
+    the table chosen in a file with several a platform knows (None: not chosen yet)."""
     try:
         summary = service.run(
             store, data, name, platform=platform, sheet=sheet, dry_run=True, preview_rows=rows,
-            blank_lines=blank_lines or BlankLines.REFUSE,
+            blank_lines=blank_lines or BlankLines.REFUSE, table=_table(table),
         )  # fmt: skip
+    except SeveralTables as e:
+        if table is None:  # nothing chosen yet: the page offers the tables
+            return Preview(PreviewState.TABLES, tables=e.tables)
+        return Preview(PreviewState.FAILED, error=str(e), problem=e, tables=e.tables)
     except BlankLinesInData as e:
         return Preview(PreviewState.BLANK_LINES, blank_lines=gaps.where(e.gap))
     except UnknownExport as e:
@@ -227,7 +238,8 @@ def preview(
         notices = tuple(n for n in summary.notices if n.key not in _BLANK_LINE_NOTICES)
         found = link_suggestions.suggest(store, summary.platform, summary.unlinked)
         return Preview(PreviewState.READY, summary, details(summary), totals(summary),
-                       blank_lines=gap, notices=notices, suggestions=found)  # fmt: skip
+                       blank_lines=gap, notices=notices, suggestions=found,
+                       tables=summary.tables)  # fmt: skip
     state = (
         PreviewState.JUST_IMPORTED
         if just_imported is not None
@@ -235,7 +247,12 @@ def preview(
         and just_imported.summary.import_id == summary.duplicate_of
         else PreviewState.DUPLICATE
     )
-    return Preview(state, summary)
+    return Preview(state, summary, tables=summary.tables)
+
+
+def _table(number: int | None) -> str | None:
+    # The page chooses a table by its number; the importer takes a number or a title as text.
+    return None if number is None else str(number)
 
 
 def _form(e: UnknownExport) -> MappingForm:
@@ -263,10 +280,12 @@ def run_import(
     upload_id: str,
     progress: Progress | None = None,
     blank_lines: BlankLines | None = None,
+    table: int | None = None,
 ) -> JustImported:
     """Import an upload in one transaction; return it, remembered with the upload it came from."""
     summary = service.run(store, data, name, platform=platform, sheet=sheet, progress=progress,
-                          blank_lines=blank_lines or BlankLines.REFUSE)  # fmt: skip
+                          blank_lines=blank_lines or BlankLines.REFUSE,
+                          table=_table(table))  # fmt: skip
     return JustImported(upload_id, summary)
 
 

@@ -2,9 +2,10 @@
 
 When they look like the same table, the import asks (the command line refuses and names the
 lines, the page warns and offers the choice): all rows, or only those above the blank line.
-When another table follows (totals, a second report, chart data), the table ends there as
-before. The fixture (tests/fixtures/google_ads_blank_line.csv) has 100 rows with a blank line
-54 after the 50th; its variants are made from it here.
+When another table follows (totals, chart data), the table ends there as before; a second
+report a platform knows makes it a file of several tables (tests/test_import_tables.py). The
+fixture (tests/fixtures/google_ads_blank_line.csv) has 100 rows with a blank line 54 after the
+50th; its variants are made from it here.
 """
 
 from __future__ import annotations
@@ -64,8 +65,6 @@ CASES: list[tuple[str, str, tuple[tuple[int, ...], int, int] | int]] = [
     ("a totals block after the blank line",
      lines(TITLE, HEADER, ROWS[:50], "", "Total: Search,,,EUR,500.00,\"50,000\",\"1,275\",69.00",
            TOTAL), 50),
-    ("the header again after the blank line: a second report",
-     lines(TITLE, HEADER, ROWS[:50], "", HEADER, ROWS[50:]), 50),
     ("chart data after the blank line",
      lines(TITLE, HEADER, ROWS[:50], "", "Day,Clicks", "2026-09-01,15", "2026-09-02,40"), 50),
     ("as many columns, but words where numbers belong",

@@ -29,14 +29,15 @@ def _just_imported() -> iv.JustImported | None:
 
 
 def _preview(data: bytes, name: str, upload_id: str, platform: str | None,
-             sheet: str | None, blank_lines: iv.BlankLines | None) -> iv.Preview:  # fmt: skip
+             sheet: str | None, blank_lines: iv.BlankLines | None,
+             table: int | None) -> iv.Preview:  # fmt: skip
     """Return the dry run of the upload, kept per upload, file and choice across reruns."""
-    key = iv.upload_key(data, name, upload_id, platform, sheet, blank_lines)
+    key = iv.upload_key(data, name, upload_id, platform, sheet, blank_lines, table)
     cached = st.session_state.get(PREVIEW)
     if cached is None or cached[0] != key:
         result = iv.preview(s, data, name, platform=platform, sheet=sheet, upload_id=upload_id,
                             just_imported=_just_imported(),
-                            blank_lines=blank_lines)  # fmt: skip
+                            blank_lines=blank_lines, table=table)  # fmt: skip
         st.session_state[PREVIEW] = (key, result)
         cached = st.session_state[PREVIEW]
     preview: iv.Preview = cached[1]
@@ -108,8 +109,17 @@ def _blank_lines(view: iv.Preview, key: str) -> None:
              format_func=lambda c: tr(f"import.blank_lines.{c}", **where))  # fmt: skip
 
 
+def _tables(view: iv.Preview, key: str) -> None:
+    """Ask which table to import from a file with several that a platform knows."""
+    labels = {k.number: k.label(lang()) for k in view.tables}
+    if view.state is iv.PreviewState.TABLES:
+        st.info(tr("import.tables"), icon=":material/table_rows:")
+    st.selectbox(tr("import.table_pick"), tuple(labels), key=key, index=None,
+                 placeholder=tr("cycle.choose"), format_func=labels.__getitem__)  # fmt: skip
+
+
 def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: str | None,
-         blank_lines: iv.BlankLines | None) -> None:  # fmt: skip
+         blank_lines: iv.BlankLines | None, table: int | None) -> None:  # fmt: skip
     bar = st.progress(0.0, text=tr("import.step.read"))
 
     def progress(share: float, step: str) -> None:
@@ -117,7 +127,7 @@ def _run(data: bytes, name: str, upload_id: str, platform: str | None, sheet: st
 
     done = attempt(partial(iv.run_import, s, data, name, platform=platform, sheet=sheet,
                            upload_id=upload_id, progress=progress,
-                           blank_lines=blank_lines))  # fmt: skip
+                           blank_lines=blank_lines, table=table))  # fmt: skip
     if done is not None:
         _forget()
         # Remembered so that the rerun, with the same upload still in the uploader, shows it as
@@ -309,7 +319,11 @@ if uploaded is not None:
     # Per upload: a new file asks again. Read before the radio is drawn: the preview needs it.
     blank_key = f"import_blank_lines_{uploaded.file_id}"
     chosen: iv.BlankLines | None = st.session_state.get(blank_key)
-    view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
+    table_key = f"import_table_{uploaded.file_id}"
+    picked: int | None = st.session_state.get(table_key)
+    view = _preview(data, uploaded.name, uploaded.file_id, platform, sheet, chosen, picked)
+    if view.tables:
+        _tables(view, table_key)
     if view.blank_lines is not None:
         _blank_lines(view, blank_key)
     if view.state is iv.PreviewState.UNKNOWN:
@@ -328,7 +342,7 @@ if uploaded is not None:
         _show_preview(view)
         st.caption(tr("import.nothing_written"))
         if st.button(tr("import.run"), key="import_run", type="primary"):
-            _run(data, uploaded.name, uploaded.file_id, platform, sheet, chosen)
+            _run(data, uploaded.name, uploaded.file_id, platform, sheet, chosen, picked)
         _unlinked(view.summary.unlinked, view.summary.platform, "preview_", view.suggestions)
 
 last = attempt(partial(iv.last_import, s, _just_imported(), view))

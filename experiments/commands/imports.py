@@ -31,6 +31,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--sheet", help="the workbook sheet to read (default: the first export found)")
     p.add_argument("--dry-run", action="store_true", help="check and summarise, write nothing")
+    p.add_argument(
+        "--table", metavar="N|TITLE",
+        help="for a file with several tables a platform knows (a GA4 Reports snapshot): the one "
+        "to import, by its number (1 = the first known table, in file order) or its title from "
+        "the '#' lines above it; without it such a file is refused, naming its tables",
+    )  # fmt: skip
     gap = p.add_mutually_exclusive_group()
     gap.add_argument(
         "--past-blank-lines", dest="blank_lines", action="store_const", const="past",
@@ -68,6 +74,7 @@ def import_file(args: argparse.Namespace, ctx: Context) -> int:
         dry_run=args.dry_run,
         source=path,
         blank_lines=BlankLines(args.blank_lines or BlankLines.REFUSE),
+        table=args.table,
     )
     found = link_suggestions.suggest(ctx.store, summary.platform, summary.unlinked)
     if args.json:
@@ -103,6 +110,8 @@ def _print(s: ImportSummary, ctx: Context) -> None:
         f"{s.file} {verb} {s.rows} rows from {s.platform_title} "
         f"({s.date_min} – {s.date_max}; {s.encoding}, delimiter {s.delimiter!r})"
     )
+    if s.table is not None:
+        ctx.print(f"table {s.table.label('en')}, of {len(s.tables)} a platform knows in the file")
     ctx.print(
         f"new {s.new_rows}, replaced {s.replaced_rows}, unchanged {s.unchanged_rows}; skipped "
         + ", ".join(f"{n} {why}" for why, n in s.skipped.items())

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from experiments.import_models import NumberStyle
 from experiments.importers.registry import Dialect, Kind, Platform
+from experiments.importers.snapshot import KnownTable
 from experiments.importers.tables import Gap, Header, Table
 
 EXTRA = "extra"
@@ -74,6 +75,9 @@ class Detected:
     header: Header[tuple[Platform, Dialect]]
     platform: Platform
     dialect: Dialect
+    # The tables a platform knows in the file (several in a report snapshot), and the chosen one.
+    known_tables: tuple[KnownTable, ...] = ()
+    chosen_table: KnownTable | None = None
 
 
 @dataclass(frozen=True, slots=True)

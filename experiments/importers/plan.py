@@ -22,6 +22,7 @@ from experiments.importers import (
     decoding,
     registry,
     results,
+    snapshot,
     stage_decode,
     stage_detect,
     stage_load,
@@ -77,6 +78,9 @@ class Prepared:
     period: tuple[date, date] | None = None
     # The ISO code the money columns' headers name ('Amount spent (IDR)'), if they name one.
     currency: str | None = None
+    # The tables a platform knows in the file (several in a report snapshot), and the chosen one.
+    known_tables: tuple[snapshot.KnownTable, ...] = ()
+    chosen_table: snapshot.KnownTable | None = None
     _tmp: tempfile.TemporaryDirectory[str] | None = None
 
     @property
@@ -166,24 +170,28 @@ def prepare(
     sha256: str | None = None,
     source: Path | None = None,
     blank_lines: BlankLines = BlankLines.REFUSE,
+    table_choice: str | None = None,
 ) -> Prepared:
     """Return the plan for importing a file; raise ImportFormatError, or UnknownExport for a
     header that neither a platform nor a saved mapping knows. ``source`` is where ``data``
     lies on disk, if it does; ``blank_lines`` says what to do when rows of the same table go
-    on below a blank line (by default: raise BlankLinesInData)."""
+    on below a blank line (by default: raise BlankLinesInData); ``table_choice`` is the number
+    or title of the table to read when the file holds several (else: raise SeveralTables)."""
     decoding.check_container(data, name, max_bytes)
     identify, candidates, override = stage_detect.matcher(name, platform, mappings)
     decoded = stage_decode.decode(data, name, sheet, identify)
-    detected = stage_detect.detect(decoded, identify, candidates, override)
+    detected = stage_detect.detect(decoded, identify, candidates, override, table_choice)
     mapped = stage_map.map_columns(detected)
     located = stage_locate.locate(mapped)
     typed = stage_type.type_values(located, blank_lines)
     loaded = stage_load.load(typed, source)
+    known, chosen = detected.known_tables, detected.chosen_table
+    sha256 = snapshot.digest(sha256 or hashlib.sha256(data).hexdigest(), known, chosen)
     return Prepared(
-        file_name=name, sha256=sha256 or hashlib.sha256(data).hexdigest(), size=len(data),
+        file_name=name, sha256=sha256, size=len(data),
         encoding=decoded.encoding, sheet=decoded.sheet, platform=detected.platform,
         dialect=detected.dialect, table=typed.table, columns=typed.columns,
         number_style=typed.number_style, notices=typed.notices, body=loaded.body,
         skip=loaded.skip, gap=typed.gap, blank_lines=blank_lines, period=mapped.period,
-        currency=mapped.currency, _tmp=loaded.tmp,
+        currency=mapped.currency, known_tables=known, chosen_table=chosen, _tmp=loaded.tmp,
     )  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +16,7 @@ from experiments.importers import decoding, diagnose, results
 from experiments.importers.gaps import BlankLines
 from experiments.importers.plan import Notice, Prepared, prepare
 from experiments.importers.registry import RESULTS, platform_title
+from experiments.importers.snapshot import KnownTable
 from experiments.importers.tables import Gap
 from experiments.metrics import Unit, metric
 
@@ -61,6 +62,9 @@ class ImportSummary:
     period_rows: int = 0
     # The ISO codes of the money of the file's facts (empty: the file named none).
     currencies: tuple[str, ...] = ()
+    # A file with several tables a platform knows (a report snapshot): them, and the one read.
+    tables: tuple[KnownTable, ...] = ()
+    table: KnownTable | None = None
 
     @property
     def currency(self) -> str | None:
@@ -98,7 +102,15 @@ class ImportSummary:
             "unlinked_campaigns": list(self.unlinked),
             "warnings": [n.key for n in self.notices],
             "blank_lines": self._blank_lines_json(),
+            "table": self._table_json(),
         }
+
+    def _table_json(self) -> dict[str, Any] | None:
+        # The table read of a file with several known tables, and how many it holds.
+        if self.table is None:
+            return None
+        k = self.table
+        return {"number": k.number, "title": k.title, "line": k.line, "of": len(self.tables)}
 
     def _blank_lines_json(self) -> dict[str, Any] | None:
         # The blank lines inside the data, the lines of the rows below them, and whether read.
@@ -141,6 +153,7 @@ def run(
     progress: Progress | None = None,
     source: Path | None = None,
     blank_lines: BlankLines = BlankLines.REFUSE,
+    table: str | None = None,
 ) -> ImportSummary:
     """Import (or, with dry_run, only check) one file; return its summary.
 
@@ -148,6 +161,8 @@ def run(
     ``source`` is the file's path when it lies on disk (the CLI); a UTF-8 export is then read
     where it lies instead of being copied. ``blank_lines`` says whether rows of the same table
     below a blank line are read; by default such a file is refused (BlankLinesInData).
+    ``table`` is the number or title of the table to read from a file with several tables a
+    platform knows; without it such a file is refused (SeveralTables), naming them.
     """
     report = progress or (lambda share, step: None)
     decoding.check_container(data, name, max_bytes)
@@ -159,6 +174,7 @@ def run(
     with prepare(
         data, name, platform=platform, mappings=store.mappings(), sheet=sheet,
         max_bytes=max_bytes, sha256=sha256, source=source, blank_lines=blank_lines,
+        table_choice=table,
     ) as p:  # fmt: skip
         report(0.3, "write")
         try:
@@ -176,7 +192,8 @@ def run(
                 raise diagnose.diagnose(p, again.detail) from again
         report(1.0, "done")
         if w.duplicate_of is not None:
-            return _duplicate(w.duplicate_of, name, dry_run)
+            # The table of a file of several: still named, so that another one can be chosen.
+            return replace(_duplicate(w.duplicate_of, name, dry_run), **_tables(p))
         return _summary(p, w, name, dry_run)
 
 
@@ -210,5 +227,12 @@ def _summary(p: Prepared, w: FactWrite, name: str, dry_run: bool) -> ImportSumma
         dry_run=dry_run, encoding=p.encoding, delimiter=p.table.delimiter, sheet=p.sheet,
         notices=notices, unlinked=w.unlinked, without_campaign=w.without_campaign,
         first_rows=w.first_rows, gap=p.gap, blank_lines=p.blank_lines, period_rows=w.period_rows,
-        currencies=w.currencies,
+        currencies=w.currencies, **_tables(p),
     )  # fmt: skip
+
+
+def _tables(p: Prepared) -> dict[str, Any]:
+    # Only a file with several known tables names them and the one read.
+    if len(p.known_tables) < 2:
+        return {}
+    return {"tables": p.known_tables, "table": p.chosen_table}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from experiments.import_models import SavedMapping
-from experiments.importers import decoding, refusals, registry, tables
+from experiments.importers import decoding, refusals, registry, snapshot, tables
 from experiments.importers.pipeline import Decoded, Detected, Identify
 from experiments.importers.registry import CAMPAIGN, DATE, PLATFORMS, Dialect, Platform
 
@@ -42,10 +42,16 @@ def matcher(
 
 
 def detect(
-    decoded: Decoded, identify: Identify, candidates: list[Platform], override: bool
+    decoded: Decoded,
+    identify: Identify,
+    candidates: list[Platform],
+    override: bool,
+    table_choice: str | None = None,
 ) -> Detected:
     """Return the header and its platform; raise UnknownExport for a header no candidate knows
-    (with what a mapping form needs), or ImportFormatError for a layout that is refused."""
+    (with what a mapping form needs), or ImportFormatError for a layout that is refused. Of a
+    file with several tables a platform knows, ``table_choice`` (number or title) picks one;
+    without it such a file raises SeveralTables."""
     name, text = decoded.name, decoded.text
     try:
         header = tables.find_header(text, identify)
@@ -54,7 +60,8 @@ def detect(
         if override and lacks is not None:
             raise lacks from None  # a named platform gets no mapping form
         raise refusals.unknown(name, text, e.header, lacks) from None
+    header, known, chosen = snapshot.choose(name, text, header, identify, table_choice)
     assert header.match is not None
     plat, dialect = header.match
     refusals.refused_layout(name, header.line, plat)
-    return Detected(decoded, header, plat, dialect)
+    return Detected(decoded, header, plat, dialect, known, chosen)
