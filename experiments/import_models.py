@@ -182,7 +182,9 @@ class FileImport:
     delimiter: str
     width: int
     number_style: NumberStyle
-    campaign: CellRead
+    # The column of each row's source name; None when the layout has none and every row is
+    # stored under ``source_name`` (a LinkedIn page's analytics name no page in their rows).
+    campaign: CellRead | None
     variants: tuple[CellRead, ...]
     # The first day of each row (its day, for daily rows); None when the whole file covers one
     # period named only in its title lines (``period``).
@@ -201,6 +203,7 @@ class FileImport:
     period: tuple[dt.date, dt.date] | None = None
     # Meta's Results with their result indicator: their metrics are not among ``metrics``.
     results: ResultRead | None = None
+    source_name: str = ""
 
     @property
     def metric_names(self) -> tuple[str, ...]:

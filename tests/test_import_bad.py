@@ -23,7 +23,8 @@ RESULTS_EN = (FIXTURES / "meta_en_results.csv").read_bytes()
 RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
 PLATFORMS = (
     "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
-    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox"
+    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
+    "meta_inbox"
 )
 
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
@@ -133,6 +134,18 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
        "for example Sprout Social's Inbox Activity report or the inbox's daily team report) and "
        "import that file")
       for label, kwargs in (("", {}), (", named", {"platform": "hootsuite_inbox"}))],
+    # Meta Business Suite inbox insights: each day's response rate and time cover the 30 days
+    # before it (see build_platform_fixtures.py), refused, also when the platform is named.
+    *[(f"rolling 30-day figures: Meta Business Suite inbox{label}", "meta_inbox.csv",
+       BAD / "meta_inbox.csv", kwargs,
+       "meta_inbox.csv, line 1: this Meta Business Suite inbox export gives for each day the "
+       "response rate and response time as Meta computes them over the 30 days before (the "
+       "response time is the average of the fastest 90 % of replies in that window), not the "
+       "figures of that day — such rolling values can be neither added up nor compared between "
+       "cycles as daily facts: export replies and reply times per day from your inbox tool "
+       "instead (for example Sprout Social's Inbox Activity report or Agorapulse's community "
+       "management report) and import that file")
+      for label, kwargs in (("", {}), (", named", {"platform": "meta_inbox"}))],
     ("only the campaign column missing", "meta_without_campaign.csv",
      BAD / "meta_without_campaign.csv", {},
      "meta_without_campaign.csv, line 1: the header has the columns of a Meta Ads Manager "

@@ -156,7 +156,8 @@ class Prepared:
             file_name=self.file_name, sha256=self.sha256, platform=self.platform_key,
             body=self.body, skip=self.skip, delimiter=self.table.delimiter,
             width=len(self.table.header), number_style=self.number_style,
-            campaign=self.cell(self.by_target(CAMPAIGN)[0]),
+            campaign=next((self.cell(c) for c in self.by_target(CAMPAIGN)), None),
+            source_name=self.dialect.source_name,
             variants=tuple(self.cell(c) for c in self.by_target(VARIANT)),
             date=self.cell(days[0]) if days else None, period=None if days else self.period,
             date_end=self.cell(ends[0]) if ends else None,
@@ -205,6 +206,7 @@ def _matcher(candidates: list[Platform], override: bool) -> Identify:
         for p in candidates:
             for d in p.dialects:
                 targets = {d.columns.get(label) for label in labels}
+                targets |= {CAMPAIGN} if d.source_name else set()
                 if d.matches(labels) or (override and {DATE, CAMPAIGN} <= targets):
                     return p, d
         return None
@@ -280,7 +282,8 @@ def prepare(
     period = None
     if dialect.title_period and all(c.target != DATE for c in columns):
         period = periods.title_period(text, name, header)
-    _require(columns, name, header.line, plat, dated=period is not None)
+    _require(columns, name, header.line, plat, dated=period is not None,
+             named=bool(dialect.source_name))  # fmt: skip
     campaign = next((c.index for c in columns if c.target == CAMPAIGN), None)
     refusals.no_data(text, name, header, dialect, campaign)
     table = tables.locate(text, name, header, dialect, campaign)
@@ -356,10 +359,13 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
 
 
 def _require(
-    columns: Sequence[Column], name: str, line: int, plat: Platform, *, dated: bool = False
-) -> None:
-    # ``dated``: the title lines gave every row its period, so no date column is needed.
+    columns: Sequence[Column], name: str, line: int, plat: Platform, *, dated: bool = False,
+    named: bool = False,
+) -> None:  # fmt: skip
+    # ``dated``: the title lines gave every row its period, so no date column is needed;
+    # ``named``: the layout stores every row under its fixed source name, so no campaign column.
     targets = {c.target for c in columns} | ({DATE} if dated else set())
+    targets |= {CAMPAIGN} if named else set()
     refusals.require_roles(name, line, plat, targets)
     if not targets & {*BASE_METRICS, RESULTS}:
         raise decoding.fail(

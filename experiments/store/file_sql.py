@@ -101,9 +101,11 @@ def check(plan: FileImport) -> None:
         raise InvalidInput(f"{name}: a file needs at least one column and skips no negative lines")
     if not plan.platform.strip():
         raise InvalidInput(f"{name}: the facts need a platform")
-    keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = [
-        ("the campaign", plan.campaign, (CellKind.TEXT,)),
-    ]
+    keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = []
+    if plan.campaign is not None:
+        keys.append(("the campaign", plan.campaign, (CellKind.TEXT,)))
+    elif not plan.source_name.strip():
+        raise InvalidInput(f"{name}: the rows need a campaign column or a fixed source name")
     if (plan.date is None) == (plan.period is None):
         raise InvalidInput(f"{name}: the rows need a date column or the file's period, not both")
     if plan.date is not None:
@@ -371,11 +373,16 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
     segment, breakdown, params = segment_sql(plan)
+    source_campaign = "?"
+    if plan.campaign is None:
+        params = [plan.source_name, *params]  # its mark comes before the segment's
+    else:
+        source_campaign = f"coalesce({plan.campaign.ref}, '')"
     first, last, dated = _period(plan, strict)
     params += dated
     names = plan.metric_names
     exprs = [
-        f"coalesce({plan.campaign.ref}, '') AS source_campaign",
+        f"{source_campaign} AS source_campaign",
         f"{variant} AS variant",
         f"{segment} AS segment",
         f"{breakdown} AS breakdown",
