@@ -42,6 +42,11 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
     ("old xls", "legacy.xlsx", BAD / "legacy.xlsx", {},
      "legacy.xlsx: this is an old Excel .xls workbook — save it in Excel as .xlsx or as CSV "
      "UTF-8 and upload that"),
+    # LinkedIn page analytics download as such a workbook under its own name.
+    ("old xls under its own name", "gartenwelt_content_1762041600000.xls",
+     BAD / "legacy.xlsx", {},
+     "gartenwelt_content_1762041600000.xls: this is an old Excel .xls workbook — save it in "
+     "Excel as .xlsx or as CSV UTF-8 and upload that"),
     ("unsupported type", "report.pdf", b"%PDF-1.7 ...", {},
      "report.pdf: '.pdf' files cannot be imported — upload a CSV, TSV, TXT or XLSX export"),
     ("binary NUL bytes", "nul_bytes.csv", BAD / "nul_bytes.csv", {},
