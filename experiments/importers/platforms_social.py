@@ -82,7 +82,8 @@ HOOTSUITE_INBOX: Platform = Platform("hootsuite_inbox", "Hootsuite Inbox", (
 # parsers of these exports (the header of the Metrics sheet below a note line; the columns
 # Date, Impressions / Clicks / Reactions / Comments / Reposts, each (organic), (sponsored) and
 # (total), Unique impressions (organic), Engagement rate (organic / sponsored / total); dates
-# MM/DD/YYYY; file names "<page>_content_<number>"). Inferred: the wording of the note line.
+# MM/DD/YYYY; file names "<page>_content_<number>"; older files say Shares for Reposts).
+# Inferred: the wording of the note line.
 # Only the totals are metrics: organic and sponsored are parts of them, and the unique
 # impressions are organic only, so all of these stay additional values. Reactions, comments and
 # reposts stay additional values too: LinkedIn's engagements add them to clicks and follows, and
@@ -115,11 +116,12 @@ AGORAPULSE: Platform = Platform("agorapulse", "Agorapulse community management r
 ), dimension="profile")  # fmt: skip
 
 # Meta Business Suite, Inbox → Insights → Export: per day the page's response rate and response
-# time. Meta's help on Page responsiveness defines both over the 30 days before the last counted
-# message (the response time the average of the fastest 90 % of replies): each day carries a
-# rolling 30-day figure, not that day's, so it can be neither summed nor compared between
-# cycles as a daily fact: refused. The definitions are documented; the export's labels and that
-# its daily rows carry the rolling figures are inferred.
+# time. Facebook's help text on a Page's response rate and response time (as public pages quote
+# it) defines both over the 30 days before the last counted message (the response time is the
+# average of the fastest 90 % of replies): each day carries a rolling 30-day figure, not that
+# day's, so it can be neither summed nor compared between cycles as a daily fact: refused. The
+# definitions are documented; the export's menu path, its labels and that its daily rows carry
+# the rolling figures are inferred.
 META_INBOX: Platform = Platform("meta_inbox", "Meta Business Suite inbox", (
     dialect("en", {"Date": DATE, "Response rate": DERIVED, "Response time": DERIVED},
             [["Date", "Response rate", "Response time"]], NumberStyle.EN, day_first=False),
