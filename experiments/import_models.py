@@ -142,6 +142,9 @@ class CellRead:
     strip: bool = False
     # A share (87,5 % of the replies) is stored as a count: the share times this column.
     share_of: CellRead | None = None
+    # Number columns added to this one (LinkedIn page engagements: clicks, reactions, comments
+    # and reposts); the sum is missing only where every one of them is.
+    plus: tuple[CellRead, ...] = ()
 
     @property
     def ref(self) -> str:

@@ -12,6 +12,7 @@ import pytest
 
 from experiments.db import Database
 from experiments.errors import ImportFormatError, ImportRefused, InvalidInput
+from experiments.import_models import CellKind
 from experiments.importers import plan, service
 from experiments.store import Store, file_sql
 from tests import sql
@@ -27,17 +28,16 @@ def test_linkedin_page_days_are_stored_under_the_fixed_source_name(
     service.run(store, (FIXTURES / name).read_bytes(), name)
     stored = sql.rows(db, "SELECT source_campaign, variant, date::VARCHAR, impressions, clicks, "
                           "engagements FROM metric_fact ORDER BY date")  # fmt: skip
+    # Engagements: the total clicks, reactions, comments and reposts of the day.
     assert stored == [
-        ("LinkedIn page", "", "2026-11-02", 2000, 55, None),
-        ("LinkedIn page", "", "2026-11-03", 1500, 45, None),
-        ("LinkedIn page", "", "2026-11-04", 2000, 55, None),
-        ("LinkedIn page", "", "2026-11-05", 1100, 28, None),
+        ("LinkedIn page", "", "2026-11-02", 2000, 55, 115),
+        ("LinkedIn page", "", "2026-11-03", 1500, 45, 118),
+        ("LinkedIn page", "", "2026-11-04", 2000, 55, 101),
+        ("LinkedIn page", "", "2026-11-05", 1100, 28, 68),
     ]
 
 
-def test_linkedin_page_keeps_parts_and_reactions_aside_and_drops_the_rates(
-    db: Database, store: Store
-) -> None:
+def test_linkedin_page_keeps_the_parts_and_drops_the_rates(db: Database, store: Store) -> None:
     service.run(store, PAGE_CSV, "linkedin_page.csv")
     found = sql.one(db, "SELECT extra FROM metric_fact WHERE date = '2026-11-02'")
     assert found is not None
@@ -47,6 +47,40 @@ def test_linkedin_page_keeps_parts_and_reactions_aside_and_drops_the_rates(
     organic = (extra["Impressions (organic)"], extra["Unique impressions (organic)"])
     assert organic == ("1200", "950")
     assert not [k for k in extra if k.startswith("Engagement rate")]
+
+
+_PARTS = (
+    "Date,Impressions (total),Clicks (total),Reactions (total),Comments (total),Reposts (total)\n"
+)
+
+
+@pytest.mark.parametrize(("cells", "engagements"), [
+    ("12,3,4,1", 20.0),
+    ("12,,4,", 16.0),
+    ("--,-,,", None),  # every part missing: no engagements, never 0
+    ("0,0,0,0", 0.0),
+], ids=["all parts", "some parts empty", "no part", "all zero"])  # fmt: skip
+def test_linkedin_page_engagements_add_up_the_parts_present(
+    db: Database, store: Store, cells: str, engagements: float | None
+) -> None:
+    text = f"{_PARTS}11/02/2026,500,{cells}\n".encode()
+    service.run(store, text, "page.csv")
+    assert sql.one(db, "SELECT engagements FROM metric_fact") == (engagements,)
+
+
+def test_a_plan_does_not_add_up_what_is_no_number_column() -> None:
+    with plan.prepare(PAGE_CSV, "linkedin_page.csv") as prepared:
+        read = prepared.read_plan()
+        own = dict(read.metrics)["engagements"]
+        assert [c.index for c in (own, *own.plus)] == [7, 10, 13, 16]
+        text = dataclasses.replace(own, plus=(dataclasses.replace(own, kind=CellKind.TEXT),))
+        metrics = tuple((m, text if m == "engagements" else c) for m, c in read.metrics)
+        with pytest.raises(InvalidInput) as caught:
+            file_sql.check(dataclasses.replace(read, metrics=metrics))
+    assert str(caught.value) == (
+        "linkedin_page.csv, the metric engagements: a column added to it must be a plain number "
+        "column"
+    )
 
 
 def test_a_second_export_of_the_same_days_replaces_nothing_it_repeats(store: Store) -> None:

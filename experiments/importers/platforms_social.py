@@ -85,19 +85,22 @@ HOOTSUITE_INBOX: Platform = Platform("hootsuite_inbox", "Hootsuite Inbox", (
 # MM/DD/YYYY; file names "<page>_content_<number>"; older files say Shares for Reposts).
 # Inferred: the wording of the note line.
 # Only the totals are metrics: organic and sponsored are parts of them, and the unique
-# impressions are organic only, so all of these stay additional values. Reactions, comments and
-# reposts stay additional values too: LinkedIn's engagements add them to clicks and follows, and
-# a registry entry maps one column to one metric. The rows name no page, and the page's name
-# is only in the file name, which people change: every row is stored under the source name
-# "LinkedIn page", to be linked to a campaign like any other name (two pages' exports of the
-# same days therefore replace each other).
+# impressions are organic only, so all of these stay additional values. Engagements are the
+# total clicks, reactions, comments and reposts added up, each also kept on its own (what
+# LinkedIn counts as engagements, as public explanations of its engagement rate say; the
+# follows it also counts are not in the daily rows, so our rate may read a little lower).
+# The rows name no page, and the page's name is only in the file name, which people change:
+# every row is stored under the source name "LinkedIn page", to be linked to a campaign like any
+# other name (two pages' exports of the same days therefore replace each other).
 LINKEDIN_PAGE: Platform = Platform("linkedin_page", "LinkedIn page analytics", (
     dialect("en", {
         "Date": DATE, "Impressions (total)": "impressions", "Clicks (total)": "clicks",
         "Engagement rate (organic)": DERIVED, "Engagement rate (sponsored)": DERIVED,
         "Engagement rate (total)": DERIVED,
     }, [["Date", "Impressions (total)", "Clicks (total)"]], NumberStyle.EN, day_first=False,
-        source_name="LinkedIn page"),
+        source_name="LinkedIn page", sums={"engagements": (
+            "Clicks (total)", "Reactions (total)", "Comments (total)", "Reposts (total)",
+            "Shares (total)")}),
 ), dimension="page")  # fmt: skip
 
 # Agorapulse, Reports → Community Management, exported as CSV ("CSV - global report, all the

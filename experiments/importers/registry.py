@@ -66,6 +66,9 @@ class Dialect:
     # A layout without a campaign column whose rows all belong to one source the file does not
     # name (LinkedIn page analytics): every row is stored under this source name.
     source_name: str = ""
+    # Metrics the export gives only in parts, as (metric, the labels of its parts): each row's
+    # parts are added up, and each part stays an additional value of its own.
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -99,6 +102,10 @@ def dialect(
     if unknown:
         raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
     sigs = tuple(frozenset(normalise(s) for s in sig) for sig in signatures)
+    sums = habits.pop("sums", {})
+    if not isinstance(sums, Mapping) or not set(sums) <= set(BASE_METRICS):
+        raise ValueError(f"registry adds up parts of unknown metrics: {sums}")
+    habits["sums"] = tuple((m, tuple(normalise(p) for p in parts)) for m, parts in sums.items())
     return Dialect(lang, MappingProxyType(cols), sigs, number_style, **habits)  # type: ignore[arg-type]
 
 

@@ -90,6 +90,12 @@ def _check_cell(cell: CellRead, width: int, what: str) -> None:
         if cell.share_of.kind not in (CellKind.NUMBER, CellKind.DURATION):
             raise InvalidInput(f"{what}: a share must be of a number column")
         _check_cell(cell.share_of, width, what)
+    if cell.plus and cell.kind is not CellKind.NUMBER:
+        raise InvalidInput(f"{what}: only number columns are added up")
+    for part in cell.plus:
+        if part.kind is not CellKind.NUMBER or part.plus:
+            raise InvalidInput(f"{what}: a column added to it must be a plain number column")
+        _check_cell(part, width, what)
 
 
 def check(plan: FileImport) -> None:
@@ -239,6 +245,10 @@ def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
         return share_sql(cell.ref, base, style, strict=strict)
     if cell.kind is CellKind.TEXT:
         return cell.ref
+    if cell.plus:
+        parts = [number_sql(c.ref, style, strict=strict, strip=c.strip) for c in (cell, *cell.plus)]
+        added = " + ".join(f"coalesce({x}, 0)" for x in parts)
+        return f"CASE WHEN coalesce({', '.join(parts)}) IS NULL THEN NULL ELSE {added} END"
     return number_sql(cell.ref, style, strict=strict, strip=cell.strip)
 
 
