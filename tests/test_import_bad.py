@@ -26,6 +26,10 @@ PLATFORMS = (
     "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
     "meta_inbox"
 )
+_PAGE_PARTS = (
+    b"Date,Impressions (total),Clicks (total),Reactions (total),Comments (total),Reposts (total)\n"
+    b"11/02/2026,500,5,1,1,1\n11/03/2026,500,5,"
+)
 
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
 CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
@@ -151,6 +155,16 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
        "instead (for example Sprout Social's Inbox Activity report or Agorapulse's community "
        "management report) and import that file")
       for label, kwargs in (("", {}), (", named", {"platform": "meta_inbox"}))],
+    # A part of LinkedIn page engagements is kept as text, but must read as a count.
+    *[(f"LinkedIn page engagements: {case}", "page.csv", _PAGE_PARTS + cell.encode() + b",1,1\n",
+       {}, f"page.csv, line 3, column 4: '{cell}' in 'Reactions (total)' {message}")
+      for case, cell, message in (
+          ("a part that is no number", "abc", "is not a number — write numbers like 1,234.56 "
+           "(this file is read in EN style), or leave the cell empty if there is no value"),
+          ("a part below 0 in a sum above it", "-3", "is negative — LinkedIn page analytics "
+           "reports no values below 0 here: correct the cell"),
+          ("a part that is not finite", "1e309", "is not a finite number — write the real "
+           "value, or leave the cell empty if there is none"))],
     ("only the campaign column missing", "meta_without_campaign.csv",
      BAD / "meta_without_campaign.csv", {},
      "meta_without_campaign.csv, line 1: the header has the columns of a Meta Ads Manager "

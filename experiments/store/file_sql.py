@@ -247,6 +247,8 @@ def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
         return cell.ref
     if cell.plus:
         parts = [number_sql(c.ref, style, strict=strict, strip=c.strip) for c in (cell, *cell.plus)]
+        if strict:  # parts are counts: one below 0 is refused even where the sum is not
+            parts = [f"CASE WHEN {x} < 0 THEN error('a part below 0') ELSE {x} END" for x in parts]
         added = " + ".join(f"coalesce({x}, 0)" for x in parts)
         return f"CASE WHEN coalesce({', '.join(parts)}) IS NULL THEN NULL ELSE {added} END"
     return number_sql(cell.ref, style, strict=strict, strip=cell.strip)
