@@ -142,6 +142,9 @@ class CellRead:
     strip: bool = False
     # A share (87,5 % of the replies) is stored as a count: the share times this column.
     share_of: CellRead | None = None
+    # Number columns added to this one (LinkedIn page engagements: clicks, reactions, comments
+    # and reposts); the sum is missing only where every one of them is.
+    plus: tuple[CellRead, ...] = ()
 
     @property
     def ref(self) -> str:
@@ -182,7 +185,9 @@ class FileImport:
     delimiter: str
     width: int
     number_style: NumberStyle
-    campaign: CellRead
+    # The column of each row's source name; None when the layout has none and every row is
+    # stored under ``source_name`` (a LinkedIn page's analytics name no page in their rows).
+    campaign: CellRead | None
     variants: tuple[CellRead, ...]
     # The first day of each row (its day, for daily rows); None when the whole file covers one
     # period named only in its title lines (``period``).
@@ -201,6 +206,7 @@ class FileImport:
     period: tuple[dt.date, dt.date] | None = None
     # Meta's Results with their result indicator: their metrics are not among ``metrics``.
     results: ResultRead | None = None
+    source_name: str = ""
 
     @property
     def metric_names(self) -> tuple[str, ...]:

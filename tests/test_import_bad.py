@@ -23,7 +23,12 @@ RESULTS_EN = (FIXTURES / "meta_en_results.csv").read_bytes()
 RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
 PLATFORMS = (
     "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
-    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox"
+    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
+    "meta_inbox"
+)
+_PAGE_PARTS = (
+    b"Date,Impressions (total),Clicks (total),Reactions (total),Comments (total),Reposts (total)\n"
+    b"11/02/2026,500,5,1,1,1\n11/03/2026,500,5,"
 )
 
 # (case, file name, content: a path under fixtures/ or bytes, keyword arguments, message)
@@ -41,6 +46,11 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
     ("old xls", "legacy.xlsx", BAD / "legacy.xlsx", {},
      "legacy.xlsx: this is an old Excel .xls workbook — save it in Excel as .xlsx or as CSV "
      "UTF-8 and upload that"),
+    # LinkedIn page analytics download as such a workbook under its own name.
+    ("old xls under its own name", "gartenwelt_content_1762041600000.xls",
+     BAD / "legacy.xlsx", {},
+     "gartenwelt_content_1762041600000.xls: this is an old Excel .xls workbook — save it in "
+     "Excel as .xlsx or as CSV UTF-8 and upload that"),
     ("unsupported type", "report.pdf", b"%PDF-1.7 ...", {},
      "report.pdf: '.pdf' files cannot be imported — upload a CSV, TSV, TXT or XLSX export"),
     ("binary NUL bytes", "nul_bytes.csv", BAD / "nul_bytes.csv", {},
@@ -133,6 +143,28 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
        "for example Sprout Social's Inbox Activity report or the inbox's daily team report) and "
        "import that file")
       for label, kwargs in (("", {}), (", named", {"platform": "hootsuite_inbox"}))],
+    # Meta Business Suite inbox insights: each day's response rate and time cover the 30 days
+    # before it (see build_platform_fixtures.py), refused, also when the platform is named.
+    *[(f"rolling 30-day figures: Meta Business Suite inbox{label}", "meta_inbox.csv",
+       BAD / "meta_inbox.csv", kwargs,
+       "meta_inbox.csv, line 1: this Meta Business Suite inbox export gives for each day the "
+       "response rate and response time as Meta computes them over the 30 days before (the "
+       "response time is the average of the fastest 90 % of replies in that window), not the "
+       "figures of that day — such rolling values can be neither added up nor compared between "
+       "cycles as daily facts: export replies and reply times per day from your inbox tool "
+       "instead (for example Sprout Social's Inbox Activity report or Agorapulse's community "
+       "management report) and import that file")
+      for label, kwargs in (("", {}), (", named", {"platform": "meta_inbox"}))],
+    # A part of LinkedIn page engagements is kept as text, but must read as a count.
+    *[(f"LinkedIn page engagements: {case}", "page.csv", _PAGE_PARTS + cell.encode() + b",1,1\n",
+       {}, f"page.csv, line 3, column 4: '{cell}' in 'Reactions (total)' {message}")
+      for case, cell, message in (
+          ("a part that is no number", "abc", "is not a number — write numbers like 1,234.56 "
+           "(this file is read in EN style), or leave the cell empty if there is no value"),
+          ("a part below 0 in a sum above it", "-3", "is negative — LinkedIn page analytics "
+           "reports no values below 0 here: correct the cell"),
+          ("a part that is not finite", "1e309", "is not a finite number — write the real "
+           "value, or leave the cell empty if there is none"))],
     ("only the campaign column missing", "meta_without_campaign.csv",
      BAD / "meta_without_campaign.csv", {},
      "meta_without_campaign.csv, line 1: the header has the columns of a Meta Ads Manager "

@@ -140,6 +140,16 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
     ("snapchat.csv", "snapchat", "UTF-8", 3, skipped(), "2026-11-02", "2026-11-03",
      {"spend": 215.75, "impressions": 38500, "clicks": 380, "conversions": 10,
       "revenue": 465.0, "video_views": 15500}),
+    # LinkedIn page analytics (a description line above the header; the workbook's Metrics
+    # sheet before its sheet of posts): the totals of impressions and clicks, engagements the
+    # total clicks, reactions, comments and reposts (115 + 118 + 101 + 68); Agorapulse's
+    # replies per day, profile and team member.
+    ("linkedin_page.csv", "linkedin_page", "UTF-8", 4, skipped(preamble=1), "2026-11-02",
+     "2026-11-05", {"impressions": 6600, "clicks": 183, "engagements": 402}),
+    ("linkedin_page.xlsx", "linkedin_page", "XLSX", 4, skipped(preamble=1), "2026-11-02",
+     "2026-11-05", {"impressions": 6600, "clicks": 183, "engagements": 402}),
+    ("agorapulse.csv", "agorapulse", "UTF-8", 4, skipped(), "2026-11-02", "2026-11-03",
+     {"replies": 40}),
     # Rows that cover a period, not a day (see PERIODS below).
     ("meta_en_period.csv", "meta", "UTF-8 with BOM", 2, skipped(summary=1), "2026-11-01",
      "2026-11-14", {"spend": 1530.0, "impressions": 96000, "reach": 51000, "clicks": 1640,

@@ -107,7 +107,8 @@ HEADER = "Day,Campaign,Impr.,Clicks,Cost,Conversions\n"
 ROW = "2026-11-01,Spring,100,5,1.50,1\n"
 PLATFORM_KEYS = (
     "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
-    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox"
+    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
+    "meta_inbox"
 )
 TODO_NUMBER = "write the real value, or leave the cell empty if there is none"
 TEXT_CASES: list[tuple[str, bytes, str]] = [

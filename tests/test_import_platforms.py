@@ -23,6 +23,11 @@ DIMENSIONS: list[tuple[str, str, str, list[str]]] = [
     ("sprout_social.csv", "sprout_social", "profile", ["Gartenwelt", "Gartenwelt Hilfe"]),
     ("ga4.csv", "ga4", "campaign", ["(not set)", "newsletter_nov", "spring_sale"]),
     ("pinterest.csv", "pinterest", "campaign", ["Balkon", "Wintergarten"]),
+    # LinkedIn page analytics name no page in their rows: the registry's fixed source name.
+    ("linkedin_page.csv", "linkedin_page", "page", ["LinkedIn page"]),
+    ("linkedin_page.xlsx", "linkedin_page", "page", ["LinkedIn page"]),
+    ("agorapulse.csv", "agorapulse", "profile", ["Gartenwelt (Facebook)",
+                                                 "Gartenwelt (Instagram)"]),
 ]  # fmt: skip
 
 

@@ -81,7 +81,11 @@ def check_container(data: bytes, name: str, max_bytes: int = MAX_FILE_BYTES) -> 
     """Return True for a workbook, False for a text export; refuse anything else."""
     check_size(len(data), name, max_bytes)
     ext = suffix(name)
-    if ext not in TEXT_SUFFIXES + WORKBOOK_SUFFIXES:
+    # An old .xls (LinkedIn's page analytics come so) is told how to convert it, like one
+    # renamed to .xlsx; any other file type is only told which types the import takes.
+    if ext not in TEXT_SUFFIXES + WORKBOOK_SUFFIXES and not (
+        ext == ".xls" and data.startswith(_OLE)
+    ):
         raise fail(
             name,
             f"'{ext or name}' files cannot be imported",

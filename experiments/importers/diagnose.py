@@ -78,7 +78,14 @@ def _name(delimiter: str) -> str:
 
 
 def _checked(p: Prepared) -> list[Column]:
-    return [c for c in p.columns if c.kind is not Kind.TEXT]
+    # The parts a metric is added up from stay text among the additional values, but are read
+    # as numbers for the sum.
+    parts = {x.index for cell in p.summed().values() for x in (cell, *cell.plus)}
+    return [
+        c if c.kind is not Kind.TEXT else replace(c, kind=Kind.NUMBER)
+        for c in p.columns
+        if c.kind is not Kind.TEXT or c.index in parts
+    ]
 
 
 def _bad_sql(p: Prepared, c: Column) -> str:

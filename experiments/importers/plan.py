@@ -29,6 +29,7 @@ from experiments.importers import (
     stage_locate,
     stage_map,
     stage_type,
+    sums,
     tables,
 )
 from experiments.importers.gaps import BlankLines
@@ -91,8 +92,12 @@ class Prepared:
     @property
     def metrics(self) -> tuple[str, ...]:
         """Return the base metrics this file carries, in column order of metric_fact."""
-        present = {c.target for c in self.columns}
+        present = {c.target for c in self.columns} | set(self.summed())
         return tuple(m for m in BASE_METRICS if m in present)
+
+    def summed(self) -> dict[str, CellRead]:
+        """Return the metrics this file gives in parts, read as their parts added up."""
+        return sums.summed(self.dialect, self.table.header, {c.target for c in self.columns})
 
     def by_target(self, target: str) -> list[Column]:
         """Return the columns mapped to ``target`` in header order."""
@@ -130,15 +135,18 @@ class Prepared:
             self.metrics,
         )
         extra = sorted(self.by_target(EXTRA) + indicator, key=lambda c: c.index)
+        summed = self.summed()
         return FileImport(
             file_name=self.file_name, sha256=self.sha256, platform=self.platform_key,
             body=self.body, skip=self.skip, delimiter=self.table.delimiter,
             width=len(self.table.header), number_style=self.number_style,
-            campaign=self.cell(self.by_target(CAMPAIGN)[0]),
+            campaign=next((self.cell(c) for c in self.by_target(CAMPAIGN)), None),
+            source_name=self.dialect.source_name,
             variants=tuple(self.cell(c) for c in self.by_target(VARIANT)),
             date=self.cell(days[0]) if days else None, period=None if days else self.period,
             date_end=self.cell(ends[0]) if ends else None,
-            metrics=tuple((m, self.cell(self.by_target(m)[0])) for m in self.metrics) + own,
+            metrics=tuple((m, summed.get(m) or self.cell(self.by_target(m)[0]))
+                          for m in self.metrics) + own,
             extra=tuple((c.label, self.cell(c)) for c in extra), results=read,
             segments=self.segments(),
             skipped_rows=sum(self.skipped().values()), negative=self.platform.negative,

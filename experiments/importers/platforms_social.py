@@ -1,5 +1,6 @@
 """Registry entries whose rows are not per campaign: GA4 reports by channel group or by
-source / medium, and social-inbox tools (per profile, or one row per conversation, refused).
+source / medium, LinkedIn page analytics (one page per file), and social-inbox tools (per
+profile; refused where a row is a conversation or a rolling 30-day figure).
 
 The dimension such a row carries is stored as the source name, and its kind stands in the
 entry (``Platform.dimension``), so a goal over all campaigns or a channel can tell them apart.
@@ -74,3 +75,57 @@ HOOTSUITE_INBOX: Platform = Platform("hootsuite_inbox", "Hootsuite Inbox", (
                    "Conversation ID": VARIANT},
             [["Conversation ID", "Medium", "Channel"]], NumberStyle.EN, day_first=False),
 ), dimension="profile", refusal="per_conversation")  # fmt: skip
+
+# LinkedIn page analytics, Page admin view → Analytics → Updates (content) → Export: a workbook
+# (.xls; an .xlsx or CSV when re-saved) whose "Metrics" sheet has one description line above
+# the header and a row per day, the second sheet one row per post. Confirmed from public
+# parsers of these exports (the header of the Metrics sheet below a note line; the columns
+# Date, Impressions / Clicks / Reactions / Comments / Reposts, each (organic), (sponsored) and
+# (total), Unique impressions (organic), Engagement rate (organic / sponsored / total); dates
+# MM/DD/YYYY; file names "<page>_content_<number>"; older files say Shares for Reposts).
+# Inferred: the wording of the note line.
+# Only the totals are metrics: organic and sponsored are parts of them, and the unique
+# impressions are organic only, so all of these stay additional values. Engagements are the
+# total clicks, reactions, comments and reposts added up, each also kept on its own (what
+# LinkedIn counts as engagements, as public explanations of its engagement rate say; the
+# follows it also counts are not in the daily rows, so our rate may read a little lower).
+# The rows name no page, and the page's name is only in the file name, which people change:
+# every row is stored under the source name "LinkedIn page", to be linked to a campaign like any
+# other name (two pages' exports of the same days therefore replace each other).
+LINKEDIN_PAGE: Platform = Platform("linkedin_page", "LinkedIn page analytics", (
+    dialect("en", {
+        "Date": DATE, "Impressions (total)": "impressions", "Clicks (total)": "clicks",
+        "Engagement rate (organic)": DERIVED, "Engagement rate (sponsored)": DERIVED,
+        "Engagement rate (total)": DERIVED,
+    }, [["Date", "Impressions (total)", "Clicks (total)"]], NumberStyle.EN, day_first=False,
+        source_name="LinkedIn page", sums={"engagements": (
+            "Clicks (total)", "Reactions (total)", "Comments (total)", "Reposts (total)",
+            "Shares (total)")}),
+), dimension="page")  # fmt: skip
+
+# Agorapulse, Reports → Community Management, exported as CSV ("CSV - global report, all the
+# data", in Agorapulse's help on scheduled report exports): the metrics (replies, reviewed
+# items, average response time, per profile and per day, and per team member) are those of
+# Agorapulse's help page "Community Management Report explained" and of its reporting API
+# (per date: the replies, reviews and average response time of each user). The column labels
+# and their order are inferred. The average response time stays an additional value: averages
+# cannot be combined across rows (as with Sprout's), and the unit of a plain number in the
+# file is not documented.
+AGORAPULSE: Platform = Platform("agorapulse", "Agorapulse community management report", (
+    dialect("en", {"Date": DATE, "Profile": CAMPAIGN, "User": VARIANT,
+                   "Team member": VARIANT, "Replies": "replies"},
+            [["Date", "Profile", "Replies", "Average response time"]], NumberStyle.EN,
+            day_first=False),
+), dimension="profile")  # fmt: skip
+
+# Meta Business Suite, Inbox → Insights → Export: per day the page's response rate and response
+# time. Facebook's help text on a Page's response rate and response time (as public pages quote
+# it) defines both over the 30 days before the last counted message (the response time is the
+# average of the fastest 90 % of replies): each day carries a rolling 30-day figure, not that
+# day's, so it can be neither summed nor compared between cycles as a daily fact: refused. The
+# definitions are documented; the export's menu path, its labels and that its daily rows carry
+# the rolling figures are inferred.
+META_INBOX: Platform = Platform("meta_inbox", "Meta Business Suite inbox", (
+    dialect("en", {"Date": DATE, "Response rate": DERIVED, "Response time": DERIVED},
+            [["Date", "Response rate", "Response time"]], NumberStyle.EN, day_first=False),
+), dimension="profile", refusal="rolling_window")  # fmt: skip

@@ -110,7 +110,8 @@ def lacking(
     if override:  # the one platform named: which of its two columns does the header lack?
         plat = candidates[0]
         missing = min(
-            ([_ROLES[r] for r in (DATE, CAMPAIGN) if r not in map(d.columns.get, labels)]
+            ([_ROLES[r] for r in (DATE, CAMPAIGN)
+              if r not in map(d.columns.get, labels) and not (r == CAMPAIGN and d.source_name)]
              for d in plat.dialects), key=len,
         )  # fmt: skip
         case = "lacks_both" if len(missing) != 1 else f"lacks_{missing[0]}"

@@ -63,6 +63,12 @@ class Dialect:
     title_period: bool = False
     # GA4 explorations write "Grand total" into the last cell of their totals row, not the first.
     totals_in_last_cell: bool = False
+    # A layout without a campaign column whose rows all belong to one source the file does not
+    # name (LinkedIn page analytics): every row is stored under this source name.
+    source_name: str = ""
+    # Metrics the export gives only in parts, as (metric, the labels of its parts): each row's
+    # parts are added up, and each part stays an additional value of its own.
+    sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -96,6 +102,10 @@ def dialect(
     if unknown:
         raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
     sigs = tuple(frozenset(normalise(s) for s in sig) for sig in signatures)
+    sums = habits.pop("sums", {})
+    if not isinstance(sums, Mapping) or not set(sums) <= set(BASE_METRICS):
+        raise ValueError(f"registry adds up parts of unknown metrics: {sums}")
+    habits["sums"] = tuple((m, tuple(normalise(p) for p in parts)) for m, parts in sums.items())
     return Dialect(lang, MappingProxyType(cols), sigs, number_style, **habits)  # type: ignore[arg-type]
 
 
@@ -369,21 +379,25 @@ SOCIAL_INBOX = Platform("social_inbox", "Social inbox team report", (
 # above, hence the import down here.
 from experiments.importers.platforms_ads import PINTEREST, SNAPCHAT  # noqa: E402
 from experiments.importers.platforms_social import (  # noqa: E402
+    AGORAPULSE,
     GA4_CHANNELS,
     GA4_SOURCE_MEDIUM,
     HOOTSUITE_INBOX,
+    LINKEDIN_PAGE,
+    META_INBOX,
     SPROUT_SOCIAL,
 )
 
 PLATFORMS: Mapping[str, Platform] = MappingProxyType({p.key: p for p in (
     META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX, PINTEREST, SNAPCHAT,
-    GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX,
+    GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX, LINKEDIN_PAGE, AGORAPULSE,
+    META_INBOX,
 )})  # fmt: skip
 
 
 def dimension_kind(key: str) -> str:
     """Return what a platform's source names are: "campaign", or the other dimension its rows
-    carry in the campaign's place ("channel_group", "source_medium", "profile")."""
+    carry in the campaign's place ("channel_group", "source_medium", "profile", "page")."""
     platform = PLATFORMS.get(key)
     return platform.dimension if platform else "campaign"
 

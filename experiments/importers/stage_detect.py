@@ -34,6 +34,7 @@ def matcher(
         for p in candidates:
             for d in p.dialects:
                 targets = {d.columns.get(label) for label in labels}
+                targets |= {CAMPAIGN} if d.source_name else set()
                 if d.matches(labels) or (override and {DATE, CAMPAIGN} <= targets):
                     return p, d
         return None

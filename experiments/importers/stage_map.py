@@ -14,6 +14,7 @@ from experiments.import_models import header_key
 from experiments.importers import currency, decoding, periods, refusals
 from experiments.importers.pipeline import EXTRA, Column, Detected, Mapped
 from experiments.importers.registry import (
+    CAMPAIGN,
     DATE,
     DERIVED,
     JOINED_ROLES,
@@ -35,7 +36,8 @@ def map_columns(detected: Detected) -> Mapped:
     period = None
     if dialect.title_period and all(c.target != DATE for c in columns):
         period = periods.title_period(detected.decoded.text, name, header)
-    _require(columns, name, header.line, plat, dated=period is not None)
+    _require(columns, name, header.line, plat, dated=period is not None,
+             named=bool(dialect.source_name))  # fmt: skip
     return Mapped(detected, columns, code, period)
 
 
@@ -63,10 +65,13 @@ def _columns(cells: Sequence[str], plat: Platform, dialect: Dialect) -> tuple[Co
 
 
 def _require(
-    columns: Sequence[Column], name: str, line: int, plat: Platform, *, dated: bool = False
-) -> None:
-    # ``dated``: the title lines gave every row its period, so no date column is needed.
+    columns: Sequence[Column], name: str, line: int, plat: Platform, *, dated: bool = False,
+    named: bool = False,
+) -> None:  # fmt: skip
+    # ``dated``: the title lines gave every row its period, so no date column is needed;
+    # ``named``: the layout stores every row under its fixed source name, so no campaign column.
     targets = {c.target for c in columns} | ({DATE} if dated else set())
+    targets |= {CAMPAIGN} if named else set()
     refusals.require_roles(name, line, plat, targets)
     if not targets & {*BASE_METRICS, RESULTS}:
         raise decoding.fail(

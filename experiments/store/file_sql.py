@@ -90,6 +90,12 @@ def _check_cell(cell: CellRead, width: int, what: str) -> None:
         if cell.share_of.kind not in (CellKind.NUMBER, CellKind.DURATION):
             raise InvalidInput(f"{what}: a share must be of a number column")
         _check_cell(cell.share_of, width, what)
+    if cell.plus and cell.kind is not CellKind.NUMBER:
+        raise InvalidInput(f"{what}: only number columns are added up")
+    for part in cell.plus:
+        if part.kind is not CellKind.NUMBER or part.plus:
+            raise InvalidInput(f"{what}: a column added to it must be a plain number column")
+        _check_cell(part, width, what)
 
 
 def check(plan: FileImport) -> None:
@@ -101,9 +107,11 @@ def check(plan: FileImport) -> None:
         raise InvalidInput(f"{name}: a file needs at least one column and skips no negative lines")
     if not plan.platform.strip():
         raise InvalidInput(f"{name}: the facts need a platform")
-    keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = [
-        ("the campaign", plan.campaign, (CellKind.TEXT,)),
-    ]
+    keys: list[tuple[str, CellRead, tuple[CellKind, ...]]] = []
+    if plan.campaign is not None:
+        keys.append(("the campaign", plan.campaign, (CellKind.TEXT,)))
+    elif not plan.source_name.strip():
+        raise InvalidInput(f"{name}: the rows need a campaign column or a fixed source name")
     if (plan.date is None) == (plan.period is None):
         raise InvalidInput(f"{name}: the rows need a date column or the file's period, not both")
     if plan.date is not None:
@@ -237,6 +245,12 @@ def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
         return share_sql(cell.ref, base, style, strict=strict)
     if cell.kind is CellKind.TEXT:
         return cell.ref
+    if cell.plus:
+        parts = [number_sql(c.ref, style, strict=strict, strip=c.strip) for c in (cell, *cell.plus)]
+        if strict:  # parts are counts: one below 0 is refused even where the sum is not
+            parts = [f"CASE WHEN {x} < 0 THEN error('a part below 0') ELSE {x} END" for x in parts]
+        added = " + ".join(f"coalesce({x}, 0)" for x in parts)
+        return f"CASE WHEN coalesce({', '.join(parts)}) IS NULL THEN NULL ELSE {added} END"
     return number_sql(cell.ref, style, strict=strict, strip=cell.strip)
 
 
@@ -371,11 +385,16 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
     segment, breakdown, params = segment_sql(plan)
+    source_campaign = "?"
+    if plan.campaign is None:
+        params = [plan.source_name, *params]  # its mark comes before the segment's
+    else:
+        source_campaign = f"coalesce({plan.campaign.ref}, '')"
     first, last, dated = _period(plan, strict)
     params += dated
     names = plan.metric_names
     exprs = [
-        f"coalesce({plan.campaign.ref}, '') AS source_campaign",
+        f"{source_campaign} AS source_campaign",
         f"{variant} AS variant",
         f"{segment} AS segment",
         f"{breakdown} AS breakdown",
