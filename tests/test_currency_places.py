@@ -12,6 +12,8 @@ rupiah a dollar for November (rated).
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 from html import unescape
@@ -20,11 +22,13 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from babel.numbers import format_currency
+from openpyxl import load_workbook
 from streamlit.testing.v1 import AppTest
 
 from experiments import compare, compare_learnings, compare_view, cycle_view, overview
 from experiments.db import Database
 from experiments.errors import MoneyRefused
+from experiments.exports import export_bytes
 from experiments.i18n import locale
 from experiments.importers import service
 from experiments.models import Alias, Phase
@@ -361,3 +365,46 @@ def test_the_reports_cycle_sections_show_money_in_its_currency(
     if case in NOTES:
         assert html.count(NOTES[case][lang]) == 3
     assert "€" not in html
+
+
+# ---------------------------------------------------------------- the exports
+
+
+@pytest.mark.parametrize("table", ["campaigns", "cycles"])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_exports_name_the_currency_of_the_budgets(
+    built: Store, case: str, table: str, fmt: str
+) -> None:
+    # The budgets are in the account currency; a campaign without facts or a set currency is
+    # in the default, and one set by hand wins over the first import's.
+    built.create_campaign("Plain", budget=100.0)
+    by_hand = built.create_campaign("Set by hand", budget=5.0)
+    built.set_account_currency(by_hand.id, "CHF")
+    make_cycle(built, by_hand, 1, Phase.START, start=C2[0], end=C2[1], budget=5.0)
+    if fmt == "csv":
+        rows = [
+            dict(r)
+            for r in csv.DictReader(
+                io.StringIO(export_bytes(built, table, "csv").decode("utf-8-sig"), newline="")
+            )
+        ]
+    else:
+        sheet = load_workbook(io.BytesIO(export_bytes(built, table, "xlsx"))).active
+        head, *body = [[c.value for c in r] for r in sheet.iter_rows()]
+        rows = [dict(zip(head, r, strict=True)) for r in body]
+    name = "Name" if table == "campaigns" else "Campaign"
+    got = {(r[name], r["Budget"], r["Currency"]) for r in rows}
+    per_campaign = {"Ramadan": ACCOUNT[case], "Plain": "EUR", "Set by hand": "CHF"}
+    if table == "cycles":
+        want = {("Ramadan", BUDGET, ACCOUNT[case]), ("Set by hand", 5.0, "CHF")}
+    else:
+        want = {(n, b, per_campaign[n]) for n, b in
+                (("Ramadan", BUDGET), ("Plain", 100.0), ("Set by hand", 5.0))}  # fmt: skip
+    as_read = {(n, float(b), c) for n, b, c in got}
+    assert as_read == want
+
+
+def test_the_german_exports_head_the_currency_column_in_german(built: Store) -> None:
+    text = export_bytes(built, "cycles", "csv", lang="de").decode("utf-8-sig")
+    header = text.splitlines()[0].split(",")
+    assert header[header.index("Budget") + 1] == "Währung"

@@ -15,11 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from experiments.currencies import DEFAULT_CURRENCY
 from experiments.db import DriverError, driver_detail
 from experiments.display import code_labels, column_label
 from experiments.errors import FileWriteError, InvalidInput
 from experiments.metrics import BASE_METRICS
 from experiments.store._base import BaseStore
+from experiments.store._facts_scope import alias_matches
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,12 +97,20 @@ _ALIASES = (
     "(SELECT string_agg(coalesce(a.platform || ':', '') || a.name, ', ' ORDER BY a.name) "
     "FROM campaign_alias a WHERE a.campaign_id = c.id) AS aliases"
 )
+# The currency a campaign's budgets are in (store.account_currency, then the default): the one
+# set on the campaign, else the one the first import naming one brought for its facts.
+_ACCOUNT_CURRENCY = (
+    "coalesce(c.currency, (SELECT f.currency FROM metric_fact f JOIN import i ON i.id = "
+    "f.import_id WHERE f.currency IS NOT NULL AND EXISTS (SELECT 1 FROM campaign_alias a WHERE "
+    f"a.campaign_id = c.id AND {alias_matches('f')}) ORDER BY i.imported_at, f.currency LIMIT 1), "
+    f"{_literal(DEFAULT_CURRENCY)}) AS currency"
+)
 # The exportable tables: fixed statements, chosen by name from this registry only.
 _EXPORTS: dict[str, _Export] = {
     "campaigns": _Export(
         _columns("c.name", "c.status", "array_to_string(c.channels, ', ') AS channels",
-                 "c.audience", "c.relationship_focus", "c.budget", "c.people_hours",
-                 "c.competitive_context", "c.success_measure",
+                 "c.audience", "c.relationship_focus", "c.budget", _ACCOUNT_CURRENCY,
+                 "c.people_hours", "c.competitive_context", "c.success_measure",
                  "array_to_string(c.stakeholders, ', ') AS stakeholders", _ALIASES,
                  "c.created_at"),
         "FROM campaign c", "ORDER BY lower(c.name)",
@@ -108,8 +118,8 @@ _EXPORTS: dict[str, _Export] = {
     "cycles": _Export(
         _columns("c.name AS campaign", "cy.number AS cycle", "cy.phase", "cy.start_date",
                  "cy.end_date", "cy.hypothesis", "cy.planned_changes", "cy.budget",
-                 "cy.went_live", "array_to_string(cy.channels, ', ') AS channels", "cy.start_at",
-                 "cy.closed_at"),
+                 _ACCOUNT_CURRENCY, "cy.went_live",
+                 "array_to_string(cy.channels, ', ') AS channels", "cy.start_at", "cy.closed_at"),
         "FROM cycle cy JOIN campaign c ON c.id = cy.campaign_id",
         "ORDER BY lower(c.name), cy.number",
     ),
