@@ -121,6 +121,9 @@ class Progress:
     forecast_high: float | None = None
     # Period facts of the scope that cross an edge of the goal's period: not counted.
     left_out: int = 0
+    # Facts of the period not counted in a goal over everything, because another report of the
+    # same whole (GA4 by campaign, by channel group) has their days (store.overlapping_facts).
+    overlapping: int = 0
     # The currency of a money goal's amounts; why they were not added up, if they were not.
     currency: str = money.DEFAULT_CURRENCY
     refused: MoneyRefused | None = None
@@ -372,9 +375,13 @@ def goal_progress(store: Store, goal: Goal, today: date) -> Progress:
     if goal.metric in _RESPONSE:
         response = store.response_time_summary(goal.period_start, as_of, campaign, channel)
     left_out = store.left_out_facts(goal.period_start, as_of, campaign, channel)
+    overlapping = 0
+    if goal.scope_kind is ScopeKind.ALL:
+        overlapping = store.overlapping_facts(goal.period_start, as_of)
     if refused is not None:
         frame = frame.iloc[:0]  # amounts of several currencies are never added up
     return replace(evaluate(goal, frame, response, today), campaign=scoped, left_out=left_out,
+                   overlapping=overlapping,
                    currency=scope.currency, refused=refused,
                    conversion=scope.conversion)  # fmt: skip
 

@@ -70,6 +70,11 @@ class ImportRecord:
 
 # Facts imported through a saved mapping carry the platform key "generic:<mapping name>".
 GENERIC_PREFIX = "generic:"
+# Reports of one source that each add up to the same whole, by platform key in the order one is
+# preferred: GA4's traffic reports by session campaign, by channel group and by source / medium
+# each hold every session of the property. Where the scope is everything, a day is read from
+# the first of them that has that day (store/_facts_scope.overlap_sql), never from two.
+OVERLAPPING_REPORTS: tuple[tuple[str, ...], ...] = (("ga4", "ga4_channels", "ga4_source_medium"),)
 
 
 _CURRENCY_SUFFIX = re.compile(r"\s*\([A-Z]{3}\)\s*$")

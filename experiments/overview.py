@@ -103,6 +103,8 @@ def explain(p: Progress, lang: str) -> str:
     g, fv = p.goal, partial(format_value, p.goal.metric, lang=lang, currency=p.currency)
     # Period rows crossing the goal's period are named, whatever the status.
     left = [t("goals.why.left_out", lang, n=p.left_out)] if p.left_out else []
+    if p.overlapping:  # another report of the same whole was read for these days
+        left.append(t("goals.why.overlapping", lang, n=p.overlapping))
     if p.conversion is not None:  # a converted figure says so
         left.append(money.conversion_text(p.conversion, lang))
     if p.refused is not None:

@@ -92,7 +92,7 @@ def progress_row(p: goals.Progress) -> dict[str, Any]:
         "period_start": g.period_start, "period_end": g.period_end,
         "scope": g.scope_kind.value, "scope_value": g.scope_value, "as_of": p.as_of,
         # Period facts crossing an edge of the goal's period: left out, never pro-rated.
-        "left_out": p.left_out,
+        "left_out": p.left_out, "overlapping": p.overlapping,
         # The currency of a money goal's amounts; why they were not added up, if refused.
         "currency": p.currency if money.reads_money(g.metric) else None,
         "refused": None if p.refused is None else p.refused.text("en"),

@@ -21,6 +21,7 @@ EN = {
     "goals.why.too_early": "Too early to judge: {days} of 7 days with data so far; the status is judged from a full week of data on, when each weekday can count",
     "goals.why.baseline": "baseline {baseline}",
     "goals.why.left_out": "{n} period rows (totals over several days) cross an edge of the goal's period and are not counted — export them with the Day segment, or for dates inside the period, to count them",
+    "goals.why.overlapping": "{n} rows of a GA4 report are not counted: another GA4 report has the same days, and each holds all of the property's traffic (a day is counted once: from the report by session campaign, else by channel group, else by source / medium)",
     # goals page
     "goals.title": "Goals",
     "goals.intro": "Operational goals with their progress: actual against target, the pace expected by today and the forecast for the end of the period (by weekday, with its 95 % range).",
@@ -192,6 +193,7 @@ DE = {
     "goals.why.too_early": "Zu früh für ein Urteil: bisher {days} von 7 Tagen mit Daten; der Status wird ab einer vollen Woche mit Daten beurteilt, wenn jeder Wochentag zählen kann",
     "goals.why.baseline": "Ausgangswert {baseline}",
     "goals.why.left_out": "{n} Zeitraumzeilen (Summen über mehrere Tage) reichen über den Rand des Zielzeitraums und werden nicht gezählt — exportieren Sie sie mit Aufschlüsselung nach Tag oder für Tage innerhalb des Zeitraums, um sie zu zählen",
+    "goals.why.overlapping": "{n} Zeilen eines GA4-Berichts werden nicht gezählt: Ein anderer GA4-Bericht hat dieselben Tage, und jeder enthält den ganzen Traffic der Property (ein Tag wird einmal gezählt: aus dem Bericht nach Sitzungskampagne, sonst nach Channelgruppe, sonst nach Quelle / Medium)",
     # goals page
     "goals.title": "Ziele",
     "goals.intro": "Operative Ziele mit ihrem Fortschritt: Ist gegen Ziel, das bis heute erwartete Soll und die Prognose zum Ende des Zeitraums (nach Wochentagen, mit 95-%-Bereich).",

@@ -22,6 +22,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
+from experiments.import_models import OVERLAPPING_REPORTS
 from experiments.store._base import BaseStore
 
 
@@ -31,6 +32,24 @@ def alias_matches(facts: str) -> str:
         f"lower(a.name) = lower({facts}.source_campaign) "
         f"AND (a.platform IS NULL OR lower(a.platform) = lower({facts}.platform))"
     )
+
+
+def overlap_sql(facts: str) -> tuple[str, list[object]]:
+    """Return the condition that fact ``facts`` is not read from a preferred report of the
+    same whole instead (import_models.OVERLAPPING_REPORTS): true unless a report earlier in its
+    family has a fact with the same first and last day. Platform keys are bound, never inlined."""
+    terms: list[str] = []
+    values: list[object] = []
+    for family in OVERLAPPING_REPORTS:
+        for i, key in enumerate(family[1:], start=1):
+            marks = ", ".join("?" * i)
+            terms.append(
+                f"({facts}.platform = ? AND EXISTS (SELECT 1 FROM metric_fact o "
+                f"WHERE o.platform IN ({marks}) AND o.date = {facts}.date "
+                f"AND o.date_to = {facts}.date_to))"
+            )
+            values += [key, *family[:i]]
+    return (f"NOT ({' OR '.join(terms)})" if terms else "TRUE"), values
 
 
 def window_sql(start: date | None, end: date | None, prefix: str = "") -> tuple[str, list[object]]:

@@ -16,6 +16,7 @@ from experiments.store._facts_scope import (
     campaign_keys_sql,
     converted_sql,
     inside_sql,
+    overlap_sql,
     straddle_sql,
     window_sql,
 )
@@ -116,6 +117,9 @@ class AnalyticsStore(BaseStore):
         if campaign is None:
             where, values = (straddle_sql if straddling else window_sql)(start, end, "f.")
             source = f"metric_fact f WHERE {where}"
+            if channel is None and not straddling:  # everything: each day of a whole once
+                once, kept = overlap_sql("f")
+                source, values = f"{source} AND {once}", values + kept
         else:
             cid = campaign_id_by_key(self, campaign)
             if cid is None:  # an unknown campaign has no facts
@@ -213,6 +217,15 @@ class AnalyticsStore(BaseStore):
         """Return how many period facts of a scope cross an edge of the period: not counted."""
         source, params = self._facts(start, end, campaign, channel, straddling=True)
         row = self._one(f"SELECT count(*) FROM {source}", params)
+        return int(row[0]) if row else 0
+
+    def overlapping_facts(self, start: date | None = None, end: date | None = None) -> int:
+        """Return how many facts of a period are not counted where the scope is everything,
+        because a preferred report of the same whole has their days (overlap_sql)."""
+        where, values = window_sql(start, end, "f.")
+        once, kept = overlap_sql("f")
+        row = self._one(f"SELECT count(*) FROM metric_fact f WHERE {where} AND NOT ({once})",
+                        values + kept)  # fmt: skip
         return int(row[0]) if row else 0
 
     def response_time_summary(
