@@ -31,7 +31,7 @@ from experiments.errors import MoneyRefused
 from experiments.exports import export_bytes
 from experiments.i18n import locale
 from experiments.importers import service
-from experiments.models import Alias, Phase
+from experiments.models import Alias, Campaign, Phase
 from experiments.reports import build_report
 from experiments.store import Store
 from tests.apptest import DASHBOARD, app, assert_clean, shown
@@ -123,6 +123,14 @@ def built_file(db_path: Path, case: str) -> Path:
     return db_path
 
 
+def euro_account(store: Store, kind: str) -> Campaign:
+    """Build the case, then set the account to euros, as if changed after the exports came."""
+    build(store, kind)
+    campaign = store.campaign_by_name("Ramadan")
+    store.set_account_currency(campaign.id, "EUR")
+    return campaign
+
+
 def no_euro(*texts: str) -> None:
     assert not [t for t in texts if "€" in t or "EUR" in t]
 
@@ -150,11 +158,9 @@ def test_a_cycles_workspace_has_its_money_in_its_currency(
 def test_a_budget_in_another_currency_than_the_spend_has_no_share_used(
     store: Store, kind: str
 ) -> None:
-    # The account is set to euros after the exports came: the budget is in euros, the spend
-    # in the exports' currency; a share of one in the other would be nonsense.
-    build(store, kind)
-    campaign = store.campaign_by_name("Ramadan")
-    store.set_account_currency(campaign.id, "EUR")
+    # The budget is in euros, the spend in the exports' currency; a share of one in the other
+    # would be nonsense.
+    campaign = euro_account(store, kind)
     ws = cycle_view.workspace(store, campaign.id, 2, date(2026, 12, 1))
     assert ws is not None and ws.spent == pytest.approx(sum(RUPIAH.values()))
     assert (ws.money.account, ws.money.currency, ws.budget_used) == ("EUR", kind, None)
@@ -307,11 +313,8 @@ def test_the_compare_page_shows_budgets_spend_and_variants_in_their_currency(
 def test_the_compare_pages_budgets_are_in_the_account_currency_not_the_facts(
     store: Store, kind: str
 ) -> None:
-    # The account is set to euros after the exports came: each cycle's budget beside its spend
-    # reads in euros, the spend in the exports' currency.
-    build(store, kind)
-    campaign = store.campaign_by_name("Ramadan")
-    store.set_account_currency(campaign.id, "EUR")
+    # Each cycle's budget beside its spend reads in euros, the spend in the exports' currency.
+    campaign = euro_account(store, kind)
     data = compare.load(store, campaign, [1, 2])
     contexts = compare_learnings.context(store, data)
     assert data.currency == kind
