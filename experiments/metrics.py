@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from experiments.migrations import BASE_METRICS_V1
+from experiments.migrations import BASE_METRICS_V1, BASE_METRICS_V12
 
-# Every base metric column of metric_fact, in column order.
-BASE_METRICS: tuple[str, ...] = BASE_METRICS_V1
+# Every base metric column of metric_fact, in the order the migrations added them.
+BASE_METRICS: tuple[str, ...] = BASE_METRICS_V1 + BASE_METRICS_V12
 
 
 class Unit(StrEnum):
@@ -125,6 +125,8 @@ REGISTRY: tuple[Metric, ...] = (
     _base("replies"),
     _base("replied_within_1h", better=_M),
     _base("response_time_s", Unit.DURATION, _D, Aggregation.MEDIAN),
+    _base("new_followers", better=_M),
+    _base("page_views", better=_M),
     _ratio("ctr", "clicks", "impressions", Unit.PERCENT, _M),
     _ratio("cpc", "spend", "clicks", Unit.MONEY, _D),
     _ratio("cpm", "spend", "impressions", Unit.MONEY, _D, 1000.0),

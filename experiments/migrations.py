@@ -389,7 +389,22 @@ M10 = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M8, M9, M10)
+# Base metrics added after the first schema, each a nullable DOUBLE column of metric_fact (and of
+# metric_fact_replaced), appended in this order: new followers a day and page views, from
+# LinkedIn page analytics' Followers and Visitors exports.
+BASE_METRICS_V12: tuple[str, ...] = ("new_followers", "page_views")
+
+M12 = Migration(
+    12,
+    "new followers and page views",
+    tuple(
+        f"ALTER TABLE {table} ADD COLUMN {m} DOUBLE"
+        for table in ("metric_fact", "metric_fact_replaced")
+        for m in BASE_METRICS_V12
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (M1, M2, M3, M4, M5, M6, M7, M8, M9, M10, M12)
 HEAD = MIGRATIONS[-1].version
 
 

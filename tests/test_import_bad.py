@@ -24,7 +24,7 @@ RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
 PLATFORMS = (
     "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
     "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
-    "meta_inbox"
+    "meta_inbox, linkedin_followers, linkedin_visitors"
 )
 _PAGE_PARTS = (
     b"Date,Impressions (total),Clicks (total),Reactions (total),Comments (total),Reposts (total)\n"

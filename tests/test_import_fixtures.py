@@ -150,6 +150,17 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
      "2026-11-05", {"impressions": 6600, "clicks": 183, "engagements": 402}),
     ("agorapulse.csv", "agorapulse", "UTF-8", 4, skipped(), "2026-11-02", "2026-11-03",
      {"replies": 40}),
+    # LinkedIn page analytics' Followers and Visitors downloads (the daily sheet first, then
+    # audience sheets that are no days): the day's new followers (15 + 10 + 19 + 13) and the
+    # total page views (280 + 230 + 320 + 200).
+    ("linkedin_followers.csv", "linkedin_followers", "UTF-8", 4, skipped(), "2026-11-02",
+     "2026-11-05", {"new_followers": 57}),
+    ("linkedin_followers.xlsx", "linkedin_followers", "XLSX", 4, skipped(), "2026-11-02",
+     "2026-11-05", {"new_followers": 57}),
+    ("linkedin_visitors.csv", "linkedin_visitors", "UTF-8", 4, skipped(), "2026-11-02",
+     "2026-11-05", {"page_views": 1030}),
+    ("linkedin_visitors.xlsx", "linkedin_visitors", "XLSX", 4, skipped(), "2026-11-02",
+     "2026-11-05", {"page_views": 1030}),
     # Rows that cover a period, not a day (see PERIODS below).
     ("meta_en_period.csv", "meta", "UTF-8 with BOM", 2, skipped(summary=1), "2026-11-01",
      "2026-11-14", {"spend": 1530.0, "impressions": 96000, "reach": 51000, "clicks": 1640,

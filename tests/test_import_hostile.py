@@ -22,6 +22,7 @@ from experiments.store import Store
 from tests import hostile_files as hf
 from tests import sql
 from tests.conftest import FIXTURES, ROOT
+from tests.test_import_bad import PLATFORMS as PLATFORM_KEYS
 
 CSV_TODO = "save the sheet as CSV UTF-8 in Excel and import that: CSV files have no such limit"
 GRID = (
@@ -105,11 +106,6 @@ def test_command_line_refuses_the_sparse_grid_without_dying(tmp_path: Path) -> N
 # Text files that raised csv.Error (a traceback) or were stored as impossible numbers before.
 HEADER = "Day,Campaign,Impr.,Clicks,Cost,Conversions\n"
 ROW = "2026-11-01,Spring,100,5,1.50,1\n"
-PLATFORM_KEYS = (
-    "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
-    "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
-    "meta_inbox"
-)
 TODO_NUMBER = "write the real value, or leave the cell empty if there is none"
 TEXT_CASES: list[tuple[str, bytes, str]] = [
     ("bare CR inside an unquoted cell", (HEADER + "2026-11-01,Spr\ring,100,5,1.50,1\n").encode(),

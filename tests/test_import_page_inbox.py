@@ -7,13 +7,16 @@ The layouts and where they come from are in tests/fixtures/build_platform_fixtur
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
+from experiments import goals
 from experiments.db import Database
 from experiments.errors import ImportFormatError, ImportRefused, InvalidInput
 from experiments.import_models import CellKind
 from experiments.importers import plan, service
+from experiments.models import Alias, Comparator, Goal, ScopeKind, new_id
 from experiments.store import Store, file_sql
 from tests import sql
 from tests.conftest import FIXTURES
@@ -156,3 +159,58 @@ def test_meta_inbox_refusal_reads_in_german(db: Database, store: Store) -> None:
         "Agorapulse) und importieren Sie diese Datei"
     )
     assert sql.one(db, "SELECT count(*) FROM metric_fact") == (0,)
+
+
+# ---------------------------------------------------------------- LinkedIn followers and visitors
+
+PAGE_DOWNLOADS = ("linkedin_page.csv", "linkedin_followers.xlsx", "linkedin_visitors.xlsx")
+
+
+def test_the_three_linkedin_page_downloads_of_the_same_days_sit_side_by_side(
+    db: Database, store: Store
+) -> None:
+    # Each download is a platform key of its own: importing the followers after the updates
+    # replaces nothing, and every day holds its impressions, new followers and page views.
+    for name in PAGE_DOWNLOADS:
+        summary = service.run(store, (FIXTURES / name).read_bytes(), name)
+        assert (summary.rows, summary.replaced_rows) == (4, 0)
+    stored = sql.rows(db, "SELECT platform, count(*), sum(impressions), sum(new_followers), "
+                          "sum(page_views) FROM metric_fact WHERE source_campaign = "
+                          "'LinkedIn page' GROUP BY platform ORDER BY platform")  # fmt: skip
+    assert stored == [
+        ("linkedin_followers", 4, None, 57, None),
+        ("linkedin_page", 4, 6600, None, None),
+        ("linkedin_visitors", 4, None, None, 1030),
+    ]
+
+
+def test_the_followers_parts_and_the_unique_visitors_are_kept_aside(
+    db: Database, store: Store
+) -> None:
+    for name in PAGE_DOWNLOADS[1:]:
+        service.run(store, (FIXTURES / name).read_bytes(), name)
+    followers = sql.one(db, "SELECT extra FROM metric_fact WHERE platform = 'linkedin_followers' "
+                            "AND date = '2026-11-03'")  # fmt: skip
+    assert followers is not None
+    assert {
+        k: followers[0][k]
+        for k in ("Sponsored followers", "Organic followers", "Auto-invited followers")
+    } == {"Sponsored followers": "0", "Organic followers": "9", "Auto-invited followers": "1"}
+    visitors = sql.one(db, "SELECT page_views, extra FROM metric_fact WHERE platform = "
+                           "'linkedin_visitors' AND date = '2026-11-02'")  # fmt: skip
+    assert visitors is not None
+    assert (visitors[0], visitors[1]["Total unique visitors (total)"]) == (280, "196")
+
+
+def test_a_goal_on_new_followers_counts_the_linked_page(store: Store) -> None:
+    # Linked to a campaign like any other name, the page's new followers reach its goals.
+    campaign = store.create_campaign("Employer branding", aliases=(Alias("LinkedIn page"),))
+    for name in PAGE_DOWNLOADS:
+        service.run(store, (FIXTURES / name).read_bytes(), name)
+    goal = Goal(new_id(), "New followers in November", "new_followers", Comparator.AT_LEAST,
+                200.0, None, date(2026, 11, 1), date(2026, 11, 30),
+                scope_kind=ScopeKind.CAMPAIGN, scope_value=str(campaign.id))  # fmt: skip
+    progress = goals.goal_progress(store, goal, date(2026, 11, 6))
+    assert progress.actual == 57
+    views = dataclasses.replace(goal, metric="page_views", name="Page views")
+    assert goals.goal_progress(store, views, date(2026, 11, 6)).actual == 1030

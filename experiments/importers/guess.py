@@ -46,6 +46,8 @@ _ENGLISH: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "engagements": ("engagements", "post engagements", "interactions"),
     "video_views": ("video views",),
     "replies": ("replies",),
+    "new_followers": ("new followers", "followers gained", "follows"),
+    "page_views": ("page views", "pageviews"),
     KEEP: ("currency", "currency code"),
 })  # fmt: skip
 _GERMAN: Mapping[str, tuple[str, ...]] = MappingProxyType({
@@ -67,6 +69,8 @@ _GERMAN: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "engagements": ("interaktionen", "beitragsinteraktionen"),
     "video_views": ("videoaufrufe", "videowiedergaben"),
     "replies": ("antworten",),
+    "new_followers": ("neue follower", "neue abonnenten"),
+    "page_views": ("seitenaufrufe",),
     KEEP: ("waehrung", "waehrungscode"),
 })  # fmt: skip
 # Words of a column the platform computed from others (a rate, an average, a cost per …): the

@@ -103,6 +103,32 @@ LINKEDIN_PAGE: Platform = Platform("linkedin_page", "LinkedIn page analytics", (
             "Shares (total)")}),
 ), dimension="page")  # fmt: skip
 
+# LinkedIn page analytics' two other downloads (Analytics → Followers / Visitors → Export, an
+# .xls like the Updates one), confirmed from public parsers of these files: the Followers
+# workbook's first sheet "New followers" has a row per day with Date (MM/DD/YYYY), Sponsored
+# followers, Organic followers, Auto-invited followers and Total followers (the day's new
+# followers of all three kinds); its other sheets (Location, Job function, Seniority, Industry,
+# Company size) count the whole audience at export time and are not daily facts. The Visitors
+# workbook's first sheet "Visitor metrics" has a row per day with page views and unique
+# visitors per section (Overview, Life, Jobs, Careers …), each (desktop), (mobile) and (total),
+# ending in Total page views and Total unique visitors. Stored: the day's new followers and
+# total page views; the parts and the unique visitors (de-duplicated within a day, so never
+# added across days) stay additional values. Each is a platform key of its own, so that the
+# three downloads of the same days sit side by side instead of replacing each other; all three
+# are stored under the source name "LinkedIn page". Inferred: whether a note line stands above
+# the header (the header is found either way) and localized labels (English only here).
+LINKEDIN_FOLLOWERS: Platform = Platform("linkedin_followers", "LinkedIn page followers", (
+    dialect("en", {"Date": DATE, "Total followers": "new_followers"},
+            [["Date", "Organic followers", "Total followers"]], NumberStyle.EN,
+            day_first=False, source_name="LinkedIn page"),
+), dimension="page")  # fmt: skip
+
+LINKEDIN_VISITORS: Platform = Platform("linkedin_visitors", "LinkedIn page visitors", (
+    dialect("en", {"Date": DATE, "Total page views (total)": "page_views"},
+            [["Date", "Total page views (total)", "Total unique visitors (total)"]],
+            NumberStyle.EN, day_first=False, source_name="LinkedIn page"),
+), dimension="page")  # fmt: skip
+
 # Agorapulse, Reports → Community Management, exported as CSV ("CSV - global report, all the
 # data", in Agorapulse's help on scheduled report exports): the metrics (replies, reviewed
 # items, average response time, per profile and per day, and per team member) are those of

@@ -383,7 +383,9 @@ from experiments.importers.platforms_social import (  # noqa: E402
     GA4_CHANNELS,
     GA4_SOURCE_MEDIUM,
     HOOTSUITE_INBOX,
+    LINKEDIN_FOLLOWERS,
     LINKEDIN_PAGE,
+    LINKEDIN_VISITORS,
     META_INBOX,
     SPROUT_SOCIAL,
 )
@@ -391,7 +393,7 @@ from experiments.importers.platforms_social import (  # noqa: E402
 PLATFORMS: Mapping[str, Platform] = MappingProxyType({p.key: p for p in (
     META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX, PINTEREST, SNAPCHAT,
     GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX, LINKEDIN_PAGE, AGORAPULSE,
-    META_INBOX,
+    META_INBOX, LINKEDIN_FOLLOWERS, LINKEDIN_VISITORS,
 )})  # fmt: skip
 
 
