@@ -20,6 +20,7 @@ exact name and the whole rule is checked on those rows only (bench/compare_bench
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 
 from experiments.import_models import OVERLAPPING_REPORTS
@@ -34,22 +35,61 @@ def alias_matches(facts: str) -> str:
     )
 
 
-def overlap_sql(facts: str) -> tuple[str, list[object]]:
-    """Return the condition that fact ``facts`` is not read from a preferred report of the
-    same whole instead (import_models.OVERLAPPING_REPORTS): true unless a report earlier in its
-    family has a fact with the same first and last day. Platform keys are bound, never inlined."""
+def _marks(values: Sequence[object]) -> str:
+    return ", ".join("?" * len(values))
+
+
+def _earlier(o: str, g: str) -> tuple[str, list[object]]:
+    # Fact ``o`` is of a report of the same whole as fact ``g``, preferred to it.
     terms: list[str] = []
     values: list[object] = []
     for family in OVERLAPPING_REPORTS:
-        for i, key in enumerate(family[1:], start=1):
-            marks = ", ".join("?" * i)
-            terms.append(
-                f"({facts}.platform = ? AND EXISTS (SELECT 1 FROM metric_fact o "
-                f"WHERE o.platform IN ({marks}) AND o.date = {facts}.date "
-                f"AND o.date_to = {facts}.date_to))"
-            )
-            values += [key, *family[:i]]
-    return (f"NOT ({' OR '.join(terms)})" if terms else "TRUE"), values
+        rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(family)))
+        terms.append(
+            f"({o}.platform IN ({_marks(family)}) AND {g}.platform IN ({_marks(family)}) AND "
+            f"CASE {o}.platform {rank} END < CASE {g}.platform {rank} END)"
+        )
+        values += [*family, *family, *family, *family]
+    return " OR ".join(terms), values
+
+
+def _later_reports(store: BaseStore) -> list[str]:
+    # The reports of a whole that are not its first choice, if any import brought one: without
+    # them nothing overlaps, and the facts are read as they are (no join over all of them).
+    later = [key for family in OVERLAPPING_REPORTS for key in family[1:]]
+    if not later:
+        return []
+    found = store._one(f"SELECT 1 FROM import WHERE platform IN ({_marks(later)}) LIMIT 1", later)
+    return later if found is not None else []
+
+
+def overlap_source(store: BaseStore) -> tuple[str, list[object]]:
+    """Return the facts as a FROM item where each day of a whole is read once, and its values:
+    of reports of the same whole (import_models.OVERLAPPING_REPORTS) a fact is left out when a
+    report earlier in its family has a fact with the same first and last day. Platform keys are
+    bound, never inlined, and compared exactly (facts carry the registry's lower-case keys)."""
+    later = _later_reports(store)
+    if not later:
+        return "metric_fact", []
+    earlier, values = _earlier("o", "g")
+    return (
+        f"(SELECT * FROM metric_fact WHERE platform NOT IN ({_marks(later)}) UNION ALL "
+        f"SELECT g.* FROM metric_fact g WHERE g.platform IN ({_marks(later)}) AND NOT EXISTS "
+        "(SELECT 1 FROM metric_fact o WHERE o.date = g.date AND o.date_to = g.date_to AND "
+        f"({earlier})))"
+    ), [*later, *later, *values]
+
+
+def overlapped_sql(store: BaseStore) -> tuple[str, list[object]]:
+    """Return the condition that fact ``f`` is left out by overlap_source, and its values."""
+    later = _later_reports(store)
+    if not later:
+        return "FALSE", []
+    earlier, values = _earlier("o", "f")
+    return (
+        f"f.platform IN ({_marks(later)}) AND EXISTS (SELECT 1 FROM metric_fact o WHERE "
+        f"o.date = f.date AND o.date_to = f.date_to AND ({earlier}))"
+    ), [*later, *values]
 
 
 def window_sql(start: date | None, end: date | None, prefix: str = "") -> tuple[str, list[object]]:

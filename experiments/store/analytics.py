@@ -16,7 +16,8 @@ from experiments.store._facts_scope import (
     campaign_keys_sql,
     converted_sql,
     inside_sql,
-    overlap_sql,
+    overlap_source,
+    overlapped_sql,
     straddle_sql,
     window_sql,
 )
@@ -116,10 +117,11 @@ class AnalyticsStore(BaseStore):
         their money converted into that currency (converted_sql)."""
         if campaign is None:
             where, values = (straddle_sql if straddling else window_sql)(start, end, "f.")
-            source = f"metric_fact f WHERE {where}"
-            if channel is None and not straddling:  # everything: each day of a whole once
-                once, kept = overlap_sql("f")
-                source, values = f"{source} AND {once}", values + kept
+            # Everything: each day of a whole (GA4's reports of one property) read once.
+            table, kept = (
+                overlap_source(self) if channel is None and not straddling else ("metric_fact", [])
+            )
+            source, values = f"{table} f WHERE {where}", kept + values
         else:
             cid = campaign_id_by_key(self, campaign)
             if cid is None:  # an unknown campaign has no facts
@@ -223,8 +225,10 @@ class AnalyticsStore(BaseStore):
         """Return how many facts of a period are not counted where the scope is everything,
         because a preferred report of the same whole has their days (overlap_sql)."""
         where, values = window_sql(start, end, "f.")
-        once, kept = overlap_sql("f")
-        row = self._one(f"SELECT count(*) FROM metric_fact f WHERE {where} AND NOT ({once})",
+        overlapped, kept = overlapped_sql(self)
+        if not kept:
+            return 0
+        row = self._one(f"SELECT count(*) FROM metric_fact f WHERE {where} AND {overlapped}",
                         values + kept)  # fmt: skip
         return int(row[0]) if row else 0
 
