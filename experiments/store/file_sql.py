@@ -20,7 +20,9 @@ from experiments.metrics import BASE_METRICS
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
 # Cells that mean "no value" in real exports. Missing is NULL, never 0.
 MISSING: tuple[str, ...] = ("", "-", "--", "n/a", "N/A", "n.a.", "k. A.", "k.A.")
-_MISSING_SQL = ", ".join(f"'{m}'" for m in MISSING)
+# A list, not an IN list: DuckDB turns an IN list of more than a few values into a join that
+# trims every cell of the column, where a scalar test trims only the cells it reaches.
+_MISSING_SQL = "[" + ", ".join(f"'{m}'" for m in MISSING) + "]"
 _MISSING_LEN = max(len(m) for m in MISSING) + 6  # room for spaces around a marker
 # Currency signs, percent signs and the spaces Excel and the platforms put into numbers.
 STRIP_CHARS = "\\s\u00a0\u202f€$£¥₩₹₺₽%"
@@ -163,10 +165,12 @@ def _check_results(r: ResultRead, own: set[str], width: int, name: str) -> None:
 
 def present_sql(col: str) -> str:
     """Return SQL giving the cell, or NULL for an empty marker."""
-    # The length test first: trimming every cell of a large file costs more than the rest.
+    # The cheap tests first: trimming every cell of a large file costs more than the rest. No
+    # marker starts with a digit ('0' <= cell < ':' compares the first byte), so numbers and
+    # dates never reach the trim.
     return (
-        f"CASE WHEN strlen({col}) <= {_MISSING_LEN} AND trim({col}) IN ({_MISSING_SQL}) "
-        f"THEN NULL ELSE {col} END"
+        f"CASE WHEN strlen({col}) <= {_MISSING_LEN} AND NOT ({col} >= '0' AND {col} < ':') "
+        f"AND list_contains({_MISSING_SQL}, trim({col})) THEN NULL ELSE {col} END"
     )
 
 
