@@ -308,6 +308,8 @@ def continuation(
     if table.totals or table.end >= len(text):  # rows below a totals row are another table
         return None
     text = memoryview(text)
+    if _below(text, table.end, 0, table.delimiter).offset >= len(text):
+        return None  # only blank lines below: no need to count the table's lines
     above = Part(table.start, table.end, table.first_line, _lines_in(text, table.start, table.end))
     last_line = above.first_line + above.lines - 1
     end, blanks, parts = table.end, list[int](), list[Part]()
