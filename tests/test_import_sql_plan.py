@@ -12,8 +12,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from experiments.db import Database
+from experiments.importers import service
 from experiments.importers.plan import prepare
-from experiments.store import file_sql
+from experiments.store import Store, file_sql
+from tests import sql as raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CON = duckdb.connect()
@@ -54,3 +57,32 @@ def test_a_cell_starting_with_a_digit_is_never_taken_for_an_empty_marker(
     # Numbers and dates skip the trim (their first byte is a digit); the bytes just outside
     # '0'..'9' (':' and '/') and cells starting with a space still get the whole test.
     assert sql_value(file_sql.present_sql("v"), text) == present
+
+
+# A Meta export with two columns no canonical metric takes: a label with a quote, a backslash,
+# braces and an umlaut, and cells with quotes, a line break and a formula.
+HOSTILE_EXTRA = (
+    "Campaign name,Ad set name,Reporting starts,Reporting ends,Amount spent (EUR),Impressions,"
+    'Link clicks,"We""ird \\ {label} ü",Notes\n'
+    'Spring Sale,Broad,2026-11-02,2026-11-02,412.50,48210,812,"say ""hi"" \\ {x}","two\nlines"\n'
+    "Spring Sale,Narrow,2026-11-02,2026-11-02,12.50,210,12,,=1+2\n"
+).encode()
+
+
+def test_extra_columns_are_not_built_by_the_map_constructor() -> None:
+    # MAP(keys, values) checks the keys of every row again: a fifth of a million-row import.
+    with prepare(HOSTILE_EXTRA, "meta_extra.csv") as p:
+        plan = p.read_plan()
+        sql, params = file_sql.select_sql(plan, strict=True)
+    assert [label for label, _ in plan.extra] == ['We"ird \\ {label} ü', "Notes"]
+    assert "MAP(?::VARCHAR[]" not in sql
+    assert 'We"ird \\ {label} ü' not in sql and 'We"ird \\ {label} ü' in params
+
+
+def test_extra_columns_keep_labels_and_cells_exactly(db: Database, store: Store) -> None:
+    service.run(store, HOSTILE_EXTRA, "meta_extra.csv")
+    stored = raw.rows(db, "SELECT variant, extra FROM metric_fact ORDER BY variant")
+    assert stored == [
+        ("Broad", {'We"ird \\ {label} ü': 'say "hi" \\ {x}', "Notes": "two\nlines"}),
+        ("Narrow", {'We"ird \\ {label} ü': None, "Notes": "=1+2"}),
+    ]
