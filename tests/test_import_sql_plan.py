@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from experiments.db import Database
-from experiments.importers import service
+from experiments.importers import service, stage_load
 from experiments.importers.plan import prepare
 from experiments.store import Store, file_sql
 from tests import sql as raw
@@ -86,3 +86,28 @@ def test_extra_columns_keep_labels_and_cells_exactly(db: Database, store: Store)
         ("Broad", {'We"ird \\ {label} ü': 'say "hi" \\ {x}', "Notes": "two\nlines"}),
         ("Narrow", {'We"ird \\ {label} ü': None, "Notes": "=1+2"}),
     ]
+
+
+CHUNK = 1 << 20
+
+
+@pytest.mark.parametrize(
+    ("rows", "mixed"),
+    [
+        ([b"a;1\r\n"] * 5, False),
+        ([b"a;1\n"] * 5, False),
+        ([b'a;"x\ny"\r\n'] * 5, True),
+        ([b"a;1\r\n", b"a;1\n"], True),
+        ([b"a;1\r"] * 5, False),
+    ],
+)
+@pytest.mark.parametrize("cut", [-2, -1, 0, 1, 2])
+def test_mixed_line_ends_are_found_across_the_chunks_they_are_counted_in(
+    rows: list[bytes], mixed: bool, cut: int
+) -> None:
+    # The rows are counted a megabyte at a time; the first row's line end lies just before,
+    # across or just after a cut, and still counts once.
+    data = b"p" * (CHUNK - 4 + cut) + b"".join(rows)
+    assert stage_load._mixed_line_ends(data, 0, len(data)) is mixed
+    assert stage_load._mixed_line_ends(memoryview(b"\xef" + data)[1:], 0, len(data)) is mixed
+    assert stage_load._mixed_line_ends(data, CHUNK - 4 + cut, len(data)) is mixed
