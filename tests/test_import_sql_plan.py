@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from experiments.db import Database
-from experiments.importers import service, stage_load
+from experiments.importers import quoted, service, stage_load
 from experiments.importers.plan import prepare
 from experiments.store import Store, file_sql
 from tests import sql as raw
@@ -111,3 +111,24 @@ def test_mixed_line_ends_are_found_across_the_chunks_they_are_counted_in(
     assert stage_load._mixed_line_ends(data, 0, len(data)) is mixed
     assert stage_load._mixed_line_ends(memoryview(b"\xef" + data)[1:], 0, len(data)) is mixed
     assert stage_load._mixed_line_ends(data, CHUNK - 4 + cut, len(data)) is mixed
+
+
+@pytest.mark.parametrize(("name", "searches"), [("meta_de_results.csv", 1), ("meta_en.csv", 2)])
+def test_the_blank_line_below_the_table_is_searched_for_once(
+    name: str, searches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Looking for more tables and locating the rows both need the blank line below the header;
+    # over a large export each search is a scan of the whole file. (meta_en.csv has a summary
+    # row, so its rows start below where the first search started.)
+    calls: list[int] = []
+    search = quoted.next_blank
+
+    def counted(text: bytes | memoryview, pos: int, delimiter: str) -> object:
+        calls.append(pos)
+        return search(text, pos, delimiter)
+
+    monkeypatch.setattr(quoted, "next_blank", counted)
+    path = FIXTURES / name
+    with prepare(path.read_bytes(), name, source=path) as p:
+        assert p.table.end > p.table.start
+    assert len(calls) == searches
