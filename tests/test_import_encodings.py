@@ -97,3 +97,19 @@ def test_utf8_files_never_load_the_detector() -> None:
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
                           text=True, timeout=120)  # fmt: skip
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("cut", [0, 1, 2, 3])
+def test_a_character_cut_by_a_chunk_boundary_is_utf8(cut: int) -> None:
+    # The check reads a megabyte at a time: a four-byte character may straddle the boundary.
+    data = b"a" * (decoding.UTF8_CHUNK - cut) + "😀Größe".encode() + b"b" * 10
+    assert decoding.first_non_utf8(memoryview(data)) is None
+
+
+@pytest.mark.parametrize("where", [0, 6, decoding.UTF8_CHUNK - 2, decoding.UTF8_CHUNK + 8])
+def test_the_first_byte_that_is_not_utf8_is_found_in_any_chunk(where: int) -> None:
+    data = bytearray("ü".encode() * (decoding.UTF8_CHUNK // 2 + 50))
+    data[where] = 0xFF  # in place of the first byte of an 'ü'
+    assert decoding.first_non_utf8(memoryview(bytes(data))) == where
+    # A character cut off at the end of the file is no UTF-8 either.
+    assert decoding.first_non_utf8(memoryview(b"ok \xc3")) == 3

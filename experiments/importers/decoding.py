@@ -157,15 +157,34 @@ def decode(data: bytes, name: str) -> Decoded:
             return Decoded(text.encode("utf-8"), f"{label} without BOM")
         encoding, view = "UTF-8", memoryview(data)
     _refuse_binary(data, len(data) - len(view), name)
-    try:
-        codecs.utf_8_decode(view, "strict", True)
-    except UnicodeDecodeError as e:
+    bad = first_non_utf8(view)
+    if bad is not None:
         legacy = encodings.decode_legacy(bytes(view), quote(name, 120))
         # In CP932 or GB18030 text, byte pairs that look like UTF-8 are ordinary characters.
         if legacy.encoding not in encodings.MULTIBYTE:
-            _refuse_mixed(bytes(view), e.start, name)
+            _refuse_mixed(bytes(view), bad, name)
         return Decoded(_cr_lines_to_lf(legacy.text.encode("utf-8")), legacy.encoding)
     return Decoded(_cr_lines_to_lf(view), encoding)
+
+
+UTF8_CHUNK = 1 << 20
+
+
+def first_non_utf8(view: memoryview) -> int | None:
+    """Return the offset of the first byte that is not UTF-8, None when every byte is.
+
+    Checked a megabyte at a time: decoding the whole file at once builds a string of it (twice
+    its size in memory when one character is beyond Latin-1). A character cut at the end of a
+    chunk is left for the next one."""
+    pos = 0
+    while pos < len(view):
+        final = pos + UTF8_CHUNK >= len(view)
+        try:
+            _, used = codecs.utf_8_decode(view[pos : pos + UTF8_CHUNK], "strict", final)
+        except UnicodeDecodeError as e:
+            return pos + e.start
+        pos += used
+    return None
 
 
 # A character of two to four bytes as UTF-8 writes it. In Windows-1252 text these byte pairs

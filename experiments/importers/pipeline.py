@@ -25,7 +25,7 @@ from pathlib import Path
 
 from experiments.import_models import NumberStyle
 from experiments.importers.registry import Dialect, Kind, Platform
-from experiments.importers.snapshot import KnownTable
+from experiments.importers.snapshot import KnownTable, Searched
 from experiments.importers.tables import Gap, Header, Table
 
 EXTRA = "extra"
@@ -78,6 +78,8 @@ class Detected:
     # The tables a platform knows in the file (several in a report snapshot), and the chosen one.
     known_tables: tuple[KnownTable, ...] = ()
     chosen_table: KnownTable | None = None
+    # The search for the blank line below the header, made while looking for more tables.
+    searched: Searched | None = None
 
 
 @dataclass(frozen=True, slots=True)

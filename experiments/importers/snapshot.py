@@ -8,7 +8,8 @@ its number (1-based, in file order, among the known tables) or by its title.
 
 Only the blocks after the first known table are read here: each block's head (its comment lines
 and first lines) is looked at, and the blank line that ends it is found with the same search
-outside quotes that ends a table, so a large export with one table costs one more scan.
+outside quotes that ends a table; locating the rows of the table read takes the search made
+below its header from here, so a large export with one table is still scanned once for it.
 
 The same bytes hold several imports then, one per table: the import of a chosen table is
 recognised by a digest of the file's sha256 and the table's number, so the same table imported
@@ -154,16 +155,27 @@ def _block_header(
     return None, comments
 
 
+# Where a search for the blank line ending a table started (the end of a header), and what it
+# found: locating the chosen table's rows starts from there too and need not search again.
+Searched = tuple[int, re.Match[bytes] | None]
+
+
 def find(
-    text: bytes | memoryview, first: tables.Header[T], identify: Callable[[list[str]], T | None]
+    text: bytes | memoryview,
+    first: tables.Header[T],
+    identify: Callable[[list[str]], T | None],
+    searched: dict[int, re.Match[bytes] | None] | None = None,
 ) -> list[tuple[KnownTable, tables.Header[T]]]:
-    """Return every table a platform knows, from the first one found on: each with its header."""
+    """Return every table a platform knows, from the first one found on: each with its header.
+    ``searched`` is given what each search for a blank line found, by where it started."""
     found = [(KnownTable(1, first.line, _title(_comments_above(text, first)), first.cells), first)]
     # ``pos`` is always outside quotes (the end of a header, or the line break before a block),
     # so the next blank line found from it is one that ends a table; ``line`` is pos's line.
     pos, line = first.end, first.line
     while True:
         gap = quoted.next_blank(text, pos, found[-1][1].delimiter)
+        if searched is not None:
+            searched[pos] = gap
         if gap is None or gap.end() >= len(text):
             return found
         block = gap.end()
@@ -183,25 +195,31 @@ def choose(
     first: tables.Header[T],
     identify: Callable[[list[str]], T | None],
     choice: str | None,
-) -> tuple[tables.Header[T], tuple[KnownTable, ...], KnownTable | None]:
-    """Return the header of the table to import, the file's known tables and the one chosen
-    (none when the file has one known table and nothing was chosen). Raise SeveralTables when
-    several are known and none was chosen, or the choice names none of them."""
-    found = find(text, first, identify)
+) -> tuple[tables.Header[T], tuple[KnownTable, ...], KnownTable | None, Searched | None]:
+    """Return the header of the table to import, the file's known tables, the one chosen
+    (none when the file has one known table and nothing was chosen) and the search for the
+    blank line below the header, if one was made. Raise SeveralTables when several are known
+    and none was chosen, or the choice names none of them."""
+    searched: dict[int, re.Match[bytes] | None] = {}
+    found = find(text, first, identify, searched)
     known = tuple(k for k, _ in found)
+
+    def below(header: tables.Header[T]) -> Searched | None:
+        return (header.end, searched[header.end]) if header.end in searched else None
+
     if choice is None or not choice.strip():
         if len(found) > 1:
             raise SeveralTables("several_tables", name, known)
-        return first, known, None
+        return first, known, None, below(first)
     wanted = choice.strip()
     if wanted.isascii() and wanted.isdigit():
         for k, header in found:
             if k.number == int(wanted):
-                return header, known, k
+                return header, known, k, below(header)
         raise SeveralTables("table_number", name, known, wanted)
     matching = [(k, h) for k, h in found if k.title and _same(k.title, wanted)]
     if len(matching) == 1:
-        return matching[0][1], known, matching[0][0]
+        return matching[0][1], known, matching[0][0], below(matching[0][1])
     case = "table_title_twice" if matching else "table_title"
     raise SeveralTables(case, name, known, decoding.quote(wanted), len(matching))
 

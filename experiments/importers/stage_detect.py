@@ -61,8 +61,8 @@ def detect(
         if override and lacks is not None:
             raise lacks from None  # a named platform gets no mapping form
         raise refusals.unknown(name, text, e.header, lacks) from None
-    header, known, chosen = snapshot.choose(name, text, header, identify, table_choice)
+    header, known, chosen, searched = snapshot.choose(name, text, header, identify, table_choice)
     assert header.match is not None
     plat, dialect = header.match
     refusals.refused_layout(name, header.line, plat)
-    return Detected(decoded, header, plat, dialect, known, chosen)
+    return Detected(decoded, header, plat, dialect, known, chosen, searched)

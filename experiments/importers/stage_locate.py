@@ -19,4 +19,5 @@ def locate(mapped: Mapped) -> Located:
     header, dialect = detected.header, detected.dialect
     campaign = next((c.index for c in mapped.columns if c.target == CAMPAIGN), None)
     refusals.no_data(text, name, header, dialect, campaign)
-    return Located(mapped, tables.locate(text, name, header, dialect, campaign))
+    found = tables.locate(text, name, header, dialect, campaign, detected.searched)
+    return Located(mapped, found)

@@ -13,6 +13,7 @@ and kinds of values are the same table going on, and the person chooses what to 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Generic, TypeVar
@@ -205,9 +206,12 @@ def locate(
     header: Header[T],
     dialect: Dialect,
     campaign_index: int | None,
+    searched: tuple[int, re.Match[bytes] | None] | None = None,
 ) -> Table:
     """Return the data rows below ``header``, leaving out (and counting) summary and totals rows
-    and whatever follows the blank line that ends the table."""
+    and whatever follows the blank line that ends the table. ``searched`` is a search for that
+    blank line already made (where it started, what it found): used when it started where the
+    data rows do."""
     text = memoryview(text)
     preamble = sum(1 for n, _, _, line in head_lines(text, header.line - 1) if not blank(line))
     start, summary = header.end + 1, 0
@@ -215,7 +219,7 @@ def locate(
         if blank(line) or not is_summary(split(line, header.delimiter), dialect, campaign_index):
             break
         start, summary = start + e + 1, summary + 1
-    end, trailing = _table_end(text, start, header.delimiter)
+    end, trailing = _table_end(text, start, header.delimiter, searched)
     end, totals = _strip_totals(text, start, end, header.delimiter, dialect)
     if start >= end:
         raise fail(
@@ -239,10 +243,21 @@ def locate(
     )
 
 
-def _table_end(text: bytes | memoryview, start: int, delimiter: str) -> tuple[int, int]:
+def _table_end(
+    text: bytes | memoryview,
+    start: int,
+    delimiter: str,
+    searched: tuple[int, re.Match[bytes] | None] | None = None,
+) -> tuple[int, int]:
     # The first blank line outside quotes ends the table; the lines with text below it are
-    # counted.
-    found = quoted.next_blank(text, max(start - 1, 0), delimiter) if start < len(text) else None
+    # counted. A search from the same place need not scan the file again.
+    pos = max(start - 1, 0)
+    if start >= len(text):
+        found = None
+    elif searched is not None and searched[0] == pos:
+        found = searched[1]
+    else:
+        found = quoted.next_blank(text, pos, delimiter)
     if found is None:
         return len(text), 0
     return found.start(), _trailing(text, found.end())
@@ -308,6 +323,8 @@ def continuation(
     if table.totals or table.end >= len(text):  # rows below a totals row are another table
         return None
     text = memoryview(text)
+    if _below(text, table.end, 0, table.delimiter).offset >= len(text):
+        return None  # only blank lines below: no need to count the table's lines
     above = Part(table.start, table.end, table.first_line, _lines_in(text, table.start, table.end))
     last_line = above.first_line + above.lines - 1
     end, blanks, parts = table.end, list[int](), list[Part]()

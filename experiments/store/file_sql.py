@@ -20,7 +20,9 @@ from experiments.metrics import BASE_METRICS
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
 # Cells that mean "no value" in real exports. Missing is NULL, never 0.
 MISSING: tuple[str, ...] = ("", "-", "--", "n/a", "N/A", "n.a.", "k. A.", "k.A.")
-_MISSING_SQL = ", ".join(f"'{m}'" for m in MISSING)
+# A list, not an IN list: DuckDB turns an IN list of more than a few values into a join that
+# trims every cell of the column, where a scalar test trims only the cells it reaches.
+_MISSING_SQL = "[" + ", ".join(f"'{m}'" for m in MISSING) + "]"
 _MISSING_LEN = max(len(m) for m in MISSING) + 6  # room for spaces around a marker
 # Currency signs, percent signs and the spaces Excel and the platforms put into numbers.
 STRIP_CHARS = "\\s\u00a0\u202f€$£¥₩₹₺₽%"
@@ -163,10 +165,12 @@ def _check_results(r: ResultRead, own: set[str], width: int, name: str) -> None:
 
 def present_sql(col: str) -> str:
     """Return SQL giving the cell, or NULL for an empty marker."""
-    # The length test first: trimming every cell of a large file costs more than the rest.
+    # The cheap tests first: trimming every cell of a large file costs more than the rest. No
+    # marker starts with a digit ('0' <= cell < ':' compares the first byte), so numbers and
+    # dates never reach the trim.
     return (
-        f"CASE WHEN strlen({col}) <= {_MISSING_LEN} AND trim({col}) IN ({_MISSING_SQL}) "
-        f"THEN NULL ELSE {col} END"
+        f"CASE WHEN strlen({col}) <= {_MISSING_LEN} AND NOT ({col} >= '0' AND {col} < ':') "
+        f"AND list_contains({_MISSING_SQL}, trim({col})) THEN NULL ELSE {col} END"
     )
 
 
@@ -413,8 +417,12 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
             exprs.append(f"{_routed_sql(r, metric, plan.number_style, strict)} AS {metric}")
     extra, labels = "NULL::MAP(VARCHAR, VARCHAR)", list[object]()
     if plan.extra:
-        extra = f"MAP(?::VARCHAR[], [{', '.join(c.ref for _, c in plan.extra)}])"
-        labels = [[label for label, _ in plan.extra]]
+        # Built as a JSON object and cast: MAP(keys, values) checks its keys on every row and
+        # cost four times as much. json_object escapes the labels, bound as parameters like
+        # every value; repeated labels are refused by the cast as by MAP().
+        pairs = ", ".join(f"?, {c.ref}" for _, c in plan.extra)
+        extra = f"CAST(json_object({pairs}) AS MAP(VARCHAR, VARCHAR))"
+        labels = [label for label, _ in plan.extra]
     source = read_csv_sql(plan)
     tail: list[object] = [str(plan.body)]
     if r is not None:
