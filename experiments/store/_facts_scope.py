@@ -39,18 +39,21 @@ def _marks(values: Sequence[object]) -> str:
     return ", ".join("?" * len(values))
 
 
-def _earlier(o: str, g: str) -> tuple[str, list[object]]:
-    # Fact ``o`` is of a report of the same whole as fact ``g``, preferred to it.
+def _preferred_day(g: str) -> tuple[str, list[object]]:
+    # A fact of a report of the same whole as fact ``g``, preferred to it, has g's days.
     terms: list[str] = []
     values: list[object] = []
     for family in OVERLAPPING_REPORTS:
         rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(family)))
         terms.append(
-            f"({o}.platform IN ({_marks(family)}) AND {g}.platform IN ({_marks(family)}) AND "
-            f"CASE {o}.platform {rank} END < CASE {g}.platform {rank} END)"
+            f"(o.platform IN ({_marks(family)}) AND {g}.platform IN ({_marks(family)}) AND "
+            f"CASE o.platform {rank} END < CASE {g}.platform {rank} END)"
         )
         values += [*family, *family, *family, *family]
-    return " OR ".join(terms), values
+    return (
+        f"EXISTS (SELECT 1 FROM metric_fact o WHERE o.date = {g}.date AND o.date_to = "
+        f"{g}.date_to AND ({' OR '.join(terms)}))"
+    ), values
 
 
 def _later_reports(store: BaseStore) -> list[str]:
@@ -71,12 +74,11 @@ def overlap_source(store: BaseStore) -> tuple[str, list[object]]:
     later = _later_reports(store)
     if not later:
         return "metric_fact", []
-    earlier, values = _earlier("o", "g")
+    preferred, values = _preferred_day("g")
     return (
         f"(SELECT * FROM metric_fact WHERE platform NOT IN ({_marks(later)}) UNION ALL "
-        f"SELECT g.* FROM metric_fact g WHERE g.platform IN ({_marks(later)}) AND NOT EXISTS "
-        "(SELECT 1 FROM metric_fact o WHERE o.date = g.date AND o.date_to = g.date_to AND "
-        f"({earlier})))"
+        f"SELECT g.* FROM metric_fact g WHERE g.platform IN ({_marks(later)}) "
+        f"AND NOT {preferred})"
     ), [*later, *later, *values]
 
 
@@ -85,11 +87,8 @@ def overlapped_sql(store: BaseStore) -> tuple[str, list[object]]:
     later = _later_reports(store)
     if not later:
         return "FALSE", []
-    earlier, values = _earlier("o", "f")
-    return (
-        f"f.platform IN ({_marks(later)}) AND EXISTS (SELECT 1 FROM metric_fact o WHERE "
-        f"o.date = f.date AND o.date_to = f.date_to AND ({earlier}))"
-    ), [*later, *values]
+    preferred, values = _preferred_day("f")
+    return f"f.platform IN ({_marks(later)}) AND {preferred}", [*later, *values]
 
 
 def window_sql(start: date | None, end: date | None, prefix: str = "") -> tuple[str, list[object]]:
