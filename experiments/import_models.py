@@ -70,11 +70,18 @@ class ImportRecord:
 
 # Facts imported through a saved mapping carry the platform key "generic:<mapping name>".
 GENERIC_PREFIX = "generic:"
+
 # Reports of one source that each add up to the same whole, by platform key in the order one is
 # preferred: GA4's traffic reports by session campaign, by channel group and by source / medium
 # each hold every session of the property. Where the scope is everything, a day is read from
-# the first of them that has that day (store/_facts_scope.overlap_sql), never from two.
+# the first of them that has that day (store/_facts_scope.overlap_source), never from two.
 OVERLAPPING_REPORTS: tuple[tuple[str, ...], ...] = (("ga4", "ga4_channels", "ga4_source_medium"),)
+
+
+def cell_ref(index: int) -> str:
+    """Return the name the store's CSV scan gives a file's column: c0, c1, … (every column is
+    read as text under this name; the importers' checks read the same scan)."""
+    return f"c{index}"
 
 
 _CURRENCY_SUFFIX = re.compile(r"\s*\([A-Z]{3}\)\s*$")
@@ -154,7 +161,7 @@ class CellRead:
     @property
     def ref(self) -> str:
         """Return the column's name in the CSV scan: c0, c1, …"""
-        return f"c{self.index}"
+        return cell_ref(self.index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from experiments.import_models import NumberStyle
+from experiments.import_models import NumberStyle, cell_ref
 from experiments.importers.registry import Dialect, Kind, Platform
 from experiments.importers.snapshot import KnownTable, Searched
 from experiments.importers.tables import Gap, Header, Table
@@ -54,7 +54,7 @@ class Column:
     @property
     def ref(self) -> str:
         """Return the column's name in the CSV scan: c0, c1, …"""
-        return f"c{self.index}"
+        return cell_ref(self.index)
 
 
 @dataclass(frozen=True, slots=True)

@@ -223,7 +223,7 @@ class AnalyticsStore(BaseStore):
 
     def overlapping_facts(self, start: date | None = None, end: date | None = None) -> int:
         """Return how many facts of a period are not counted where the scope is everything,
-        because a preferred report of the same whole has their days (overlap_sql)."""
+        because a preferred report of the same whole has their days (overlapped_sql)."""
         where, values = window_sql(start, end, "f.")
         overlapped, kept = overlapped_sql(self)
         if not kept:

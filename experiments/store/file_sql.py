@@ -14,7 +14,14 @@ from __future__ import annotations
 
 from experiments import currencies
 from experiments.errors import InvalidInput
-from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle, ResultRead
+from experiments.import_models import (
+    CellKind,
+    CellRead,
+    FileImport,
+    NumberStyle,
+    ResultRead,
+    cell_ref,
+)
 from experiments.metrics import BASE_METRICS
 
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
@@ -294,7 +301,7 @@ def _currency(plan: FileImport, strict: bool) -> tuple[str, list[object]]:
 
 def read_csv_sql(plan: FileImport) -> str:
     """Return the read_csv call for the data rows (one ``?``: the path)."""
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(plan.width))
+    columns = ", ".join(f"'{cell_ref(i)}': 'VARCHAR'" for i in range(plan.width))
     return (
         f"read_csv(?, delim={DELIMITERS[plan.delimiter]}, quote='\"', escape='\"', "
         f"header=false, skip={int(plan.skip)}, columns={{{columns}}}, auto_detect=false, "
