@@ -1,6 +1,7 @@
 """Import speed: 1,000,000-row German Meta exports through the CLI, against plain readers.
 
     .venv/bin/python bench/import_bench.py [--rows 1000000] [--repeat 3] [--shape both]
+                                           [--compile-each-run]
 
 Generates each export into a temporary folder (semicolon, decimal comma, thousands dots,
 dd.mm.yyyy, umlauts, UTF-8 with BOM as Meta writes it; about 90 MB; never committed) in one of
@@ -19,6 +20,11 @@ and measures, each in a fresh process, the whole-process wall time, CPU time and
 and, to show where (a) spends its time, (a0) the same CLI's start-up and schema creation
 alone (``init`` on a fresh database). It prints medians, minima and the ratios against the
 targets: (a) ≤ 1.3 × (b), (a) at least 3 × faster than (c), peak memory of (a) ≤ 1 GB.
+
+The project's modules are compiled once before the runs (into a bytecode cache in the temporary
+folder), as an installed copy or a second run of a checkout has them; a machine that sets
+PYTHONDONTWRITEBYTECODE would otherwise compile them again in every run of (a) and (a0).
+``--compile-each-run`` measures that case instead.
 """
 
 from __future__ import annotations
@@ -96,7 +102,7 @@ def generate(path: Path, rows: int, shape: str) -> None:
             )
 
 
-def measure(command: list[str]) -> tuple[float, float, float]:
+def measure(command: list[str], env: dict[str, str]) -> tuple[float, float, float]:
     """Return (wall seconds, CPU seconds, peak memory in MB) of one command in a fresh process."""
     runner = (
         "import json, resource, subprocess, sys, time\n"
@@ -108,7 +114,7 @@ def measure(command: list[str]) -> tuple[float, float, float]:
     )
     # A separate runner process per measurement: RUSAGE_CHILDREN then covers exactly one child.
     done = subprocess.run(
-        [sys.executable, "-c", runner, *command], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", runner, *command], capture_output=True, text=True, cwd=ROOT, env=env
     )
     code, wall, cpu, peak_kb = json.loads(done.stdout.strip().splitlines()[-1])
     if code != 0:
@@ -121,22 +127,40 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--shape", choices=[*SHAPES, "both"], default="both")
+    parser.add_argument(
+        "--compile-each-run", action="store_true", help="every run compiles the project's modules"
+    )
     args = parser.parse_args()
     for shape in SHAPES if args.shape == "both" else [args.shape]:
-        bench_shape(shape, args.rows, args.repeat)
+        bench_shape(shape, args.rows, args.repeat, args.compile_each_run)
 
 
-def bench_shape(shape: str, rows: int, repeat: int) -> None:
+def run_env(folder: Path, compile_each_run: bool) -> dict[str, str]:
+    """Return the environment of the measured processes, with its bytecode cache filled."""
+    env = dict(os.environ)
+    if compile_each_run:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        return env
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(folder / "bytecode")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "experiments")],
+                   check=True, env=env)  # fmt: skip
+    return env
+
+
+def bench_shape(shape: str, rows: int, repeat: int, compile_each_run: bool) -> None:
     """Generate one shape's export, run every command ``repeat`` times interleaved, report."""
     env_py = sys.executable
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         folder = Path(tmp)
+        env = run_env(folder, compile_each_run)
         export = folder / f"meta_de_{shape}.csv"
         t = time.perf_counter()
         generate(export, rows, shape)
         size = export.stat().st_size / 1e6
         print(f"\n## shape {shape}: generated {rows:,} rows, {size:.1f} MB "
-              f"in {time.perf_counter() - t:.1f} s")  # fmt: skip
+              f"in {time.perf_counter() - t:.1f} s; modules "
+              f"{'compiled in every run' if compile_each_run else 'compiled once'}")  # fmt: skip
         runs: dict[str, list[tuple[float, float, float]]] = {"a": [], "b": [], "c": [], "a0": []}
         for n in range(repeat):
             for key in runs:
@@ -147,7 +171,7 @@ def bench_shape(shape: str, rows: int, repeat: int) -> None:
                     "c": [env_py, "-c", PLAIN_PANDAS, str(export)],
                     "a0": [env_py, "-m", "experiments", "--db", str(db), "init"],
                 }[key]
-                runs[key].append(measure(command))
+                runs[key].append(measure(command, env))
                 for stale in folder.glob(f"{key}{n}.duckdb*"):
                     stale.unlink()
         report(runs, rows, size)

@@ -32,7 +32,8 @@ from experiments.models import new_id
 from experiments.store._base import Area, now, parse_uuid
 from experiments.store._fact_keys import FACT_KEY, FactKeyChecks
 from experiments.store._facts_scope import alias_matches
-from experiments.store.file_sql import check, result_rows_sql, select_sql
+from experiments.store.file_sql import result_rows_sql, select_sql, typed_read
+from experiments.store.reader_types import ReaderTypes
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -170,7 +171,17 @@ class FactStore(FactKeyChecks):
         """Import an export file by its plan in one transaction and return what it wrote; a dry
         run does the same work and rolls it back. A file the reader refuses raises
         FileUnreadable, two rows with one key DuplicateKey; either way nothing is written."""
-        check(p)
+        types = typed_read(p)
+        if types is not None:
+            try:
+                return self._import_file(p, dry_run, preview_rows, types)
+            except FileUnreadable:
+                pass  # the reader refused a typed cell: the text read decides and names it
+        return self._import_file(p, dry_run, preview_rows, None)
+
+    def _import_file(
+        self, p: FileImport, dry_run: bool, preview_rows: int, types: ReaderTypes | None
+    ) -> FactWrite:
         try:
             with self.write(Area.IMPORT):
                 # Also for the facts: two imports at once could each keep their own copy of a key.
@@ -178,16 +189,16 @@ class FactStore(FactKeyChecks):
                 earlier = self.import_by_sha(p.sha256)
                 if earlier is not None:
                     return FactWrite(None, duplicate_of=earlier)
-                result = self._write_file(p, preview_rows)
+                result = self._write_file(p, preview_rows, types)
                 if dry_run:
                     raise _DryRun(result)
         except _DryRun as run:
             return run.result
         return result
 
-    def _write_file(self, p: FileImport, preview_rows: int) -> FactWrite:
+    def _write_file(self, p: FileImport, preview_rows: int, types: ReaderTypes | None) -> FactWrite:
         iid = new_id()
-        select, params = select_sql(p, strict=True)
+        select, params = select_sql(p, strict=True, types=types)
         metrics = p.metric_names
         cols = ", ".join(
             ("import_id", "platform", "source_campaign", "variant", "segment", "breakdown",

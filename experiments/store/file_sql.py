@@ -20,9 +20,9 @@ from experiments.import_models import (
     FileImport,
     NumberStyle,
     ResultRead,
-    cell_ref,
 )
 from experiments.metrics import BASE_METRICS
+from experiments.store.reader_types import ReaderTypes, columns_sql, options_sql, reader_types
 
 DELIMITERS = {";": "';'", ",": "','", "\t": "'\t'"}
 # Cells that mean "no value" in real exports. Missing is NULL, never 0.
@@ -243,8 +243,13 @@ def share_sql(col: str, of: str, style: NumberStyle | None, *, strict: bool) -> 
     return f"round({share} * {of})"
 
 
-def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
-    """Return the expression converting one column's text to its value."""
+def value_sql(
+    cell: CellRead, style: NumberStyle, *, strict: bool, typed: frozenset[int] = frozenset()
+) -> str:
+    """Return the expression converting one column's text to its value; a column in ``typed``
+    the reader has read as its value already (reader_types)."""
+    if cell.index in typed and cell.kind in (CellKind.DATE, CellKind.NUMBER) and not cell.plus:
+        return cell.ref
     if cell.kind is CellKind.DATE:
         assert cell.date_format is not None
         return date_sql(cell.ref, cell.date_format, strict=strict)
@@ -252,12 +257,15 @@ def value_sql(cell: CellRead, style: NumberStyle, *, strict: bool) -> str:
         return duration_sql(cell.ref, strict=strict)
     if cell.kind is CellKind.SHARE:
         assert cell.share_of is not None
-        base = value_sql(cell.share_of, style, strict=strict)
+        base = value_sql(cell.share_of, style, strict=strict, typed=typed)
         return share_sql(cell.ref, base, style, strict=strict)
     if cell.kind is CellKind.TEXT:
         return cell.ref
     if cell.plus:
-        parts = [number_sql(c.ref, style, strict=strict, strip=c.strip) for c in (cell, *cell.plus)]
+        parts = [
+            c.ref if c.index in typed else number_sql(c.ref, style, strict=strict, strip=c.strip)
+            for c in (cell, *cell.plus)
+        ]
         if strict:  # parts are counts: one below 0 is refused even where the sum is not
             parts = [f"CASE WHEN {x} < 0 THEN error('a part below 0') ELSE {x} END" for x in parts]
         added = " + ".join(f"coalesce({x}, 0)" for x in parts)
@@ -299,28 +307,42 @@ def _currency(plan: FileImport, strict: bool) -> tuple[str, list[object]]:
     )
 
 
-def read_csv_sql(plan: FileImport) -> str:
-    """Return the read_csv call for the data rows (one ``?``: the path)."""
-    columns = ", ".join(f"'{cell_ref(i)}': 'VARCHAR'" for i in range(plan.width))
+# Formats whose dates DuckDB's reader reads exactly as strptime does (no time of day, no
+# German month words to translate first).
+READER_DATES = frozenset(
+    f for f in DATE_FORMATS if f != GERMAN_MONTHS and "%H" not in f and "%I" not in f
+)
+
+
+def typed_read(plan: FileImport) -> ReaderTypes | None:
+    """Return the columns the reader types itself on a first read of ``plan``, None if none."""
+    check(plan)
+    return reader_types(plan, READER_DATES)
+
+
+def read_csv_sql(plan: FileImport, types: ReaderTypes | None = None) -> str:
+    """Return the read_csv call for the data rows (one ``?``: the path); with ``types``, the
+    reader types those columns itself."""
+    options = "" if types is None else options_sql(types)
     return (
         f"read_csv(?, delim={DELIMITERS[plan.delimiter]}, quote='\"', escape='\"', "
-        f"header=false, skip={int(plan.skip)}, columns={{{columns}}}, auto_detect=false, "
-        "strict_mode=true, null_padding=false, encoding='utf-8')"
+        f"header=false, skip={int(plan.skip)}, columns={columns_sql(types, plan.width)}, "
+        f"auto_detect=false, strict_mode=true, null_padding=false, encoding='utf-8'{options})"
     )
 
 
-def _period(plan: FileImport, strict: bool) -> tuple[str, str, list[object]]:
+def _period(plan: FileImport, strict: bool, typed: frozenset[int]) -> tuple[str, str, list[object]]:
     """Return the SQL of a row's first day and of its last day as the file gives it (NULL: the
     row is for its first day), and the values they bind."""
     if plan.date is None:
         assert plan.period is not None
         return "CAST(? AS DATE)", "CAST(? AS DATE)", list(plan.period)
-    day = value_sql(plan.date, plan.number_style, strict=strict)
+    day = value_sql(plan.date, plan.number_style, strict=strict, typed=typed)
     if plan.date_end is None:
         return day, "NULL::DATE", []
     # A row with an end day covers that period (a daily row ends on its own day); an empty end
     # cell means the row is for its start day.
-    return day, value_sql(plan.date_end, plan.number_style, strict=strict), []
+    return day, value_sql(plan.date_end, plan.number_style, strict=strict, typed=typed), []
 
 
 # The last day, read once in the outer query of a strict read: each date is parsed one time only.
@@ -349,13 +371,33 @@ def _route_sql(r: ResultRead) -> tuple[str, list[object]]:
     return sql, [keys, numbers, keys, numbers]
 
 
-def _routed_sql(r: ResultRead, metric: str, style: NumberStyle, strict: bool) -> str:
+# A row's Results as a number, where its route counts in some metric: converted once per row,
+# not once per metric it may count in.
+_VALUE = "result_value"
+
+
+def _results_source(
+    r: ResultRead, source: str, style: NumberStyle, strict: bool
+) -> tuple[str, list[object]]:
+    """Return ``source`` with each row's route and its Results as a number, and the params of
+    the route (they come before the source's own)."""
+    route, keys = _route_sql(r)
+    # Every route counts in some metric (check); route 0 does where ``unnamed`` names metrics.
+    counted = f"{_ROUTE} >= {0 if r.unnamed else 1}"
+    value = value_sql(r.value, style, strict=strict)
+    return (
+        f"(SELECT *, CASE WHEN {counted} THEN {value} END "
+        f"AS {_VALUE} FROM (SELECT *, {route} FROM {source}))",
+        keys,
+    )
+
+
+def _routed_sql(r: ResultRead, metric: str) -> str:
     """Return the value of ``metric`` a row's results give: its Results where its indicator's
     route counts in ``metric``, else NULL."""
     routes = [n for n, (ms, _) in enumerate(r.routes, 1) if metric in ms]
     routes += [0] if metric in r.unnamed else []
-    value = value_sql(r.value, style, strict=strict)
-    return f"CASE WHEN {_ROUTE} IN ({', '.join(map(str, routes))}) THEN {value} END"
+    return f"CASE WHEN {_ROUTE} IN ({', '.join(map(str, routes))}) THEN {_VALUE} END"
 
 
 def _kept_sql(r: ResultRead, extra: str) -> str:
@@ -389,10 +431,14 @@ def segment_sql(plan: FileImport) -> tuple[str, str, list[object]]:
     return f"concat_ws('{SEGMENT_JOIN}', {parts})", "?", [*names, SEGMENT_JOIN.join(names)]
 
 
-def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
+def select_sql(
+    plan: FileImport, *, strict: bool, types: ReaderTypes | None = None
+) -> tuple[str, list[object]]:
     """Return SELECT source_campaign, variant, segment, breakdown, date, date_to, <metrics>,
-    extra, currency FROM read_csv(…), with its params."""
+    extra, currency FROM read_csv(…), with its params; with ``types`` (typed_read), the reader
+    types those columns itself."""
     check(plan)
+    typed = types.typed if types is not None else frozenset[int]()
     refs = [v.ref for v in plan.variants]
     variant = f"concat_ws(' / ', {', '.join(refs)})" if refs else "''"
     segment, breakdown, params = segment_sql(plan)
@@ -401,7 +447,7 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
         params = [plan.source_name, *params]  # its mark comes before the segment's
     else:
         source_campaign = f"coalesce({plan.campaign.ref}, '')"
-    first, last, dated = _period(plan, strict)
+    first, last, dated = _period(plan, strict, typed)
     params += dated
     names = plan.metric_names
     exprs = [
@@ -419,9 +465,10 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
     r = plan.results
     for metric in names:
         if metric in own:
-            exprs.append(f"{value_sql(own[metric], plan.number_style, strict=strict)} AS {metric}")
+            value = value_sql(own[metric], plan.number_style, strict=strict, typed=typed)
+            exprs.append(f"{value} AS {metric}")
         elif r is not None:
-            exprs.append(f"{_routed_sql(r, metric, plan.number_style, strict)} AS {metric}")
+            exprs.append(f"{_routed_sql(r, metric)} AS {metric}")
     extra, labels = "NULL::MAP(VARCHAR, VARCHAR)", list[object]()
     if plan.extra:
         # Built as a JSON object and cast: MAP(keys, values) checks its keys on every row and
@@ -430,12 +477,12 @@ def select_sql(plan: FileImport, *, strict: bool) -> tuple[str, list[object]]:
         pairs = ", ".join(f"?, {c.ref}" for _, c in plan.extra)
         extra = f"CAST(json_object({pairs}) AS MAP(VARCHAR, VARCHAR))"
         labels = [label for label, _ in plan.extra]
-    source = read_csv_sql(plan)
+    source = read_csv_sql(plan, types)
     tail: list[object] = [str(plan.body)]
     if r is not None:
         extra, labels = _kept_sql(r, extra), [r.label, *labels, *labels]
-        route, keys = _route_sql(r)
-        source, tail = f"(SELECT *, {route} FROM {source})", [*keys, *tail]
+        source, keys = _results_source(r, source, plan.number_style, strict)
+        tail = [*keys, *tail]
     exprs.append(f"{extra} AS extra")
     code, values = _currency(plan, strict)
     exprs.append(code)
