@@ -14,6 +14,7 @@ import duckdb
 
 from experiments.db import corruption
 from experiments.errors import DatabaseTooNew, NotATrackerDatabase, SchemaError
+from experiments.sql_params import execute
 
 VERSION_TABLE = "schema_version"
 
@@ -410,8 +411,8 @@ HEAD = MIGRATIONS[-1].version
 
 def current_version(conn: duckdb.DuckDBPyConnection) -> int:
     """Return the schema version recorded in the database, 0 for an empty one."""
-    exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [VERSION_TABLE]
+    exists = execute(
+        conn, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [VERSION_TABLE]
     ).fetchone()
     if not exists or not exists[0]:
         return 0
@@ -421,7 +422,8 @@ def current_version(conn: duckdb.DuckDBPyConnection) -> int:
 
 def foreign(conn: duckdb.DuckDBPyConnection) -> bool:
     """Return True when the database holds tables but no schema version: another program's."""
-    row = conn.execute(
+    row = execute(
+        conn,
         "SELECT count(*) FILTER (WHERE table_name = ?), count(*) FROM duckdb_tables() "
         "WHERE database_name = current_database()",
         [VERSION_TABLE],
@@ -461,7 +463,8 @@ def migrate(
         try:
             for statement in m.statements + (m.indexes if indexes else ()):
                 conn.execute(statement)
-            conn.execute(
+            execute(
+                conn,
                 f"INSERT INTO {VERSION_TABLE} VALUES (?, ?, current_timestamp::TIMESTAMP)",
                 [m.version, m.name],
             )

@@ -6,15 +6,20 @@ import contextlib
 import io
 
 from experiments.cli import main
+from experiments.sql_params import bind_by_literals
 
 
 def run_cli(*argv: str) -> tuple[int, str, str]:
     """Return (exit code, stdout, stderr) of ``python -m experiments ARGV``; argparse's own
-    errors leave through SystemExit and are caught like the shell would."""
+    errors leave through SystemExit and are caught like the shell would. Values go into the
+    statements as literals, as in ``python -m experiments`` (sql_params.py)."""
     out, err = io.StringIO(), io.StringIO()
+    bind_by_literals(True)
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             code = main(list(argv), stdout=out, stderr=err)
         except SystemExit as e:
             code = int(e.code or 0)
+        finally:
+            bind_by_literals(False)
     return code, out.getvalue(), err.getvalue()

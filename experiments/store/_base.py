@@ -15,6 +15,7 @@ from experiments.db import Connection, Database, DriverError, translate
 from experiments.errors import InvalidInput, NotFound, PermissionDenied
 from experiments.lake import is_ducklake
 from experiments.models import LOCAL_ACTOR, Actor, AuditEntry, Role, new_id
+from experiments.sql_params import execute
 from experiments.store.sessions import Session
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ class BaseStore:
     def _exec(self, sql: str, params: Sequence[object] = ()) -> Connection:
         """Run one statement that changes data; only inside ``write``."""
         self._inside_write()
-        return self._cur.execute(sql, list(params))
+        return execute(self._cur, sql, params)
 
     def _claim(self) -> None:
         """Make this write one that no other process may do at the same time: call it before a
@@ -218,25 +219,25 @@ class BaseStore:
     def _run(self, sql: str, params: Sequence[object] = ()) -> Connection:
         """Run one statement; a driver error comes out as a domain error."""
         try:
-            return self._cur.execute(sql, list(params))
+            return execute(self._cur, sql, params)
         except DriverError as e:
             raise translate(e, self._db.target) from e
 
     def _one(self, sql: str, params: Sequence[object] = ()) -> tuple[Any, ...] | None:
         try:
-            return self._cur.execute(sql, list(params)).fetchone()
+            return execute(self._cur, sql, params).fetchone()
         except DriverError as e:
             raise translate(e, self._db.target) from e
 
     def _all(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
         try:
-            return self._cur.execute(sql, list(params)).fetchall()
+            return execute(self._cur, sql, params).fetchall()
         except DriverError as e:
             raise translate(e, self._db.target) from e
 
     def _frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
         try:
-            frame: pd.DataFrame = self._cur.execute(sql, list(params)).df()
+            frame: pd.DataFrame = execute(self._cur, sql, params).df()
         except DriverError as e:
             raise translate(e, self._db.target) from e
         return frame
