@@ -20,9 +20,11 @@ SQL = re.compile(
 # read export files through DuckDB's CSV reader (they never touch the tracker's tables).
 SQL_HOMES = ("experiments/store/", "experiments/migrations.py", "experiments/importers/")
 # Where the driver may be imported: everything else sees the store's domain errors.
-# experiments/lake.py is part of the connection: it attaches DuckLake catalogs.
+# experiments/lake.py is part of the connection: it attaches DuckLake catalogs;
+# experiments/sql_params.py too: it runs a statement with its values.
 DUCKDB_HOMES = (
-    "experiments/store/", "experiments/db.py", "experiments/lake.py", "experiments/migrations.py"
+    "experiments/store/", "experiments/db.py", "experiments/lake.py", "experiments/migrations.py",
+    "experiments/sql_params.py",
 )  # fmt: skip
 # The layers, lowest first. Foundations hold values, errors, the connection, the schema and pure
 # helpers that read no data; a module imports only its own layer and those below it.
@@ -32,6 +34,7 @@ FOUNDATIONS = (
     "experiments.errors",
     "experiments.db",
     "experiments.lake",
+    "experiments.sql_params",
     "experiments.migrations",
     "experiments.metrics",
     "experiments.display",
