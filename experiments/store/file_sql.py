@@ -14,13 +14,7 @@ from __future__ import annotations
 
 from experiments import currencies
 from experiments.errors import InvalidInput
-from experiments.import_models import (
-    CellKind,
-    CellRead,
-    FileImport,
-    NumberStyle,
-    ResultRead,
-)
+from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle, ResultRead
 from experiments.metrics import BASE_METRICS
 from experiments.store.reader_types import ReaderTypes, columns_sql, options_sql, reader_types
 

@@ -38,8 +38,7 @@ class ReaderTypes:
     numbers: frozenset[int]
     dates: frozenset[int]
     date_format: str | None
-    decimal: str
-    thousands: str
+    style: NumberStyle
 
     @property
     def typed(self) -> frozenset[int]:
@@ -88,7 +87,6 @@ def reader_types(plan: FileImport, date_formats: frozenset[str]) -> ReaderTypes 
     uses: dict[int, set[str]] = {}
     for index, use in _uses(plan):
         uses.setdefault(index, set()).add(use)
-    decimal, thousands = _SEPARATORS[plan.number_style]
     # A separator that is also the delimiter is fine: such numbers are quoted in the file.
     numbers = frozenset(i for i, u in uses.items() if u == {"number"})
     formats = {f for u in uses.values() if len(u) == 1 for f in u if f.startswith("date:")}
@@ -100,7 +98,7 @@ def reader_types(plan: FileImport, date_formats: frozenset[str]) -> ReaderTypes 
         date_format = None
     if not numbers and not dates:
         return None
-    return ReaderTypes(numbers, dates, date_format, decimal, thousands)
+    return ReaderTypes(numbers, dates, date_format, plan.number_style)
 
 
 def columns_sql(types: ReaderTypes | None, width: int) -> str:
@@ -118,7 +116,8 @@ def options_sql(types: ReaderTypes) -> str:
     """Return the reader's options for its typed columns, each after a comma."""
     parts = []
     if types.numbers:
-        parts.append(f", decimal_separator='{types.decimal}', thousands='{types.thousands}'")
+        decimal, thousands = _SEPARATORS[types.style]
+        parts.append(f", decimal_separator='{decimal}', thousands='{thousands}'")
     if types.dates:
         parts.append(f", dateformat='{types.date_format}'")
     return "".join(parts)
