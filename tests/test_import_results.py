@@ -6,6 +6,8 @@ out by hand from them). The table of indicators is experiments/importers/result_
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -80,17 +82,30 @@ def test_each_row_goes_to_its_own_metric(
     service.run(store, (FIXTURES / name).read_bytes(), name)
     row = sql.one(
         db,
-        "SELECT conversions, leads, clicks, extra FROM metric_fact "
+        "SELECT conversions, leads, clicks, extra, result_type FROM metric_fact "
         "WHERE source_campaign = ? AND date = ?",
         [campaign, day],
     )
     assert row is not None
     assert row[:3] == (conversions, leads, clicks)
-    indicator = "Result indicator" if name == EN else "Ergebnisindikator"
-    extra = dict(row[3])
-    assert set(extra) == {indicator, *([kept[0]] if kept else [])}
+    # The indicator is the fact's result type, as the file wrote it, not an additional value.
+    assert row[4] == indicator_cell(name, campaign, day)
+    extra = dict(row[3] or {})
+    assert set(extra) == ({kept[0]} if kept else set())
     if kept:
         assert extra[kept[0]] == kept[1]
+
+
+def indicator_cell(name: str, campaign: str, day: str) -> str | None:
+    """Return the result indicator cell of a fixture's row (None where it is empty)."""
+    raw = (FIXTURES / name).read_bytes()
+    text = raw.decode("utf-8-sig") if name == EN else raw.decode("cp1252")
+    rows = list(csv.reader(io.StringIO(text), delimiter="," if name == EN else ";"))
+    column = rows[0].index("Result indicator" if name == EN else "Ergebnisindikator")
+    days = {day, ".".join(reversed(day.split("-")))}
+    found = [r[column] for r in rows[1:] if r[0] == campaign and r[2] in days]
+    assert len(found) == 1
+    return found[0] or None
 
 
 @pytest.mark.parametrize(("lang", "kept", "mixed"), [

@@ -44,7 +44,9 @@ _IMPORT_COLS = (
 )
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 _KEY = FACT_KEY
-_FACT_NAMES = ("import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra", "currency")
+_FACT_NAMES = (
+    "import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra", "currency", "result_type"
+)  # fmt: skip
 _FACT_COLS = ", ".join(_FACT_NAMES)
 DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
 
@@ -202,7 +204,7 @@ class FactStore(FactKeyChecks):
         metrics = p.metric_names
         cols = ", ".join(
             ("import_id", "platform", "source_campaign", "variant", "segment", "breakdown",
-             "date", "date_to", *metrics, "extra", "currency")
+             "date", "date_to", *metrics, "extra", "currency", "result_type")
         )  # fmt: skip
         try:
             self._exec(
@@ -400,7 +402,7 @@ class FactStore(FactKeyChecks):
             f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
             f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
             f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, r.breakdown, "
-            f"{back}, r.extra, r.currency "
+            f"{back}, r.extra, r.currency, r.result_type "
             f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
             f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
             [replaced_by],

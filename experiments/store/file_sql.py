@@ -394,20 +394,24 @@ def _routed_sql(r: ResultRead, metric: str) -> str:
     return f"CASE WHEN {_ROUTE} IN ({', '.join(map(str, routes))}) THEN {_VALUE} END"
 
 
-def _kept_sql(r: ResultRead, extra: str) -> str:
-    """Return ``extra`` with, for a row whose results count in no metric, an entry under the
-    indicator's name (or, where it is empty, the Results label) with the Results cell as it came.
-    One ``?``: the Results label; then ``extra``'s own params twice."""
+def _kept_sql(r: ResultRead, extra: str | None) -> str:
+    """Return ``extra`` (None: the file keeps no other column) with, for a row whose results
+    count in no metric, an entry under the indicator's name (or, where it is empty, the Results
+    label) with the Results cell as it came. One ``?``: the Results label; then ``extra``'s own
+    params twice."""
     cell = present_sql(r.value.ref)
     name = f"coalesce({present_sql(r.indicator.ref)}, ?)"
+    kept = f"MAP([{name}], [{cell}])"
     # Only such rows build a second map: concatenating maps on every row cost a third of the
     # reading of a million-row export. The file's own column wins over an entry of that name.
-    return (
-        f"CASE WHEN {_ROUTE} < 0 AND {cell} IS NOT NULL "
-        f"THEN map_concat(MAP([{name}], [{cell}]), {extra}) ELSE {extra} END"
-    )
+    if extra is not None:
+        kept, rest = f"map_concat({kept}, {extra})", extra
+    else:
+        rest = _NO_EXTRA
+    return f"CASE WHEN {_ROUTE} < 0 AND {cell} IS NOT NULL THEN {kept} ELSE {rest} END"
 
 
+_NO_EXTRA = "NULL::MAP(VARCHAR, VARCHAR)"
 SEGMENT_JOIN = " · "
 
 
@@ -429,8 +433,8 @@ def select_sql(
     plan: FileImport, *, strict: bool, types: ReaderTypes | None = None
 ) -> tuple[str, list[object]]:
     """Return SELECT source_campaign, variant, segment, breakdown, date, date_to, <metrics>,
-    extra, currency FROM read_csv(…), with its params; with ``types`` (typed_read), the reader
-    types those columns itself."""
+    extra, currency, result_type FROM read_csv(…), with its params; with ``types``
+    (typed_read), the reader types those columns itself."""
     check(plan)
     typed = types.typed if types is not None else frozenset[int]()
     refs = [v.ref for v in plan.variants]
@@ -463,23 +467,29 @@ def select_sql(
             exprs.append(f"{value} AS {metric}")
         elif r is not None:
             exprs.append(f"{_routed_sql(r, metric)} AS {metric}")
-    extra, labels = "NULL::MAP(VARCHAR, VARCHAR)", list[object]()
-    if plan.extra:
+    # The result indicator has a column of its own (result_type), not an entry in every row's
+    # map: a map per row cost a fifth of the whole import of a million-row Meta export.
+    kept = [(k, c) for k, c in plan.extra if r is None or c.index != r.indicator.index]
+    extra: str | None = None
+    labels = [label for label, _ in kept]
+    if kept:
         # Built as a JSON object and cast: MAP(keys, values) checks its keys on every row and
         # cost four times as much. json_object escapes the labels, bound as parameters like
         # every value; repeated labels are refused by the cast as by MAP().
-        pairs = ", ".join(f"?, {c.ref}" for _, c in plan.extra)
+        pairs = ", ".join(f"?, {c.ref}" for _, c in kept)
         extra = f"CAST(json_object({pairs}) AS MAP(VARCHAR, VARCHAR))"
-        labels = [label for label, _ in plan.extra]
     source = read_csv_sql(plan, types)
     tail: list[object] = [str(plan.body)]
+    result_type = "NULL::VARCHAR"
     if r is not None:
         extra, labels = _kept_sql(r, extra), [r.label, *labels, *labels]
         source, keys = _results_source(r, source, plan.number_style, strict)
         tail = [*keys, *tail]
-    exprs.append(f"{extra} AS extra")
+        result_type = r.indicator.ref
+    exprs.append(f"{extra or _NO_EXTRA} AS extra")
     code, values = _currency(plan, strict)
     exprs.append(code)
+    exprs.append(f"{result_type} AS result_type")
     # In the order of their marks: the extra map's, the currency's, then the source's.
     params += labels + values + tail
     select = f"SELECT {', '.join(exprs)} FROM {source}"
@@ -491,25 +501,24 @@ def select_sql(
     checked = [_bounded(metric, metric in plan.negative) + f" AS {metric}"
                for metric in names]  # fmt: skip
     outer = ", ".join(["source_campaign", "variant", "segment", "breakdown", "date", _LAST_DAY,
-                       *checked, "extra", "currency"])  # fmt: skip
+                       *checked, "extra", "currency", "result_type"])  # fmt: skip
     return f"SELECT {outer} FROM ({select})", params
 
 
 def result_rows_sql(plan: FileImport, import_id: object) -> tuple[str, list[object]] | None:
     """Return SELECT source_campaign, indicator, rows over the stored facts of an import with a
     Results value (the metrics only results fill, or the extra entry results that count in no
-    metric leave), with its params; None when the plan does not route results by an indicator
-    it keeps among its extra values."""
+    metric leave), with its params; None when the plan does not route results by an
+    indicator."""
     r = plan.results
-    label = next((k for k, c in plan.extra if r and c.index == r.indicator.index), None)
-    if r is None or label is None:
+    if r is None:
         return None
     filled = [f"{m} IS NOT NULL" for m in BASE_METRICS if m in r.metrics]
-    kept = "map_contains(extra, coalesce(extra[?], ?))"
+    kept = "map_contains(extra, coalesce(result_type, ?))"
     return (
-        f"SELECT source_campaign, extra[?], count(*) FROM metric_fact WHERE import_id = ? "
+        "SELECT source_campaign, result_type, count(*) FROM metric_fact WHERE import_id = ? "
         f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
-        [label, import_id, label, r.label],
+        [import_id, r.label],
     )
 
 
