@@ -21,6 +21,7 @@ from experiments.import_models import (
     SavedMapping,
 )
 from experiments.import_models import header_key as normalise
+from experiments.importers import segments
 from experiments.metrics import BASE_METRICS
 
 # Roles a column can play besides carrying a base metric.
@@ -148,93 +149,6 @@ def mapping_platform(mapping: SavedMapping) -> Platform:
 
 _DE, _EN = NumberStyle.DE, NumberStyle.EN
 
-# Breakdown and id columns, by their label in each language → the segment's one name, so the
-# same breakdown reads alike in the key whichever language the export was made in. Meta's names
-# follow Ads Manager's Breakdown menu (By delivery: Age, Gender, Country, Region, Platform,
-# Placement, Device platform, Impression device; By time: Time of day) and the columns its ad-level
-# reports add (Ad ID, Ad set ID, Campaign ID); the German labels are those of the German Ads
-# Manager as far as public screenshots show them, the rest inferred from its wording.
-_META_SEGMENTS_EN = {
-    "Age": "Age",
-    "Gender": "Gender",
-    "Country": "Country",
-    "Region": "Region",
-    "Platform": "Platform",
-    "Placement": "Placement",
-    "Device platform": "Device platform",
-    "Impression device": "Impression device",
-    "Time of day (ad account time zone)": "Time of day",
-    "Time of day (viewer's time zone)": "Time of day (viewer)",
-    "Campaign ID": "Campaign ID",
-    "Ad set ID": "Ad set ID",
-    "Ad ID": "Ad ID",
-}
-_META_SEGMENTS_DE = {
-    "Alter": "Age",
-    "Geschlecht": "Gender",
-    "Land": "Country",
-    "Region": "Region",
-    "Plattform": "Platform",
-    "Platzierung": "Placement",
-    "Geräteplattform": "Device platform",
-    "Impression-Gerät": "Impression device",
-    "Tageszeit (Zeitzone des Werbekontos)": "Time of day",
-    "Tageszeit (Zeitzone des Betrachters)": "Time of day (viewer)",
-    "Kampagnen-ID": "Campaign ID",
-    "Anzeigengruppen-ID": "Ad set ID",
-    "Anzeigen-ID": "Ad ID",
-}
-# Google Ads: the Device and Network segments of its reports (Segment → Device / Network
-# (with search partners)); the API calls the latter ad_network_type.
-_GOOGLE_SEGMENTS_EN = {
-    "Device": "Device",
-    "Network (with search partners)": "Network",
-    "Network": "Network",
-    "Campaign ID": "Campaign ID",
-    "Ad group ID": "Ad group ID",
-}
-_GOOGLE_SEGMENTS_DE = {
-    "Gerät": "Device",
-    "Werbenetzwerk (mit Suchnetzwerk-Partnern)": "Network",
-    "Werbenetzwerk": "Network",
-    "Kampagnen-ID": "Campaign ID",
-    "Anzeigengruppen-ID": "Ad group ID",
-}
-# LinkedIn Campaign Manager's demographics breakdowns (Demographics tab, "Member …" pivots).
-_LINKEDIN_SEGMENTS = {
-    "Job Function": "Job function",
-    "Job Seniority": "Job seniority",
-    "Industry": "Industry",
-    "Company Size": "Company size",
-    "Location": "Location",
-    "Country/Region": "Country",
-}
-SEGMENT_NAMES: Mapping[str, str] = MappingProxyType({
-    normalise(label): name
-    for table in (_META_SEGMENTS_EN, _META_SEGMENTS_DE, _GOOGLE_SEGMENTS_EN, _GOOGLE_SEGMENTS_DE,
-                  _LINKEDIN_SEGMENTS)
-    for label, name in table.items()
-})  # fmt: skip
-
-
-# The order of segment names in a fact's segment text, whatever the order of the file's columns:
-# "Age=18-24 · Gender=female" from a file with Gender first, too, so both exports share keys.
-_SEGMENT_ORDER = {name: i for i, name in enumerate(dict.fromkeys(SEGMENT_NAMES.values()))}
-
-
-def segment_name(label: str) -> str:
-    """Return the one name of a segment column (a saved mapping's label as it is written)."""
-    return SEGMENT_NAMES.get(normalise(label), label.strip())
-
-
-def segment_order(name: str) -> tuple[int, str]:
-    """Return the sort key of a segment name: the registry's order, then other names by name."""
-    return _SEGMENT_ORDER.get(name, len(_SEGMENT_ORDER)), name
-
-
-def _segments(table: Mapping[str, str]) -> dict[str, str]:
-    return dict.fromkeys(table, SEGMENT)
-
 
 META = Platform("meta", "Meta Ads Manager", (
     dialect("en", {
@@ -247,7 +161,7 @@ META = Platform("meta", "Meta Ads Manager", (
         "Post engagements": "engagements", "3-second video plays": "video_views",
         "CTR (link click-through rate)": DERIVED, "CPC (cost per link click)": DERIVED,
         "CPM (cost per 1,000 impressions)": DERIVED, "Cost per result": DERIVED,
-        "Frequency": DERIVED, **_segments(_META_SEGMENTS_EN),
+        "Frequency": DERIVED, **segments.roles(segments.META_EN),
     }, [["Campaign name", "Reporting starts", "Amount spent"]], _EN,
         summary_without_campaign=True),
     dialect("de", {
@@ -260,7 +174,7 @@ META = Platform("meta", "Meta Ads Manager", (
         "Beitragsinteraktionen": "engagements", "3-Sekunden-Videowiedergaben": "video_views",
         "CTR (Link-Klickrate)": DERIVED, "CPC (Kosten pro Link-Klick)": DERIVED,
         "CPM (Kosten pro 1.000 Impressionen)": DERIVED, "Kosten pro Ergebnis": DERIVED,
-        "Frequenz": DERIVED, **_segments(_META_SEGMENTS_DE),
+        "Frequenz": DERIVED, **segments.roles(segments.META_DE),
     }, [["Kampagnenname", "Berichtsbeginn", "Ausgegebener Betrag"],
         ["Kampagnenname", "Berichtsstart", "Ausgegebener Betrag"]], _DE,
         summary_without_campaign=True),
@@ -281,7 +195,7 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Conversions": "conversions", "Conv. value": "revenue", "Views": "video_views",
         "Interactions": "engagements", "CTR": DERIVED, "Avg. CPC": DERIVED,
         "Conv. rate": DERIVED, "Cost / conv.": DERIVED, "Avg. CPM": DERIVED,
-        **_segments(_GOOGLE_SEGMENTS_EN),
+        **segments.roles(segments.GOOGLE_EN),
     }, [["Campaign", "Day", "Impr.", "Cost"], ["Campaign", "Impr.", "Cost"]], _EN,
         day_first=False, totals=(r"Total: .*",), title_period=True),
     dialect("de", {
@@ -290,7 +204,7 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Conversions": "conversions", "Conv.-Wert": "revenue", "Aufrufe": "video_views",
         "Interaktionen": "engagements", "CTR": DERIVED, "Durchschn. CPC": DERIVED,
         "Conv.-Rate": DERIVED, "Kosten/Conv.": DERIVED, "Durchschn. CPM": DERIVED,
-        **_segments(_GOOGLE_SEGMENTS_DE),
+        **segments.roles(segments.GOOGLE_DE),
     }, [["Kampagne", "Tag", "Impr.", "Kosten"], ["Kampagne", "Impr.", "Kosten"]], _DE,
         totals=(r"Gesamt: .*",), title_period=True),
 # Conversion adjustments (retractions of returned orders, restatements of their value) show up
@@ -304,7 +218,7 @@ LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
         "Impressions": "impressions", "Clicks": "clicks", "Conversions": "conversions",
         "Leads": "leads", "Total Engagements": "engagements", "Video Views": "video_views",
         "Average CPM": DERIVED, "Average CPC": DERIVED, "Click Through Rate": DERIVED,
-        "Cost per Conversion": DERIVED, **_segments(_LINKEDIN_SEGMENTS),
+        "Cost per Conversion": DERIVED, **segments.roles(segments.LINKEDIN),
     }, [["Start Date (in UTC)", "Campaign Name", "Total Spent"]], _EN, day_first=False),
 ))  # fmt: skip
 
