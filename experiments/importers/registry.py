@@ -40,6 +40,8 @@ DERIVED = "derived"
 # Meta's Results and the result indicator that says, row by row, what they count (a table in
 # result_indicators.py decides the metric); without an indicator they count as conversions.
 RESULTS, RESULT_INDICATOR = "results", "result_indicator"
+# The value column of a layout whose title line names its metric (``Dialect.titles``).
+TITLED = "titled"
 
 
 # How a column's cells are read; the store's reader knows the same kinds.
@@ -70,6 +72,15 @@ class Dialect:
     # Metrics the export gives only in parts, as (metric, the labels of its parts): each row's
     # parts are added up, and each part stays an additional value of its own.
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A header that is the same for every metric the export can hold (Meta Business Suite's
+    # "Date","Primary"): the title line above it decides, as (title, the metric of the TITLED
+    # column, the source name of every row); titles.py reads it and refuses any other title.
+    titles: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """Return True when the layout, not a column, gives every row its source name."""
+        return bool(self.source_name or self.titles)
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -98,7 +109,7 @@ def dialect(
 ) -> Dialect:
     """Return a dialect with its labels normalised; refuse a target that is no key we know."""
     cols = {normalise(label): target for label, target in columns.items()}
-    known = {*ROLES, *BASE_METRICS, DERIVED, RESULTS, RESULT_INDICATOR}
+    known = {*ROLES, *BASE_METRICS, DERIVED, RESULTS, RESULT_INDICATOR, TITLED}
     unknown = set(cols.values()) - known
     if unknown:
         raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
@@ -107,6 +118,10 @@ def dialect(
     if not isinstance(sums, Mapping) or not set(sums) <= set(BASE_METRICS):
         raise ValueError(f"registry adds up parts of unknown metrics: {sums}")
     habits["sums"] = tuple((m, tuple(normalise(p) for p in parts)) for m, parts in sums.items())
+    titles = habits.pop("titles", {})
+    if not isinstance(titles, Mapping) or any(m not in BASE_METRICS for m, _ in titles.values()):
+        raise ValueError(f"registry's titles name unknown metrics: {titles}")
+    habits["titles"] = tuple((title, m, source) for title, (m, source) in titles.items())
     return Dialect(lang, MappingProxyType(cols), sigs, number_style, **habits)  # type: ignore[arg-type]
 
 
@@ -301,13 +316,14 @@ from experiments.importers.platforms_social import (  # noqa: E402
     LINKEDIN_PAGE,
     LINKEDIN_VISITORS,
     META_INBOX,
+    META_INSIGHTS,
     SPROUT_SOCIAL,
 )
 
 PLATFORMS: Mapping[str, Platform] = MappingProxyType({p.key: p for p in (
     META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX, PINTEREST, SNAPCHAT,
     GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX, LINKEDIN_PAGE, AGORAPULSE,
-    META_INBOX, LINKEDIN_FOLLOWERS, LINKEDIN_VISITORS,
+    META_INBOX, LINKEDIN_FOLLOWERS, LINKEDIN_VISITORS, META_INSIGHTS,
 )})  # fmt: skip
 
 
