@@ -24,7 +24,11 @@ RESULTS_DE = (FIXTURES / "meta_de_results.csv").read_bytes()
 PLATFORMS = (
     "meta, google_ads, linkedin, tiktok, ga4, mailchimp, social_inbox, pinterest, snapchat, "
     "ga4_channels, ga4_source_medium, sprout_social, hootsuite_inbox, linkedin_page, agorapulse, "
-    "meta_inbox, linkedin_followers, linkedin_visitors"
+    "meta_inbox, linkedin_followers, linkedin_visitors, meta_insights"
+)
+_SUITE_READ = (
+    "only these charts are read: Facebook follows, Instagram follows; export one of "
+    "them (each chart has a download of its own) and import that file"
 )
 _PAGE_PARTS = (
     b"Date,Impressions (total),Clicks (total),Reactions (total),Comments (total),Reposts (total)\n"
@@ -155,6 +159,32 @@ CASES: list[tuple[str, str, Path | bytes, dict[str, Any], str]] = [
        "instead (for example Sprout Social's Inbox Activity report or Agorapulse's community "
        "management report) and import that file")
       for label, kwargs in (("", {}), (", named", {"platform": "meta_inbox"}))],
+    # Meta Business Suite's charts share one header: the title line above it names the chart,
+    # and only the follows charts are read (see build_meta_suite_fixtures.py).
+    ("Meta Business Suite chart that is not read", "meta_suite_views.csv",
+     BAD / "meta_suite_views.csv", {},
+     f"meta_suite_views.csv, line 2: this Meta Business Suite insights download is the chart "
+     f"“Views”, which the tracker does not store — {_SUITE_READ}"),
+    ("Meta Business Suite link clicks, named", "link_clicks.csv",
+     (BAD / "meta_suite_views.csv").read_bytes().replace(
+         "Views".encode("utf-16-le"), "Facebook link clicks".encode("utf-16-le")),
+     {"platform": "meta_insights"},
+     f"link_clicks.csv, line 2: this Meta Business Suite insights download is the chart "
+     f"“Facebook link clicks”, which the tracker does not store — {_SUITE_READ}"),
+    # Refused at once, not after asking which of its two sections to import.
+    ("Meta Business Suite reach of both networks, in Portuguese", "meta_suite_reach_pt.csv",
+     BAD / "meta_suite_reach_pt.csv", {},
+     f"meta_suite_reach_pt.csv, line 2: this Meta Business Suite insights download is the chart "
+     f"“Alcance no Facebook”, which the tracker does not store — {_SUITE_READ}"),
+    *[(f"Meta Business Suite chart without its title line{label}", name, source, {},
+       f"{name}, line {line}: the header of this Meta Business Suite insights download is the "
+       "same for every chart, and the title line above it that names the chart is missing — "
+       "import the file exactly as it was downloaded, with its title line (these charts are "
+       "read: Facebook follows, Instagram follows)")
+      for label, name, source, line in (
+          ("", "meta_suite_no_title.csv", BAD / "meta_suite_no_title.csv", 2),
+          (", nor the separator line", "follows.csv",
+           b'"Date","Primary"\n"2026-01-02T00:00:00","3"\n', 1))],
     # A part of LinkedIn page engagements is kept as text, but must read as a count.
     *[(f"LinkedIn page engagements: {case}", "page.csv", _PAGE_PARTS + cell.encode() + b",1,1\n",
        {}, f"page.csv, line 3, column 4: '{cell}' in 'Reactions (total)' {message}")

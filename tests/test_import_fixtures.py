@@ -161,6 +161,13 @@ CASES: list[tuple[str, str, str, int, dict, str, str, dict[str, float]]] = [
      "2026-11-05", {"page_views": 1030}),
     ("linkedin_visitors.xlsx", "linkedin_visitors", "XLSX", 4, skipped(), "2026-11-02",
      "2026-11-05", {"page_views": 1030}),
+    # Meta Business Suite's follows charts (UTF-16 LE, the "sep=," and title lines above the
+    # header): only the days with new follows have a row, 3 + 1 + 4 + 2 + 7 on Facebook and
+    # 9 + 14 + 6 + 11 + 5 + 8 on Instagram (source names in test_import_platforms.py).
+    ("meta_suite_facebook_follows.csv", "meta_insights", "UTF-16 LE", 5, skipped(preamble=2),
+     "2026-01-02", "2026-01-09", {"new_followers": 17}),
+    ("meta_suite_instagram_follows.csv", "meta_insights", "UTF-16 LE", 6,
+     skipped(preamble=2), "2026-01-01", "2026-01-09", {"new_followers": 53}),
     # Rows that cover a period, not a day (see PERIODS below).
     ("meta_en_period.csv", "meta", "UTF-8 with BOM", 2, skipped(summary=1), "2026-11-01",
      "2026-11-14", {"spend": 1530.0, "impressions": 96000, "reach": 51000, "clicks": 1640,

@@ -1,10 +1,14 @@
 """Platforms whose rows carry another dimension than a campaign, and the layouts that needed a
-rule of their own: GA4's Grand total labelled in the last cell, Sprout Social per network.
+rule of their own: GA4's Grand total labelled in the last cell, Sprout Social per network, Meta
+Business Suite's charts named by their title line.
 
-The exported layouts and where they come from are in tests/fixtures/build_platform_fixtures.py.
+The exported layouts and where they come from are in tests/fixtures/build_platform_fixtures.py
+and build_meta_suite_fixtures.py.
 """
 
 from __future__ import annotations
+
+import codecs
 
 import pytest
 
@@ -28,6 +32,9 @@ DIMENSIONS: list[tuple[str, str, str, list[str]]] = [
     ("linkedin_page.xlsx", "linkedin_page", "page", ["LinkedIn page"]),
     ("agorapulse.csv", "agorapulse", "profile", ["Gartenwelt (Facebook)",
                                                  "Gartenwelt (Instagram)"]),
+    # Meta Business Suite's charts: the network their title line names.
+    ("meta_suite_facebook_follows.csv", "meta_insights", "page", ["Facebook"]),
+    ("meta_suite_instagram_follows.csv", "meta_insights", "page", ["Instagram"]),
 ]  # fmt: skip
 
 
@@ -93,3 +100,57 @@ def test_sprout_social_keeps_the_reply_times_it_cannot_combine(db: Database, sto
     assert found[:2] == ("X", 7200)
     assert found[2] == {"Average Reply Time": "3h", "Quickest Reply": "30m",
                         "Slowest Reply": "7h 45m"}  # fmt: skip
+
+
+def _chart(text: str) -> bytes:
+    """A Meta Business Suite chart download: UTF-16 LE with its byte order mark, CRLF."""
+    return codecs.BOM_UTF16_LE + text.replace("\n", "\r\n").encode("utf-16-le")
+
+
+def _followers(db: Database) -> list[tuple[str, str, float]]:
+    return sql.rows(db, "SELECT source_campaign, CAST(date AS VARCHAR), new_followers "
+                        "FROM metric_fact ORDER BY 1, 2")  # fmt: skip
+
+
+def test_meta_suite_follows_of_both_networks_sit_side_by_side(db: Database, store: Store) -> None:
+    for name in ("meta_suite_facebook_follows.csv", "meta_suite_instagram_follows.csv"):
+        summary = service.run(store, (FIXTURES / name).read_bytes(), name).as_json()
+        assert (summary["replaced_rows"], summary["unchanged_rows"]) == (0, 0)
+    # The days without a new follow have no row, and none is made up for them.
+    assert _followers(db) == [
+        ("Facebook", "2026-01-02", 3), ("Facebook", "2026-01-03", 1),
+        ("Facebook", "2026-01-05", 4), ("Facebook", "2026-01-06", 2),
+        ("Facebook", "2026-01-09", 7), ("Instagram", "2026-01-01", 9),
+        ("Instagram", "2026-01-02", 14), ("Instagram", "2026-01-04", 6),
+        ("Instagram", "2026-01-07", 11), ("Instagram", "2026-01-08", 5),
+        ("Instagram", "2026-01-09", 8),
+    ]  # fmt: skip
+    # A later Facebook download over the last day replaces that day of Facebook's only.
+    later = ('sep=,\n"Facebook follows"\n"Date","Primary"\n"2026-01-09T00:00:00","8"\n'
+             '"2026-01-10T00:00:00","2"\n')  # fmt: skip
+    summary = service.run(store, _chart(later), "facebook_follows_later.csv").as_json()
+    assert (summary["new_rows"], summary["replaced_rows"], summary["unchanged_rows"]) == (1, 1, 0)
+    totals = sql.rows(db, "SELECT source_campaign, sum(new_followers) FROM metric_fact "
+                          "GROUP BY 1 ORDER BY 1")  # fmt: skip
+    assert totals == [("Facebook", 17 - 7 + 8 + 2), ("Instagram", 53)]
+
+
+@pytest.mark.parametrize(("above", "source"), [
+    ('sep=,\n"Instagram follows"\n', "Instagram"),
+    ('"Facebook follows"\n', "Facebook"),  # without Excel's separator line
+    ('sep=,\n"  facebook   FOLLOWS "\n', "Facebook"),  # the title compared as header labels are
+], ids=["separator line and title", "title only", "title in other case and spacing"])  # fmt: skip
+def test_meta_suite_title_line_names_the_network(
+    db: Database, store: Store, above: str, source: str
+) -> None:
+    text = above + '"Date","Primary"\n"2026-01-03T00:00:00","4"\n'
+    summary = service.run(store, _chart(text), "follows.csv").as_json()
+    assert (summary["platform"], summary["totals"]) == ("meta_insights", {"new_followers": 4})
+    assert _followers(db) == [(source, "2026-01-03", 4)]
+
+
+def test_meta_suite_time_of_day_reads_as_that_day(db: Database, store: Store) -> None:
+    # As every date with a time of day: the day is kept, the time left out.
+    text = 'sep=,\n"Instagram follows"\n"Date","Primary"\n"2026-01-03T13:45:00","4"\n'
+    service.run(store, _chart(text), "follows.csv")
+    assert _followers(db) == [("Instagram", "2026-01-03", 4)]

@@ -80,6 +80,11 @@ REFUSED: list[tuple[str, str]] = [
      "meta_de_tsd.csv, Zeile 3, Spalte 5: „1,5 Tsd.“ in „Impressionen“ ist eine gerundete "
      "Abkürzung, nicht die Zahl selbst — exportieren Sie den Bericht mit genauen Zahlen (ohne "
      "„Tsd.“, „K“ oder „Mio.“) und importieren Sie ihn erneut"),
+    ("meta_suite_views.csv",
+     "meta_suite_views.csv, Zeile 2: Dieser Download aus Meta Business Suite insights ist das "
+     "Diagramm „Views“, das der Tracker nicht speichert — gelesen werden nur diese Diagramme: "
+     "Facebook follows, Instagram follows; exportieren Sie eines davon (jedes Diagramm hat einen "
+     "eigenen Download) und importieren Sie diese Datei"),
 ]  # fmt: skip
 
 
@@ -108,6 +113,11 @@ def test_refusal_on_the_page_in_german_writes_nothing(
      "google_ads_no_data.csv, Zeile 4: Dieser Export enthält keine Daten (die Plattform hat „No "
      "data“ anstelle der Zeilen geschrieben) — wählen Sie einen Zeitraum mit Auslieferung und "
      "exportieren Sie den Bericht erneut"),
+    ("meta_suite_no_title.csv", {},
+     "meta_suite_no_title.csv, Zeile 2: Die Kopfzeile dieses Downloads aus Meta Business Suite "
+     "insights ist für jedes Diagramm dieselbe, und die Titelzeile darüber, die das Diagramm "
+     "nennt, fehlt — importieren Sie die Datei genau so, wie sie heruntergeladen wurde, mit "
+     "ihrer Titelzeile (gelesen werden diese Diagramme: Facebook follows, Instagram follows)"),
 ])  # fmt: skip
 def test_refusals_are_told_in_german(
     store: Store, name: str, options: dict[str, Any], message: str

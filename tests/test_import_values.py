@@ -108,6 +108,8 @@ def test_style_chosen_from_the_sample(
         ("20261102", False, "%Y%m%d", date(2026, 11, 2)),
         ("Oct 06, 2026 09:30 am", False, "%b %d, %Y %I:%M %p", date(2026, 10, 6)),
         ("2026-11-02 13:45:00", True, "%Y-%m-%d %H:%M:%S", date(2026, 11, 2)),
+        ("2026-11-02T00:00:00", False, "%Y-%m-%dT%H:%M:%S", date(2026, 11, 2)),
+        ("2026-11-02T13:45:00", True, "%Y-%m-%dT%H:%M:%S", date(2026, 11, 2)),
         ("Thu, 5 Feb 2026", False, "%a, %d %b %Y", date(2026, 2, 5)),
         ("5 Feb 2026", True, "%d %b %Y", date(2026, 2, 5)),
         ("Feb 5, 2026", False, "%b %d, %Y", date(2026, 2, 5)),

@@ -11,8 +11,9 @@ An import passes through six stages, each one module with one entry point:
 
 ``plan.prepare`` runs them in order and returns the ``Prepared`` plan the store imports by. A
 new variant of an export is a change in the stage it concerns: an encoding in stage_decode, a
-header spelling in the registry (stage_detect), a column role in stage_map, a totals row in
-stage_locate, a date or number form in stage_type.
+header spelling in the registry (stage_detect), a title line that says which metric a header
+shared by several holds (a dialect's titles, read in stage_detect), a column role in stage_map,
+a totals row in stage_locate, a date or number form in stage_type.
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from experiments.import_models import CellRead, FileImport, NumberStyle, SavedMa
 from experiments.importers import (
     currency,
     decoding,
-    registry,
     results,
+    segments,
     snapshot,
     stage_decode,
     stage_detect,
@@ -48,7 +48,6 @@ from experiments.importers.registry import (
     Dialect,
     Kind,
     Platform,
-    segment_name,
 )
 from experiments.importers.stage_type import SAMPLE_ROWS as SAMPLE_ROWS
 from experiments.metrics import BASE_METRICS
@@ -121,9 +120,9 @@ class Prepared:
         return CellRead(c.index, c.kind, c.date_format, c.strip, share_of)
 
     def segments(self) -> tuple[tuple[str, CellRead], ...]:
-        """Return the segment columns by their one name, in the registry's order of names."""
-        named = [(segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)]
-        return tuple(sorted(named, key=lambda n: registry.segment_order(n[0])))
+        """Return the segment columns by their one name, in the order segments.py gives names."""
+        named = [(segments.segment_name(c.label), self.cell(c)) for c in self.by_target(SEGMENT)]
+        return tuple(sorted(named, key=lambda n: segments.segment_order(n[0])))
 
     def read_plan(self) -> FileImport:
         """Return the typed plan the store imports this file by."""

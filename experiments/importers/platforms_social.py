@@ -1,6 +1,7 @@
 """Registry entries whose rows are not per campaign: GA4 reports by channel group or by
-source / medium, LinkedIn page analytics (one page per file), and social-inbox tools (per
-profile; refused where a row is a conversation or a rolling 30-day figure).
+source / medium, LinkedIn page analytics (one page per file), Meta Business Suite's Insights
+charts (per network, named by the title line), and social-inbox tools (per profile; refused
+where a row is a conversation or a rolling 30-day figure).
 
 The dimension such a row carries is stored as the source name, and its kind stands in the
 entry (``Platform.dimension``), so a goal over all campaigns or a channel can tell them apart.
@@ -12,7 +13,15 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 from experiments.import_models import NumberStyle
-from experiments.importers.registry import CAMPAIGN, DATE, DERIVED, VARIANT, Platform, dialect
+from experiments.importers.registry import (
+    CAMPAIGN,
+    DATE,
+    DERIVED,
+    TITLED,
+    VARIANT,
+    Platform,
+    dialect,
+)
 
 _GA4_METRICS: Mapping[str, str] = MappingProxyType({
     "Date": DATE, "Sessions": "sessions", "Engaged sessions": "engaged_sessions",
@@ -127,6 +136,26 @@ LINKEDIN_VISITORS: Platform = Platform("linkedin_visitors", "LinkedIn page visit
     dialect("en", {"Date": DATE, "Total page views (total)": "page_views"},
             [["Date", "Total page views (total)", "Total unique visitors (total)"]],
             NumberStyle.EN, day_first=False, source_name="LinkedIn page"),
+), dimension="page")  # fmt: skip
+
+# Meta Business Suite, Insights → a chart → Export: one CSV per chart, its layout as public data
+# dictionaries and importers of Meta Business Suite downloads document it: UTF-16 LE with a BOM,
+# Excel's "sep=," line, a title line naming the chart ("Facebook follows", "Instagram follows",
+# "Views", "Viewers", "Content interactions", "Facebook visits", "Facebook link clicks" …), the
+# header "Date","Primary" (the same for every chart and both networks) and a row per day dated
+# "2026-01-01T00:00:00"; a follows chart has rows only for days with a new follow (a day
+# without a row had none, and none is made up). Only the follows charts are stored, as each
+# day's new followers of the network the title names. The other charts are refused
+# (titles.py): views, viewers, visits and content interactions have no metric of their own
+# here, and a page's reach and link clicks are not known to leave out those of its ads, so
+# beside the campaigns' own they could be counted twice. The source name is the network, of
+# the kind "page" as for LinkedIn's page analytics: the figures of the brand's own page and
+# profile, not a row per inbox profile. Only the English titles are read (a localized
+# download's titles, such as Portuguese "Alcance no Facebook", are not known for follows).
+META_INSIGHTS: Platform = Platform("meta_insights", "Meta Business Suite insights", (
+    dialect("en", {"Date": DATE, "Primary": TITLED}, [["Date", "Primary"]], NumberStyle.EN,
+            day_first=False, titles={"Facebook follows": ("new_followers", "Facebook"),
+                                     "Instagram follows": ("new_followers", "Instagram")}),
 ), dimension="page")  # fmt: skip
 
 # Agorapulse, Reports → Community Management, exported as CSV ("CSV - global report, all the

@@ -111,7 +111,7 @@ def lacking(
         plat = candidates[0]
         missing = min(
             ([_ROLES[r] for r in (DATE, CAMPAIGN)
-              if r not in map(d.columns.get, labels) and not (r == CAMPAIGN and d.source_name)]
+              if r not in map(d.columns.get, labels) and not (r == CAMPAIGN and d.named)]
              for d in plat.dialects), key=len,
         )  # fmt: skip
         case = "lacks_both" if len(missing) != 1 else f"lacks_{missing[0]}"

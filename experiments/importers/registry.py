@@ -21,6 +21,7 @@ from experiments.import_models import (
     SavedMapping,
 )
 from experiments.import_models import header_key as normalise
+from experiments.importers import segments
 from experiments.metrics import BASE_METRICS
 
 # Roles a column can play besides carrying a base metric.
@@ -39,6 +40,8 @@ DERIVED = "derived"
 # Meta's Results and the result indicator that says, row by row, what they count (a table in
 # result_indicators.py decides the metric); without an indicator they count as conversions.
 RESULTS, RESULT_INDICATOR = "results", "result_indicator"
+# The value column of a layout whose title line names its metric (``Dialect.titles``).
+TITLED = "titled"
 
 
 # How a column's cells are read; the store's reader knows the same kinds.
@@ -69,6 +72,15 @@ class Dialect:
     # Metrics the export gives only in parts, as (metric, the labels of its parts): each row's
     # parts are added up, and each part stays an additional value of its own.
     sums: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # A header that is the same for every metric the export can hold (Meta Business Suite's
+    # "Date","Primary"): the title line above it decides, as (title, the metric of the TITLED
+    # column, the source name of every row); titles.py reads it and refuses any other title.
+    titles: tuple[tuple[str, str, str], ...] = ()
+
+    @property
+    def named(self) -> bool:
+        """Return True when the layout, not a column, gives every row its source name."""
+        return bool(self.source_name or self.titles)
 
     def matches(self, labels: Iterable[str]) -> bool:
         """Return True when the normalised header labels carry one of the signatures."""
@@ -97,7 +109,7 @@ def dialect(
 ) -> Dialect:
     """Return a dialect with its labels normalised; refuse a target that is no key we know."""
     cols = {normalise(label): target for label, target in columns.items()}
-    known = {*ROLES, *BASE_METRICS, DERIVED, RESULTS, RESULT_INDICATOR}
+    known = {*ROLES, *BASE_METRICS, DERIVED, RESULTS, RESULT_INDICATOR, TITLED}
     unknown = set(cols.values()) - known
     if unknown:
         raise ValueError(f"registry names unknown targets: {sorted(unknown)}")
@@ -106,6 +118,10 @@ def dialect(
     if not isinstance(sums, Mapping) or not set(sums) <= set(BASE_METRICS):
         raise ValueError(f"registry adds up parts of unknown metrics: {sums}")
     habits["sums"] = tuple((m, tuple(normalise(p) for p in parts)) for m, parts in sums.items())
+    titles = habits.pop("titles", {})
+    if not isinstance(titles, Mapping) or any(m not in BASE_METRICS for m, _ in titles.values()):
+        raise ValueError(f"registry's titles name unknown metrics: {titles}")
+    habits["titles"] = tuple((title, m, source) for title, (m, source) in titles.items())
     return Dialect(lang, MappingProxyType(cols), sigs, number_style, **habits)  # type: ignore[arg-type]
 
 
@@ -148,93 +164,6 @@ def mapping_platform(mapping: SavedMapping) -> Platform:
 
 _DE, _EN = NumberStyle.DE, NumberStyle.EN
 
-# Breakdown and id columns, by their label in each language → the segment's one name, so the
-# same breakdown reads alike in the key whichever language the export was made in. Meta's names
-# follow Ads Manager's Breakdown menu (By delivery: Age, Gender, Country, Region, Platform,
-# Placement, Device platform, Impression device; By time: Time of day) and the columns its ad-level
-# reports add (Ad ID, Ad set ID, Campaign ID); the German labels are those of the German Ads
-# Manager as far as public screenshots show them, the rest inferred from its wording.
-_META_SEGMENTS_EN = {
-    "Age": "Age",
-    "Gender": "Gender",
-    "Country": "Country",
-    "Region": "Region",
-    "Platform": "Platform",
-    "Placement": "Placement",
-    "Device platform": "Device platform",
-    "Impression device": "Impression device",
-    "Time of day (ad account time zone)": "Time of day",
-    "Time of day (viewer's time zone)": "Time of day (viewer)",
-    "Campaign ID": "Campaign ID",
-    "Ad set ID": "Ad set ID",
-    "Ad ID": "Ad ID",
-}
-_META_SEGMENTS_DE = {
-    "Alter": "Age",
-    "Geschlecht": "Gender",
-    "Land": "Country",
-    "Region": "Region",
-    "Plattform": "Platform",
-    "Platzierung": "Placement",
-    "Geräteplattform": "Device platform",
-    "Impression-Gerät": "Impression device",
-    "Tageszeit (Zeitzone des Werbekontos)": "Time of day",
-    "Tageszeit (Zeitzone des Betrachters)": "Time of day (viewer)",
-    "Kampagnen-ID": "Campaign ID",
-    "Anzeigengruppen-ID": "Ad set ID",
-    "Anzeigen-ID": "Ad ID",
-}
-# Google Ads: the Device and Network segments of its reports (Segment → Device / Network
-# (with search partners)); the API calls the latter ad_network_type.
-_GOOGLE_SEGMENTS_EN = {
-    "Device": "Device",
-    "Network (with search partners)": "Network",
-    "Network": "Network",
-    "Campaign ID": "Campaign ID",
-    "Ad group ID": "Ad group ID",
-}
-_GOOGLE_SEGMENTS_DE = {
-    "Gerät": "Device",
-    "Werbenetzwerk (mit Suchnetzwerk-Partnern)": "Network",
-    "Werbenetzwerk": "Network",
-    "Kampagnen-ID": "Campaign ID",
-    "Anzeigengruppen-ID": "Ad group ID",
-}
-# LinkedIn Campaign Manager's demographics breakdowns (Demographics tab, "Member …" pivots).
-_LINKEDIN_SEGMENTS = {
-    "Job Function": "Job function",
-    "Job Seniority": "Job seniority",
-    "Industry": "Industry",
-    "Company Size": "Company size",
-    "Location": "Location",
-    "Country/Region": "Country",
-}
-SEGMENT_NAMES: Mapping[str, str] = MappingProxyType({
-    normalise(label): name
-    for table in (_META_SEGMENTS_EN, _META_SEGMENTS_DE, _GOOGLE_SEGMENTS_EN, _GOOGLE_SEGMENTS_DE,
-                  _LINKEDIN_SEGMENTS)
-    for label, name in table.items()
-})  # fmt: skip
-
-
-# The order of segment names in a fact's segment text, whatever the order of the file's columns:
-# "Age=18-24 · Gender=female" from a file with Gender first, too, so both exports share keys.
-_SEGMENT_ORDER = {name: i for i, name in enumerate(dict.fromkeys(SEGMENT_NAMES.values()))}
-
-
-def segment_name(label: str) -> str:
-    """Return the one name of a segment column (a saved mapping's label as it is written)."""
-    return SEGMENT_NAMES.get(normalise(label), label.strip())
-
-
-def segment_order(name: str) -> tuple[int, str]:
-    """Return the sort key of a segment name: the registry's order, then other names by name."""
-    return _SEGMENT_ORDER.get(name, len(_SEGMENT_ORDER)), name
-
-
-def _segments(table: Mapping[str, str]) -> dict[str, str]:
-    return dict.fromkeys(table, SEGMENT)
-
 
 META = Platform("meta", "Meta Ads Manager", (
     dialect("en", {
@@ -247,7 +176,7 @@ META = Platform("meta", "Meta Ads Manager", (
         "Post engagements": "engagements", "3-second video plays": "video_views",
         "CTR (link click-through rate)": DERIVED, "CPC (cost per link click)": DERIVED,
         "CPM (cost per 1,000 impressions)": DERIVED, "Cost per result": DERIVED,
-        "Frequency": DERIVED, **_segments(_META_SEGMENTS_EN),
+        "Frequency": DERIVED, **segments.roles(segments.META_EN),
     }, [["Campaign name", "Reporting starts", "Amount spent"]], _EN,
         summary_without_campaign=True),
     dialect("de", {
@@ -260,7 +189,7 @@ META = Platform("meta", "Meta Ads Manager", (
         "Beitragsinteraktionen": "engagements", "3-Sekunden-Videowiedergaben": "video_views",
         "CTR (Link-Klickrate)": DERIVED, "CPC (Kosten pro Link-Klick)": DERIVED,
         "CPM (Kosten pro 1.000 Impressionen)": DERIVED, "Kosten pro Ergebnis": DERIVED,
-        "Frequenz": DERIVED, **_segments(_META_SEGMENTS_DE),
+        "Frequenz": DERIVED, **segments.roles(segments.META_DE),
     }, [["Kampagnenname", "Berichtsbeginn", "Ausgegebener Betrag"],
         ["Kampagnenname", "Berichtsstart", "Ausgegebener Betrag"]], _DE,
         summary_without_campaign=True),
@@ -281,7 +210,7 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Conversions": "conversions", "Conv. value": "revenue", "Views": "video_views",
         "Interactions": "engagements", "CTR": DERIVED, "Avg. CPC": DERIVED,
         "Conv. rate": DERIVED, "Cost / conv.": DERIVED, "Avg. CPM": DERIVED,
-        **_segments(_GOOGLE_SEGMENTS_EN),
+        **segments.roles(segments.GOOGLE_EN),
     }, [["Campaign", "Day", "Impr.", "Cost"], ["Campaign", "Impr.", "Cost"]], _EN,
         day_first=False, totals=(r"Total: .*",), title_period=True),
     dialect("de", {
@@ -290,7 +219,7 @@ GOOGLE_ADS = Platform("google_ads", "Google Ads", (
         "Conversions": "conversions", "Conv.-Wert": "revenue", "Aufrufe": "video_views",
         "Interaktionen": "engagements", "CTR": DERIVED, "Durchschn. CPC": DERIVED,
         "Conv.-Rate": DERIVED, "Kosten/Conv.": DERIVED, "Durchschn. CPM": DERIVED,
-        **_segments(_GOOGLE_SEGMENTS_DE),
+        **segments.roles(segments.GOOGLE_DE),
     }, [["Kampagne", "Tag", "Impr.", "Kosten"], ["Kampagne", "Impr.", "Kosten"]], _DE,
         totals=(r"Gesamt: .*",), title_period=True),
 # Conversion adjustments (retractions of returned orders, restatements of their value) show up
@@ -304,7 +233,7 @@ LINKEDIN = Platform("linkedin", "LinkedIn Campaign Manager", (
         "Impressions": "impressions", "Clicks": "clicks", "Conversions": "conversions",
         "Leads": "leads", "Total Engagements": "engagements", "Video Views": "video_views",
         "Average CPM": DERIVED, "Average CPC": DERIVED, "Click Through Rate": DERIVED,
-        "Cost per Conversion": DERIVED, **_segments(_LINKEDIN_SEGMENTS),
+        "Cost per Conversion": DERIVED, **segments.roles(segments.LINKEDIN),
     }, [["Start Date (in UTC)", "Campaign Name", "Total Spent"]], _EN, day_first=False),
 ))  # fmt: skip
 
@@ -387,13 +316,14 @@ from experiments.importers.platforms_social import (  # noqa: E402
     LINKEDIN_PAGE,
     LINKEDIN_VISITORS,
     META_INBOX,
+    META_INSIGHTS,
     SPROUT_SOCIAL,
 )
 
 PLATFORMS: Mapping[str, Platform] = MappingProxyType({p.key: p for p in (
     META, GOOGLE_ADS, LINKEDIN, TIKTOK, GA4, MAILCHIMP, SOCIAL_INBOX, PINTEREST, SNAPCHAT,
     GA4_CHANNELS, GA4_SOURCE_MEDIUM, SPROUT_SOCIAL, HOOTSUITE_INBOX, LINKEDIN_PAGE, AGORAPULSE,
-    META_INBOX, LINKEDIN_FOLLOWERS, LINKEDIN_VISITORS,
+    META_INBOX, LINKEDIN_FOLLOWERS, LINKEDIN_VISITORS, META_INSIGHTS,
 )})  # fmt: skip
 
 

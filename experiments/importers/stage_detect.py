@@ -2,7 +2,9 @@
 
 The candidates are every registry entry and saved mapping, or the one the analyst named (an
 override then only needs the date and campaign columns). The first line among the file's head
-whose labels a candidate's dialect knows is the header.
+whose labels a candidate's dialect knows is the header. Where that header is the same for every
+metric of the export (Meta Business Suite's "Date","Primary"), the title line above it decides
+the metric and the source name of the rows (titles.py): what the file is, read in one place.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from experiments.import_models import SavedMapping
-from experiments.importers import decoding, refusals, registry, snapshot, tables
+from experiments.importers import decoding, refusals, registry, snapshot, tables, titles
 from experiments.importers.pipeline import Decoded, Detected, Identify
 from experiments.importers.registry import CAMPAIGN, DATE, PLATFORMS, Dialect, Platform
 
@@ -34,7 +36,7 @@ def matcher(
         for p in candidates:
             for d in p.dialects:
                 targets = {d.columns.get(label) for label in labels}
-                targets |= {CAMPAIGN} if d.source_name else set()
+                targets |= {CAMPAIGN} if d.named else set()
                 if d.matches(labels) or (override and {DATE, CAMPAIGN} <= targets):
                     return p, d
         return None
@@ -49,10 +51,11 @@ def detect(
     override: bool,
     table_choice: str | None = None,
 ) -> Detected:
-    """Return the header and its platform; raise UnknownExport for a header no candidate knows
-    (with what a mapping form needs), or ImportFormatError for a layout that is refused. Of a
-    file with several tables a platform knows, ``table_choice`` (number or title) picks one;
-    without it such a file raises SeveralTables."""
+    """Return the header and its platform, with the dialect its title line makes of it; raise
+    UnknownExport for a header no candidate knows (with what a mapping form needs), or
+    ImportFormatError for a layout or a title that is refused. Of a file with several tables a
+    platform knows, ``table_choice`` (number or title) picks one; without it such a file raises
+    SeveralTables."""
     name, text = decoded.name, decoded.text
     try:
         header = tables.find_header(text, identify)
@@ -61,8 +64,13 @@ def detect(
         if override and lacks is not None:
             raise lacks from None  # a named platform gets no mapping form
         raise refusals.unknown(name, text, e.header, lacks) from None
+    assert header.match is not None
+    # A chart whose title is not read is refused before any question of which table to import
+    # (Meta's reach download holds a Facebook and an Instagram table, both refused).
+    titles.resolve(name, text, header, *header.match)
     header, known, chosen, searched = snapshot.choose(name, text, header, identify, table_choice)
     assert header.match is not None
     plat, dialect = header.match
     refusals.refused_layout(name, header.line, plat)
+    dialect = titles.resolve(name, text, header, plat, dialect)
     return Detected(decoded, header, plat, dialect, known, chosen, searched)

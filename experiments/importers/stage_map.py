@@ -37,7 +37,7 @@ def map_columns(detected: Detected) -> Mapped:
     if dialect.title_period and all(c.target != DATE for c in columns):
         period = periods.title_period(detected.decoded.text, name, header)
     _require(columns, name, header.line, plat, dated=period is not None,
-             named=bool(dialect.source_name))  # fmt: skip
+             named=dialect.named)  # fmt: skip
     return Mapped(detected, columns, code, period)
 
 

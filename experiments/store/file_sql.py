@@ -63,6 +63,8 @@ DATE_FORMATS: tuple[str, ...] = (
     GERMAN_MONTHS,
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M",
+    # ISO with a 'T' before the time (Meta Business Suite's downloads write midnight).
+    "%Y-%m-%dT%H:%M:%S",
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%m/%d/%Y %I:%M %p",
