@@ -22,6 +22,7 @@ from experiments.importers import service
 from experiments.importers.plan import prepare
 from experiments.importers.result_indicators import INDICATORS, normalise
 from experiments.metrics import BASE_METRICS
+from experiments.models import Alias
 from experiments.store import Store
 from tests import sql
 from tests.cli_runner import run_cli as cli
@@ -208,3 +209,22 @@ def test_indicators_are_read_whatever_their_case_spaces_or_prefix(store: Store) 
     assert summary.totals == {"spend": 40.0, "clicks": 220.0, "conversions": 10.0, "leads": 2.0}
     kept = [n.values for n in summary.notices if n.key == "import.warn.results_kept"]
     assert kept == [{"rows": 1, "indicators": "Actions:Link_Click"}]
+
+
+@pytest.mark.parametrize(
+    ("alias", "linked"),
+    [(None, None), (Alias("spring sale", "meta"), "Spring Sale"),
+     (Alias("Spring Sale", "tiktok"), None), (Alias("SWITCHER", None), "Switcher")],
+    ids=["none", "same-platform", "other-platform", "any-platform"],
+)  # fmt: skip
+def test_unlinked_names_of_a_results_file_follow_the_alias_rule(
+    db: Database, store: Store, alias: Alias | None, linked: str | None
+) -> None:
+    # A file whose results are routed finds its unlinked names in the scan that counts its
+    # results: the names must be those of the rule every other import uses.
+    if alias is not None:
+        store.create_campaign("Linked", aliases=(alias,))
+    summary = service.run(store, (FIXTURES / EN).read_bytes(), EN)
+    assert summary.unlinked == store.unlinked_sources(summary.import_id or "")
+    names = {r[0] for r in sql.rows(db, "SELECT DISTINCT source_campaign FROM metric_fact")}
+    assert set(summary.unlinked) == names - {"", linked}

@@ -236,19 +236,31 @@ class FactStore(FactKeyChecks):
             first = self._frame(
                 f"SELECT {shown} FROM metric_fact WHERE import_id = ? LIMIT ?", [iid, preview_rows]
             )
+        unlinked, results = self._names(iid, p)
         return FactWrite(
             iid, stats.rows, *counts, stats.date_min, stats.date_max, stats.totals,
-            stats.without_campaign, self._unlinked(iid), first, period_rows=stats.period_rows,
-            results=self._result_rows(iid, p),
-            currencies=stats.currencies,
+            stats.without_campaign, unlinked, first, period_rows=stats.period_rows,
+            results=results, currencies=stats.currencies,
         )  # fmt: skip
 
-    def _result_rows(
-        self, iid: uuid.UUID, p: FileImport
-    ) -> tuple[tuple[str, str | None, int], ...]:
+    def _names(
+        self, iid: uuid.UUID, p: FileImport, limit: int = 500
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, str | None, int], ...]]:
+        """Return the import's source campaigns no alias links yet (as ``_unlinked``) and its
+        rows with a Results value per campaign and indicator, from one scan of its facts."""
         found = result_rows_sql(p, iid)
-        rows = self._all(*found) if found else []
-        return tuple((str(c), i, int(n)) for c, i, n in rows)
+        if found is None:
+            return self._unlinked(iid, limit), ()
+        sql, params = found
+        rows = self._all(
+            f"SELECT g.source_campaign, g.result_type, g.results, g.source_campaign <> '' AND "
+            f"NOT EXISTS (SELECT 1 FROM campaign_alias a WHERE {alias_matches('g')}) "
+            f"FROM ({sql}) g ORDER BY g.source_campaign, g.result_type",
+            params,
+        )
+        unlinked = sorted({str(c) for c, _, _, free in rows if free})[:limit]
+        results = tuple((str(c), i, int(n)) for c, i, n, _ in rows if n)
+        return tuple(unlinked), results
 
     def _stats(self, iid: uuid.UUID, metrics: Sequence[str]) -> FactWrite:
         aggs = [METRICS[m].file_total_sql() for m in metrics]

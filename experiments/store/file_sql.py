@@ -508,19 +508,20 @@ def select_sql(
 
 
 def result_rows_sql(plan: FileImport, import_id: object) -> tuple[str, list[object]] | None:
-    """Return SELECT source_campaign, indicator, rows over the stored facts of an import with a
-    Results value (the metrics only results fill, or the extra entry results that count in no
-    metric leave), with its params; None when the plan does not route results by an
-    indicator."""
+    """Return SELECT platform, source_campaign, result_type, results over the stored facts of
+    an import, one row per campaign and indicator, ``results`` the rows with a Results value
+    (the metrics only results fill, or the extra entry results that count in no metric leave),
+    with its params; None when the plan does not route results by an indicator."""
     r = plan.results
     if r is None:
         return None
     filled = [f"{m} IS NOT NULL" for m in BASE_METRICS if m in r.metrics]
     kept = "map_contains(extra, coalesce(result_type, ?))"
     return (
-        "SELECT source_campaign, result_type, count(*) FROM metric_fact WHERE import_id = ? "
-        f"AND ({' OR '.join([*filled, kept])}) GROUP BY ALL ORDER BY ALL",
-        [import_id, r.label],
+        "SELECT platform, source_campaign, result_type, "
+        f"count(*) FILTER (WHERE {' OR '.join([*filled, kept])}) AS results "
+        "FROM metric_fact WHERE import_id = ? GROUP BY ALL",
+        [r.label, import_id],
     )
 
 
