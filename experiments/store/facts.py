@@ -72,6 +72,15 @@ def _same_key(a: str, b: str) -> str:
     return " AND ".join(f"{a}.{k} = {b}.{k}" for k in _KEY)
 
 
+def _unlinked_sql(facts: str) -> str:
+    # The same rule as every fact query (store/_facts_scope), so a name is "unlinked" here
+    # exactly when no campaign would count its facts.
+    return (
+        f"{facts}.source_campaign <> '' AND NOT EXISTS "
+        f"(SELECT 1 FROM campaign_alias a WHERE {alias_matches(facts)})"
+    )
+
+
 class _DryRun(Exception):
     def __init__(self, result: FactWrite) -> None:
         super().__init__()
@@ -253,8 +262,7 @@ class FactStore(FactKeyChecks):
             return self._unlinked(iid, limit), ()
         sql, params = found
         rows = self._all(
-            f"SELECT g.source_campaign, g.result_type, g.results, g.source_campaign <> '' AND "
-            f"NOT EXISTS (SELECT 1 FROM campaign_alias a WHERE {alias_matches('g')}) "
+            f"SELECT g.source_campaign, g.result_type, g.results, {_unlinked_sql('g')} "
             f"FROM ({sql}) g ORDER BY g.source_campaign, g.result_type",
             params,
         )
@@ -347,12 +355,9 @@ class FactStore(FactKeyChecks):
         )
 
     def _unlinked(self, iid: uuid.UUID, limit: int = 500) -> tuple[str, ...]:
-        # The same rule as every fact query (store/_facts_scope), so a name is "unlinked" here
-        # exactly when no campaign would count its facts.
         rows = self._all(
             "SELECT DISTINCT f.source_campaign FROM metric_fact f WHERE f.import_id = ? "
-            "AND f.source_campaign <> '' AND NOT EXISTS (SELECT 1 FROM campaign_alias a "
-            f"WHERE {alias_matches('f')}) ORDER BY 1 LIMIT ?",
+            f"AND {_unlinked_sql('f')} ORDER BY 1 LIMIT ?",
             [iid, limit],
         )
         return tuple(r[0] for r in rows)
