@@ -24,12 +24,12 @@ from experiments.errors import ImportFormatError
 from experiments.import_models import CellKind, CellRead, FileImport, NumberStyle
 from experiments.importers import service
 from experiments.importers.plan import prepare
-from experiments.store import Store, facts, file_sql
+from experiments.store import Store, cell_sql, facts, file_sql
 from tests import sql as raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-MARKERS = list(file_sql.MISSING) + [" - ", " n/a", "k. A. "]
+MARKERS = list(cell_sql.MISSING) + [" - ", " n/a", "k. A. "]
 NUMBERS = st.one_of(
     st.sampled_from(["1.234,56", "1,234.56", "12", "0", "-5", "+5", " 7 ", "1e5", "inf", "nan",
                      "1.234.567", "1,2,3", ",5", "5,", "1..2", "12.5", "1 234", "€12", "0x10"]),

@@ -15,7 +15,7 @@ import pytest
 from experiments.db import Database
 from experiments.importers import quoted, service, stage_load
 from experiments.importers.plan import prepare
-from experiments.store import Store, file_sql
+from experiments.store import Store, cell_sql, file_sql
 from tests import sql as raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,7 +59,7 @@ def test_a_cell_starting_with_a_digit_is_never_taken_for_an_empty_marker(
 ) -> None:
     # Numbers and dates skip the trim (their first byte is a digit); the bytes just outside
     # '0'..'9' (':' and '/') and cells starting with a space still get the whole test.
-    assert sql_value(file_sql.present_sql("v"), text) == present
+    assert sql_value(cell_sql.present_sql("v"), text) == present
 
 
 # A Meta export with two columns no canonical metric takes: a label with a quote, a backslash,

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from experiments.importers import decoding, values
 from experiments.importers.registry import PLATFORMS
 from experiments.importers.values import NumberStyle
-from experiments.store import file_sql
+from experiments.store import cell_sql
 
 CON = duckdb.connect()
 
@@ -51,7 +51,7 @@ def test_numbers_in_either_style_parse_back_to_the_same_value(
     expected = float(number)
     assert values.parse_number(text, style) == pytest.approx(expected)
     for strip in (False, True):
-        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=strip), text) == (
+        assert sql_value(cell_sql.number_sql("v", style, strict=True, strip=strip), text) == (
             pytest.approx(expected)
         )
     # A style the sample proves is always the style the number was written in.
@@ -69,7 +69,7 @@ def test_currency_and_percent_signs_do_not_change_the_number(
                    f"Rp {text}", f"{text} zł", f"{text}\u00a0Kč", f"{text} EUR", f"CHF {text}",
                    f"¥{text}", f"R$ {text}")  # fmt: skip
     for decorated in decorations:
-        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=True), decorated) == (
+        assert sql_value(cell_sql.number_sql("v", style, strict=True, strip=True), decorated) == (
             pytest.approx(float(number))
         )
 
@@ -78,8 +78,8 @@ def test_currency_and_percent_signs_do_not_change_the_number(
 def test_empty_markers_are_missing_never_zero(marker: str) -> None:
     assert values.is_missing(marker)
     for style in NumberStyle:
-        assert sql_value(file_sql.number_sql("v", style, strict=True, strip=True), marker) is None
-    assert sql_value(file_sql.duration_sql("v", strict=True), marker) is None
+        assert sql_value(cell_sql.number_sql("v", style, strict=True, strip=True), marker) is None
+    assert sql_value(cell_sql.duration_sql("v", strict=True), marker) is None
 
 
 @pytest.mark.parametrize(
@@ -125,7 +125,7 @@ def test_style_chosen_from_the_sample(
 )
 def test_date_formats(text: str, day_first: bool, fmt: str, day: date) -> None:
     assert values.choose_date_format([text], day_first) == fmt
-    assert sql_value(file_sql.date_sql("v", fmt, strict=True), text) == day
+    assert sql_value(cell_sql.date_sql("v", fmt, strict=True), text) == day
 
 
 @pytest.mark.parametrize(
@@ -182,7 +182,7 @@ def test_dates_in_every_form_read_back_to_the_same_day(
     text = written(day, form, padded, long_german)
     fmt = values.choose_date_format([text], day_first)
     assert values.parses_date(text, fmt)
-    assert sql_value(file_sql.date_sql("v", fmt, strict=True), text) == day
+    assert sql_value(cell_sql.date_sql("v", fmt, strict=True), text) == day
 
 
 @pytest.mark.parametrize(
@@ -202,22 +202,22 @@ def test_rounded_abbreviations_are_told_from_numbers(text: str, abbreviated: boo
 )  # fmt: skip
 def test_durations(text: str, seconds: float) -> None:
     assert values.is_duration(text)
-    assert sql_value(file_sql.duration_sql("v", strict=True), text) == seconds
+    assert sql_value(cell_sql.duration_sql("v", strict=True), text) == seconds
 
 
 @pytest.mark.parametrize("text", ["soon", "1x", "h", "1h 2q"])
 def test_not_durations(text: str) -> None:
     assert not values.is_duration(text)
-    assert sql_value(file_sql.duration_sql("v", strict=False), text) is None
+    assert sql_value(cell_sql.duration_sql("v", strict=False), text) is None
     with pytest.raises(duckdb.Error):
-        sql_value(file_sql.duration_sql("v", strict=True), text)
+        sql_value(cell_sql.duration_sql("v", strict=True), text)
 
 
 @pytest.mark.parametrize(
     ("text", "replies", "count"), [("87,5 %", 8, 7), ("50%", 40, 20), ("0,25", 4, 1)]
 )
 def test_shares_become_counts(text: str, replies: int, count: int) -> None:
-    expression = file_sql.share_sql("v", str(replies), NumberStyle.DE, strict=True)
+    expression = cell_sql.share_sql("v", str(replies), NumberStyle.DE, strict=True)
     assert sql_value(expression, text) == count
 
 

@@ -20,7 +20,7 @@ from experiments.errors import ImportRefused
 from experiments.import_models import FileImport
 from experiments.importers import decoding
 from experiments.metrics import BASE_METRICS, Unit, metric
-from experiments.store import file_sql
+from experiments.store import cell_sql, file_sql
 
 # Header labels of a column that names each row's currency, as header_key compares them.
 LABELS = frozenset({"currency", "currency code", "währung", "währungscode", "account currency"})
@@ -71,7 +71,7 @@ def bad_cell(
     if column is None:
         return None
     raw, params = file_sql.raw_sql(plan)
-    code = file_sql.currency_cell_sql(column.ref)
+    code = cell_sql.currency_cell_sql(column.ref)
     row = con.execute(
         f"SELECT rn, {column.ref} FROM ({raw}) "
         f"WHERE {code} IS NOT NULL AND NOT list_contains(?, {code}) ORDER BY rn LIMIT 1",

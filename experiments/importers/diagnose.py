@@ -21,7 +21,7 @@ from experiments.importers import currency, decoding, tables, values
 from experiments.importers.decoding import fail
 from experiments.importers.plan import Column, Prepared
 from experiments.importers.registry import DATE, DATE_END, Kind
-from experiments.store import file_sql
+from experiments.store import cell_sql, file_sql
 
 
 def _float(raw: str) -> float:
@@ -89,19 +89,19 @@ def _checked(p: Prepared) -> list[Column]:
 
 
 def _bad_sql(p: Prepared, c: Column) -> str:
-    present = file_sql.present_sql(c.ref)
+    present = cell_sql.present_sql(c.ref)
     if c.kind is Kind.SHARE:
-        converted = file_sql.number_sql(
+        converted = cell_sql.number_sql(
             f"replace({c.ref}, '%', '')", p.number_style, strict=False, strip=True
         )
     else:
-        converted = file_sql.value_sql(p.cell(c), p.number_style, strict=False)
+        converted = cell_sql.value_sql(p.cell(c), p.number_style, strict=False)
     if c.target == DATE:
         return f"({present} IS NULL OR {converted} IS NULL)"
     if c.kind is Kind.DATE:
         return f"({present} IS NOT NULL AND {converted} IS NULL)"
-    value = file_sql.value_sql(p.cell(c), p.number_style, strict=False)
-    impossible = f"NOT {file_sql.bounds_sql(value, c.target in p.platform.negative)}"
+    value = cell_sql.value_sql(p.cell(c), p.number_style, strict=False)
+    impossible = f"NOT {cell_sql.bounds_sql(value, c.target in p.platform.negative)}"
     return f"({present} IS NOT NULL AND ({converted} IS NULL OR {impossible}))"
 
 
@@ -128,7 +128,7 @@ def _cell_message(p: Prepared, c: Column, raw: str | None, line: int) -> ImportF
     elif (number := values.parse_number(raw, p.number_style)) is not None and number < 0:
         what = f"'{shown}' in '{c.label}' is negative"
         todo = f"{p.platform.title} reports no values below 0 here: correct the cell"
-    elif number is not None and number > file_sql.LARGEST:
+    elif number is not None and number > cell_sql.LARGEST:
         what = f"'{shown}' in '{c.label}' is larger than any export reports"
         todo = "correct the cell: values up to 1,000,000,000,000,000 are read"
     elif number is not None or not math.isfinite(_float(raw)):
@@ -172,8 +172,8 @@ def _backwards(
     if not ends or plan.date is None:
         return None
     raw, params = file_sql.raw_sql(plan)
-    a = file_sql.value_sql(plan.date, p.number_style, strict=False)
-    b = file_sql.value_sql(p.cell(ends[0]), p.number_style, strict=False)
+    a = cell_sql.value_sql(plan.date, p.number_style, strict=False)
+    b = cell_sql.value_sql(p.cell(ends[0]), p.number_style, strict=False)
     row = con.execute(
         f"SELECT rn, {a}, {b} FROM ({raw}) WHERE {b} < {a} ORDER BY rn LIMIT 1", params
     ).fetchone()
@@ -207,7 +207,7 @@ def slash_order(p: Prepared) -> Prepared | None:
     raw, params = file_sql.raw_sql(p.read_plan())
     checks = []
     for c in slashed:
-        text = file_sql.present_sql(c.ref)
+        text = cell_sql.present_sql(c.ref)
         other = _SLASH_TWIN[c.date_format or ""]
         misread = "count(*) FILTER (WHERE {t} IS NOT NULL AND try_strptime({t}, '{f}') IS NULL)"
         checks.append(

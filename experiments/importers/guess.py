@@ -18,7 +18,7 @@ from experiments.importers import values
 from experiments.importers.generic import IGNORE, KEEP
 from experiments.importers.registry import CAMPAIGN, DATE, DATE_END, VARIANT
 from experiments.metrics import BASE_METRICS
-from experiments.store.file_sql import GERMAN_MONTHS
+from experiments.store.cell_sql import GERMAN_MONTHS
 
 # The currency has no column of its own in a mapping yet: its cells are kept with the facts.
 _ENGLISH: Mapping[str, tuple[str, ...]] = MappingProxyType({

@@ -2,7 +2,7 @@
 
 Each conversion exists in two forms on purpose. These Python classifiers look at a sample of the
 file to choose the number style and the date format; the store's SQL expressions
-(store/file_sql.py) then convert every row inside DuckDB's CSV scan. Both read the same markers,
+(store/cell_sql.py) then convert every row inside DuckDB's CSV scan. Both read the same markers,
 signs and formats, defined once there.
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from experiments.import_models import NumberStyle
-from experiments.store.file_sql import (
+from experiments.store.cell_sql import (
     CLOCK,
     DATE_FORMATS,
     DURATION_UNITS,
