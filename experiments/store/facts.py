@@ -193,6 +193,12 @@ class FactStore(FactKeyChecks):
     def _import_file(
         self, p: FileImport, dry_run: bool, preview_rows: int, types: ReaderTypes | None
     ) -> FactWrite:
+        # Facts have no order, so DuckDB may append the file's rows as its threads read them
+        # (about a tenth of a million-row import); a preview shows the file's first rows, so
+        # then the order is kept. The setting is no part of the transaction: given back after it.
+        ordered = preview_rows > 0
+        if not ordered:
+            self._run("SET preserve_insertion_order = false")
         try:
             with self.write(Area.IMPORT):
                 # Also for the facts: two imports at once could each keep their own copy of a key.
@@ -205,6 +211,9 @@ class FactStore(FactKeyChecks):
                     raise _DryRun(result)
         except _DryRun as run:
             return run.result
+        finally:
+            if not ordered:
+                self._run("RESET preserve_insertion_order")
         return result
 
     def _write_file(self, p: FileImport, preview_rows: int, types: ReaderTypes | None) -> FactWrite:
