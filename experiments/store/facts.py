@@ -72,6 +72,20 @@ def _same_key(a: str, b: str) -> str:
     return " AND ".join(f"{a}.{k} = {b}.{k}" for k in _KEY)
 
 
+# Facts have no order, so an import may let DuckDB append a file's rows as its threads read them:
+# about a tenth of a million-row import. The setting is global to a DuckDB instance, so only a
+# process that runs one import at a time and nothing beside it turns this on (the command line,
+# __main__.py); a server's sessions share the instance and keep the order. A preview of the
+# first rows keeps it too.
+_unordered = False
+
+
+def append_unordered(on: bool = True) -> None:
+    """Let this process's imports append a file's rows in any order (see above)."""
+    global _unordered
+    _unordered = on
+
+
 def _unlinked_sql(facts: str) -> str:
     # The same rule as every fact query (store/_facts_scope), so a name is "unlinked" here
     # exactly when no campaign would count its facts.
@@ -193,10 +207,8 @@ class FactStore(FactKeyChecks):
     def _import_file(
         self, p: FileImport, dry_run: bool, preview_rows: int, types: ReaderTypes | None
     ) -> FactWrite:
-        # Facts have no order, so DuckDB may append the file's rows as its threads read them
-        # (about a tenth of a million-row import); a preview shows the file's first rows, so
-        # then the order is kept. The setting is no part of the transaction: given back after it.
-        ordered = preview_rows > 0
+        # The setting is no part of the transaction: given back after it, refused or not.
+        ordered = not _unordered or preview_rows > 0
         if not ordered:
             self._run("SET preserve_insertion_order = false")
         try:
