@@ -22,7 +22,7 @@ from experiments.importers import gaps, generic, guess, service
 from experiments.importers.decoding import MAX_FILE_BYTES
 from experiments.importers.gaps import BlankLines, BlankLinesInData
 from experiments.importers.plan import Notice, UnknownExport
-from experiments.importers.registry import PLATFORMS, ROLES, platform_title
+from experiments.importers.registry import PLATFORMS, ROLES, dimension_kind, platform_title
 from experiments.importers.service import ImportSummary, Progress
 from experiments.importers.snapshot import KnownTable, SeveralTables
 from experiments.link_suggestions import LinkSuggestion, LinkSuggestions
@@ -303,6 +303,15 @@ def last_import(
     unlinked = store.unlinked_sources(record.id)
     found = link_suggestions.suggest(store, record.platform, unlinked)
     return LastImport(just.summary, record.platform, unlinked, found)
+
+
+def unlinked_texts(platform: str) -> tuple[str, str]:
+    """Return the keys of the heading and the help over an import's names not linked yet: they
+    name what the platform's rows carry (campaigns, channel groups, profiles, pages …)."""
+    kind = dimension_kind(platform)
+    if kind == "campaign":
+        return "import.unlinked", "import.unlinked_help"
+    return f"import.unlinked.{kind}", f"import.unlinked_help.{kind}"
 
 
 def accept_link(store: Store, suggestion: LinkSuggestion) -> str:

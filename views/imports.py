@@ -204,8 +204,9 @@ def _unlinked(names: tuple[str, ...], platform: str, prefix: str,
               suggestions: iv.LinkSuggestions) -> None:  # fmt: skip
     if not names:
         return
-    st.subheader(tr("import.unlinked"))
-    st.caption(tr("import.unlinked_help", platform=escape_markdown(iv.platform_title(platform))))
+    heading, help_key = iv.unlinked_texts(platform)
+    st.subheader(tr(heading))
+    st.caption(tr(help_key, platform=escape_markdown(iv.platform_title(platform))))
     campaigns = s.campaigns()
     for i, name in enumerate(names[:20]):
         left, mid, right, far = st.columns([3, 3, 1, 2], vertical_alignment="bottom")
