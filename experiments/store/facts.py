@@ -1,4 +1,5 @@
-"""Imports and the metric facts they bring: the atomic import, replacement and undo.
+"""Imports and the metric facts they bring: the atomic import and replacement (reading import
+records and undoing an import are in _import_records).
 
 An import is one transaction: the file's rows go straight from DuckDB's CSV reader into
 metric_fact (the statement built here, in file_sql, from the importers' typed plan), are checked
@@ -11,49 +12,40 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from experiments.db import DriverError, corruption, driver_detail
 from experiments.errors import (
-    ChangedMeanwhile,
     Conflict,
     FileUnreadable,
     InvalidInput,
-    NotFound,
 )
 from experiments.import_models import (
     FactWrite,
     FileImport,
     ImportRecord,
-    ImportStatus,
 )
 from experiments.metrics import BASE_METRICS, METRICS
 from experiments.models import new_id
-from experiments.store._base import Area, now, parse_uuid
-from experiments.store._fact_keys import FACT_KEY, FactKeyChecks
+from experiments.store._base import Area, now
+from experiments.store._fact_keys import FACT_KEY
 from experiments.store._facts_scope import alias_matches
+from experiments.store._import_records import (
+    DONE,
+    FACT_COLS,
+    FACT_NAMES,
+    IMPORT_COLS,
+    ImportRecords,
+    same_key,
+)
 from experiments.store.file_sql import result_rows_sql, select_sql, typed_read
 from experiments.store.reader_types import ReaderTypes
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_IMPORT_COLS = (
-    "id, file_name, sha256, platform, actor, imported_at, rows, new_rows, replaced_rows, "
-    "unchanged_rows, skipped_rows, date_min, date_max, status"
-)
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
 _KEY = FACT_KEY
-_FACT_NAMES = (
-    "import_id", "platform", *_KEY, "breakdown", *BASE_METRICS, "extra", "currency", "result_type"
-)  # fmt: skip
-_FACT_COLS = ", ".join(_FACT_NAMES)
-DONE, UNDONE = ImportStatus.IMPORTED, ImportStatus.UNDONE
-
-
-def _import(row: tuple[Any, ...]) -> ImportRecord:
-    record = ImportRecord(*row)
-    return replace(record, status=ImportStatus(record.status))
 
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
@@ -66,10 +58,6 @@ def fact_columns(frame: pd.DataFrame) -> list[str]:
     if missing:
         raise InvalidInput(f"facts lack the key columns: {', '.join(missing)}")
     return [c for c in BASE_METRICS if c in frame.columns]
-
-
-def _same_key(a: str, b: str) -> str:
-    return " AND ".join(f"{a}.{k} = {b}.{k}" for k in _KEY)
 
 
 # Facts have no order, so an import may let DuckDB append a file's rows as its threads read them:
@@ -101,29 +89,7 @@ class _DryRun(Exception):
         self.result = result
 
 
-class FactStore(FactKeyChecks):
-    def imports(self) -> list[ImportRecord]:
-        """Return every import (undone ones included), newest first."""
-        rows = self._all(f"SELECT {_IMPORT_COLS} FROM import ORDER BY imported_at DESC")
-        return [_import(r) for r in rows]
-
-    def import_record(self, import_id: uuid.UUID | str) -> ImportRecord:
-        """Return one import by id."""
-        iid = parse_uuid(import_id, "import")
-        row = self._one(f"SELECT {_IMPORT_COLS} FROM import WHERE id = ?", [iid])
-        if row is None:
-            raise NotFound(f"no import with id {iid}")
-        return _import(row)
-
-    def import_by_sha(self, sha256: str) -> ImportRecord | None:
-        """Return the import of these exact bytes whose facts are in place, if there is one."""
-        row = self._one(
-            f"SELECT {_IMPORT_COLS} FROM import WHERE sha256 = ? AND status = ? "
-            "ORDER BY imported_at DESC LIMIT 1",
-            [sha256, DONE],
-        )
-        return _import(row) if row else None
-
+class FactStore(ImportRecords):
     def insert_facts(self, record: ImportRecord, facts: pd.DataFrame) -> ImportRecord:
         """Store an import and its facts as they are (no replacement); return the record.
 
@@ -142,8 +108,8 @@ class FactStore(FactKeyChecks):
 
     def _insert_record(self, record: ImportRecord) -> None:
         self._exec(
-            f"INSERT INTO import ({_IMPORT_COLS}) VALUES ({', '.join('?' * 14)})",
-            # ImportRecord lists its fields in the order of _IMPORT_COLS.
+            f"INSERT INTO import ({IMPORT_COLS}) VALUES ({', '.join('?' * 14)})",
+            # ImportRecord lists its fields in the order of IMPORT_COLS.
             [getattr(record, f.name) for f in fields(record)],
         )
 
@@ -262,7 +228,7 @@ class FactStore(FactKeyChecks):
         self._audit("import", iid, "create", after=record)
         first = None
         if preview_rows:
-            shown = ", ".join((*_KEY, *metrics))
+            shown = ", ".join((*FACT_KEY, *metrics))
             first = self._frame(
                 f"SELECT {shown} FROM metric_fact WHERE import_id = ? LIMIT ?", [iid, preview_rows]
             )
@@ -298,7 +264,7 @@ class FactStore(FactKeyChecks):
         row = self._one(
             "SELECT count(*), min(date), max(date_to), "
             "count(*) FILTER (WHERE source_campaign = ''),"
-            f" count(DISTINCT hash({', '.join(_KEY)})), count(*) FILTER (WHERE date_to > date),"
+            f" count(DISTINCT hash({', '.join(FACT_KEY)})), count(*) FILTER (WHERE date_to > date),"
             " list(DISTINCT currency ORDER BY currency) FILTER (WHERE currency IS NOT NULL)"
             f"{''.join(', ' + a for a in aggs)} "
             "FROM metric_fact WHERE import_id = ?",
@@ -339,27 +305,27 @@ class FactStore(FactKeyChecks):
         sums = ", ".join([f"sum({m}) AS {m}" for m in metrics] + ["max(currency) AS currency"])
         hits = " + ".join(f"count({m})" for m in metrics)
         row = self._one(
-            f"WITH o AS (SELECT {', '.join(_KEY)}, {sums}, {hits} AS k FROM metric_fact "
+            f"WITH o AS (SELECT {', '.join(FACT_KEY)}, {sums}, {hits} AS k FROM metric_fact "
             f"WHERE {scope} GROUP BY ALL), n AS (SELECT * FROM metric_fact WHERE import_id = ?) "
             "SELECT count(*) FILTER (WHERE coalesce(o.k, 0) = 0), "
             f"count(*) FILTER (WHERE o.k > 0 AND NOT ({same})), "
             f"count(*) FILTER (WHERE o.k > 0 AND {same}) "
-            f"FROM n LEFT JOIN o ON {_same_key('n', 'o')}",
+            f"FROM n LEFT JOIN o ON {same_key('n', 'o')}",
             [*args, iid],
         )
         assert row is not None
         self._exec(
-            f"INSERT INTO metric_fact_replaced (replaced_by, {_FACT_COLS}) "
-            f"SELECT ?, {', '.join('o.' + c for c in _FACT_NAMES)} FROM metric_fact o "
+            f"INSERT INTO metric_fact_replaced (replaced_by, {FACT_COLS}) "
+            f"SELECT ?, {', '.join('o.' + c for c in FACT_NAMES)} FROM metric_fact o "
             "WHERE o.platform = ? AND o.import_id <> ? AND o.date <= ? AND o.date_to >= ? "
             f"AND ({covered}) AND EXISTS (SELECT 1 FROM metric_fact n WHERE "
-            f"n.import_id = ? AND {_same_key('n', 'o')})",
+            f"n.import_id = ? AND {same_key('n', 'o')})",
             [iid, *args, iid],
         )
         nulls = ", ".join(f"{m} = NULL" for m in metrics)
         self._exec(
             f"UPDATE metric_fact SET {nulls} WHERE {scope} AND EXISTS (SELECT 1 FROM "
-            f"metric_fact n WHERE n.import_id = ? AND {_same_key('n', 'metric_fact')})",
+            f"metric_fact n WHERE n.import_id = ? AND {same_key('n', 'metric_fact')})",
             [*args, iid],
         )
         self._drop_emptied(iid)
@@ -371,7 +337,7 @@ class FactStore(FactKeyChecks):
         self._exec(
             f"DELETE FROM metric_fact f WHERE {empty} AND EXISTS (SELECT 1 FROM "
             "metric_fact_replaced r WHERE r.replaced_by = ? AND r.import_id = f.import_id "
-            f"AND r.platform = f.platform AND {_same_key('r', 'f')})",
+            f"AND r.platform = f.platform AND {same_key('r', 'f')})",
             [replaced_by],
         )
 
@@ -387,69 +353,3 @@ class FactStore(FactKeyChecks):
         """Return the source campaigns of an import that no campaign alias links yet."""
         record = self.import_record(import_id)
         return self._unlinked(record.id)
-
-    # ------------------------------------------------------------------ undo
-
-    def undo_import(
-        self, import_id: uuid.UUID | str, seen: ImportStatus | None = None
-    ) -> ImportRecord:
-        """Remove an import's facts, give back what it replaced, mark it undone; return it.
-        ``seen`` is the status the caller saw: an import undone since is a change made
-        meanwhile, not a second undo."""
-        with self.write(Area.IMPORT):
-            before = self.import_record(import_id)
-            if before.status != DONE and seen is not DONE:
-                raise Conflict(f"import {before.id} ({before.file_name}) was already undone")
-            iid = before.id
-            # The status first, and only from 'imported': one undo wins, a second writes nothing.
-            taken = self._changed(
-                "UPDATE import SET status = ? WHERE id = ? AND status = ?",
-                [UNDONE, iid, DONE],
-            )
-            if not taken:
-                raise ChangedMeanwhile("import", file=before.file_name)
-            self._exec("DELETE FROM metric_fact WHERE import_id = ?", [iid])
-            self._exec("DELETE FROM metric_fact_replaced WHERE import_id = ?", [iid])
-            self._hand_over(iid)
-            self._restore(iid)
-            self._exec("DELETE FROM metric_fact_replaced WHERE replaced_by = ?", [iid])
-            after = self.import_record(iid)
-            self._audit("import", iid, "undo", before=before, after=after)
-        return after
-
-    def _hand_over(self, replaced_by: uuid.UUID) -> None:
-        # Values the undone import had replaced and another import in place covers now stay
-        # replaced, by that import: undoing it later gives them back.
-        both = " OR ".join(f"(r.{m} IS NOT NULL AND f.{m} IS NOT NULL)" for m in BASE_METRICS)
-        self._exec(
-            f"INSERT INTO metric_fact_replaced (replaced_by, {_FACT_COLS}) SELECT f.import_id, "
-            f"{', '.join('r.' + c for c in _FACT_NAMES)} FROM metric_fact_replaced r "
-            f"JOIN metric_fact f ON f.platform = r.platform AND {_same_key('f', 'r')} "
-            f"AND f.import_id <> r.import_id WHERE r.replaced_by = ? AND ({both})",
-            [replaced_by],
-        )
-
-    def _restore(self, replaced_by: uuid.UUID) -> None:
-        # A value comes back only where no fact in place holds that metric for the key (a
-        # later import may have covered it since).
-        held = ", ".join(f"count({m}) AS {m}" for m in BASE_METRICS)
-        back = ", ".join(
-            f"CASE WHEN coalesce(h.{m}, 0) = 0 THEN r.{m} END AS {m}" for m in BASE_METRICS
-        )
-        self._exec(
-            f"CREATE OR REPLACE TEMP TABLE fact_restore AS WITH h AS (SELECT platform, "
-            f"{', '.join(_KEY)}, {held} FROM metric_fact GROUP BY ALL) "
-            f"SELECT r.import_id, r.platform, {', '.join('r.' + k for k in _KEY)}, r.breakdown, "
-            f"{back}, r.extra, r.currency, r.result_type "
-            f"FROM metric_fact_replaced r LEFT JOIN h ON h.platform = r.platform AND "
-            f"{_same_key('h', 'r')} WHERE r.replaced_by = ?",
-            [replaced_by],
-        )
-        same = f"f.import_id = x.import_id AND f.platform = x.platform AND {_same_key('f', 'x')}"
-        fill = ", ".join(f"{m} = coalesce(f.{m}, x.{m})" for m in BASE_METRICS)
-        self._exec(f"UPDATE metric_fact f SET {fill} FROM fact_restore x WHERE {same}")
-        self._exec(
-            f"INSERT INTO metric_fact ({_FACT_COLS}) SELECT * FROM fact_restore x "
-            f"WHERE NOT EXISTS (SELECT 1 FROM metric_fact f WHERE {same})"
-        )
-        self._exec("DROP TABLE fact_restore")
