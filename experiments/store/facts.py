@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 FACT_KEYS = ("platform", "source_campaign", "variant", "date")
-_KEY = FACT_KEY
 
 
 def fact_columns(frame: pd.DataFrame) -> list[str]:
