@@ -309,8 +309,6 @@ def unlinked_texts(platform: str) -> tuple[str, str]:
     """Return the keys of the heading and the help over an import's names not linked yet: they
     name what the platform's rows carry (campaigns, channel groups, profiles, pages …)."""
     kind = dimension_kind(platform)
-    if kind == "campaign":
-        return "import.unlinked", "import.unlinked_help"
     return f"import.unlinked.{kind}", f"import.unlinked_help.{kind}"
 
 
